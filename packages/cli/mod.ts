@@ -1,0 +1,6 @@
+/**
+ * @vlmeval/cli (public API declared here; being built).
+ *
+ * @module
+ */
+export {};

@@ -1,0 +1,6 @@
+/**
+ * @vlmeval/datasets (public API declared here; being built).
+ *
+ * @module
+ */
+export {};

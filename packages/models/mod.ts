@@ -1,0 +1,6 @@
+/**
+ * @vlmeval/models (public API declared here; being built).
+ *
+ * @module
+ */
+export {};

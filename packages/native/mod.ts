@@ -1,0 +1,6 @@
+/**
+ * @vlmeval/native (public API declared here; being built).
+ *
+ * @module
+ */
+export {};

@@ -1,0 +1,6 @@
+/**
+ * @vlmeval/pipeline (public API declared here; being built).
+ *
+ * @module
+ */
+export {};

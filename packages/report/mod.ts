@@ -1,0 +1,6 @@
+/**
+ * @vlmeval/report (public API declared here; being built).
+ *
+ * @module
+ */
+export {};

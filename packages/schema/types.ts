@@ -1,0 +1,42 @@
+/** One item of a prompt, as in VLMEvalKit's message lists. */
+export interface MessageItem {
+  /** What `value` holds. */
+  type: "text" | "image" | "video";
+  /** The text itself, or an absolute path to an image or video file on disk. */
+  value: string;
+  /** Speaker; absent means the user. Video prompts use `system` and an `assistant` prefill. */
+  role?: "system" | "user" | "assistant";
+}
+
+/** A prompt: images (or frames) and text items in order. */
+export type Message = MessageItem[];
+
+/** A dataset row: column name to cell text. A missing or empty cell is `""`. */
+export type Row = Record<string, string>;
+
+/** What a model is told about the sample it answers. */
+export interface GenerateContext {
+  /** Dataset name as the user gave it (e.g. `Shapes_MCQ`). */
+  dataset: string;
+  /** The row's `index` (or a video name in pack mode). */
+  index: string;
+  /** Aborted when the run is cancelled or the per-sample time limit is reached. */
+  signal?: AbortSignal;
+}
+
+/**
+ * A vision-language model: it reads a prompt and returns text. Throwing marks the sample as
+ * failed (see the guard in `@vlmeval/pipeline`).
+ */
+export interface VisionLanguageModel {
+  /** Name used in file names: `<work-dir>/<name>/<name>_<dataset>.xlsx`. */
+  readonly name: string;
+  /** True when the model can answer a packed video prompt (several questions, JSON answer). */
+  readonly supportsPack?: boolean;
+  /** Answers one prompt. */
+  generate(message: Message, ctx: GenerateContext): Promise<string>;
+  /** Releases framework-side caches (pooled tensors, buffers). Called after a failed sample. */
+  releaseCaches?(): void | Promise<void>;
+  /** Frees everything the model holds. */
+  dispose?(): void | Promise<void>;
+}

@@ -1,0 +1,6 @@
+/**
+ * @vlmeval/scoring (public API declared here; being built).
+ *
+ * @module
+ */
+export {};

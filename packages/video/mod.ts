@@ -1,0 +1,6 @@
+/**
+ * @vlmeval/video (public API declared here; being built).
+ *
+ * @module
+ */
+export {};

@@ -1,0 +1,55 @@
+/**
+ * One-step set-up for a fresh machine, run by `deno task eval`, `deno task test` and
+ * `deno task bench` before they start:
+ *
+ * 1. `deno install`: npm dependencies into `node_modules/` (needed by the Node-API addon).
+ * 2. The native CUDA addon is built when it is missing or older than its Rust sources
+ *    (`scripts/build_native.ts`). Without cargo this is a warning: the addon then reports itself
+ *    as not built, and the evaluation runs without it.
+ * 3. With `--for-tests`: system packages the tests use (Mesa's Vulkan driver for WebGPU, Open MPI,
+ *    Slurm and munge), installed with apt-get when missing and when running as root
+ *    (`scripts/setup_system.sh`).
+ *
+ * Usage: deno run -A scripts/setup.ts [--quiet] [--for-tests]
+ */
+
+const args = new Set(Deno.args);
+const quiet = args.has("--quiet");
+const forTests = args.has("--for-tests");
+const root = new URL("..", import.meta.url).pathname;
+
+function say(line: string): void {
+  if (!quiet) console.error(`setup: ${line}`);
+}
+
+async function run(cmd: string, cmdArgs: string[], opts: { allowFail?: boolean } = {}) {
+  const child = new Deno.Command(cmd, {
+    args: cmdArgs,
+    cwd: root,
+    stdout: quiet ? "null" : "inherit",
+    stderr: "inherit",
+  }).spawn();
+  const status = await child.status;
+  if (!status.success && !opts.allowFail) {
+    console.error(`setup: "${cmd} ${cmdArgs.join(" ")}" failed with exit code ${status.code}`);
+    Deno.exit(status.code || 1);
+  }
+  return status.success;
+}
+
+say("installing npm dependencies (deno install)");
+await run(Deno.execPath(), ["install", "--quiet"]);
+
+say("checking the native addon build");
+await run(Deno.execPath(), [
+  "run",
+  "--allow-all",
+  "scripts/build_native.ts",
+  "--if-stale",
+  ...(quiet ? ["--quiet"] : []),
+], { allowFail: !forTests });
+
+if (forTests) {
+  say("checking system packages used by the tests");
+  await run("bash", ["scripts/setup_system.sh"], { allowFail: true });
+}
