@@ -1,0 +1,248 @@
+import { parseArgs } from "node:util";
+
+/** Everything `vlmeval eval` takes, after flags and environment variables are combined. */
+export interface EvalArgs {
+  models: string[];
+  data: string[];
+  workDir: string;
+  mode: "all" | "infer" | "eval";
+  skipErr: boolean;
+  keepFailed: boolean;
+  format: "xlsx" | "tsv" | "json";
+  evalFormat: "csv" | "json";
+  nproc: number;
+  rank?: number;
+  worldSize?: number;
+  backend: string;
+  apiNproc: number;
+  baseUrl?: string;
+  apiKeyEnv: string;
+  retry: number;
+  timeoutS: number;
+  nframe?: number;
+  fps?: number;
+  maxFrames?: number;
+  pack: boolean;
+  emptyCache: "always" | "on-failure";
+  rankTimeoutS: number;
+  maxRestarts: number;
+  verbose: boolean;
+  quiet: boolean;
+  help: boolean;
+  /** True when neither --model nor --data was given: the embedded default runs. */
+  isDefault: boolean;
+}
+
+/** A bad command line; the message says which flag and why. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+/** The embedded default: the bundled model on the bundled image and video benchmarks. */
+export const DEFAULT_MODEL = "ShapesVLM";
+/** Bundled benchmarks run when no `--data` is given. */
+export const DEFAULT_DATA = ["Shapes_MCQ", "Shapes_Video_8frame"];
+
+/** Text of `vlmeval eval --help`. */
+export const EVAL_HELP = `vlmeval eval: run a model over benchmarks and score it
+
+Usage: deno task eval [options]
+       (no options: the bundled ShapesVLM model on the bundled Shapes_MCQ and
+        Shapes_Video_8frame benchmarks)
+
+Options:
+  --model NAME...        model(s): ShapesVLM, ConstantAnswer, BusyLoop, FaultInjection,
+                         or any name served by --base-url (OpenAI-compatible API)
+  --data NAME|PATH...    benchmark(s): a .tsv path, a name under $LMUData (<NAME>.tsv),
+                         or a bundled one (Shapes_MCQ, Shapes_Video_<N>frame[_pack],
+                         Shapes_Video_<F>fps[_pack]); video names take _<N>frame or _<F>fps
+  --work-dir DIR         output root (default ./outputs; $MMEVAL_ROOT overrides)
+  --mode all|infer|eval  infer and score (default), predictions only, or re-score
+  --skip-err             record a failing sample as "Failed to obtain answer: ..." and go on
+                         (same as SKIP_ERR=1)
+  --keep-failed          do not retry samples that failed in earlier runs
+  --format xlsx|tsv|json prediction file format (default xlsx; $PRED_FORMAT)
+  --eval-format csv|json score file format (default csv; $EVAL_FORMAT)
+  --nproc N              run N local worker processes, one rank each
+  --rank R --world-size W, or --rank R::W
+                         run one rank of W (launchers: torchrun, Slurm, Open MPI and
+                         Kubernetes indexed Jobs are detected from their variables)
+  --rank-timeout S       how long rank 0 waits for the others (default $DIST_TIMEOUT or 3600)
+  --max-restarts N       restarts of a dying worker under --nproc (default 3)
+  --backend NAME         tfjs backend: wasm (default), webgpu, cpu, tfjs-node, tfjs-node-gpu
+  --base-url URL         OpenAI-compatible endpoint (vLLM, SGLang, LMDeploy, Ollama, OpenAI)
+  --api-key-env VAR      environment variable holding the API key (default OPENAI_API_KEY)
+  --api-nproc N          concurrent API requests (default 4)
+  --retry N              API retries (default 6)
+  --timeout S            API request timeout in seconds (default 120)
+  --nframe N / --fps F   video frame sampling (overrides the dataset name's setting)
+  --max-frames N         cap on frames in fps mode
+  --pack                 video pack mode: all questions about a video in one call
+  --empty-cache always|on-failure
+                         release GPU caches after every sample or only after failures
+                         (default on-failure)
+  --verbose              print every answer
+  --quiet                no progress bars
+  -h, --help             this text
+
+Exit codes: 0 done; 1 a sample failed (without --skip-err) or an error; 2 bad usage;
+3 sticky CUDA error (rerun resumes); 4 malformed input; 5 timed out waiting for ranks;
+6 missing prerequisite; 130 interrupted. Finished samples are never lost: rerun to resume.
+`;
+
+function intFlag(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n)) {
+    throw new UsageError(
+      `Cannot use --${name} as it must be an integer: current value is "${value}"`,
+    );
+  }
+  return n;
+}
+
+function numFlag(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) {
+    throw new UsageError(
+      `Cannot use --${name} as it must be a positive number: current value is "${value}"`,
+    );
+  }
+  return n;
+}
+
+function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new UsageError(
+      `Cannot use ${name} "${value}" as it is not one of ${allowed.join(", ")}`,
+    );
+  }
+  return value as T;
+}
+
+/** Parses `vlmeval eval` arguments; environment variables fill what flags leave out. */
+export function parseEvalArgs(argv: string[], env: Record<string, string | undefined>): EvalArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: false,
+      options: {
+        model: { type: "string", multiple: true },
+        data: { type: "string", multiple: true },
+        "work-dir": { type: "string" },
+        mode: { type: "string" },
+        "skip-err": { type: "boolean" },
+        "keep-failed": { type: "boolean" },
+        format: { type: "string" },
+        "eval-format": { type: "string" },
+        nproc: { type: "string" },
+        rank: { type: "string" },
+        "world-size": { type: "string" },
+        "rank-timeout": { type: "string" },
+        "max-restarts": { type: "string" },
+        backend: { type: "string" },
+        "base-url": { type: "string" },
+        "api-key-env": { type: "string" },
+        "api-nproc": { type: "string" },
+        retry: { type: "string" },
+        timeout: { type: "string" },
+        nframe: { type: "string" },
+        fps: { type: "string" },
+        "max-frames": { type: "string" },
+        pack: { type: "boolean" },
+        "empty-cache": { type: "string" },
+        verbose: { type: "boolean" },
+        quiet: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const v = parsed.values;
+  // Flags that take several values accept them space-separated too: --data A B.
+  const split = (xs: string[] | undefined) => xs?.flatMap((x) => x.split(/[\s,]+/)).filter(Boolean);
+  const models = split(v.model) ?? [];
+  const data = split(v.data) ?? [];
+  const isDefault = models.length === 0 && data.length === 0;
+
+  let rank: number | undefined;
+  let worldSize = intFlag("world-size", v["world-size"]);
+  if (v.rank?.includes("::")) {
+    const [r, w] = v.rank.split("::");
+    rank = intFlag("rank", r);
+    worldSize = intFlag("rank", w);
+  } else {
+    rank = intFlag("rank", v.rank);
+  }
+  if ((rank === undefined) !== (worldSize === undefined)) {
+    throw new UsageError("Cannot use --rank without --world-size (or write --rank R::W)");
+  }
+  if (rank !== undefined && (rank < 0 || worldSize! < 1 || rank >= worldSize!)) {
+    throw new UsageError(
+      `Cannot run rank ${rank} of ${worldSize} as a rank must be in 0..world size - 1`,
+    );
+  }
+  const nproc = intFlag("nproc", v.nproc) ?? 1;
+  if (nproc < 1) throw new UsageError(`Cannot use --nproc ${nproc} as it must be >= 1`);
+  if (nproc > 1 && rank !== undefined) {
+    throw new UsageError("Cannot combine --nproc with --rank: --nproc starts the ranks itself");
+  }
+  const nframe = intFlag("nframe", v.nframe);
+  const fps = numFlag("fps", v.fps);
+  if (nframe !== undefined && fps !== undefined) {
+    throw new UsageError("Cannot use --nframe and --fps together: choose one sampling mode");
+  }
+  if (nframe !== undefined && nframe < 1) {
+    throw new UsageError(`Cannot sample ${nframe} frames as --nframe must be >= 1`);
+  }
+  const skipErrEnv = env.SKIP_ERR;
+  return {
+    models: models.length ? models : [DEFAULT_MODEL],
+    data: data.length ? data : DEFAULT_DATA,
+    workDir: env.MMEVAL_ROOT || v["work-dir"] || "./outputs",
+    mode: oneOf("--mode", v.mode ?? "all", ["all", "infer", "eval"] as const),
+    skipErr: v["skip-err"] === true || skipErrEnv === "1",
+    keepFailed: v["keep-failed"] === true,
+    format: oneOf(
+      v.format ? "--format" : "PRED_FORMAT",
+      v.format ?? env.PRED_FORMAT ?? "xlsx",
+      ["xlsx", "tsv", "json"] as const,
+    ),
+    evalFormat: oneOf(
+      v["eval-format"] ? "--eval-format" : "EVAL_FORMAT",
+      v["eval-format"] ?? env.EVAL_FORMAT ?? "csv",
+      ["csv", "json"] as const,
+    ),
+    nproc,
+    rank,
+    worldSize,
+    backend: v.backend ?? "wasm",
+    apiNproc: intFlag("api-nproc", v["api-nproc"]) ?? 4,
+    baseUrl: v["base-url"],
+    apiKeyEnv: v["api-key-env"] ?? "OPENAI_API_KEY",
+    retry: intFlag("retry", v.retry) ?? 6,
+    timeoutS: numFlag("timeout", v.timeout) ?? 120,
+    nframe,
+    fps,
+    maxFrames: intFlag("max-frames", v["max-frames"]),
+    pack: v.pack === true,
+    emptyCache: oneOf(
+      "--empty-cache",
+      v["empty-cache"] ?? "on-failure",
+      [
+        "always",
+        "on-failure",
+      ] as const,
+    ),
+    rankTimeoutS: numFlag("rank-timeout", v["rank-timeout"]) ??
+      (env.DIST_TIMEOUT ? numFlag("rank-timeout", env.DIST_TIMEOUT)! : 3600),
+    maxRestarts: intFlag("max-restarts", v["max-restarts"]) ?? 3,
+    verbose: v.verbose === true,
+    quiet: v.quiet === true,
+    help: v.help === true,
+    isDefault,
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * The `vlmeval` command line.
+ *
+ *   deno task eval [options]        evaluate (no options: the embedded default)
+ *   deno run ... main.ts status     what this machine offers: CUDA, backends, ffmpeg
+ *   deno run ... main.ts --help
+ *
+ * @module
+ */
+import { EXIT_CODES } from "@vlmeval/schema";
+import { EVAL_HELP } from "./args.ts";
+import { runEvalCommand } from "./run_eval.ts";
+import { runStatusCommand } from "./run_status.ts";
+
+const MAIN_HELP = `vlmeval: evaluate vision-language models on image and video benchmarks
+
+Usage: deno task eval [options]          run a model over benchmarks and score it
+       vlmeval eval [options]            the same
+       vlmeval status                    CUDA (native addon), tfjs backends, ffmpeg
+       vlmeval <command> --help
+
+${EVAL_HELP}`;
+
+async function main(argv: string[]): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === "status") return await runStatusCommand(rest);
+  if (first === "eval") return await runEvalCommand(rest);
+  if (first === "help") {
+    console.log(MAIN_HELP);
+    return EXIT_CODES.ok;
+  }
+  if (first !== undefined && !first.startsWith("-")) {
+    console.error(`vlmeval: unknown command "${first}"; see --help`);
+    return EXIT_CODES.usage;
+  }
+  if (argv.includes("--help") || argv.includes("-h")) {
+    console.log(MAIN_HELP);
+    return EXIT_CODES.ok;
+  }
+  return await runEvalCommand(argv);
+}
+
+if (import.meta.main) {
+  Deno.exit(await main(Deno.args));
+}

@@ -1,0 +1,239 @@
+import { EXIT_CODES, type VisionLanguageModel } from "@vlmeval/schema";
+import {
+  createProgress,
+  detectRank,
+  type EvalTask,
+  gpuHooksFromNative,
+  type JobResult,
+  openTask,
+  runJob,
+  runLocalRanks,
+  SILENT_PROGRESS,
+} from "@vlmeval/pipeline";
+import { createModel } from "@vlmeval/models";
+import { formatTable } from "@vlmeval/report";
+import { EVAL_HELP, parseEvalArgs, UsageError } from "./args.ts";
+import { describeError, exitCodeForError } from "./errors.ts";
+
+/** `vlmeval eval`: returns the process exit code. */
+export async function runEvalCommand(argv: string[]): Promise<number> {
+  const env = Deno.env.toObject();
+  let args;
+  try {
+    args = parseEvalArgs(argv, env);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`vlmeval: ${err.message}\nSee --help.`);
+      return EXIT_CODES.usage;
+    }
+    throw err;
+  }
+  if (args.help) {
+    console.log(EVAL_HELP);
+    return EXIT_CODES.ok;
+  }
+
+  if (args.nproc > 1 && env.VLMEVAL_WORKER !== "1") {
+    const workerArgs = stripNproc(argv);
+    console.error(`vlmeval: starting ${args.nproc} worker processes`);
+    const controller = new AbortController();
+    const onSignal = () => controller.abort();
+    Deno.addSignalListener("SIGINT", onSignal);
+    try {
+      const outcome = await runLocalRanks({
+        nproc: args.nproc,
+        command: Deno.execPath(),
+        args: [...workerRunArgs(), "eval", ...workerArgs],
+        maxRestarts: args.maxRestarts,
+        signal: controller.signal,
+      });
+      return outcome.exitCode;
+    } finally {
+      Deno.removeSignalListener("SIGINT", onSignal);
+    }
+  }
+
+  let rank;
+  try {
+    rank = detectRank(env, { rank: args.rank, worldSize: args.worldSize });
+  } catch (err) {
+    console.error(`vlmeval: ${(err as Error).message}`);
+    return EXIT_CODES.usage;
+  }
+  if (args.isDefault && rank.rank === 0) {
+    console.error(
+      `vlmeval: no --model/--data given: running the embedded default (${
+        args.models.join(", ")
+      } on ${args.data.join(", ")}, backend ${args.backend})`,
+    );
+  }
+  if (rank.worldSize > 1) {
+    console.error(`vlmeval: rank ${rank.rank} of ${rank.worldSize} (${rank.launcher})`);
+  }
+
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = () => {
+    interrupts++;
+    if (interrupts > 1) Deno.exit(EXIT_CODES.interrupted);
+    console.error("\nvlmeval: stopping after the samples in flight (Ctrl-C again to quit now)");
+    controller.abort(new Error("interrupted"));
+  };
+  Deno.addSignalListener("SIGINT", onSignal);
+  Deno.addSignalListener("SIGTERM", onSignal);
+
+  const gpu = gpuHooksFromNative();
+  const warn = (m: string) => console.error(`vlmeval: warning: ${m}`);
+  let exitCode: number = EXIT_CODES.ok;
+  const results: JobResult[] = [];
+  try {
+    for (const modelName of args.models) {
+      let model: VisionLanguageModel | undefined;
+      const getModel = async () => {
+        model ??= await createModel(modelName, {
+          backend: args.backend,
+          baseUrl: args.baseUrl,
+          apiKeyEnv: args.apiKeyEnv,
+          apiNproc: args.apiNproc,
+          retry: args.retry,
+          timeoutMs: args.timeoutS * 1000,
+          verbose: args.verbose,
+        });
+        return model;
+      };
+      for (const dataName of args.data) {
+        if (controller.signal.aborted) break;
+        let task: EvalTask | undefined;
+        try {
+          task = await openTask(dataName, {
+            workDir: args.workDir,
+            nframe: args.nframe,
+            fps: args.fps,
+            maxFrames: args.maxFrames,
+            pack: args.pack,
+          });
+          const job = await runJob({
+            task,
+            modelName,
+            getModel,
+            workDir: args.workDir,
+            rank: rank.rank,
+            worldSize: rank.worldSize,
+            mode: args.mode,
+            skipErr: args.skipErr,
+            keepFailed: args.keepFailed,
+            format: args.format,
+            evalFormat: args.evalFormat,
+            concurrency: args.baseUrl ? args.apiNproc : 1,
+            emptyCache: args.emptyCache,
+            gpu,
+            rankTimeoutMs: args.rankTimeoutS * 1000,
+            warn,
+            progress: args.quiet ? () => SILENT_PROGRESS : createProgress,
+            signal: controller.signal,
+          });
+          results.push(job);
+          printJob(modelName, job, rank.rank);
+          exitCode = worse(exitCode, job.exitCode);
+          if (job.exitCode === EXIT_CODES.stickyCuda) return exitCode;
+        } catch (err) {
+          const code = exitCodeForError(err);
+          console.error(`vlmeval: ${modelName} on ${dataName}: ${describeError(err)}`);
+          exitCode = worse(exitCode, code);
+          if (code === EXIT_CODES.missingPrerequisite && model === undefined) {
+            // The model itself could not be built: every dataset would fail the same way.
+            if (String((err as Error)?.message).includes(modelName)) break;
+          }
+        } finally {
+          task?.close?.();
+        }
+      }
+      await (model as VisionLanguageModel | undefined)?.dispose?.();
+    }
+  } finally {
+    Deno.removeSignalListener("SIGINT", onSignal);
+    Deno.removeSignalListener("SIGTERM", onSignal);
+  }
+  if (rank.rank === 0 && results.length > 1) printSummary(results);
+  return exitCode;
+}
+
+const SEVERITY: number[] = [
+  EXIT_CODES.ok,
+  EXIT_CODES.sampleFailed,
+  EXIT_CODES.rankTimeout,
+  EXIT_CODES.badInput,
+  EXIT_CODES.missingPrerequisite,
+  EXIT_CODES.usage,
+  EXIT_CODES.interrupted,
+  EXIT_CODES.stickyCuda,
+];
+
+function worse(a: number, b: number): number {
+  return SEVERITY.indexOf(b) > SEVERITY.indexOf(a) ? b : a;
+}
+
+function printJob(modelName: string, job: JobResult, rank: number): void {
+  const s = job.shard;
+  const parts = [`${modelName} on ${job.task}:`];
+  if (s) {
+    parts.push(
+      `${s.units} samples on this rank, ${s.done} done, ${s.reused} reused, ${s.failed} failed, ` +
+        `${(s.elapsedMs / 1000).toFixed(1)} s`,
+    );
+  }
+  if (job.merged) parts.push(`\n  predictions: ${job.predictionFile}`);
+  if (job.message) parts.push(`\n  ${job.message}`);
+  console.error(parts.join(" "));
+  if (rank === 0 && job.scores) {
+    console.log(`\n${modelName} on ${job.task} (${job.scores.metric}):`);
+    console.log(formatTable(job.scores.table.columns, job.scores.table.rows));
+    const c = job.scores.counts;
+    console.log(
+      `${c.total} samples, ${c.failed} failed to answer, ${c.unresolved} answers matched no ` +
+        `option${c.failed ? " (failed samples count as wrong)" : ""}`,
+    );
+    for (const f of job.scores.files) console.log(`  ${f}`);
+  }
+}
+
+function printSummary(results: JobResult[]): void {
+  const rows = results.map((r) => [
+    r.task,
+    r.scores ? r.scores.overall.toFixed(3) : "-",
+    r.scores?.counts.total ?? "-",
+    r.scores?.counts.failed ?? "-",
+    r.exitCode === 0 ? "ok" : `exit ${r.exitCode}`,
+  ]);
+  console.log("\nSummary:");
+  console.log(formatTable(["benchmark", "overall", "samples", "failed", "status"], rows));
+}
+
+function stripNproc(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--nproc") {
+      i++;
+      continue;
+    }
+    if (argv[i].startsWith("--nproc=")) continue;
+    out.push(argv[i]);
+  }
+  return out;
+}
+
+/** `deno run` flags and script path for a worker process: the same as this process. */
+function workerRunArgs(): string[] {
+  const main = new URL("./main.ts", import.meta.url).pathname;
+  return [
+    "run",
+    "--allow-read",
+    "--allow-write",
+    "--allow-env",
+    "--allow-ffi",
+    "--allow-run",
+    "--allow-net",
+    "--allow-sys",
+    main,
+  ];
+}

@@ -1,0 +1,46 @@
+import type { Message, Row } from "@vlmeval/schema";
+
+/** How a task's predictions are scored. */
+export type TaskKind = "mcq" | "yorn" | "vqa" | "video-mcq";
+
+/** One prediction parsed out of a model answer. */
+export interface ParsedPrediction {
+  prediction: string;
+  ok: boolean;
+  /** Error type name when `ok` is false (e.g. `PackParseError`). */
+  errorType?: string;
+}
+
+/**
+ * The unit of model work: one row, or (video pack mode) one video whose questions are answered
+ * in one generation.
+ */
+export interface EvalUnit {
+  /** The row's index, or the video name in pack mode. */
+  key: string;
+  /** Indices of the rows this unit answers. */
+  indices: string[];
+  /** Builds the prompt; decodes images or samples frames. Throws for a bad sample. */
+  buildPrompt(): Promise<Message>;
+  /** Turns the model's answer into one prediction per index. */
+  parseAnswer(answer: string): Map<string, ParsedPrediction>;
+}
+
+/** A dataset prepared for evaluation: units to run, and rows to write out. */
+export interface EvalTask {
+  /** Dataset name used in file names (e.g. `Shapes_MCQ`, `Shapes_Video_8frame_pack`). */
+  name: string;
+  kind: TaskKind;
+  /** Number of units; ranks take unit positions `rank, rank + W, ...`. */
+  unitCount: number;
+  /** Indices answered by the unit at `position`, without reading media. */
+  unitIndices(position: number): string[];
+  /** The unit at `position`. */
+  unitAt(position: number): Promise<EvalUnit>;
+  /** Column names of the prediction file, without `image` and without `prediction`. */
+  outputColumns(): string[];
+  /** Rows in dataset order, with the output columns. */
+  outputRows(): AsyncIterable<Row>;
+  /** Releases open files. */
+  close?(): void;
+}

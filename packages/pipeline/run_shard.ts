@@ -1,0 +1,190 @@
+import { isFailure, type VisionLanguageModel } from "@vlmeval/schema";
+import type { EvalTask, EvalUnit, ParsedPrediction } from "./eval_task.ts";
+import {
+  decideOnFailure,
+  errorTypeName,
+  failurePrediction,
+  type GpuHooks,
+  recoverAfterFailure,
+} from "./guard.ts";
+import { isFinished, type JournalRecord, JournalWriter, readJournals } from "./journal.ts";
+import type { Progress } from "./progress.ts";
+
+/** Settings of one rank's inference over one task. */
+export interface ShardOptions {
+  task: EvalTask;
+  /** Builds the model; called only when some unit still needs inference. */
+  getModel: () => Promise<VisionLanguageModel>;
+  /** Folder holding this task's journals. */
+  journalDir: string;
+  rank: number;
+  worldSize: number;
+  /** Record failures and go on (SKIP_ERR=1). */
+  skipErr: boolean;
+  /** Do not retry failures recorded by earlier runs. */
+  keepFailed: boolean;
+  /** Units in flight at once (API models: `--api-nproc`). */
+  concurrency?: number;
+  /** When to empty the GPU cache: after every unit (VLMEvalKit) or only after failures. */
+  emptyCache?: "always" | "on-failure";
+  gpu: GpuHooks;
+  warn: (message: string) => void;
+  progress?: Progress;
+  signal?: AbortSignal;
+}
+
+/** How one rank's inference ended. */
+export interface ShardSummary {
+  /** Units this rank owns. */
+  units: number;
+  /** Units answered by this run (successes and recorded failures). */
+  done: number;
+  /** Units whose answers came from an earlier run's journal. */
+  reused: number;
+  /** Units that failed in this run. */
+  failed: number;
+  /** Milliseconds spent. */
+  elapsedMs: number;
+  /** Why the shard stopped early, if it did. */
+  stopped?: { reason: "error" | "sticky" | "aborted"; error?: unknown; key?: string };
+}
+
+/** Unit positions owned by `rank` of `worldSize`: `rank, rank + W, rank + 2W, ...`. */
+export function shardPositions(unitCount: number, rank: number, worldSize: number): number[] {
+  const positions: number[] = [];
+  for (let p = rank; p < unitCount; p += worldSize) positions.push(p);
+  return positions;
+}
+
+/**
+ * Runs inference over this rank's shard. Every finished unit is journaled at once; units
+ * finished by earlier runs (of any world size) are reused, failed ones retried unless
+ * `keepFailed`. Never throws for a sample's failure: the summary says why it stopped.
+ */
+export async function runShard(opts: ShardOptions): Promise<ShardSummary> {
+  const started = performance.now();
+  const { task, rank, worldSize } = opts;
+  const previous = readJournals(opts.journalDir).records;
+  const positions = shardPositions(task.unitCount, rank, worldSize);
+  const pending = positions.filter((p) =>
+    !task.unitIndices(p).every((i) => isFinished(previous.get(i), opts.keepFailed))
+  );
+  const summary: ShardSummary = {
+    units: positions.length,
+    done: 0,
+    reused: positions.length - pending.length,
+    failed: 0,
+    elapsedMs: 0,
+  };
+  opts.progress?.start(positions.length, summary.reused);
+  if (pending.length === 0) {
+    opts.progress?.stop();
+    summary.elapsedMs = performance.now() - started;
+    return summary;
+  }
+
+  const model = await opts.getModel();
+  const journal = JournalWriter.open(opts.journalDir, rank, worldSize);
+  const concurrency = Math.max(1, opts.concurrency ?? 1);
+  let next = 0;
+  const worker = async () => {
+    while (!summary.stopped && next < pending.length) {
+      if (opts.signal?.aborted) {
+        summary.stopped ??= { reason: "aborted" };
+        return;
+      }
+      const position = pending[next++];
+      await runOneUnit(position, opts, model, journal, summary);
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(concurrency, pending.length) }, worker));
+  } finally {
+    journal.close();
+    opts.progress?.stop();
+  }
+  summary.elapsedMs = performance.now() - started;
+  return summary;
+}
+
+async function runOneUnit(
+  position: number,
+  opts: ShardOptions,
+  model: VisionLanguageModel,
+  journal: JournalWriter,
+  summary: ShardSummary,
+): Promise<void> {
+  const t0 = performance.now();
+  let unit: EvalUnit | undefined;
+  let stage: "prompt" | "generate" | "parse" = "prompt";
+  let results: Map<string, ParsedPrediction>;
+  try {
+    unit = await opts.task.unitAt(position);
+    const message = await unit.buildPrompt();
+    stage = "generate";
+    const answer = await model.generate(message, {
+      dataset: opts.task.name,
+      index: unit.key,
+      signal: opts.signal,
+    });
+    stage = "parse";
+    results = unit.parseAnswer(String(answer));
+  } catch (err) {
+    const key = unit?.key ?? opts.task.unitIndices(position).join(",");
+    const indices = unit?.indices ?? opts.task.unitIndices(position);
+    const prediction = failurePrediction(err);
+    for (const index of indices) {
+      journal.append({
+        index,
+        prediction,
+        ok: false,
+        stage,
+        errorType: errorTypeName(err),
+        ms: performance.now() - t0,
+      });
+    }
+    summary.failed++;
+    summary.done++;
+    opts.progress?.tick({ failed: true });
+    let decision = decideOnFailure(err, opts.skipErr);
+    const where = `${opts.task.name} sample ${key} (${stage})`;
+    if (decision !== "stop-sticky") {
+      const sticky = await recoverAfterFailure(model, opts.gpu, opts.warn);
+      if (sticky) {
+        decision = "stop-sticky";
+        err = sticky;
+      }
+    }
+    if (decision === "continue") {
+      opts.warn(`Failed on ${where}, recorded and skipped: ${prediction}`);
+      return;
+    }
+    journal.sync();
+    summary.stopped ??= {
+      reason: decision === "stop-sticky" ? "sticky" : "error",
+      error: err,
+      key,
+    };
+    return;
+  }
+  let anyFailed = false;
+  for (const [index, parsed] of results) {
+    const ok = parsed.ok && !isFailure(parsed.prediction);
+    anyFailed ||= !ok;
+    const record: Omit<JournalRecord, "rank" | "worldSize" | "time"> = {
+      index,
+      prediction: parsed.prediction,
+      ok,
+      ms: performance.now() - t0,
+    };
+    if (!ok) {
+      record.stage = "parse";
+      record.errorType = parsed.errorType ?? "ModelReportedFailure";
+    }
+    journal.append(record);
+  }
+  summary.done++;
+  if (anyFailed) summary.failed++;
+  opts.progress?.tick({ failed: anyFailed });
+  if (opts.emptyCache === "always") await opts.gpu.emptyCache();
+}

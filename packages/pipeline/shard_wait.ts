@@ -1,0 +1,133 @@
+import type { EvalTask } from "./eval_task.ts";
+import { doneMarkerName, isFinished, type JournalRecord, readJournals } from "./journal.ts";
+import { shardPositions } from "./run_shard.ts";
+
+/** What a rank writes when its shard ends, complete or not. */
+export interface DoneMarker {
+  rank: number;
+  worldSize: number;
+  complete: boolean;
+  /** Why the rank stopped early. */
+  reason?: string;
+  finishedAt: number;
+}
+
+/** Rank 0 gave up waiting: names the ranks whose samples are still missing. */
+export class RankWaitTimeoutError extends Error {
+  override name = "RankWaitTimeoutError";
+  /** Missing ranks and how many of their samples are missing. */
+  readonly missing: { rank: number; samples: number }[];
+  constructor(message: string, missing: { rank: number; samples: number }[]) {
+    super(message);
+    this.missing = missing;
+  }
+}
+
+/** Another rank stopped before finishing its shard. */
+export class RankStoppedError extends Error {
+  override name = "RankStoppedError";
+}
+
+/** Removes this rank's marker (at the start of its run). */
+export function clearDoneMarker(dir: string, rank: number, worldSize: number): void {
+  try {
+    Deno.removeSync(`${dir}/${doneMarkerName(rank, worldSize)}`);
+  } catch (err) {
+    if (!(err instanceof Deno.errors.NotFound)) throw err;
+  }
+}
+
+/** Writes this rank's marker atomically (at the end of its run). */
+export function writeDoneMarker(dir: string, marker: Omit<DoneMarker, "finishedAt">): void {
+  Deno.mkdirSync(dir, { recursive: true });
+  const path = `${dir}/${doneMarkerName(marker.rank, marker.worldSize)}`;
+  const tmp = `${path}.tmp-${Deno.pid}`;
+  Deno.writeTextFileSync(tmp, JSON.stringify({ ...marker, finishedAt: Date.now() }));
+  Deno.renameSync(tmp, path);
+}
+
+function readMarker(dir: string, rank: number, worldSize: number) {
+  const path = `${dir}/${doneMarkerName(rank, worldSize)}`;
+  try {
+    const stat = Deno.statSync(path);
+    return { marker: JSON.parse(Deno.readTextFileSync(path)) as DoneMarker, mtime: stat.mtime };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Missing samples per rank of `worldSize`, from every journal in `dir`. */
+export function missingByRank(
+  task: EvalTask,
+  records: Map<string, JournalRecord>,
+  worldSize: number,
+  keepFailed: boolean,
+): Map<number, number> {
+  const missing = new Map<number, number>();
+  for (let rank = 0; rank < worldSize; rank++) {
+    for (const position of shardPositions(task.unitCount, rank, worldSize)) {
+      for (const index of task.unitIndices(position)) {
+        if (!isFinished(records.get(index), keepFailed)) {
+          missing.set(rank, (missing.get(rank) ?? 0) + 1);
+        }
+      }
+    }
+  }
+  return missing;
+}
+
+/** Settings of {@link waitForShards}. */
+export interface WaitOptions {
+  task: EvalTask;
+  journalDir: string;
+  worldSize: number;
+  keepFailed: boolean;
+  /** Give up after this long (VLMEvalKit's DIST_TIMEOUT, default 3600 s). */
+  timeoutMs: number;
+  /** Only markers written after this time count as news from this run. */
+  since: number;
+  pollMs?: number;
+  signal?: AbortSignal;
+  onWait?: (missing: Map<number, number>) => void;
+}
+
+/**
+ * Waits until every sample of the task has a final record in some journal (the journals are the
+ * truth; done markers only let rank 0 fail fast when another rank stopped). Returns the merged
+ * records. Throws {@link RankStoppedError} or {@link RankWaitTimeoutError} naming the ranks.
+ */
+export async function waitForShards(opts: WaitOptions): Promise<Map<string, JournalRecord>> {
+  const deadline = Date.now() + opts.timeoutMs;
+  const poll = opts.pollMs ?? 1000;
+  let announced = false;
+  while (true) {
+    const { records } = readJournals(opts.journalDir);
+    const missing = missingByRank(opts.task, records, opts.worldSize, opts.keepFailed);
+    if (missing.size === 0) return records;
+    for (const rank of missing.keys()) {
+      const found = readMarker(opts.journalDir, rank, opts.worldSize);
+      if (found && !found.marker.complete && (found.mtime?.getTime() ?? 0) >= opts.since) {
+        throw new RankStoppedError(
+          `Cannot merge ${opts.task.name} as rank ${rank} of ${opts.worldSize} stopped before ` +
+            `finishing its shard (${missing.get(rank)} samples missing): ${
+              found.marker.reason ?? "no reason given"
+            }. Rerun to resume`,
+        );
+      }
+    }
+    if (Date.now() >= deadline) {
+      const list = [...missing].map(([rank, samples]) => ({ rank, samples }));
+      throw new RankWaitTimeoutError(
+        `Timed out after ${Math.round(opts.timeoutMs / 1000)} s waiting for ranks ${
+          list.map((m) => `${m.rank} (${m.samples} samples missing)`).join(", ")
+        } of ${opts.worldSize} to finish ${opts.task.name}. Their work so far is kept in ` +
+          `${opts.journalDir}; rerun those ranks to resume`,
+        list,
+      );
+    }
+    if (!announced) opts.onWait?.(missing);
+    announced = true;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(poll, deadline - Date.now())));
+    if (opts.signal?.aborted) throw opts.signal.reason;
+  }
+}
