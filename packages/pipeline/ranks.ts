@@ -1,0 +1,398 @@
+/**
+ * Which rank of how many this process is, read from the command line or from the variables a
+ * launcher sets, and which GPUs a local rank gets.
+ *
+ * Precedence, first match wins (the innermost launcher comes first, since an outer launcher's
+ * variables are inherited by everything it starts):
+ *
+ * 1. `--rank`/`--world-size` on the command line (`cli`);
+ * 2. `VLMEVAL_RANK`/`VLMEVAL_WORLD_SIZE`/`VLMEVAL_LOCAL_RANK`/`VLMEVAL_LOCAL_WORLD_SIZE`, set by
+ *    our own `--nproc` supervisor (`vlmeval`);
+ * 3. torchrun: `RANK`/`WORLD_SIZE`/`LOCAL_RANK`/`LOCAL_WORLD_SIZE` (`torchrun`);
+ * 4. Open MPI's mpirun: `OMPI_COMM_WORLD_RANK`/`_SIZE`/`_LOCAL_RANK`/`_LOCAL_SIZE` (`openmpi`);
+ * 5. Slurm's srun: `SLURM_PROCID`, `SLURM_STEP_NUM_TASKS` (else `SLURM_NTASKS`), `SLURM_LOCALID`,
+ *    and the tasks on this node from `SLURM_NTASKS_PER_NODE`, else `SLURM_STEP_TASKS_PER_NODE` or
+ *    `SLURM_TASKS_PER_NODE` at index `SLURM_NODEID` (`slurm`);
+ * 6. a Kubernetes indexed Job: `JOB_COMPLETION_INDEX` with the world size from
+ *    `VLMEVAL_WORLD_SIZE` (set it to the Job's `.spec.completions`; Kubernetes has no standard
+ *    variable for it). One pod per index, so the local rank is 0 of 1 (`k8s`);
+ * 7. otherwise rank 0 of 1 (`single`).
+ *
+ * Open MPI comes before Slurm on purpose: `mpirun` inside an `sbatch` script passes the batch
+ * step's `SLURM_PROCID=0` on to every rank it starts, and only the `OMPI_*` variables tell them
+ * apart. Slurm's batch step itself (an `sbatch` script running `vlmeval` without `srun`) has no
+ * step task count and counts as `single`.
+ *
+ * @module
+ */
+
+/** Who decided the rank. */
+export type Launcher = "cli" | "vlmeval" | "torchrun" | "slurm" | "openmpi" | "k8s" | "single";
+
+/** This process's place among the ranks of a run. */
+export interface RankInfo {
+  /** Global rank, `0 <= rank < worldSize`. */
+  rank: number;
+  /** Number of ranks in the run, over all machines. */
+  worldSize: number;
+  /** Rank among the ranks on this machine (selects this rank's GPUs). */
+  localRank: number;
+  /** Number of ranks on this machine. */
+  localWorldSize: number;
+  launcher: Launcher;
+  /**
+   * Set when more than one launcher's variables were found and they disagree: which one won
+   * and what was ignored, for a warning.
+   */
+  note?: string;
+}
+
+/** Rank flags from the command line. */
+export interface RankFlags {
+  rank?: number;
+  worldSize?: number;
+}
+
+type Env = Record<string, string | undefined>;
+
+interface Candidate {
+  launcher: Launcher;
+  label: string;
+  /** Names and raw values that identify this candidate, for messages. */
+  source: string;
+  read: () => Omit<RankInfo, "launcher" | "note">;
+}
+
+/**
+ * Parses the `rank::world_size` notation, e.g. `"1::4"` is rank 1 of 4.
+ *
+ * @throws {SyntaxError} when the text is not two non-negative integers joined by `::`.
+ * @throws {RangeError} when the rank is not below the world size.
+ */
+export function parseRankSpec(spec: string): { rank: number; worldSize: number } {
+  const match = spec.trim().match(/^(\d+)::(\d+)$/);
+  if (!match) {
+    throw new SyntaxError(
+      `Cannot parse the rank spec as it must look like RANK::WORLD_SIZE (e.g. 1::4): current ` +
+        `value is "${spec}"`,
+    );
+  }
+  const rank = Number(match[1]);
+  const worldSize = Number(match[2]);
+  checkRange(rank, worldSize, `rank spec "${spec}"`);
+  return { rank, worldSize };
+}
+
+/**
+ * Decides this process's rank from explicit flags, then the environment (see the module doc for
+ * the precedence). Values are validated; a launcher's variables that are half set (a rank
+ * without a world size) are an error, not a silent single-process run.
+ *
+ * @throws {TypeError} naming the variable and value when a value is not a non-negative integer
+ *   or a required partner variable is missing.
+ * @throws {RangeError} when the rank is not below the world size.
+ */
+export function detectRank(env: Env, cli?: RankFlags): RankInfo {
+  if (cli?.rank !== undefined || cli?.worldSize !== undefined) return fromFlags(cli);
+  const candidates = launchersIn(env);
+  if (candidates.length === 0) {
+    return { rank: 0, worldSize: 1, localRank: 0, localWorldSize: 1, launcher: "single" };
+  }
+  const [winner, ...others] = candidates;
+  const info: RankInfo = { ...winner.read(), launcher: winner.launcher };
+  const disagreeing = others.filter((other) => disagrees(other, info));
+  if (disagreeing.length > 0) {
+    info.note = `Using the rank from ${winner.label} (${winner.source}) and ignoring ${
+      disagreeing.map((o) => `${o.label} (${o.source})`).join(", ")
+    }`;
+  }
+  return info;
+}
+
+function disagrees(other: Candidate, info: RankInfo): boolean {
+  try {
+    const theirs = other.read();
+    return theirs.rank !== info.rank || theirs.worldSize !== info.worldSize;
+  } catch {
+    return true;
+  }
+}
+
+function fromFlags(cli: RankFlags): RankInfo {
+  if (cli.rank === undefined || cli.worldSize === undefined) {
+    throw new TypeError(
+      `Cannot use ${cli.rank === undefined ? "--world-size" : "--rank"} alone as --rank and ` +
+        `--world-size go together: current values are --rank ${cli.rank} and --world-size ` +
+        `${cli.worldSize}`,
+    );
+  }
+  for (const [flag, value] of [["--rank", cli.rank], ["--world-size", cli.worldSize]] as const) {
+    if (!Number.isSafeInteger(value) || value < 0) {
+      throw new TypeError(
+        `Cannot use ${flag} as it must be a non-negative integer: current value is ${value}`,
+      );
+    }
+  }
+  checkRange(cli.rank, cli.worldSize, `--rank ${cli.rank} --world-size ${cli.worldSize}`);
+  return {
+    rank: cli.rank,
+    worldSize: cli.worldSize,
+    localRank: 0,
+    localWorldSize: 1,
+    launcher: "cli",
+  };
+}
+
+function launchersIn(env: Env): Candidate[] {
+  const has = (name: string) => env[name] !== undefined && env[name] !== "";
+  const found: Candidate[] = [];
+  const pair = (rankVar: string, sizeVar: string) =>
+    `${rankVar}=${env[rankVar]}, ${sizeVar}=${env[sizeVar]}`;
+  if (has("VLMEVAL_RANK")) {
+    found.push({
+      launcher: "vlmeval",
+      label: "the vlmeval supervisor",
+      source: pair("VLMEVAL_RANK", "VLMEVAL_WORLD_SIZE"),
+      read: () => {
+        const { rank, worldSize } = rankAndSize(env, "VLMEVAL_RANK", "VLMEVAL_WORLD_SIZE");
+        const localRank = optionalInt(env, "VLMEVAL_LOCAL_RANK") ?? rank;
+        const localWorldSize = optionalInt(env, "VLMEVAL_LOCAL_WORLD_SIZE") ?? worldSize;
+        return local(rank, worldSize, localRank, localWorldSize, "VLMEVAL_LOCAL_RANK");
+      },
+    });
+  }
+  if (has("RANK") || has("WORLD_SIZE")) {
+    found.push({
+      launcher: "torchrun",
+      label: "torchrun",
+      source: pair("RANK", "WORLD_SIZE"),
+      read: () => {
+        const { rank, worldSize } = rankAndSize(env, "RANK", "WORLD_SIZE");
+        return localPair(env, rank, worldSize, "LOCAL_RANK", "LOCAL_WORLD_SIZE");
+      },
+    });
+  }
+  if (has("OMPI_COMM_WORLD_RANK")) {
+    found.push({
+      launcher: "openmpi",
+      label: "Open MPI",
+      source: pair("OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE"),
+      read: () => {
+        const { rank, worldSize } = rankAndSize(
+          env,
+          "OMPI_COMM_WORLD_RANK",
+          "OMPI_COMM_WORLD_SIZE",
+        );
+        return localPair(
+          env,
+          rank,
+          worldSize,
+          "OMPI_COMM_WORLD_LOCAL_RANK",
+          "OMPI_COMM_WORLD_LOCAL_SIZE",
+        );
+      },
+    });
+  }
+  const slurmSize = has("SLURM_STEP_NUM_TASKS") ? "SLURM_STEP_NUM_TASKS" : "SLURM_NTASKS";
+  if (has("SLURM_PROCID") && (has("SLURM_STEP_ID") || has("SLURM_STEPID"))) {
+    found.push({
+      launcher: "slurm",
+      label: "Slurm",
+      source: pair("SLURM_PROCID", slurmSize),
+      read: () => {
+        const { rank, worldSize } = rankAndSize(env, "SLURM_PROCID", slurmSize);
+        const localRank = optionalInt(env, "SLURM_LOCALID") ?? 0;
+        return local(rank, worldSize, localRank, slurmTasksOnThisNode(env), "SLURM_LOCALID");
+      },
+    });
+  }
+  if (has("JOB_COMPLETION_INDEX")) {
+    found.push({
+      launcher: "k8s",
+      label: "a Kubernetes indexed Job",
+      source: pair("JOB_COMPLETION_INDEX", "VLMEVAL_WORLD_SIZE"),
+      read: () => {
+        const { rank, worldSize } = rankAndSize(env, "JOB_COMPLETION_INDEX", "VLMEVAL_WORLD_SIZE");
+        return { rank, worldSize, localRank: 0, localWorldSize: 1 };
+      },
+    });
+  }
+  return found;
+}
+
+function rankAndSize(env: Env, rankVar: string, sizeVar: string) {
+  const rank = requiredInt(env, rankVar, sizeVar);
+  const worldSize = requiredInt(env, sizeVar, rankVar);
+  checkRange(rank, worldSize, `${rankVar}=${env[rankVar]}, ${sizeVar}=${env[sizeVar]}`);
+  return { rank, worldSize };
+}
+
+/**
+ * The local rank and size from a pair of variables. Without the size the machine's layout is
+ * unknown: the rank is taken as the only one on its machine (no GPU split), as VLMEvalKit does.
+ */
+function localPair(env: Env, rank: number, worldSize: number, rankVar: string, sizeVar: string) {
+  const localWorldSize = optionalInt(env, sizeVar);
+  if (localWorldSize === undefined) return { rank, worldSize, localRank: 0, localWorldSize: 1 };
+  return local(rank, worldSize, optionalInt(env, rankVar) ?? 0, localWorldSize, rankVar);
+}
+
+function local(
+  rank: number,
+  worldSize: number,
+  localRank: number,
+  localWorldSize: number,
+  localVar: string,
+) {
+  if (localWorldSize < 1 || localRank >= localWorldSize) {
+    throw new RangeError(
+      `Cannot use local rank ${localRank} (${localVar}) as it must be below the number of ranks ` +
+        `on this machine: current value is ${localWorldSize}`,
+    );
+  }
+  return { rank, worldSize, localRank, localWorldSize };
+}
+
+function requiredInt(env: Env, name: string, partner: string): number {
+  const value = optionalInt(env, name);
+  if (value === undefined) {
+    throw new TypeError(
+      `Cannot detect the rank as ${partner} is set but ${name} is not: current value of ` +
+        `${partner} is "${env[partner]}"`,
+    );
+  }
+  return value;
+}
+
+function optionalInt(env: Env, name: string): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return undefined;
+  if (!/^\s*\d+\s*$/.test(raw)) {
+    throw new TypeError(
+      `Cannot read ${name} as it must be a non-negative integer: current value is "${raw}"`,
+    );
+  }
+  return Number(raw.trim());
+}
+
+function checkRange(rank: number, worldSize: number, source: string): void {
+  if (worldSize < 1) {
+    throw new RangeError(
+      `Cannot use world size ${worldSize} as it must be at least 1: current values are ${source}`,
+    );
+  }
+  if (rank >= worldSize) {
+    throw new RangeError(
+      `Cannot use rank ${rank} as it must be below the world size ${worldSize}: current values ` +
+        `are ${source}`,
+    );
+  }
+}
+
+function slurmTasksOnThisNode(env: Env): number {
+  const perNode = optionalInt(env, "SLURM_NTASKS_PER_NODE");
+  if (perNode !== undefined) return perNode;
+  for (const name of ["SLURM_STEP_TASKS_PER_NODE", "SLURM_TASKS_PER_NODE"]) {
+    const raw = env[name];
+    if (raw === undefined || raw === "") continue;
+    const counts = expandSlurmTasksPerNode(raw, name);
+    const node = optionalInt(env, "SLURM_NODEID") ?? 0;
+    if (node >= counts.length) {
+      throw new RangeError(
+        `Cannot find this node's task count as SLURM_NODEID=${node} is past the ${counts.length} ` +
+          `nodes in ${name}: current value is "${raw}"`,
+      );
+    }
+    return counts[node];
+  }
+  return 1;
+}
+
+/**
+ * Expands Slurm's compressed per-node task counts, e.g. `"2(x3),1"` is `[2, 2, 2, 1]`.
+ *
+ * @throws {SyntaxError} naming the variable when the text is not in that form.
+ */
+export function expandSlurmTasksPerNode(text: string, name = "SLURM_TASKS_PER_NODE"): number[] {
+  const counts: number[] = [];
+  for (const part of text.split(",")) {
+    const match = part.trim().match(/^(\d+)(?:\(x(\d+)\))?$/);
+    if (!match) {
+      throw new SyntaxError(
+        `Cannot read ${name} as it must look like 2(x3),1: current value is "${text}"`,
+      );
+    }
+    const repeat = match[2] === undefined ? 1 : Number(match[2]);
+    for (let i = 0; i < repeat; i++) counts.push(Number(match[1]));
+  }
+  return counts;
+}
+
+/**
+ * VLMEvalKit's GPU split: local rank `r` of `n` gets `floor(G / n)` consecutive GPUs of the `G`
+ * in `gpuIds`, starting at `r * floor(G / n)`, joined with commas for `CUDA_VISIBLE_DEVICES`.
+ * Leftover GPUs stay unused. Undefined when there are no GPUs.
+ *
+ * @throws {RangeError} when there are fewer GPUs than local ranks.
+ */
+export function cudaVisibleDevicesFor(
+  localRank: number,
+  localWorldSize: number,
+  gpuIds: string[],
+): string | undefined {
+  if (gpuIds.length === 0) return undefined;
+  if (!Number.isSafeInteger(localWorldSize) || localWorldSize < 1) {
+    throw new RangeError(
+      `Cannot split GPUs as the number of local ranks must be a positive integer: current ` +
+        `value is ${localWorldSize}`,
+    );
+  }
+  if (!Number.isSafeInteger(localRank) || localRank < 0 || localRank >= localWorldSize) {
+    throw new RangeError(
+      `Cannot split GPUs as the local rank must be in 0..${localWorldSize - 1}: current value ` +
+        `is ${localRank}`,
+    );
+  }
+  if (gpuIds.length < localWorldSize) {
+    throw new RangeError(
+      `Cannot give each of ${localWorldSize} local ranks a GPU as only ${gpuIds.length} are ` +
+        `visible (${gpuIds.join(",")}); use at most ${gpuIds.length} ranks per machine`,
+    );
+  }
+  const perRank = Math.floor(gpuIds.length / localWorldSize);
+  return gpuIds.slice(localRank * perRank, (localRank + 1) * perRank).join(",");
+}
+
+/**
+ * GPU ids to split among local ranks: the entries of `CUDA_VISIBLE_DEVICES` when it is set
+ * (empty when it is set to the empty string or `-1`, which hide every GPU), else `0..count-1`
+ * from the device count the native addon reports.
+ */
+export function visibleGpuIds(env: Env, deviceCount: number): string[] {
+  const visible = env.CUDA_VISIBLE_DEVICES;
+  if (visible !== undefined) {
+    const ids = visible.split(",").map((s) => s.trim()).filter((s) => s !== "");
+    return ids[0] === "-1" ? [] : ids;
+  }
+  return Array.from({ length: deviceCount }, (_, i) => String(i));
+}
+
+/**
+ * `CUDA_VISIBLE_DEVICES` a worker must set for itself before touching CUDA, or undefined to
+ * leave it alone: only launchers that start several ranks on one machine without splitting the
+ * GPUs (torchrun, mpirun, srun) need it. Our supervisor sets it for its children, and an
+ * explicit `--rank`, a Kubernetes pod or a single process keep what they were given.
+ */
+export function workerCudaVisibleDevices(
+  info: RankInfo,
+  env: Env,
+  deviceCount: number,
+): string | undefined {
+  if (!["torchrun", "openmpi", "slurm"].includes(info.launcher)) return undefined;
+  if (info.localWorldSize <= 1) return undefined;
+  return cudaVisibleDevicesFor(
+    info.localRank,
+    info.localWorldSize,
+    visibleGpuIds(env, deviceCount),
+  );
+}
