@@ -1,0 +1,119 @@
+import { dirname, resolve } from "node:path";
+import { type DatasetLocation, describeLocation, SampleInputError } from "./errors.ts";
+import { imageCellValues, pathCellValues } from "./_image_cells.ts";
+import { detectImageFormat } from "./image_format.ts";
+import { storeImageFile } from "./image_store.ts";
+import type { RowIndex } from "./_row_index.ts";
+import { checkRootRelativePath, resolveInsideFolder } from "./_safe_path.ts";
+
+/** What image resolution needs from an open dataset. */
+export interface ImageSource {
+  path: string;
+  rows: RowIndex;
+  /** The fields of the row at a position, as bytes. */
+  readFields(position: number): Promise<Uint8Array[]>;
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+function fail(problem: string, at: DatasetLocation, cause?: unknown): never {
+  throw new SampleInputError(`Cannot use the image of ${describeLocation(at)}: ${problem}`, at, {
+    cause,
+  });
+}
+
+function hexPrefix(bytes: Uint8Array): string {
+  return Array.from(bytes.subarray(0, 8), (b) => b.toString(16).padStart(2, "0")).join(" ");
+}
+
+function cellText(fields: Uint8Array[], column: number): string {
+  return column >= 0 ? utf8.decode(fields[column]) : "";
+}
+
+async function metaOnlyPaths(source: ImageSource, fields: Uint8Array[], at: DatasetLocation) {
+  const entries = pathCellValues(cellText(fields, source.rows.columns.imagePath));
+  if (entries.length === 0) fail("the row has no image_path", at);
+  const paths: string[] = [];
+  for (const entry of entries) {
+    const checked = resolveInsideFolder(dirname(source.path), entry);
+    if ("problem" in checked) fail(`"${entry}" is refused: ${checked.problem}`, at);
+    const info = await Deno.stat(checked.path).catch((error) => {
+      fail(`the file "${checked.path}" cannot be read`, at, error);
+    });
+    if (!info.isFile) fail(`"${checked.path}" is not a file`, at);
+    paths.push(checked.path);
+  }
+  return paths;
+}
+
+function decodeImage(value: string, at: DatasetLocation, what: string): Uint8Array {
+  let bytes: Uint8Array;
+  try {
+    bytes = Uint8Array.fromBase64(value);
+  } catch (error) {
+    fail(`${what} is not valid base64`, at, error);
+  }
+  return bytes;
+}
+
+/**
+ * Writes the row's images under `imageRoot` (once: an identical file is reused) and returns their
+ * absolute paths, in order. Meta-only rows return their existing files instead.
+ *
+ * @throws {SampleInputError} for bad base64, an unknown image format, a missing meta-only file or
+ * a write failure; only this sample is affected.
+ */
+export async function sampleImagePaths(
+  source: ImageSource,
+  position: number,
+  imageRoot: string,
+): Promise<string[]> {
+  const { rows } = source;
+  const at: DatasetLocation = {
+    file: source.path,
+    line: rows.lines[position],
+    index: rows.indices[position],
+    field: "image",
+  };
+  const fields = await source.readFields(position);
+  if (rows.columns.image < 0) return metaOnlyPaths(source, fields, { ...at, field: "image_path" });
+
+  const target = rows.referenceTargets.get(position) ?? position;
+  const targetFields = target === position ? fields : await source.readFields(target);
+  const values = imageCellValues(cellText(targetFields, rows.columns.image));
+  let names = pathCellValues(cellText(fields, rows.columns.imagePath));
+  if (names.length === 0 && target !== position) {
+    names = pathCellValues(cellText(targetFields, rows.columns.imagePath));
+  }
+  const namingIndex = rows.indices[target];
+  const what = target === position ? "the value" : `the image of index "${namingIndex}"`;
+  const root = resolve(imageRoot);
+  const paths: string[] = [];
+  for (const [k, value] of values.entries()) {
+    const label = values.length > 1 ? `${what} (image ${k})` : what;
+    const bytes = decodeImage(value, at, label);
+    const format = detectImageFormat(bytes);
+    if (!format) {
+      fail(
+        `${label} is not a PNG, JPEG, GIF, WebP or BMP image (it starts with ${hexPrefix(bytes)})`,
+        at,
+      );
+    }
+    let name = values.length > 1
+      ? `${namingIndex}_${k}.${format.ext}`
+      : `${namingIndex}.${format.ext}`;
+    if (names.length > 0) {
+      const checked = checkRootRelativePath(names[k]);
+      if ("problem" in checked) fail(`"${names[k]}" is refused: ${checked.problem}`, at);
+      name = checked.path;
+    }
+    const path = resolve(root, name);
+    try {
+      await storeImageFile(path, bytes);
+    } catch (error) {
+      fail(`the file "${path}" cannot be written`, at, error);
+    }
+    paths.push(path);
+  }
+  return paths;
+}

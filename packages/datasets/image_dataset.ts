@@ -1,0 +1,241 @@
+import { basename, resolve } from "node:path";
+import type { Message, Row } from "@vlmeval/schema";
+import { describeLocation, SampleInputError } from "./errors.ts";
+import { assemblePrompt, DATASET_KINDS, type DatasetKind } from "./prompt.ts";
+import { buildRowIndex, type RowIndex } from "./_row_index.ts";
+import { sampleImagePaths } from "./_sample_images.ts";
+import { parseTsvRecord, readTsvRecords } from "./_tsv_records.ts";
+
+/** Options of {@linkcode openImageDataset}. */
+export interface OpenImageDatasetOptions {
+  /** Dataset name. @default the file name without `.tsv` */
+  name?: string;
+  /** Force the kind instead of detecting it (see {@linkcode ImageDataset.kind}). */
+  kind?: DatasetKind;
+}
+
+/** A row and its 0-based position in the dataset. */
+export interface PositionedRow {
+  position: number;
+  row: Row;
+}
+
+/**
+ * An image benchmark in VLMEvalKit's TSV format, opened for streaming. Only small per-row
+ * metadata is held in memory; rows are read from the file on demand. The `image` column is never
+ * part of a returned {@linkcode Row} (it can be megabytes): {@linkcode ImageDataset.buildPrompt}
+ * reads it from the file by the row's `index`. Every other column is there, `""` when empty.
+ */
+export interface ImageDataset {
+  /** Dataset name. */
+  readonly name: string;
+  /** Absolute path of the TSV file. */
+  readonly file: string;
+  /** `mcq` when columns A and B exist, else `yorn` when every answer is Yes/No, else `vqa`. */
+  readonly kind: DatasetKind;
+  /** Header columns in file order (including `image` when present). */
+  readonly columns: readonly string[];
+  /** Number of rows (rows with an empty `image` cell are dropped, as VLMEvalKit does). */
+  readonly size: number;
+  /** Rows dropped because their `image` cell was empty. */
+  readonly skippedRows: number;
+  /** True when there is no `image` column: images are files named by `image_path`. */
+  readonly metaOnly: boolean;
+  /** The `index` of the row at a position. */
+  indexAt(position: number): string;
+  /** The position of the row with this `index`, or undefined. */
+  positionOf(index: string): number | undefined;
+  /** Reads the row at a position. */
+  rowAt(position: number): Promise<Row>;
+  /** Streams every row in file order. */
+  rows(): AsyncIterable<PositionedRow>;
+  /**
+   * The row's images as absolute file paths: decoded under `imageRoot` once (see the package
+   * docs for naming), or for meta-only datasets the existing files.
+   *
+   * @throws {SampleInputError} when this row's image cannot be used.
+   */
+  imagePaths(row: Row, imageRoot: string): Promise<string[]>;
+  /**
+   * VLMEvalKit's prompt for the row: images first, then the text for the dataset's kind.
+   *
+   * @throws {SampleInputError} when this row's image cannot be used.
+   */
+  buildPrompt(row: Row, imageRoot: string): Promise<Message>;
+  /** Closes the file. */
+  close(): void;
+  /** Same as {@linkcode ImageDataset.close}. */
+  [Symbol.dispose](): void;
+}
+
+function detectKind(rows: RowIndex): DatasetKind {
+  const header = rows.columns.header;
+  if (header.includes("A") && header.includes("B")) return "mcq";
+  return rows.allAnswersYesNo ? "yorn" : "vqa";
+}
+
+class TsvImageDataset implements ImageDataset {
+  readonly name: string;
+  readonly file: string;
+  readonly kind: DatasetKind;
+  readonly columns: readonly string[];
+  readonly #rows: RowIndex;
+  readonly #handle: Deno.FsFile;
+  readonly #utf8 = new TextDecoder("utf-8", { fatal: true });
+  /** Serialises seek + read on the shared handle: concurrent rowAt calls would interleave. */
+  #readQueue: Promise<unknown> = Promise.resolve();
+
+  constructor(file: string, handle: Deno.FsFile, rows: RowIndex, opts: OpenImageDatasetOptions) {
+    this.file = file;
+    this.#handle = handle;
+    this.#rows = rows;
+    this.columns = rows.columns.header;
+    this.name = opts.name ?? basename(file).replace(/\.tsv$/i, "");
+    this.kind = opts.kind ?? detectKind(rows);
+  }
+
+  get size(): number {
+    return this.#rows.indices.length;
+  }
+
+  get skippedRows(): number {
+    return this.#rows.skippedRows;
+  }
+
+  get metaOnly(): boolean {
+    return this.#rows.columns.image < 0;
+  }
+
+  indexAt(position: number): string {
+    this.#checkPosition(position);
+    return this.#rows.indices[position];
+  }
+
+  positionOf(index: string): number | undefined {
+    return this.#rows.positions.get(index);
+  }
+
+  async rowAt(position: number): Promise<Row> {
+    this.#checkPosition(position);
+    return this.#toRow(await this.#readFields(position));
+  }
+
+  async *rows(): AsyncIterable<PositionedRow> {
+    if (this.size === 0) return;
+    const handle = await Deno.open(this.file, { read: true });
+    try {
+      const records = readTsvRecords(handle, this.file, this.#rows.offsets[0], this.#rows.lines[0]);
+      let position = 0;
+      for await (const record of records) {
+        if (position >= this.size) break;
+        if (record.offset !== this.#rows.offsets[position]) continue;
+        const row = this.#toRow(record.fields);
+        yield { position, row };
+        position++;
+      }
+    } finally {
+      handle.close();
+    }
+  }
+
+  imagePaths(row: Row, imageRoot: string): Promise<string[]> {
+    const position = this.#rows.positions.get(row.index ?? "");
+    if (position === undefined) {
+      throw new SampleInputError(
+        `Cannot find the images of ${
+          describeLocation({ file: this.file, index: row.index, field: "index" })
+        }: no row of the dataset has this index`,
+        { file: this.file, index: row.index, field: "index" },
+      );
+    }
+    const source = {
+      path: this.file,
+      rows: this.#rows,
+      readFields: (at: number) => this.#readFields(at),
+    };
+    return sampleImagePaths(source, position, imageRoot);
+  }
+
+  async buildPrompt(row: Row, imageRoot: string): Promise<Message> {
+    return assemblePrompt(this.kind, row, await this.imagePaths(row, imageRoot));
+  }
+
+  close(): void {
+    this.#handle.close();
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  #checkPosition(position: number): void {
+    if (!Number.isInteger(position) || position < 0 || position >= this.size) {
+      throw new RangeError(
+        `Cannot read row of "${this.file}" as position must be an integer in [0, ${this.size}): current value is ${position}`,
+      );
+    }
+  }
+
+  #toRow(fields: Uint8Array[]): Row {
+    const row: Row = {};
+    const { header, image } = this.#rows.columns;
+    for (let k = 0; k < header.length; k++) {
+      if (k !== image) row[header[k]] = this.#utf8.decode(fields[k]);
+    }
+    return row;
+  }
+
+  #readFields(position: number): Promise<Uint8Array[]> {
+    const read = this.#readQueue.then(async () => {
+      const bytes = new Uint8Array(this.#rows.lengths[position]);
+      await this.#handle.seek(this.#rows.offsets[position], Deno.SeekMode.Start);
+      for (let done = 0; done < bytes.length;) {
+        const n = await this.#handle.read(bytes.subarray(done));
+        if (n === null) break;
+        done += n;
+      }
+      return parseTsvRecord(bytes, this.file, this.#rows.lines[position]);
+    });
+    this.#readQueue = read.catch(() => {});
+    return read;
+  }
+}
+
+/**
+ * Opens an image benchmark TSV. One streaming pass validates the whole file (header, field
+ * counts, unique indices, image references, `image_path` safety) and keeps only per-row
+ * metadata; a malformed file fails here, before any row is used.
+ *
+ * @throws {DatasetFormatError} naming the file, line, index and field of the first problem.
+ * @throws {RangeError} when `opts.kind` is not a known kind.
+ *
+ * @example Stream prompts
+ * ```ts ignore
+ * import { openImageDataset } from "@vlmeval/datasets";
+ * using dataset = await openImageDataset("/data/LMUData/Shapes_MCQ.tsv");
+ * for await (const { row } of dataset.rows()) {
+ *   const message = await dataset.buildPrompt(row, "work/images/Shapes_MCQ");
+ * }
+ * ```
+ */
+export async function openImageDataset(
+  path: string,
+  opts: OpenImageDatasetOptions = {},
+): Promise<ImageDataset> {
+  if (opts.kind !== undefined && !DATASET_KINDS.includes(opts.kind)) {
+    throw new RangeError(
+      `Cannot open dataset "${path}" as kind must be one of ${
+        DATASET_KINDS.join(", ")
+      }: current value is ${opts.kind}`,
+    );
+  }
+  const file = resolve(path);
+  const handle = await Deno.open(file, { read: true });
+  try {
+    const rows = await buildRowIndex(file, handle);
+    return new TsvImageDataset(file, handle, rows, opts);
+  } catch (error) {
+    handle.close();
+    throw error;
+  }
+}

@@ -1,0 +1,37 @@
+import { dirname } from "node:path";
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
+}
+
+async function readIfPresent(path: string): Promise<Uint8Array | undefined> {
+  try {
+    return await Deno.readFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Makes `path` hold exactly `bytes`. A file already there with the same bytes is reused (returns
+ * `false`); otherwise the bytes go to a temporary file beside it that is then renamed over `path`
+ * (returns `true`), so a killed process never leaves a torn file under the final name and
+ * concurrent writers of the same image do not disturb each other. Parent folders are created.
+ */
+export async function storeImageFile(path: string, bytes: Uint8Array): Promise<boolean> {
+  const existing = await readIfPresent(path);
+  if (existing && sameBytes(existing, bytes)) return false;
+  await Deno.mkdir(dirname(path), { recursive: true });
+  const temp = `${path}.${Deno.pid}-${crypto.randomUUID().slice(0, 8)}.tmp`;
+  try {
+    await Deno.writeFile(temp, bytes, { createNew: true });
+    await Deno.rename(temp, path);
+  } catch (error) {
+    await Deno.remove(temp).catch(() => {});
+    throw error;
+  }
+  return true;
+}

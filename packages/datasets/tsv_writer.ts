@@ -1,0 +1,72 @@
+import { dirname } from "node:path";
+
+/** One field quoted as pandas does with `quoting=csv.QUOTE_ALL`: `"` + text + `"`, `"` doubled. */
+export function formatTsvField(value: string): string {
+  return `"${value.replaceAll('"', '""')}"`;
+}
+
+/**
+ * One TSV line (ending in `\n`) with every field quoted, the way VLMEvalKit writes benchmark TSVs
+ * (pandas `to_csv(sep="\t", quoting=csv.QUOTE_ALL)`). Tabs and newlines inside a field are kept
+ * verbatim inside the quotes.
+ *
+ * @example Write a header and a row
+ * ```ts
+ * import { formatTsvRow } from "@vlmeval/datasets";
+ * formatTsvRow(["index", "question"]); // '"index"\t"question"\n'
+ * formatTsvRow(["0", 'Say "hi"']); // '"0"\t"Say ""hi"""\n'
+ * ```
+ */
+export function formatTsvRow(values: readonly string[]): string {
+  return values.map(formatTsvField).join("\t") + "\n";
+}
+
+/**
+ * Writes a whole TSV file (header, then rows) in pandas QUOTE_ALL style, streaming, through a
+ * temporary file renamed into place, so a killed writer never leaves a torn file under `path`.
+ *
+ * @throws {RangeError} when a row's length differs from the header's (nothing is left at `path`).
+ */
+export async function writeTsvFile(
+  path: string,
+  header: readonly string[],
+  rows: Iterable<readonly string[]> | AsyncIterable<readonly string[]>,
+): Promise<void> {
+  await Deno.mkdir(dirname(path), { recursive: true });
+  const temp = `${path}.${Deno.pid}-${crypto.randomUUID().slice(0, 8)}.tmp`;
+  const file = await Deno.open(temp, { write: true, createNew: true });
+  const encoder = new TextEncoder();
+  let open = true;
+  let pending: string[] = [];
+  let pendingChars = 0;
+  const flush = async () => {
+    const bytes = encoder.encode(pending.join(""));
+    for (let done = 0; done < bytes.length;) done += await file.write(bytes.subarray(done));
+    pending = [];
+    pendingChars = 0;
+  };
+  try {
+    pending.push(formatTsvRow(header));
+    let rowNumber = 0;
+    for await (const row of rows) {
+      rowNumber++;
+      if (row.length !== header.length) {
+        throw new RangeError(
+          `Cannot write row ${rowNumber} to "${path}" as it has ${row.length} fields: expected ${header.length}`,
+        );
+      }
+      const line = formatTsvRow(row);
+      pending.push(line);
+      pendingChars += line.length;
+      if (pendingChars > 1 << 20) await flush();
+    }
+    await flush();
+    file.close();
+    open = false;
+    await Deno.rename(temp, path);
+  } catch (error) {
+    if (open) file.close();
+    await Deno.remove(temp).catch(() => {});
+    throw error;
+  }
+}
