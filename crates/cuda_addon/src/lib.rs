@@ -1,0 +1,19 @@
+//! Node-API addon giving vlmeval's TypeScript the CUDA primitives its evaluation loop needs.
+//! CUDA, its runtime and NVML are opened at run time, so the addon builds and loads on machines
+//! without them. One file per concern; policy (what to do on a sticky error) lives in TypeScript.
+
+#![deny(clippy::all)]
+
+mod context;
+mod device;
+mod diagnostics;
+mod driver;
+mod error;
+mod guard;
+mod loader;
+mod memory;
+mod nvml;
+mod pool;
+mod runtime;
+mod status;
+mod sys;
