@@ -1,0 +1,16 @@
+import type { BackendName } from "./backend_info.ts";
+
+/**
+ * A backend cannot run here: its package or native library is missing, or the runtime lacks
+ * the device. The message says what is missing, why, and how to get it.
+ */
+export class BackendUnavailableError extends Error {
+  /** The backend that was asked for. */
+  readonly backend: BackendName;
+
+  constructor(backend: BackendName, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "BackendUnavailableError";
+    this.backend = backend;
+  }
+}
