@@ -1,6 +1,55 @@
 /**
- * @vlmeval/scoring (public API declared here; being built).
+ * Scoring as VLMEvalKit does it without a judge, as pure functions over prediction rows:
+ * multiple choice (`can_infer` extraction, `report_acc` table, the method per row and the count
+ * of rows that would have needed a judge), yes/no (`YOrN_Extraction`, `default_rating`) and
+ * free-form VQA (exact and normalised matching). No file IO: callers write the tables.
+ *
+ * @example Score MCQ predictions
+ * ```ts
+ * import { scoreMcq } from "@vlmeval/scoring";
+ * const result = scoreMcq([
+ *   { index: "1", question: "?", A: "cat", B: "dog", answer: "B", prediction: "The answer is B" },
+ * ]);
+ * result.report; // { columns: ["split", "Overall"], rows: [["none", 1]] }
+ * ```
  *
  * @module
  */
-export {};
+
+export {
+  canInfer,
+  canInferOption,
+  type CanInferOptions,
+  canInferText,
+  type Choices,
+  OPTION_PUNCTUATION,
+  REFUSAL_STRINGS,
+} from "./can_infer.ts";
+export {
+  buildChoices,
+  extractMcqAnswer,
+  MCQ_EXTRACTION_VERSION,
+  type McqCounts,
+  type McqExtraction,
+  type McqMethod,
+  type McqRowScore,
+  type McqScore,
+  scoreMcq,
+} from "./score_mcq.ts";
+export {
+  defaultRating,
+  type GroupedScore,
+  MMBENCH_ABBREVIATIONS,
+  reportAcc,
+  type ReportAccOptions,
+  type ScoreTable,
+} from "./score_table.ts";
+export {
+  extractYesNo,
+  scoreYesNo,
+  type YesNo,
+  type YesNoRowScore,
+  type YesNoScore,
+} from "./score_yes_no.ts";
+export { scoreVqa, vqaAnswers, type VqaRowScore, type VqaScore } from "./score_vqa.ts";
+export { normalizeVqaAnswer, processDigitArticle, processPunctuation } from "./vqa_normalize.ts";

@@ -1,0 +1,136 @@
+import { isFailure, type Row } from "@vlmeval/schema";
+import { canInferOption, type CanInferOptions, canInferText, type Choices } from "./can_infer.ts";
+import { pyStrip } from "./_python_text.ts";
+import { requireField, rowGroups } from "./_row_fields.ts";
+import { reportAcc, type ScoreTable } from "./score_table.ts";
+
+/** The version of the extraction rules implemented here (VLMEvalKit commit they follow). */
+export const MCQ_EXTRACTION_VERSION = "vlmevalkit-e8e78f05";
+
+/**
+ * How a row's letter was found: `option` (a letter or `answer is X`), `text` (an option's text),
+ * `z` (a refusal or a `Z` token), `failed` (the prediction records a failure; scored as `Z`) or
+ * `unresolved` (nothing matched; VLMEvalKit would ask its judge; scored as `Z`).
+ */
+export type McqMethod = "option" | "text" | "z" | "failed" | "unresolved";
+
+/** The letter extracted from one prediction and how. */
+export interface McqExtraction {
+  /** A choice letter or `Z`. */
+  letter: string;
+  method: McqMethod;
+}
+
+/** One row's MCQ score. */
+export interface McqRowScore {
+  index: string;
+  prediction: string;
+  answer: string;
+  extracted: string;
+  method: McqMethod;
+  hit: 0 | 1;
+}
+
+/** Row counts of an MCQ scoring run. */
+export interface McqCounts {
+  total: number;
+  hits: number;
+  /** Predictions that record a failure (`Failed to obtain answer...`). */
+  failed: number;
+  /** Predictions no heuristic could place: VLMEvalKit would have needed its judge. */
+  unresolved: number;
+  byMethod: Record<McqMethod, number>;
+}
+
+/** Result of {@linkcode scoreMcq}. */
+export interface McqScore {
+  perRow: McqRowScore[];
+  /** `report_acc` layout, fractions 0-1. */
+  report: ScoreTable;
+  counts: McqCounts;
+}
+
+/** `{letter: text}` for every option column A-Z that is present and not empty in the row. */
+export function buildChoices(row: Row): Record<string, string> {
+  const choices: Record<string, string> = {};
+  for (let code = 65; code <= 90; code++) {
+    const letter = String.fromCharCode(code);
+    const text = row[letter];
+    if (text !== undefined && text !== "") choices[letter] = text;
+  }
+  return choices;
+}
+
+/**
+ * Exact-matching extraction (no judge): a recorded failure is `failed`/`Z`; otherwise the
+ * stripped prediction goes through `can_infer_option` then `can_infer_text`, and nothing found
+ * is `unresolved`/`Z`.
+ */
+export function extractMcqAnswer(
+  prediction: string,
+  choices: Choices,
+  opts: CanInferOptions = {},
+): McqExtraction {
+  if (isFailure(prediction)) return { letter: "Z", method: "failed" };
+  const text = pyStrip(prediction);
+  const option = canInferOption(text, choices, opts);
+  if (option) return { letter: option, method: option === "Z" ? "z" : "option" };
+  const byText = canInferText(text, choices);
+  if (byText) return { letter: byText, method: "text" };
+  return { letter: "Z", method: "unresolved" };
+}
+
+/**
+ * Scores multiple-choice predictions as VLMEvalKit does under `exact_matching` (no judge). Each
+ * row needs `index`, `prediction`, `answer` (a letter) and its option columns; `split`,
+ * `category` and `l2-category` are used for the report when present.
+ *
+ * @throws {TypeError} when a row lacks `prediction` or `answer`, or its answer is empty.
+ *
+ * @example
+ * ```ts
+ * import { scoreMcq } from "@vlmeval/scoring";
+ * const { counts } = scoreMcq([{ index: "1", A: "cat", B: "dog", answer: "B", prediction: "B" }]);
+ * counts.hits; // 1
+ * ```
+ */
+export function scoreMcq(rows: readonly Row[], opts: CanInferOptions = {}): McqScore {
+  const byMethod: Record<McqMethod, number> = {
+    option: 0,
+    text: 0,
+    z: 0,
+    failed: 0,
+    unresolved: 0,
+  };
+  const perRow: McqRowScore[] = rows.map((row, position) => {
+    const prediction = requireField(row, "prediction", position);
+    const answer = requireField(row, "answer", position);
+    if (answer === "") {
+      throw new TypeError(
+        `Cannot score row ${position} (index "${row.index ?? "?"}") as its answer is empty`,
+      );
+    }
+    const { letter, method } = extractMcqAnswer(prediction, buildChoices(row), opts);
+    byMethod[method]++;
+    return {
+      index: row.index ?? "",
+      prediction,
+      answer,
+      extracted: letter,
+      method,
+      hit: method !== "failed" && letter === answer ? 1 : 0,
+    };
+  });
+  const report = reportAcc(perRow.map((score, k) => rowGroups(rows[k], score.hit)));
+  return {
+    perRow,
+    report,
+    counts: {
+      total: perRow.length,
+      hits: perRow.reduce((sum, score) => sum + score.hit, 0),
+      failed: byMethod.failed,
+      unresolved: byMethod.unresolved,
+      byMethod,
+    },
+  };
+}
