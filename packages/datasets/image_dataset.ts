@@ -138,7 +138,7 @@ class TsvImageDataset implements ImageDataset {
     }
   }
 
-  imagePaths(row: Row, imageRoot: string): Promise<string[]> {
+  async imagePaths(row: Row, imageRoot: string): Promise<string[]> {
     const position = this.#rows.positions.get(row.index ?? "");
     if (position === undefined) {
       throw new SampleInputError(
@@ -153,7 +153,7 @@ class TsvImageDataset implements ImageDataset {
       rows: this.#rows,
       readFields: (at: number) => this.#readFields(at),
     };
-    return sampleImagePaths(source, position, imageRoot);
+    return await sampleImagePaths(source, position, imageRoot);
   }
 
   async buildPrompt(row: Row, imageRoot: string): Promise<Message> {

@@ -157,6 +157,8 @@ Deno.test("ImageDataset.buildPrompt() fails only the row whose image is bad", as
       () => dataset.buildPrompt({ index: "no-such-row", question: "?" }, root),
       SampleInputError,
     );
+    const pending = dataset.imagePaths({ index: "no-such-row" }, root);
+    await assert.rejects(() => pending, /no row of the dataset has this index/);
   });
 });
 
