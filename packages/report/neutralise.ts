@@ -1,0 +1,27 @@
+/** Text a spreadsheet may read as a formula, possibly behind quotes we added before. */
+const FORMULA_LIKE = /^'*[=+\-@\t\r]/;
+/** A cell we neutralised: our added quote, then the original text. */
+const NEUTRALISED = /^'+[=+\-@\t\r]/;
+/** A plain decimal number such as `-2` or `+1.5e3`: a spreadsheet reads it as a number, safely. */
+const PLAIN_NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/**
+ * Guards untrusted text against spreadsheet formula injection: text starting with `=`, `+`,
+ * `-`, `@`, tab or carriage return (after any run of `'`) gets one leading `'`. Plain numbers
+ * such as `-2` are left alone. {@linkcode restoreCell} undoes it exactly.
+ *
+ * @example
+ * ```ts
+ * import { neutraliseCell, restoreCell } from "@vlmeval/report";
+ * neutraliseCell("=1+1"); // "'=1+1"
+ * restoreCell(neutraliseCell("'=x")); // "'=x"
+ * ```
+ */
+export function neutraliseCell(text: string): string {
+  return FORMULA_LIKE.test(text) && !PLAIN_NUMBER.test(text) ? `'${text}` : text;
+}
+
+/** Reverses {@linkcode neutraliseCell}: drops one leading `'` from text it would have quoted. */
+export function restoreCell(text: string): string {
+  return NEUTRALISED.test(text) ? text.slice(1) : text;
+}
