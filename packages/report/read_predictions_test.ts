@@ -211,3 +211,40 @@ Deno.test("readPredictions() throws NotFound for a missing file in every format"
     }
   });
 });
+
+Deno.test("readPredictions() reads VLMEvalKit's own xlsx, tsv and json identically", async () => {
+  const expected = [
+    { index: "1", question: "What colour?", hint: "", A: "red", answer: "A", prediction: "=1+1" },
+    {
+      index: "2",
+      question: "Count the dots",
+      hint: "Look closely",
+      A: "1",
+      answer: "B",
+      prediction: "line one\nline two\r\nand 中文",
+    },
+    {
+      index: "3",
+      question: "Read the sign",
+      hint: "",
+      A: "None",
+      answer: "A",
+      prediction: "https://example.com/sign",
+    },
+    {
+      index: "4",
+      question: "Which is bigger?",
+      hint: "Compare sizes",
+      A: "left",
+      answer: "A",
+      prediction: "_x0041_ and \u0001 control",
+    },
+  ];
+  for (const ext of ["xlsx", "tsv", "json"]) {
+    const table = await readPredictions(
+      new URL(`./testdata/vlmevalkit_pred.${ext}`, import.meta.url).pathname,
+    );
+    assert.deepEqual(table.columns, ["index", "question", "hint", "A", "answer", "prediction"]);
+    assert.deepEqual(table.rows, expected, ext);
+  }
+});

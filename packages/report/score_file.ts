@@ -8,8 +8,11 @@ import { neutraliseCell } from "./neutralise.ts";
 /** A small result table, such as the accuracy per split and category. */
 export interface ScoreTable {
   columns: string[];
-  /** One array per row, in column order. Numbers are written in full precision. */
-  rows: (string | number)[][];
+  /**
+   * One array per row, in column order. Numbers are written in full precision; `null` is an
+   * empty cell (a group with no rows), as pandas writes NaN.
+   */
+  rows: (string | number | null)[][];
 }
 
 function checkTable(path: string, table: ScoreTable): void {
@@ -26,14 +29,15 @@ function checkTable(path: string, table: ScoreTable): void {
   });
 }
 
-/** A cell as pandas' `to_csv` writes it: NaN empty, infinities `inf`; text neutralised. */
-function csvCell(value: string | number): string {
+/** A cell as pandas' `to_csv` writes it: null and NaN empty, infinities `inf`; text neutralised. */
+function csvCell(value: string | number | null): string {
+  if (value === null || value === undefined) return "";
   if (typeof value === "number") {
     if (Number.isNaN(value)) return "";
     if (!Number.isFinite(value)) return value > 0 ? "inf" : "-inf";
     return String(value);
   }
-  return neutraliseCell(value ?? "");
+  return neutraliseCell(value);
 }
 
 /**
@@ -67,7 +71,7 @@ export async function writeCsv(path: string, table: ScoreTable): Promise<void> {
 
 /**
  * Writes a score table as `csv` ({@linkcode writeCsv}) or `json` (a list of records, indent 4,
- * numbers as JSON numbers, NaN as `null`), as `EVAL_FORMAT` chooses; atomically.
+ * numbers as JSON numbers, NaN and empty cells as `null`), as `EVAL_FORMAT` chooses; atomically.
  *
  * @param format Defaults to the one `path`'s extension names.
  */

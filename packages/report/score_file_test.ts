@@ -12,7 +12,7 @@ async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
 
 const ACC = {
   columns: ["split", "Overall", "AR", "CP"],
-  rows: [["dev", 0.7328571428571429, 0.65, 1], ["test", NaN, Infinity, 0]],
+  rows: [["dev", 0.7328571428571429, 0.65, 1], ["test", NaN, Infinity, null]],
 };
 
 Deno.test("writeCsv() writes every field quoted, like VLMEvalKit's _acc.csv", async () => {
@@ -23,7 +23,7 @@ Deno.test("writeCsv() writes every field quoted, like VLMEvalKit's _acc.csv", as
       await Deno.readTextFile(path),
       '"split","Overall","AR","CP"\n' +
         '"dev","0.7328571428571429","0.65","1"\n' +
-        '"test","","inf","0"\n',
+        '"test","","inf",""\n',
     );
   });
 });
@@ -48,7 +48,7 @@ Deno.test("writeScoreFile() writes json records when EVAL_FORMAT is json", async
     await writeScoreFile(path, ACC);
     assert.deepEqual(JSON.parse(await Deno.readTextFile(path)), [
       { split: "dev", Overall: 0.7328571428571429, AR: 0.65, CP: 1 },
-      { split: "test", Overall: null, AR: null, CP: 0 },
+      { split: "test", Overall: null, AR: null, CP: null },
     ]);
     await writeScoreFile(`${dir}/named.csv`, ACC, "json");
     assert.equal((await Deno.readTextFile(`${dir}/named.csv`)).slice(0, 1), "[");
