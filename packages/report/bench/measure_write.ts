@@ -4,12 +4,13 @@
  *   deno run -A packages/report/bench/measure_write.ts [rows=100000] [format=xlsx] [predictionChars=200]
  *
  * Rows are generated one at a time (an MMBench-like row: 12 columns, ~200-character question
- * and prediction), so the figures are the writer's own.
+ * and prediction), so the figures are the writer's own. Then the file is read back with
+ * `readPredictions` and that is measured too (RSS sampled every 20 ms).
  *
  * @module
  */
 import type { Row } from "@vlmeval/schema";
-import { type PredFormat, predictionFormat, writePredictions } from "../mod.ts";
+import { type PredFormat, predictionFormat, readPredictions, writePredictions } from "../mod.ts";
 
 const rowCount = Number(Deno.args[0] ?? 100_000);
 const format: PredFormat = predictionFormat(Deno.args[1]);
@@ -74,6 +75,20 @@ try {
         (peakRss / 2 ** 20).toFixed(0)
       } MiB ` +
       `(+${((peakRss - baseline) / 2 ** 20).toFixed(0)} MiB)`,
+  );
+  const readBaseline = Deno.memoryUsage().rss;
+  peakRss = readBaseline;
+  const sampler = setInterval(sample, 20);
+  const readStarted = performance.now();
+  const table = await readPredictions(path);
+  const readSeconds = (performance.now() - readStarted) / 1000;
+  clearInterval(sampler);
+  sample();
+  console.log(
+    `read back: ${table.rows.length} rows in ${readSeconds.toFixed(2)} s, ` +
+      `RSS before ${(readBaseline / 2 ** 20).toFixed(0)} MiB, peak ${
+        (peakRss / 2 ** 20).toFixed(0)
+      } MiB`,
   );
 } finally {
   await Deno.remove(folder, { recursive: true });
