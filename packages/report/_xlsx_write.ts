@@ -99,8 +99,15 @@ async function streamWorkbook(
   });
   const internals = workbook as unknown as WriterInternals;
   let failure: Error | undefined;
-  internals.stream.on("error", (error) => failure ??= error);
-  internals.zip.on("error", (error) => failure ??= error);
+  let reportFailure: (error: Error) => void = () => {};
+  const failed = new Promise<never>((_, reject) => reportFailure = reject);
+  failed.catch(() => {});
+  const onError = (error: Error) => {
+    failure ??= error;
+    reportFailure(error);
+  };
+  internals.stream.on("error", onError);
+  internals.zip.on("error", onError);
   const indexColumn = columns.indexOf("index");
   const truncated: TruncatedCell[] = [];
   let rows = 0;
@@ -131,8 +138,8 @@ async function streamWorkbook(
       }
     }
     sheet.commit();
-    await workbook.commit();
-    if (failure) throw failure;
+    // A stream that failed earlier never finishes, so commit() alone could wait forever.
+    await Promise.race([workbook.commit(), failed]);
   } catch (error) {
     await discard(internals);
     throw error;
