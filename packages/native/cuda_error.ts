@@ -9,7 +9,7 @@ import type { CudaErrorInfo } from "./binding.ts";
 
 /** Options of the {@linkcode CudaError} constructor. */
 export interface CudaErrorOptions {
-  /** What was being done, e.g. "synchronize". */
+  /** What was being done, completed by " CUDA device N", e.g. "synchronize", "empty the cache of". */
   operation?: string;
   /** The CUDA device ordinal. */
   device?: number;
@@ -46,7 +46,7 @@ export class CudaError extends Error {
   readonly device?: number;
 
   constructor(info: CudaErrorInfo, options: CudaErrorOptions = {}) {
-    const where = options.device === undefined ? "" : ` on CUDA device ${options.device}`;
+    const where = options.device === undefined ? "" : ` CUDA device ${options.device}`;
     const what = options.operation ?? "use CUDA";
     const call = info.call ? `${info.call} failed with ` : "";
     super(

@@ -183,6 +183,10 @@ mod tests {
         for pair in CODES.windows(2) {
             assert!(pair[0].0 < pair[1].0, "{} before {}", pair[0].1, pair[1].1);
         }
+        let mut names: Vec<&str> = CODES.iter().map(|entry| entry.1).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), CODES.len());
     }
 
     #[test]

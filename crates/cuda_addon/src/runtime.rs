@@ -33,6 +33,9 @@ pub struct RuntimeFacts {
     pub version: Option<String>,
     pub library: Option<String>,
     pub note: Option<String>,
+    /// Kept loaded for the life of the process: unloading libcudart after it initialised is
+    /// not worth the risk.
+    _library: Option<Library>,
 }
 
 static FACTS: OnceLock<RuntimeFacts> = OnceLock::new();
@@ -53,17 +56,20 @@ fn find_facts() -> RuntimeFacts {
                     version: (code == 0).then(|| version_text(version)),
                     library: Some(opened.path),
                     note: (code != 0).then(|| format!("cudaRuntimeGetVersion returned {code}")),
+                    _library: Some(opened.library),
                 }
             }
             Err(symbol) => RuntimeFacts {
                 version: None,
                 library: Some(opened.path.clone()),
                 note: Some(format!("{} lacks {symbol}", opened.path)),
+                _library: Some(opened.library),
             },
         },
         Err(searched) => RuntimeFacts {
             version: None,
             library: None,
+            _library: None,
             note: Some(format!(
                 "{} (only code that uses the CUDA runtime API needs it)",
                 loader::not_found(&SPEC, &searched)
