@@ -76,7 +76,13 @@ if (!(await found("cargo"))) {
     "Cannot build the CUDA addon as cargo is not on PATH: install Rust (https://rustup.rs), then run `deno task build:native`",
   );
 }
-say(before.state === "fresh" ? "rebuilding the CUDA addon" : before.message);
+say(
+  before.state === "missing"
+    ? `building the CUDA addon into ${addonPath}`
+    : before.state === "stale"
+    ? `rebuilding the CUDA addon: ${before.newestSource} is newer than the build`
+    : "rebuilding the CUDA addon",
+);
 const started = performance.now();
 if (await found("npx")) {
   const built = await run("npx", [

@@ -35,9 +35,11 @@ export {
   type AddonLoad,
   type AddonState,
   type AddonStatus,
+  innermostMessage,
   loadAddon,
   type LoadAddonOptions,
 } from "./addon_loader.ts";
+export { BINDING_FUNCTIONS, EXPECTED_API_VERSION } from "./binding.ts";
 export {
   ADDON_FILE_NAME,
   ADDON_PATH_VARIABLE,
