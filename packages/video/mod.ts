@@ -1,6 +1,40 @@
 /**
- * @vlmeval/video (public API declared here; being built).
+ * @vlmeval/video: frame sampling and video benchmarks.
+ *
+ * - {@link findFfmpeg} finds ffmpeg and ffprobe (`FFMPEG_BIN`, npm, Debian, `PATH`);
+ * - {@link probeVideo} reads frame count, frame rate and duration, {@link BadVideoError} says
+ *   why a video cannot be used;
+ * - {@link frameIndicesByCount}, {@link frameIndicesByFps} and {@link frameIndicesBySegments}
+ *   are VLMEvalKit's and MVBench's index formulas;
+ * - {@link sampleVideoFrames} extracts frames with one seeking ffmpeg process per video into a
+ *   cache shared by runs, ranks and processes.
  *
  * @module
  */
-export {};
+export { BadVideoError, type BadVideoReason } from "./bad_video_error.ts";
+export {
+  type FfmpegSource,
+  type FfmpegTools,
+  findFfmpeg,
+  type FindFfmpegOptions,
+  MissingFfmpegError,
+} from "./ffmpeg_tools.ts";
+export { probeVideo, type VideoProbe } from "./probe_video.ts";
+export {
+  frameIndicesByCount,
+  frameIndicesByFps,
+  frameIndicesBySegments,
+  roundHalfEven,
+} from "./frame_indices.ts";
+export {
+  type FrameSampling,
+  type FrameTarget,
+  frameTargets,
+  samplingKey,
+  validateSampling,
+} from "./frame_sampling.ts";
+export {
+  type SampledFrames,
+  sampleVideoFrames,
+  type SampleVideoFramesOptions,
+} from "./sample_video_frames.ts";

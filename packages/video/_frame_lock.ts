@@ -1,0 +1,74 @@
+/** Options of {@link acquireFrameLock}. */
+export interface FrameLockOptions {
+  /** A lock not refreshed for this long belongs to a dead process and is taken over. */
+  staleMs: number;
+  /** Give up waiting after this long and work without the lock (never an error). */
+  maxWaitMs: number;
+  /** Pause between checks while another process holds the lock. */
+  pollMs: number;
+  signal?: AbortSignal;
+}
+
+/** Default lock timing: stale after 60 s without refresh, wait up to 15 minutes. */
+export const DEFAULT_LOCK: FrameLockOptions = { staleMs: 60_000, maxWaitMs: 900_000, pollMs: 50 };
+
+/** A held lock; `release()` removes it. */
+export interface FrameLock {
+  /** False when the wait gave up and the caller goes on without the lock. */
+  readonly held: boolean;
+  release(): Promise<void>;
+}
+
+/**
+ * Takes an advisory lock file, so that ranks or processes asking for the same frames at the
+ * same time decode them once. The lock only saves work: frames are written atomically, so a
+ * caller that goes on without it still never sees a torn frame. While waiting, `ready()` is
+ * asked after each pause; when it answers true (another process finished the frames) the wait
+ * ends with an unheld lock. The holder refreshes the file's time so that a long extraction is
+ * not mistaken for a dead one; a lock older than `staleMs` is removed and taken.
+ */
+export async function acquireFrameLock(
+  path: string,
+  ready: () => Promise<boolean>,
+  options: FrameLockOptions = DEFAULT_LOCK,
+): Promise<FrameLock & { ready: boolean }> {
+  const started = Date.now();
+  while (true) {
+    options.signal?.throwIfAborted();
+    try {
+      const file = await Deno.open(path, { createNew: true, write: true });
+      await file.write(new TextEncoder().encode(`${Deno.pid}\n`));
+      file.close();
+      return { ...heldLock(path, options.staleMs), ready: false };
+    } catch (error) {
+      if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+    }
+    const age = await Deno.stat(path).then(
+      (s) => Date.now() - (s.mtime?.getTime() ?? 0),
+      () => 0,
+    );
+    if (age > options.staleMs) {
+      await Deno.remove(path).catch(() => {});
+      continue;
+    }
+    await new Promise((resolve) => setTimeout(resolve, options.pollMs));
+    if (await ready()) return { held: false, ready: true, release: () => Promise.resolve() };
+    if (Date.now() - started > options.maxWaitMs) {
+      return { held: false, ready: false, release: () => Promise.resolve() };
+    }
+  }
+}
+
+function heldLock(path: string, staleMs: number): FrameLock {
+  const refresh = setInterval(() => {
+    const now = new Date();
+    Deno.utime(path, now, now).catch(() => {});
+  }, Math.max(10, Math.floor(staleMs / 4)));
+  return {
+    held: true,
+    async release() {
+      clearInterval(refresh);
+      await Deno.remove(path).catch(() => {});
+    },
+  };
+}
