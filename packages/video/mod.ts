@@ -7,7 +7,10 @@
  * - {@link frameIndicesByCount}, {@link frameIndicesByFps} and {@link frameIndicesBySegments}
  *   are VLMEvalKit's and MVBench's index formulas;
  * - {@link sampleVideoFrames} extracts frames with one seeking ffmpeg process per video into a
- *   cache shared by runs, ranks and processes.
+ *   cache shared by runs, ranks and processes;
+ * - {@link openVideoDataset} reads Video-MME-, MVBench- and MMBench-Video-like TSVs and builds
+ *   VLMEvalKit-like prompts, one per question or one per video (pack mode), and
+ *   {@link packPredictions} reads a packed answer back into per-question predictions.
  *
  * @module
  */
@@ -38,3 +41,20 @@ export {
   sampleVideoFrames,
   type SampleVideoFramesOptions,
 } from "./sample_video_frames.ts";
+export { checkVideoName, resolveVideoPath, VIDEO_EXTENSIONS } from "./video_path.ts";
+export { VideoDatasetError } from "./video_dataset_error.ts";
+export {
+  type BuildPromptOptions,
+  openVideoDataset,
+  type OpenVideoDatasetOptions,
+  type VideoDataset,
+  type VideoDatasetShape,
+  type VideoQuestion,
+  type VideoUnit,
+} from "./video_dataset.ts";
+export {
+  isPackParseFailure,
+  type PackParseFailure,
+  packPredictions,
+  parsePackAnswer,
+} from "./pack_answer.ts";
