@@ -50,3 +50,4 @@ export {
   type ResolveDatasetPathOptions,
 } from "./resolve_dataset_path.ts";
 export { formatTsvField, formatTsvRow, writeTsvFile } from "./tsv_writer.ts";
+export { bundledDatasetNames, bundledDatasetPath } from "./bundled.ts";

@@ -10,3 +10,18 @@ export {
   InjectedStickyCudaError,
 } from "./fault_injection_model.ts";
 export { BusyLoopModel, ConstantAnswerModel } from "./simple_models.ts";
+export { createOpenAIModel, type OpenAIModelOptions } from "./api/openai_model.ts";
+export type { BackoffOptions } from "./api/retry_policy.ts";
+export {
+  BACKEND_NAMES,
+  type BackendInfo,
+  type BackendName,
+  type CacheRelease,
+  type Tf,
+  type WebGPUAdapterSummary,
+} from "./backends/backend_info.ts";
+export { BackendUnavailableError } from "./backends/backend_unavailable_error.ts";
+export { selectBackend } from "./backends/select_backend.ts";
+export { releaseBackendCaches } from "./backends/release_caches.ts";
+export { TF_GPU_ENV } from "./backends/tfjs_node_backend.ts";
+export { createModel, type CreateModelOptions, listModels, UnknownModelError } from "./registry.ts";

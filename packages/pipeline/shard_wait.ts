@@ -1,5 +1,5 @@
 import type { EvalTask } from "./eval_task.ts";
-import { doneMarkerName, isFinished, type JournalRecord, readJournals } from "./journal.ts";
+import { doneMarkerName, type JournalRecord, readJournals } from "./journal.ts";
 import { shardPositions } from "./run_shard.ts";
 
 /** What a rank writes when its shard ends, complete or not. */
@@ -56,18 +56,32 @@ function readMarker(dir: string, rank: number, worldSize: number) {
   }
 }
 
-/** Missing samples per rank of `worldSize`, from every journal in `dir`. */
+/**
+ * True when a sample's record can go into this run's merge: a success, a failure recorded in
+ * this run (`time >= since`; it is retried by the next run), or any failure the user keeps.
+ */
+export function isSettled(
+  record: JournalRecord | undefined,
+  since: number,
+  keepFailed: boolean,
+): boolean {
+  if (!record) return false;
+  return record.ok || keepFailed || record.time >= since;
+}
+
+/** Samples per rank of `worldSize` that are not yet settled for this run's merge. */
 export function missingByRank(
   task: EvalTask,
   records: Map<string, JournalRecord>,
   worldSize: number,
   keepFailed: boolean,
+  since: number,
 ): Map<number, number> {
   const missing = new Map<number, number>();
   for (let rank = 0; rank < worldSize; rank++) {
     for (const position of shardPositions(task.unitCount, rank, worldSize)) {
       for (const index of task.unitIndices(position)) {
-        if (!isFinished(records.get(index), keepFailed)) {
+        if (!isSettled(records.get(index), since, keepFailed)) {
           missing.set(rank, (missing.get(rank) ?? 0) + 1);
         }
       }
@@ -102,7 +116,13 @@ export async function waitForShards(opts: WaitOptions): Promise<Map<string, Jour
   let announced = false;
   while (true) {
     const { records } = readJournals(opts.journalDir);
-    const missing = missingByRank(opts.task, records, opts.worldSize, opts.keepFailed);
+    const missing = missingByRank(
+      opts.task,
+      records,
+      opts.worldSize,
+      opts.keepFailed,
+      opts.since,
+    );
     if (missing.size === 0) return records;
     for (const rank of missing.keys()) {
       const found = readMarker(opts.journalDir, rank, opts.worldSize);

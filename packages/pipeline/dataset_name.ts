@@ -1,0 +1,41 @@
+/** Frame sampling of a video dataset: a fixed count, or a rate with an optional cap. */
+export type FrameSetting = { nframe: number } | { fps: number; maxFrames?: number };
+
+/** A `--data` value taken apart. */
+export interface DatasetSpec {
+  /** Base name (`Shapes_Video`) or the path as given. */
+  base: string;
+  /** Present for video datasets named with `_<N>frame` or `_<F>fps`. */
+  frames?: FrameSetting;
+  /** Pack mode from a `_pack` suffix (`_nopack` or none: false). */
+  pack: boolean;
+}
+
+const VIDEO_SUFFIX = /^(.*?)_(?:(\d+)frame|(\d+(?:\.\d+)?)fps)(?:_(pack|nopack))?$/;
+
+/**
+ * Parses a dataset name in VLMEvalKit's preset style: `Video-MME_8frame`,
+ * `MMBench_Video_8frame_pack`, `Shapes_Video_1fps`. Other names are image datasets.
+ */
+export function parseDatasetName(name: string): DatasetSpec {
+  const m = name.match(VIDEO_SUFFIX);
+  if (!m) return { base: name, pack: false };
+  const frames: FrameSetting = m[2] !== undefined
+    ? { nframe: Number(m[2]) }
+    : { fps: Number(m[3]) };
+  return { base: m[1], frames, pack: m[4] === "pack" };
+}
+
+/** Python's `str(float)` for the fps part of names: `1` -> `1.0`, `0.5` -> `0.5`. */
+export function pythonFloat(x: number): string {
+  return Number.isInteger(x) ? `${x}.0` : String(x);
+}
+
+/**
+ * The dataset part of result file names for a video dataset, as VLMEvalKit writes it:
+ * `<base>_<N>frame_<pack|nopack>` or `<base>_<F>fps_<pack|nopack>`.
+ */
+export function videoTaskName(base: string, frames: FrameSetting, pack: boolean): string {
+  const setting = "nframe" in frames ? `${frames.nframe}frame` : `${pythonFloat(frames.fps)}fps`;
+  return `${base}_${setting}_${pack ? "pack" : "nopack"}`;
+}

@@ -1,0 +1,31 @@
+import { bundledDatasetPath, openImageDataset, resolveDatasetPath } from "@vlmeval/datasets";
+import { parseDatasetName } from "./dataset_name.ts";
+import type { EvalTask } from "./eval_task.ts";
+import { imageTask } from "./image_task.ts";
+import { openVideoTask } from "./video_task.ts";
+
+/** Settings that shape a task beyond its name. */
+export interface OpenTaskOptions {
+  workDir: string;
+  /** Video frame sampling, overriding the name's `_<N>frame`/`_<F>fps`. */
+  nframe?: number;
+  fps?: number;
+  maxFrames?: number;
+  /** Video pack mode, in addition to a `_pack` suffix. */
+  pack?: boolean;
+}
+
+/**
+ * Opens a `--data` value as an evaluation task: a bundled benchmark, a name under `$LMUData`, or
+ * a path to a `.tsv`. Names with `_<N>frame` or `_<F>fps` (or `--nframe`/`--fps`) are video
+ * benchmarks. Images and frames are decoded under `<work-dir>/images/<dataset>/`.
+ */
+export async function openTask(name: string, opts: OpenTaskOptions): Promise<EvalTask> {
+  const spec = parseDatasetName(name);
+  if (spec.frames || opts.nframe !== undefined || opts.fps !== undefined) {
+    return await openVideoTask(spec, opts);
+  }
+  const path = bundledDatasetPath(name) ?? await resolveDatasetPath(name);
+  const dataset = await openImageDataset(path);
+  return imageTask(dataset, `${opts.workDir}/images/${dataset.name}`);
+}
