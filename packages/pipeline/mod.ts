@@ -41,7 +41,7 @@ export {
 } from "./shard_wait.ts";
 export { IncompleteMergeError, mergePredictions } from "./merge.ts";
 export { type EvaluateOptions, evaluatePredictions, type TaskScores } from "./evaluate.ts";
-export { type JobOptions, jobPaths, type JobResult, runJob } from "./run_job.ts";
+export { type JobOptions, type JobPaths, jobPaths, type JobResult, runJob } from "./run_job.ts";
 export { openTask, type OpenTaskOptions } from "./open_task.ts";
 export {
   type DatasetSpec,

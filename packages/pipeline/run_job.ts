@@ -46,8 +46,21 @@ export interface JobResult {
   scores?: TaskScores;
 }
 
+/** Where a job's files live. */
+export interface JobPaths {
+  modelDir: string;
+  stem: string;
+  journalDir: string;
+  predictionFile: string;
+}
+
 /** Paths of a job's files: `<work-dir>/<model>/<model>_<dataset>.<fmt>` and its journals. */
-export function jobPaths(workDir: string, modelName: string, taskName: string, fmt: string) {
+export function jobPaths(
+  workDir: string,
+  modelName: string,
+  taskName: string,
+  fmt: string,
+): JobPaths {
   const modelDir = `${workDir}/${modelName}`;
   const stem = `${modelName}_${taskName}`;
   return {
@@ -183,7 +196,7 @@ function stopReason(shard: ShardSummary): string {
  * imported once as `prev.jsonl`, so its answers are reused (failures are retried).
  */
 async function importPreviousPredictions(
-  paths: ReturnType<typeof jobPaths>,
+  paths: JobPaths,
   opts: JobOptions,
 ): Promise<void> {
   if (!exists(paths.predictionFile) || readJournals(paths.journalDir).records.size > 0) return;

@@ -147,12 +147,13 @@ async function runOneUnit(
     summary.done++;
     opts.progress?.tick({ failed: true });
     let decision = decideOnFailure(err, opts.skipErr);
+    let cause = err;
     const where = `${opts.task.name} sample ${key} (${stage})`;
     if (decision !== "stop-sticky") {
       const sticky = await recoverAfterFailure(model, opts.gpu, opts.warn);
       if (sticky) {
         decision = "stop-sticky";
-        err = sticky;
+        cause = sticky;
       }
     }
     if (decision === "continue") {
@@ -162,7 +163,7 @@ async function runOneUnit(
     journal.sync();
     summary.stopped ??= {
       reason: decision === "stop-sticky" ? "sticky" : "error",
-      error: err,
+      error: cause,
       key,
     };
     return;
