@@ -11,6 +11,7 @@ import {
   predictionPath,
   REPO,
   runProcess,
+  waitFor,
   writeMcqTsv,
 } from "./helpers/distributed_cli.ts";
 
@@ -150,12 +151,31 @@ Deno.test({
   },
 });
 
+/** A port p such that p and p + 1 are free (slurmctld and slurmd listen on them). */
+function freePortPair(): number {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const listeners: Deno.Listener[] = [];
+    try {
+      for (const p of [port, port + 1]) {
+        listeners.push(Deno.listen({ hostname: "127.0.0.1", port: p }));
+      }
+      return port;
+    } catch {
+      continue;
+    } finally {
+      for (const listener of listeners) listener.close();
+    }
+  }
+  throw new Error("Cannot find two free consecutive ports for Slurm");
+}
+
 /** Starts the one-node cluster for `fn` and always stops it, leaving no daemon behind. */
 async function withSlurm(fn: (env: Record<string, string>) => Promise<void>) {
   const dir = await Deno.makeTempDir({ prefix: "vlmeval_slurm_" });
   const env = {
     VLMEVAL_SLURM_DIR: dir,
-    VLMEVAL_SLURM_PORT: "16917",
+    VLMEVAL_SLURM_PORT: String(freePortPair()),
     SLURM_CONF: `${dir}/slurm.conf`,
   };
   const script = ["bash", `${REPO}/scripts/slurm_localhost.sh`];
@@ -189,12 +209,15 @@ Deno.test({
       await t.step("a batch script without srun runs as a single process", async () => {
         const log = `${slurmEnv.VLMEVAL_SLURM_DIR}/batch.out`;
         const wrap = `${Deno.execPath()} eval '${RANK_PROBE}'`;
-        const out = await runProcess(["-n", "2", "-W", "-o", log, "--wrap", wrap], {
+        // `sbatch --wait` polls with a growing interval (10 s here); watching the log is faster.
+        const out = await runProcess(["-n", "2", "-o", log, "--wrap", wrap], {
           command: ["sbatch"],
           env: slurmEnv,
         });
         assert.equal(out.code, 0, out.stderr);
-        assert.match(Deno.readTextFileSync(log), /"rank":0,"worldSize":1,.*"launcher":"single"/);
+        const read = () => exists(log) ? Deno.readTextFileSync(log) : "";
+        await waitFor("the batch job's output", () => read().includes("launcher"), 30_000);
+        assert.match(read(), /"rank":0,"worldSize":1,.*"launcher":"single"/);
       });
       await t.step("the merged predictions equal a single process's, cell by cell", async () => {
         await withBaseline(async (dir, expected) => {
