@@ -121,12 +121,32 @@ function oneOf<T extends string>(name: string, value: string, allowed: readonly 
   return value as T;
 }
 
+/** `--data A B --model M` (VLMEvalKit's style) as `--data A --data B --model M`. */
+function expandMultiValueFlags(argv: string[]): string[] {
+  const out: string[] = [];
+  let repeating: string | undefined;
+  for (const arg of argv) {
+    if (arg === "--data" || arg === "--model") {
+      repeating = arg;
+      out.push(arg);
+      continue;
+    }
+    if (arg.startsWith("-")) {
+      repeating = undefined;
+    } else if (repeating && out[out.length - 1] !== repeating) {
+      out.push(repeating);
+    }
+    out.push(arg);
+  }
+  return out;
+}
+
 /** Parses `vlmeval eval` arguments; environment variables fill what flags leave out. */
 export function parseEvalArgs(argv: string[], env: Record<string, string | undefined>): EvalArgs {
   let parsed;
   try {
     parsed = parseArgs({
-      args: argv,
+      args: expandMultiValueFlags(argv),
       allowPositionals: false,
       options: {
         model: { type: "string", multiple: true },

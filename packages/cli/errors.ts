@@ -8,6 +8,7 @@ const BY_NAME: Record<string, number> = {
   MissingFfmpegError: EXIT_CODES.missingPrerequisite,
   BackendUnavailableError: EXIT_CODES.missingPrerequisite,
   UnknownModelError: EXIT_CODES.usage,
+  UnsupportedPackError: EXIT_CODES.usage,
   RankWaitTimeoutError: EXIT_CODES.rankTimeout,
   RankStoppedError: EXIT_CODES.sampleFailed,
   IncompleteMergeError: EXIT_CODES.sampleFailed,

@@ -31,6 +31,8 @@ export interface EvalTask {
   /** Dataset name used in file names (e.g. `Shapes_MCQ`, `Shapes_Video_8frame_pack`). */
   name: string;
   kind: TaskKind;
+  /** Pack mode: each unit asks several questions at once; the model must support it. */
+  packed?: boolean;
   /** Number of units; ranks take unit positions `rank, rank + W, ...`. */
   unitCount: number;
   /** Indices answered by the unit at `position`, without reading media. */

@@ -66,3 +66,4 @@ export {
   runLocalRanks,
   type SupervisorEvent,
 } from "./supervisor.ts";
+export { openVideoTask, videoTask } from "./video_task.ts";

@@ -10,6 +10,11 @@ import {
 import { isFinished, type JournalRecord, JournalWriter, readJournals } from "./journal.ts";
 import type { Progress } from "./progress.ts";
 
+/** The model cannot answer several questions in one generation (pack mode). */
+export class UnsupportedPackError extends Error {
+  override name = "UnsupportedPackError";
+}
+
 /** Settings of one rank's inference over one task. */
 export interface ShardOptions {
   task: EvalTask;
@@ -84,6 +89,12 @@ export async function runShard(opts: ShardOptions): Promise<ShardSummary> {
   }
 
   const model = await opts.getModel();
+  if (task.packed && !model.supportsPack) {
+    throw new UnsupportedPackError(
+      `Cannot run ${task.name} in pack mode as model ${model.name} cannot answer packed ` +
+        `prompts; drop _pack / --pack`,
+    );
+  }
   const journal = JournalWriter.open(opts.journalDir, rank, worldSize);
   const concurrency = Math.max(1, opts.concurrency ?? 1);
   let next = 0;

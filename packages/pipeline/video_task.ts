@@ -1,8 +1,77 @@
+import { resolveDatasetPath } from "@vlmeval/datasets";
+import { type FfmpegTools, findFfmpeg, openVideoDataset, type VideoDataset } from "@vlmeval/video";
+import { isFailure, type Row } from "@vlmeval/schema";
 import type { DatasetSpec } from "./dataset_name.ts";
-import type { EvalTask } from "./eval_task.ts";
+import type { EvalTask, EvalUnit } from "./eval_task.ts";
 import type { OpenTaskOptions } from "./open_task.ts";
 
-/** Opens a video benchmark as an evaluation task (being wired). */
-export function openVideoTask(spec: DatasetSpec, _opts: OpenTaskOptions): Promise<EvalTask> {
-  return Promise.reject(new Error(`Video benchmark ${spec.base} cannot be opened yet`));
+const BUNDLED_VIDEO: Record<string, string> = {
+  Shapes_Video: new URL("../video/bundled/Shapes_Video.tsv", import.meta.url).pathname,
+};
+
+/**
+ * Opens a video benchmark as an evaluation task. Frames are sampled by ffmpeg into
+ * `<work-dir>/images/<dataset>/<video>/` and reused by later runs and other ranks. A unit is a
+ * question, or in pack mode a video whose questions are answered by one generation.
+ */
+export async function openVideoTask(spec: DatasetSpec, opts: OpenTaskOptions): Promise<EvalTask> {
+  const path = BUNDLED_VIDEO[spec.base] ?? await resolveDatasetPath(spec.base);
+  const frames = opts.nframe !== undefined
+    ? { nframe: opts.nframe }
+    : opts.fps !== undefined
+    ? { fps: opts.fps, maxFrames: opts.maxFrames }
+    : spec.frames ?? { nframe: 8 };
+  const dataset = await openVideoDataset(path, {
+    name: BUNDLED_VIDEO[spec.base] ? spec.base : undefined,
+    ...frames,
+    pack: spec.pack || opts.pack === true,
+  });
+  // A missing ffmpeg fails the job up front (exit 6), not every sample one by one.
+  const tools = await findFfmpeg();
+  return videoTask(dataset, `${opts.workDir}/images`, tools);
+}
+
+/** A video dataset as an evaluation task, with frames under `framesRoot`. */
+export function videoTask(
+  dataset: VideoDataset,
+  framesRoot: string,
+  tools: FfmpegTools,
+): EvalTask {
+  const units = dataset.units();
+  const columns = dataset.columns().filter((c) => c !== "prediction");
+  return {
+    name: dataset.name,
+    kind: dataset.shape === "open" ? "vqa" : "video-mcq",
+    packed: dataset.pack,
+    unitCount: units.length,
+    unitIndices: (position) => units[position].indices,
+    unitAt: (position): Promise<EvalUnit> => {
+      const unit = units[position];
+      return Promise.resolve({
+        key: unit.key,
+        indices: unit.indices,
+        buildPrompt: () => dataset.buildPrompt(unit, framesRoot, { tools }),
+        parseAnswer: (answer) => {
+          const parsed = new Map();
+          for (const [index, prediction] of dataset.predictions(unit, answer)) {
+            const ok = !isFailure(prediction);
+            parsed.set(index, {
+              prediction,
+              ok,
+              errorType: ok ? undefined : prediction.match(/^Failed to obtain answer: (\S+)/)?.[1],
+            });
+          }
+          return parsed;
+        },
+      });
+    },
+    outputColumns: () => columns,
+    outputRows: async function* (): AsyncIterable<Row> {
+      for (const row of dataset.rows()) {
+        const out: Row = {};
+        for (const c of columns) out[c] = row[c] ?? "";
+        yield out;
+      }
+    },
+  };
 }
