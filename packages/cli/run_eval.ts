@@ -9,7 +9,10 @@ import {
   runJob,
   runLocalRanks,
   SILENT_PROGRESS,
+  visibleGpuIds,
+  workerCudaVisibleDevices,
 } from "@vlmeval/pipeline";
+import { cudaStatus } from "@vlmeval/native";
 import { createModel } from "@vlmeval/models";
 import { formatTable } from "@vlmeval/report";
 import { EVAL_HELP, parseEvalArgs, UsageError } from "./args.ts";
@@ -33,6 +36,7 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
     return EXIT_CODES.ok;
   }
 
+  const deviceCount = cudaStatus().devices?.length ?? 0;
   if (args.nproc > 1 && env.VLMEVAL_WORKER !== "1") {
     const workerArgs = stripNproc(argv);
     console.error(`vlmeval: starting ${args.nproc} worker processes`);
@@ -45,6 +49,7 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
         command: Deno.execPath(),
         args: [...workerRunArgs(), "eval", ...workerArgs],
         maxRestarts: args.maxRestarts,
+        gpuIds: visibleGpuIds(env, deviceCount),
         signal: controller.signal,
       });
       return outcome.exitCode;
@@ -60,6 +65,9 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
     console.error(`vlmeval: ${(err as Error).message}`);
     return EXIT_CODES.usage;
   }
+  if (rank.note) console.error(`vlmeval: warning: ${rank.note}`);
+  const devices = workerCudaVisibleDevices(rank, env, deviceCount);
+  if (devices !== undefined) Deno.env.set("CUDA_VISIBLE_DEVICES", devices);
   if (args.isDefault && rank.rank === 0) {
     console.error(
       `vlmeval: no --model/--data given: running the embedded default (${

@@ -54,13 +54,18 @@ export { createProgress, type Progress, SILENT_PROGRESS } from "./progress.ts";
 export {
   cudaVisibleDevicesFor,
   detectRank,
+  expandSlurmTasksPerNode,
   type Launcher,
   parseRankSpec,
   type RankFlags,
   type RankInfo,
   visibleGpuIds,
+  workerCudaVisibleDevices,
 } from "./ranks.ts";
 export {
+  describeEvent,
+  type ExitAction,
+  exitAction,
   type LocalRanksOptions,
   type LocalRanksResult,
   runLocalRanks,

@@ -112,7 +112,7 @@ export interface WaitOptions {
  */
 export async function waitForShards(opts: WaitOptions): Promise<Map<string, JournalRecord>> {
   const deadline = Date.now() + opts.timeoutMs;
-  const poll = opts.pollMs ?? 1000;
+  const poll = opts.pollMs ?? 200;
   let announced = false;
   while (true) {
     const { records } = readJournals(opts.journalDir);

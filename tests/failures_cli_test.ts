@@ -1,0 +1,204 @@
+/**
+ * End-to-end: the real CLI as a process, on real TSV files, with the fault-injection model
+ * throwing, crashing or reporting sticky CUDA errors on chosen samples.
+ */
+import assert from "node:assert/strict";
+import { readPredictions } from "@vlmeval/report";
+import { readJournals } from "@vlmeval/pipeline";
+import {
+  cliCommand,
+  journalPath,
+  predictionCells,
+  predictionPath,
+  runProcess,
+  writeMcqTsv,
+} from "./helpers/distributed_cli.ts";
+import { startLoopbackVllmServer, vllmChatCompletion } from "./helpers/fake_vllm_server.ts";
+
+const faults = (config: object) => ({
+  VLMEVAL_FAULT_INJECTION: JSON.stringify({ inner: "BusyLoop", ...config }),
+});
+
+async function withTemp(fn: (dir: string) => Promise<void>) {
+  const dir = await Deno.makeTempDir({ prefix: "vlmeval-e2e-" });
+  try {
+    await fn(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test("SKIP_ERR=1 records failing samples, exits 0, and the next run retries them", async () => {
+  await withTemp(async (dir) => {
+    await writeMcqTsv(`${dir}/Bench.tsv`, 12);
+    const args = ["--model", "FaultInjection", "--data", `${dir}/Bench.tsv`, "--work-dir", dir];
+    const first = await runProcess(args, {
+      env: { SKIP_ERR: "1", ...faults({ failOn: ["3", "8"], errorType: "RangeError" }) },
+    });
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stderr, /Failed on Bench sample 3 \(generate\)/);
+    const table = await readPredictions(predictionPath(dir, "FaultInjection", "Bench"));
+    const byIndex = new Map(table.rows.map((r) => [r.index, r.prediction]));
+    assert.equal(
+      byIndex.get("3"),
+      "Failed to obtain answer: RangeError injected failure on sample 3",
+    );
+    assert.match(byIndex.get("4")!, /^[ABCD]$/);
+    assert.match(first.stdout, /2 failed to answer/);
+
+    const second = await runProcess(args, { env: { SKIP_ERR: "1", ...faults({}) } });
+    assert.equal(second.code, 0, second.stderr);
+    assert.match(second.stderr, /2 done, 10 reused, 0 failed/);
+    const again = await readPredictions(predictionPath(dir, "FaultInjection", "Bench"));
+    assert.ok(again.rows.every((r) => /^[ABCD]$/.test(r.prediction)));
+  });
+});
+
+Deno.test("without SKIP_ERR a failure stops the run with exit 1 and a rerun resumes", async () => {
+  await withTemp(async (dir) => {
+    await writeMcqTsv(`${dir}/Bench.tsv`, 10);
+    const args = ["--model", "FaultInjection", "--data", `${dir}/Bench.tsv`, "--work-dir", dir];
+    const first = await runProcess(args, { env: faults({ failOn: ["6"] }) });
+    assert.equal(first.code, 1);
+    assert.match(first.stderr, /Sample 6 failed .*finished samples are kept/);
+    const journal = readJournals(journalPath(dir, "FaultInjection", "Bench"));
+    assert.equal([...journal.records.values()].filter((r) => r.ok).length, 6);
+
+    const second = await runProcess(args, { env: faults({}) });
+    assert.equal(second.code, 0, second.stderr);
+    assert.match(second.stderr, /4 done, 6 reused/);
+  });
+});
+
+Deno.test("a sticky CUDA error stops the worker with exit 3 even under SKIP_ERR", async () => {
+  await withTemp(async (dir) => {
+    await writeMcqTsv(`${dir}/Bench.tsv`, 8);
+    const args = ["--model", "FaultInjection", "--data", `${dir}/Bench.tsv`, "--work-dir", dir];
+    const run = await runProcess(args, { env: { SKIP_ERR: "1", ...faults({ stickyOn: ["2"] }) } });
+    assert.equal(run.code, 3);
+    assert.match(run.stderr, /sticky CUDA error on sample 2/);
+    const rerun = await runProcess(args, { env: { SKIP_ERR: "1", ...faults({}) } });
+    assert.equal(rerun.code, 0, rerun.stderr);
+    assert.match(rerun.stderr, /6 done, 2 reused/);
+  });
+});
+
+Deno.test("a malformed benchmark fails with exit 4 naming the file, row and field", async () => {
+  await withTemp(async (dir) => {
+    const path = `${dir}/Broken.tsv`;
+    await writeMcqTsv(path, 3);
+    await Deno.writeTextFile(path, "9\tnot enough fields\n", { append: true });
+    const run = await runProcess(["--model", "ConstantAnswer", "--data", path, "--work-dir", dir]);
+    assert.equal(run.code, 4);
+    assert.ok(run.stderr.includes(path), run.stderr);
+    assert.match(run.stderr, /line 5/);
+    assert.match(run.stderr, /field/);
+  });
+});
+
+Deno.test("an image_path escaping the image folder is refused with exit 4", async () => {
+  await withTemp(async (dir) => {
+    const path = `${dir}/Escape.tsv`;
+    const png =
+      "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGP4zwAE/xkgFAAb8gP91pbyKwAAAABJRU5ErkJggg==";
+    await Deno.writeTextFile(
+      path,
+      `index\timage\timage_path\tquestion\tA\tB\tanswer\n1\t${png}\t../../evil.png\tq\ta\tb\tA\n`,
+    );
+    const run = await runProcess(["--model", "ConstantAnswer", "--data", path, "--work-dir", dir]);
+    assert.equal(run.code, 4, run.stderr);
+    assert.match(run.stderr, /image_path/);
+    for await (const e of Deno.readDir(`${dir}/..`)) assert.notEqual(e.name, "evil.png");
+  });
+});
+
+Deno.test("model output starting with = + - @ is neutralised in the spreadsheet", async () => {
+  await withTemp(async (dir) => {
+    await writeMcqTsv(`${dir}/Bench.tsv`, 4);
+    const answers = ['=HYPERLINK("http://x")', "+cmd|' /C calc'!A0", "@SUM(1)", "-A"];
+    const server = startLoopbackVllmServer((req) => ({
+      body: vllmChatCompletion(answers[req.n % 4]),
+    }));
+    try {
+      const run = await runProcess([
+        "--model",
+        "served-model",
+        "--base-url",
+        server.baseUrl,
+        "--data",
+        `${dir}/Bench.tsv`,
+        "--work-dir",
+        dir,
+        "--api-nproc",
+        "1",
+      ]);
+      assert.equal(run.code, 0, run.stderr);
+    } finally {
+      await server.close();
+    }
+    const cells = (await predictionCells(predictionPath(dir, "served-model", "Bench"))).slice(1);
+    const raw = await rawXlsxStrings(predictionPath(dir, "served-model", "Bench"));
+    for (const text of answers) {
+      assert.ok(raw.includes(`'${text}`), `"${text}" is stored with a leading quote`);
+      assert.ok(!raw.includes(`>${text}<`), `"${text}" is never stored bare`);
+    }
+    // Reading our own file back gives the model's exact text.
+    assert.deepEqual(cells.map((r) => r.at(-1)).sort(), [...answers].sort());
+  });
+});
+
+/** Every `<t>` text of the worksheet XML, unescaped enough for the assertions above. */
+async function rawXlsxStrings(path: string): Promise<string> {
+  const unzip = await new Deno.Command("unzip", { args: ["-p", path, "xl/worksheets/sheet1.xml"] })
+    .output();
+  return new TextDecoder().decode(unzip.stdout).replaceAll("&quot;", '"').replaceAll("&amp;", "&")
+    .replaceAll("&apos;", "'").replaceAll("&lt;", "<").replaceAll("&gt;", ">");
+}
+
+Deno.test("resume after kill -9 at random points gives the uninterrupted predictions", async () => {
+  await withTemp(async (dir) => {
+    await writeMcqTsv(`${dir}/Bench.tsv`, 40);
+    const base = ["--model", "FaultInjection", "--data", `${dir}/Bench.tsv`, "--quiet"];
+    const env = faults({ delayMs: 15 });
+    const clean = await runProcess([...base, "--work-dir", `${dir}/clean`], { env });
+    assert.equal(clean.code, 0, clean.stderr);
+
+    const work = `${dir}/killed`;
+    const [command, ...prefix] = cliCommand();
+    let kills = 0;
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const child = new Deno.Command(command, {
+        args: [...prefix, ...base, "--work-dir", work],
+        env,
+        stdin: "null",
+        stdout: "null",
+        stderr: "null",
+      }).spawn();
+      const delay = 300 + Math.floor(Math.random() * 700);
+      const timer = setTimeout(() => {
+        try {
+          child.kill("SIGKILL");
+          kills++;
+        } catch { /* it already ended */ }
+      }, delay);
+      const status = await child.status;
+      clearTimeout(timer);
+      if (status.success) break;
+    }
+    const final = await runProcess([...base, "--work-dir", work], { env });
+    assert.equal(final.code, 0, final.stderr);
+    assert.ok(kills >= 1, "at least one run was killed");
+    assert.deepEqual(
+      await predictionCells(predictionPath(work, "FaultInjection", "Bench")),
+      await predictionCells(predictionPath(`${dir}/clean`, "FaultInjection", "Bench")),
+    );
+    // Every sample was computed exactly once across all the killed runs: nothing lost or redone.
+    const lines = Deno.readTextFileSync(
+      `${journalPath(work, "FaultInjection", "Bench")}/rank0of1.jsonl`,
+    )
+      .split("\n").filter((l) => l.trim().startsWith("{") && l.trim().endsWith("}"));
+    const indices = lines.map((l) => JSON.parse(l).index);
+    assert.equal(indices.length, 40);
+    assert.equal(new Set(indices).size, 40);
+  });
+});
