@@ -30,7 +30,7 @@ export interface EvaluateOptions {
 }
 
 /**
- * Scores a prediction file by the task's kind, without a judge (VLMEvalKit's exact matching):
+ * Scores predictions (a prediction file, or the rows just merged) by the task's kind, without a judge (VLMEvalKit's exact matching):
  * multiple choice writes `<stem>_acc.<csv|json>` (accuracy per split and category, fractions)
  * and `<stem>_exact_matching_result.<fmt>` (every row with `extracted`, `method` and `hit`);
  * yes/no writes `<stem>_score.<csv|json>`; VQA writes `<stem>_acc.<csv|json>` (exact match) and
@@ -38,10 +38,12 @@ export interface EvaluateOptions {
  */
 export async function evaluatePredictions(
   task: EvalTask,
-  predictionFile: string,
+  predictions: string | { columns: string[]; rows: Row[] },
   opts: EvaluateOptions,
 ): Promise<TaskScores> {
-  const { columns, rows } = await readPredictions(predictionFile);
+  const { columns, rows } = typeof predictions === "string"
+    ? await readPredictions(predictions)
+    : predictions;
   const files: string[] = [];
   const scoreFile = async (suffix: string, table: ScoreTable) => {
     const path = `${opts.stem}_${suffix}.${opts.evalFormat}`;

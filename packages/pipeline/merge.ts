@@ -16,15 +16,17 @@ export type PredictionWriter = (
 
 /**
  * Merges every rank's journal into the prediction file: the dataset's columns (without `image`)
- * plus `prediction`, in dataset order. Checks that every row has a prediction and that the
- * journals name no index the dataset lacks, before anything is written.
+ * plus `prediction`, in dataset order. Checks that every row has a prediction before anything
+ * is written. The written rows are also pushed to `keep` when given (for scoring them without
+ * reading the file back).
  */
 export async function mergePredictions(
   task: EvalTask,
   records: Map<string, JournalRecord>,
   path: string,
   write: PredictionWriter,
-): Promise<{ rows: number; failed: number }> {
+  keep?: Row[],
+): Promise<{ rows: number; failed: number; columns: string[] }> {
   const columns = [...task.outputColumns().filter((c) => c !== "prediction"), "prediction"];
   const missing: string[] = [];
   const known = new Set<string>();
@@ -48,9 +50,11 @@ export async function mergePredictions(
       const record = records.get(row.index)!;
       if (!record.ok) failed++;
       rows++;
-      yield { ...row, prediction: record.prediction };
+      const out = { ...row, prediction: record.prediction };
+      keep?.push(out);
+      yield out;
     }
   }
   await write(path, columns, withPredictions());
-  return { rows, failed };
+  return { rows, failed, columns };
 }

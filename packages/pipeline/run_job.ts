@@ -1,4 +1,4 @@
-import { EXIT_CODES, isFailure, type VisionLanguageModel } from "@vlmeval/schema";
+import { EXIT_CODES, isFailure, type Row, type VisionLanguageModel } from "@vlmeval/schema";
 import { type PredFormat, readPredictions, writePredictions } from "@vlmeval/report";
 import type { EvalTask } from "./eval_task.ts";
 import { evaluatePredictions, type TaskScores } from "./evaluate.ts";
@@ -158,15 +158,21 @@ export async function runJob(opts: JobOptions): Promise<JobResult> {
         `Waiting for rank(s) ${[...missing.keys()].join(", ")} to finish ${task.name}...`,
       ),
   });
-  result.merged = await mergePredictions(
+  const merged: Row[] = [];
+  const written = await mergePredictions(
     task,
     records,
     paths.predictionFile,
-    (path, columns, rows) => writePredictions(path, columns, rows, opts.format),
+    async (path, columns, rows) => {
+      const report = await writePredictions(path, columns, rows, opts.format);
+      for (const warning of report.warnings) opts.warn(warning);
+    },
+    opts.mode === "all" ? merged : undefined,
   );
+  result.merged = { rows: written.rows, failed: written.failed };
   result.predictionFile = paths.predictionFile;
   if (opts.mode === "all") {
-    result.scores = await evaluatePredictions(task, paths.predictionFile, {
+    result.scores = await evaluatePredictions(task, { columns: written.columns, rows: merged }, {
       stem: `${paths.modelDir}/${paths.stem}`,
       format: opts.format,
       evalFormat: opts.evalFormat,
