@@ -6,7 +6,9 @@
  * 2. The native CUDA addon is built when it is missing or older than its Rust sources
  *    (`scripts/build_native.ts`). Without cargo this is a warning: the addon then reports itself
  *    as not built, and the evaluation runs without it.
- * 3. With `--for-tests`: system packages the tests use (Mesa's Vulkan driver for WebGPU, Open MPI,
+ * 3. ffmpeg for video benchmarks (`scripts/ensure_ffmpeg.ts`): `FFMPEG_BIN`, ffmpeg-static, the
+ *    npm package's binary, Debian's; installed with apt-get as a last resort when root.
+ * 4. With `--for-tests`: system packages the tests use (Mesa's Vulkan driver for WebGPU, Open MPI,
  *    Slurm and munge), installed with apt-get when missing and when running as root
  *    (`scripts/setup_system.sh`).
  *
@@ -48,6 +50,14 @@ await run(Deno.execPath(), [
   "--if-stale",
   ...(quiet ? ["--quiet"] : []),
 ], { allowFail: !forTests });
+
+say("checking ffmpeg");
+await run(Deno.execPath(), [
+  "run",
+  "--allow-all",
+  "scripts/ensure_ffmpeg.ts",
+  ...(quiet ? ["--quiet"] : []),
+], { allowFail: true });
 
 if (forTests) {
   say("checking system packages used by the tests");
