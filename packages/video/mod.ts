@@ -10,7 +10,8 @@
  *   cache shared by runs, ranks and processes;
  * - {@link openVideoDataset} reads Video-MME-, MVBench- and MMBench-Video-like TSVs and builds
  *   VLMEvalKit-like prompts, one per question or one per video (pack mode), and
- *   {@link packPredictions} reads a packed answer back into per-question predictions.
+ *   {@link packPredictions} reads a packed answer back into per-question predictions;
+ * - {@link videoDimensionRating} is Video-MME's per-duration, per-dimension rating.
  *
  * @module
  */
@@ -58,3 +59,4 @@ export {
   packPredictions,
   parsePackAnswer,
 } from "./pack_answer.ts";
+export { type DimensionRating, type ScoredVideoRow, videoDimensionRating } from "./video_rating.ts";

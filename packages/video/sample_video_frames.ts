@@ -88,6 +88,12 @@ export async function sampleVideoFrames(
       const done = await readCachedFrames(manifestPath, options.video, key);
       if (done) return result(options.framesDir, done, true);
     }
+    if (lock.held) {
+      await removeStaleTemporaries(
+        options.framesDir,
+        options.lock?.staleMs ?? DEFAULT_LOCK.staleMs,
+      );
+    }
     const manifest = await extractAll(options, key);
     await writeManifest(manifestPath, manifest);
     return result(options.framesDir, manifest, false);
@@ -134,6 +140,18 @@ async function extractAll(options: SampleVideoFramesOptions, key: string): Promi
     probe,
     frames: targets,
   };
+}
+
+/** Removes what a killed extraction left behind: `.extract-*` folders and `*.tmp` files. */
+async function removeStaleTemporaries(framesDir: string, olderThanMs: number): Promise<void> {
+  for await (const entry of Deno.readDir(framesDir)) {
+    if (!entry.name.startsWith(".extract-") && !entry.name.endsWith(".tmp")) continue;
+    const path = join(framesDir, entry.name);
+    const info = await Deno.stat(path).catch(() => undefined);
+    if (info && Date.now() - (info.mtime?.getTime() ?? 0) > olderThanMs) {
+      await Deno.remove(path, { recursive: true }).catch(() => {});
+    }
+  }
 }
 
 function result(framesDir: string, manifest: FrameManifest, fromCache: boolean): SampledFrames {

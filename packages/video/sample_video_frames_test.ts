@@ -205,20 +205,29 @@ Deno.test("sampleVideoFrames() by two processes at once leaves complete frames a
   });
 });
 
-Deno.test("sampleVideoFrames() takes over a stale lock and does not fail on a held one", async () => {
+Deno.test("sampleVideoFrames() takes over a stale lock, cleans up after a killed run, and does not fail on a held lock", async () => {
   await withClip({ frames: 60, gop: 20 }, async (video, dir) => {
     const framesDir = join(dir, "frames");
     await Deno.mkdir(framesDir, { recursive: true });
+    const leftover = join(framesDir, ".extract-killed");
+    await Deno.mkdir(leftover);
+    await Deno.writeTextFile(join(leftover, "s0-000000.jpg"), "half a frame");
     const lockPath = join(framesDir, ".frames-3frame.lock");
     await Deno.writeTextFile(lockPath, "12345\n");
     const old = new Date(Date.now() - 3_600_000);
     await Deno.utime(lockPath, old, old);
+    await Deno.utime(leftover, old, old);
     const afterStale = await sampleVideoFrames({
       video,
       framesDir,
       sampling: { mode: "count", nframe: 3 },
     });
     assert.deepEqual(await shownIndices(afterStale.paths), [15, 30, 45]);
+    await assert.rejects(
+      Deno.stat(leftover),
+      Deno.errors.NotFound,
+      "a killed extraction's folder is removed",
+    );
 
     const heldPath = join(framesDir, ".frames-2frame.lock");
     await Deno.writeTextFile(heldPath, "12345\n");
