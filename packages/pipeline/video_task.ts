@@ -5,24 +5,21 @@ import type { DatasetSpec } from "./dataset_name.ts";
 import type { EvalTask, EvalUnit } from "./eval_task.ts";
 import type { OpenTaskOptions } from "./open_task.ts";
 
-const BUNDLED_VIDEO: Record<string, string> = {
-  Shapes_Video: new URL("../video/bundled/Shapes_Video.tsv", import.meta.url).pathname,
-};
-
 /**
  * Opens a video benchmark as an evaluation task. Frames are sampled by ffmpeg into
  * `<work-dir>/images/<dataset>/<video>/` and reused by later runs and other ranks. A unit is a
  * question, or in pack mode a video whose questions are answered by one generation.
  */
 export async function openVideoTask(spec: DatasetSpec, opts: OpenTaskOptions): Promise<EvalTask> {
-  const path = BUNDLED_VIDEO[spec.base] ?? await resolveDatasetPath(spec.base);
+  const bundled = bundledVideoDatasetPath(spec.base);
+  const path = bundled ?? await resolveDatasetPath(spec.base);
   const frames = opts.nframe !== undefined
     ? { nframe: opts.nframe }
     : opts.fps !== undefined
     ? { fps: opts.fps, maxFrames: opts.maxFrames }
     : spec.frames ?? { nframe: 8 };
   const dataset = await openVideoDataset(path, {
-    name: BUNDLED_VIDEO[spec.base] ? spec.base : undefined,
+    name: bundled ? spec.base : undefined,
     ...frames,
     pack: spec.pack || opts.pack === true,
   });

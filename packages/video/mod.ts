@@ -60,3 +60,4 @@ export {
   parsePackAnswer,
 } from "./pack_answer.ts";
 export { type DimensionRating, type ScoredVideoRow, videoDimensionRating } from "./video_rating.ts";
+export { bundledVideoDatasetPath } from "./bundled.ts";
