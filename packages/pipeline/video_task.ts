@@ -1,5 +1,11 @@
 import { resolveDatasetPath } from "@vlmeval/datasets";
-import { type FfmpegTools, findFfmpeg, openVideoDataset, type VideoDataset } from "@vlmeval/video";
+import {
+  bundledVideoDatasetPath,
+  type FfmpegTools,
+  findFfmpeg,
+  openVideoDataset,
+  type VideoDataset,
+} from "@vlmeval/video";
 import { isFailure, type Row } from "@vlmeval/schema";
 import type { DatasetSpec } from "./dataset_name.ts";
 import type { EvalTask, EvalUnit } from "./eval_task.ts";
