@@ -162,7 +162,7 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
     Deno.removeSignalListener("SIGINT", onSignal);
     Deno.removeSignalListener("SIGTERM", onSignal);
   }
-  if (rank.rank === 0 && results.length > 1) printSummary(results);
+  if (rank.rank === 0 && results.length > 0) printSummary(results);
   return exitCode;
 }
 
