@@ -5,8 +5,8 @@
 import assert from "node:assert/strict";
 import { readPredictions } from "@vlmeval/report";
 import { readJournals } from "@vlmeval/pipeline";
+import { journalIndices, runWithRandomKills } from "./helpers/kill_resume.ts";
 import {
-  cliCommand,
   journalPath,
   predictionCells,
   predictionPath,
@@ -164,27 +164,7 @@ Deno.test("resume after kill -9 at random points gives the uninterrupted predict
     assert.equal(clean.code, 0, clean.stderr);
 
     const work = `${dir}/killed`;
-    const [command, ...prefix] = cliCommand();
-    let kills = 0;
-    for (let attempt = 0; attempt < 8; attempt++) {
-      const child = new Deno.Command(command, {
-        args: [...prefix, ...base, "--work-dir", work],
-        env,
-        stdin: "null",
-        stdout: "null",
-        stderr: "null",
-      }).spawn();
-      const delay = 300 + Math.floor(Math.random() * 700);
-      const timer = setTimeout(() => {
-        try {
-          child.kill("SIGKILL");
-          kills++;
-        } catch { /* it already ended */ }
-      }, delay);
-      const status = await child.status;
-      clearTimeout(timer);
-      if (status.success) break;
-    }
+    const kills = await runWithRandomKills([...base, "--work-dir", work], env);
     const final = await runProcess([...base, "--work-dir", work], { env });
     assert.equal(final.code, 0, final.stderr);
     assert.ok(kills >= 1, "at least one run was killed");
