@@ -173,11 +173,9 @@ Deno.test("resume after kill -9 at random points gives the uninterrupted predict
       await predictionCells(predictionPath(`${dir}/clean`, "FaultInjection", "Bench")),
     );
     // Every sample was computed exactly once across all the killed runs: nothing lost or redone.
-    const lines = Deno.readTextFileSync(
+    const indices = journalIndices(
       `${journalPath(work, "FaultInjection", "Bench")}/rank0of1.jsonl`,
-    )
-      .split("\n").filter((l) => l.trim().startsWith("{") && l.trim().endsWith("}"));
-    const indices = lines.map((l) => JSON.parse(l).index);
+    );
     assert.equal(indices.length, 40);
     assert.equal(new Set(indices).size, 40);
   });
