@@ -36,7 +36,9 @@ const FACTORIES: Record<string, { describe: string; create: Factory }> = {
     describe: "bundled TensorFlow.js model for the Shapes benchmarks (images and video frames)",
     create: async (opts) => {
       const { createShapesVlm } = await import("./shapes_vlm.ts");
-      return await createShapesVlm({ backend: backendName(opts.backend) });
+      const { withTensorScope } = await import("./tensor_scope.ts");
+      const tf = await import("@tensorflow/tfjs");
+      return withTensorScope(await createShapesVlm({ backend: backendName(opts.backend) }), tf);
     },
   },
   ConstantAnswer: {
