@@ -72,17 +72,15 @@ export function cacheClearingNote(backend: string, cleared?: RunResult): string 
   const detail = cleared?.end.cacheReleaseDetail ?? "";
   switch (backend) {
     case "webgpu":
-      return `Cache release destroys the GPU buffers tfjs keeps in its free pool (${
+      return `release destroys the GPU buffers tfjs keeps in its free pool (${
         formatValue(cleared?.end.freedBytes ?? 0, "bytes")
       } over the run), so allocated GPU memory falls back to what live tensors use after every sample; without it the pool keeps those buffers until the process ends.`;
     case "wasm":
-      return `Cache clearing cannot work on wasm: ${
+      return `cannot work on wasm: ${
         detail || "WebAssembly memory never shrinks"
       }. Both plain runs are the same by design.`;
     case "cpu":
-      return `Cache clearing has nothing to do on cpu: ${
-        detail || "tensor data are JavaScript arrays"
-      }.`;
+      return `nothing to do on cpu: ${detail || "tensor data are JavaScript arrays"}.`;
     default:
       return detail;
   }
@@ -144,11 +142,6 @@ export function backendSection(result: BackendResult, leakBytes: number): string
     ...metricRows(result),
     "",
     `- Cache clearing: ${cacheClearingNote(result.backend, cleared)}`,
-    `- CUDA device memory: ${
-      start.deviceMemoryReason
-        ? `not recorded, as the native addon finds no CUDA: ${start.deviceMemoryReason}`
-        : "recorded through the native addon (NVML)"
-    }`,
     ...start.notes.map((n) => `- Note: ${n}`),
     "",
   ];
@@ -174,6 +167,15 @@ export function overallVerdict(results: BackendResult[]): { ok: boolean; lines: 
   return { ok: lines.length === 0, lines };
 }
 
+/** Whether CUDA device memory was recorded, and why not when it was not (said once). */
+function deviceMemoryNote(results: BackendResult[]): string {
+  const start = results.find((r) => r.runs.length > 0)?.runs[0].start;
+  if (!start) return "not recorded, as no backend ran";
+  return start.deviceMemoryReason
+    ? `not recorded, as the native addon finds no CUDA here (${start.deviceMemoryReason})`
+    : "recorded per sample through the native addon (NVML)";
+}
+
 /** The whole summary.md. */
 export function summaryMarkdown(
   results: BackendResult[],
@@ -189,6 +191,8 @@ export function summaryMarkdown(
     } KiB kept per call) with caches released. Every generate call runs in its own tfjs tensor scope.`,
     "",
     `Command: \`${opts.command}\`; ${opts.machine}.`,
+    "",
+    `CUDA device memory: ${deviceMemoryNote(results)}.`,
     "",
     `**Verdict: ${
       verdict.ok
