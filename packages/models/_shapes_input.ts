@@ -1,0 +1,72 @@
+/**
+ * Image input of ShapesVLM: images resized to the model's side and stacked channel-wise
+ * (one image: 3 channels; video frames: the first, middle and last frame, 9 channels), scaled
+ * to [0, 1] as ink (see {@link writeStackedImages}). Training (scripts/train_bundled_model.ts) and inference use this one
+ * implementation.
+ */
+import type { DecodedImage } from "./image_decode.ts";
+
+/** Positions of the frames the video head reads among `count` sampled frames. */
+export function videoFramePositions(count: number): number[] {
+  if (!Number.isInteger(count) || count < 1) {
+    throw new RangeError(
+      `Cannot pick video frames as the frame count must be >= 1: current value is ${count}`,
+    );
+  }
+  return [0, Math.floor((count - 1) / 2), count - 1];
+}
+
+/** Bilinear resize of an RGB image to size x size (returned as is when already that size). */
+export function resizeRgb(image: DecodedImage, size: number): DecodedImage {
+  if (image.width === size && image.height === size) return image;
+  const { width, height, data } = image;
+  const out = new Uint8Array(size * size * 3);
+  const sx = width / size;
+  const sy = height / size;
+  for (let y = 0; y < size; y++) {
+    const fy = Math.min(height - 1, Math.max(0, (y + 0.5) * sy - 0.5));
+    const y0 = Math.floor(fy);
+    const y1 = Math.min(height - 1, y0 + 1);
+    const wy = fy - y0;
+    for (let x = 0; x < size; x++) {
+      const fx = Math.min(width - 1, Math.max(0, (x + 0.5) * sx - 0.5));
+      const x0 = Math.floor(fx);
+      const x1 = Math.min(width - 1, x0 + 1);
+      const wx = fx - x0;
+      for (let c = 0; c < 3; c++) {
+        const top = data[(y0 * width + x0) * 3 + c] * (1 - wx) +
+          data[(y0 * width + x1) * 3 + c] * wx;
+        const bottom = data[(y1 * width + x0) * 3 + c] * (1 - wx) +
+          data[(y1 * width + x1) * 3 + c] * wx;
+        out[(y * size + x) * 3 + c] = Math.round(top * (1 - wy) + bottom * wy);
+      }
+    }
+  }
+  return { width: size, height: size, data: out };
+}
+
+/**
+ * Writes images of side `size` stacked channel-wise (pixel by pixel: R, G, B of the first
+ * image, then of the second, ...) into `out` at `offset`, as "ink": 1 - value / 255, so that
+ * the light background is near 0 and drawn shapes stand out.
+ */
+export function writeStackedImages(
+  images: DecodedImage[],
+  size: number,
+  out: Float32Array,
+  offset: number,
+): void {
+  const channels = images.length * 3;
+  images.forEach((image, k) => {
+    if (image.width !== size || image.height !== size) {
+      throw new RangeError(
+        `Cannot stack image ${k} as it is ${image.width}x${image.height}, not ${size}x${size}`,
+      );
+    }
+    for (let p = 0; p < size * size; p++) {
+      for (let c = 0; c < 3; c++) {
+        out[offset + p * channels + k * 3 + c] = 1 - image.data[p * 3 + c] / 255;
+      }
+    }
+  });
+}
