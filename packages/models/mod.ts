@@ -25,3 +25,10 @@ export { selectBackend } from "./backends/select_backend.ts";
 export { releaseBackendCaches } from "./backends/release_caches.ts";
 export { TF_GPU_ENV } from "./backends/tfjs_node_backend.ts";
 export { createModel, type CreateModelOptions, listModels, UnknownModelError } from "./registry.ts";
+export {
+  bundledShapesModelDir,
+  createShapesVlm,
+  type ShapesVlm,
+  type ShapesVlmOptions,
+} from "./shapes_vlm.ts";
+export { type DecodedImage, decodeImageBytes, decodeImageFile } from "./image_decode.ts";

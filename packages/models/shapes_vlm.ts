@@ -57,13 +57,17 @@ class ShapesVlmModel implements ShapesVlm {
     const size = head.metadata.inputSize;
     const images = (await Promise.all(paths.map(decodeImageFile))).map((d) => resizeRgb(d, size));
     ctx.signal?.throwIfAborted();
-    const letters = this.#choose(head, images, prompt.questions);
+    const letters = await this.#choose(head, images, prompt.questions);
     if (!prompt.packed) return letters[0];
     return JSON.stringify(Object.fromEntries(prompt.questions.map((q, i) => [q.key, letters[i]])));
   }
 
   /** The letter of the best-scoring option of each question, computed in one batch. */
-  #choose(head: Head, images: ReturnType<typeof resizeRgb>[], questions: ChoicePrompt[]): string[] {
+  async #choose(
+    head: Head,
+    images: ReturnType<typeof resizeRgb>[],
+    questions: ChoicePrompt[],
+  ): Promise<string[]> {
     const tf = this.#tf;
     const { inputSize: size, channels } = head.metadata;
     if (images.length * 3 !== channels) {
@@ -86,14 +90,20 @@ class ShapesVlmModel implements ShapesVlm {
         writeBagOfWords(o.text, head.index, options, (b * width + k) * v)
       );
     });
-    const scores = tf.tidy(() => {
-      const out = head.model.predict([
+    const out = tf.tidy(() =>
+      head.model.predict([
         tf.tensor4d(pixels, [batch, size, size, channels]),
         tf.tensor2d(text, [batch, v]),
         tf.tensor3d(options, [batch, width, v]),
-      ]) as ReturnType<Tf["tensor"]>;
-      return out.dataSync() as Float32Array;
-    });
+      ]) as ReturnType<Tf["tensor"]>
+    );
+    // Read asynchronously: WebGPU has no synchronous read-back under Deno (no canvas).
+    let scores: Float32Array;
+    try {
+      scores = await out.data() as Float32Array;
+    } finally {
+      out.dispose();
+    }
     return questions.map((q, b) => {
       let best = 0;
       for (let k = 1; k < q.options.length; k++) {
