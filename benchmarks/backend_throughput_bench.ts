@@ -56,7 +56,12 @@ for (const entry of entries) {
       const { index, message } = prompts[next++ % prompts.length];
       b.start();
       const t0 = performance.now();
-      await entry.model!.generate(message, { dataset: "Shapes_MCQ", index });
+      try {
+        await entry.model!.generate(message, { dataset: "Shapes_MCQ", index });
+      } catch (err) {
+        entry.device = `FAILED on sample ${index}: ${(err as Error).message}`;
+        throw err;
+      }
       entry.ms.push(performance.now() - t0);
       b.end();
     },
@@ -77,7 +82,7 @@ globalThis.addEventListener("unload", () => {
     "  backend  samples/s  ms/sample  vs wasm  device",
   ];
   for (const e of entries) {
-    if (e.ms.length === 0) {
+    if (e.ms.length <= ITERATIONS.warmup) {
       lines.push(
         `  ${e.backend.padEnd(8)} ${"-".padStart(9)}  ${"-".padStart(9)}  ${
           "-".padStart(7)

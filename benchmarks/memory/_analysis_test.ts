@@ -81,6 +81,10 @@ Deno.test("overallVerdict() fails on a leaking plain run and on an undetected in
     /injected leak was NOT detected/,
   );
   assert.equal(overallVerdict([{ backend: "cpu", runs: [], skipped: "no" }]).ok, true);
+  assert.deepEqual(overallVerdict([{ backend: "webgpu", runs: [], failed: "exited with 1" }]), {
+    ok: false,
+    lines: ["webgpu: FAILED: exited with 1"],
+  });
 });
 
 Deno.test("memoryPlotSvg() draws one panel per figure, one line per run and the verdicts", () => {

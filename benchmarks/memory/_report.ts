@@ -14,7 +14,10 @@ export interface RunResult {
 export interface BackendResult {
   backend: string;
   runs: RunResult[];
+  /** The backend cannot run on this machine (not a failure of the benchmark). */
   skipped?: string;
+  /** A run failed: the model does not work on this backend. */
+  failed?: string;
 }
 
 const COLUMNS: (keyof TraceSample)[] = [
@@ -128,6 +131,7 @@ function metricRows(result: BackendResult): string[] {
 /** The markdown section of one backend. */
 export function backendSection(result: BackendResult, leakBytes: number): string {
   if (result.skipped) return `## ${result.backend}\n\nNot run: ${result.skipped}\n`;
+  if (result.failed) return `## ${result.backend}\n\n**FAILED**: ${result.failed}\n`;
   const start = result.runs[0].start;
   const cleared = result.runs.find((r) => r.start.mode === "cleared");
   const lines = [
@@ -150,8 +154,10 @@ export function backendSection(result: BackendResult, leakBytes: number): string
 
 /** The verdict over every backend: plain runs must not leak, the injected leak must be seen. */
 export function overallVerdict(results: BackendResult[]): { ok: boolean; lines: string[] } {
-  const lines: string[] = [];
-  for (const result of results.filter((r) => !r.skipped)) {
+  const lines: string[] = results.filter((r) => r.failed).map((r) =>
+    `${r.backend}: FAILED: ${r.failed}`
+  );
+  for (const result of results.filter((r) => !r.skipped && !r.failed)) {
     for (const run of result.runs) {
       const mode = run.start.mode;
       if (mode !== "leaking" && run.verdict.leaking) {
@@ -182,7 +188,7 @@ export function summaryMarkdown(
   opts: { samples: number; leakBytes: number; command: string; machine: string },
 ): string {
   const verdict = overallVerdict(results);
-  const ran = results.filter((r) => !r.skipped).map((r) => r.backend);
+  const ran = results.filter((r) => !r.skipped && !r.failed).map((r) => r.backend);
   return [
     "# Memory benchmark: the bundled ShapesVLM on Shapes_MCQ",
     "",

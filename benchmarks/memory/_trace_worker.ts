@@ -5,7 +5,7 @@
  * a memory reading as a JSON line (see `_trace.ts`).
  *
  * Usage: deno run -A benchmarks/memory/_trace_worker.ts <backend> <mode> <samples> <leak-bytes>
- * Exits 6 with the reason on stderr when the backend cannot run here.
+ * Exits 6 with the reason on stderr when the backend cannot run here, 1 when a sample fails.
  */
 import * as tf from "@tensorflow/tfjs";
 import { cudaStatus, emptyCache, memoryInfo } from "@vlmeval/native";
@@ -98,7 +98,12 @@ try {
     const { index, message } = prompts[(sample - 1) % prompts.length];
     const leaksBefore = leaks.length;
     const t0 = performance.now();
-    await model.generate(message, { dataset: DATASET, index });
+    await model.generate(message, { dataset: DATASET, index }).catch((err: Error) => {
+      console.error(
+        `Failed on ${DATASET} sample ${index} (call ${sample}): ${err.name}: ${err.message}`,
+      );
+      Deno.exit(1);
+    });
     const ms = performance.now() - t0;
     if (mode !== "kept") {
       const allocated = gpuBytesAllocated();

@@ -8,7 +8,8 @@
  * Usage: deno task bench:memory [--backend wasm,webgpu] [--samples 200] [--out DIR]
  *                               [--leak-kib 256]
  *
- * Exit status: 0 when no plain run leaks and every injected leak is detected; 1 otherwise;
+ * Exit status: 0 when no plain run leaks and every injected leak is detected; 1 otherwise
+ * (also when the model fails on a backend);
  * 2 for a bad option; 6 when no requested backend can run here.
  */
 import { parseArgs } from "node:util";
@@ -42,6 +43,9 @@ const WORKER = new URL("./_trace_worker.ts", import.meta.url).pathname;
 
 /** The worker's exit status for a backend that cannot run here. */
 class BackendSkipped extends Error {}
+
+/** A run ended with an error: the model fails on this backend. */
+class RunFailed extends Error {}
 
 function usage(message: string): never {
   console.error(`bench:memory: ${message}`);
@@ -88,7 +92,10 @@ async function traceRun(
   const stderr = new TextDecoder().decode(out.stderr).trim();
   if (out.code === 6) throw new BackendSkipped(stderr);
   if (out.code !== 0) {
-    throw new Error(`The ${backend}/${mode} run exited with ${out.code}: ${stderr}`);
+    const last = stderr.split("\n").at(-1);
+    throw new RunFailed(
+      `the ${backend} run "${describeMode(mode, leakBytes)}" exited with ${out.code}: ${last}`,
+    );
   }
   const lines = new TextDecoder().decode(out.stdout).trim().split("\n")
     .filter((l) => l.startsWith("{"))
@@ -114,6 +121,7 @@ async function runBackend(
       runs.push(await traceRun(backend, mode, samples, leakBytes));
     } catch (err) {
       if (err instanceof BackendSkipped) return { backend, runs: [], skipped: err.message };
+      if (err instanceof RunFailed) return { backend, runs: [], failed: err.message };
       throw err;
     }
   }
@@ -133,7 +141,13 @@ const results: BackendResult[] = [];
 for (const backend of opts.backends) {
   const result = await runBackend(backend, opts.samples, opts.leakBytes);
   results.push(result);
-  if (result.skipped) continue;
+  if (result.skipped || result.failed) {
+    console.error(`bench:memory: ${backend}: ${result.skipped ?? `FAILED: ${result.failed}`}`);
+    for (const ext of ["csv", "svg"]) {
+      await Deno.remove(`${opts.out}/${backend}.${ext}`).catch(() => {});
+    }
+    continue;
+  }
   await Deno.writeTextFile(`${opts.out}/${backend}.csv`, csvText(result));
   await Deno.writeTextFile(
     `${opts.out}/${backend}.svg`,
