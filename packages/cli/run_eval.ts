@@ -97,16 +97,23 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
   try {
     for (const modelName of args.models) {
       let model: VisionLanguageModel | undefined;
+      let modelError: unknown;
       const getModel = async () => {
-        model ??= await createModel(modelName, {
-          backend: args.backend,
-          baseUrl: args.baseUrl,
-          apiKeyEnv: args.apiKeyEnv,
-          apiNproc: args.apiNproc,
-          retry: args.retry,
-          timeoutMs: args.timeoutS * 1000,
-          verbose: args.verbose,
-        });
+        if (modelError) throw modelError;
+        try {
+          model ??= await createModel(modelName, {
+            backend: args.backend,
+            baseUrl: args.baseUrl,
+            apiKeyEnv: args.apiKeyEnv,
+            apiNproc: args.apiNproc,
+            retry: args.retry,
+            timeoutMs: args.timeoutS * 1000,
+            verbose: args.verbose,
+          });
+        } catch (err) {
+          modelError = err;
+          throw err;
+        }
         return model;
       };
       for (const dataName of args.data) {
@@ -148,10 +155,8 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
           const code = exitCodeForError(err);
           console.error(`vlmeval: ${modelName} on ${dataName}: ${describeError(err)}`);
           exitCode = worse(exitCode, code);
-          if (code === EXIT_CODES.missingPrerequisite && model === undefined) {
-            // The model itself could not be built: every dataset would fail the same way.
-            if (String((err as Error)?.message).includes(modelName)) break;
-          }
+          // The model itself could not be built: every other dataset would fail the same way.
+          if (modelError) break;
         } finally {
           task?.close?.();
         }
