@@ -135,6 +135,16 @@ function machine(): string {
   }`;
 }
 
+/** Runs `deno fmt` on the written SVG and markdown, so that `deno fmt --check` passes on them. */
+async function formatLikeTheRepository(dir: string): Promise<void> {
+  const files = [...Deno.readDirSync(dir)].map((e) => `${dir}/${e.name}`)
+    .filter((f) => f.endsWith(".svg") || f.endsWith(".md"));
+  const out = await new Deno.Command(Deno.execPath(), { args: ["fmt", "-q", ...files] }).output();
+  if (!out.success) {
+    console.error(`bench:memory: deno fmt failed: ${new TextDecoder().decode(out.stderr)}`);
+  }
+}
+
 const opts = options();
 await Deno.mkdir(opts.out, { recursive: true });
 const results: BackendResult[] = [];
@@ -179,6 +189,7 @@ await Deno.writeTextFile(
     machine: machine(),
   }),
 );
+await formatLikeTheRepository(opts.out);
 const verdict = overallVerdict(results);
 console.log(`Wrote ${opts.out}/summary.md`);
 if (results.every((r) => r.skipped)) {
