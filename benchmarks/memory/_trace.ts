@@ -2,7 +2,7 @@
  * What one traced run reports, line by line as JSON on stdout: a start line, one line per
  * sample, an end line. Shared by the worker that writes it and `run.ts` that reads it.
  */
-import type { MemorySnapshot } from "../../packages/models/memory_probe.ts";
+import type { MemorySnapshot } from "@vlmeval/models";
 
 /** How a run treats caches and tensors between samples. */
 export type RunMode = "cleared" | "kept" | "leaking";

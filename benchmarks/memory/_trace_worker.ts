@@ -12,9 +12,12 @@ import { cudaStatus, emptyCache, memoryInfo } from "@vlmeval/native";
 import { type BackendName, BackendUnavailableError, createModel } from "@vlmeval/models";
 import { openTask } from "@vlmeval/pipeline";
 import type { Message, VisionLanguageModel } from "@vlmeval/schema";
-import { LeakingAdapterForBenchmarks } from "../../packages/models/leaking_adapter_for_benchmarks.ts";
-import { probeMemory } from "../../packages/models/memory_probe.ts";
-import { TensorScopedModel, withTensorScope } from "../../packages/models/tensor_scope.ts";
+import {
+  LeakingAdapterForBenchmarks,
+  probeMemory,
+  TensorScopedModel,
+  withTensorScope,
+} from "@vlmeval/models";
 import type { RunMode, TraceEnd, TraceLine, TraceSample, TraceStart } from "./_trace.ts";
 
 const DATASET = "Shapes_MCQ";

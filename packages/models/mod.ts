@@ -32,3 +32,13 @@ export {
   type ShapesVlmOptions,
 } from "./shapes_vlm.ts";
 export { type DecodedImage, decodeImageBytes, decodeImageFile } from "./image_decode.ts";
+export {
+  describeTensorLeak,
+  type TensorLeakReport,
+  TensorScopedModel,
+  type TensorScopeOptions,
+  type TensorScopeStats,
+  withTensorScope,
+} from "./tensor_scope.ts";
+export { LeakingAdapterForBenchmarks } from "./leaking_adapter_for_benchmarks.ts";
+export { type MemorySnapshot, probeMemory, type ProbeMemoryOptions } from "./memory_probe.ts";

@@ -198,5 +198,8 @@ async function runOneUnit(
   summary.done++;
   if (anyFailed) summary.failed++;
   opts.progress?.tick({ failed: anyFailed });
-  if (opts.emptyCache === "always") await opts.gpu.emptyCache();
+  if (opts.emptyCache === "always") {
+    await model.releaseCaches?.();
+    await opts.gpu.emptyCache();
+  }
 }
