@@ -56,6 +56,14 @@ Deno.test("the embedded default evaluates the bundled model on images and video"
     assert.equal(second.code, 0, second.stderr);
     assert.match(second.stderr, /0 done, \d+ reused, 0 failed/);
     assert.equal(overall(second.stdout, "Shapes_MCQ"), overall(first.stdout, "Shapes_MCQ"));
+
+    // --mode eval re-scores the existing prediction files without running the model.
+    await Deno.remove(`${dir}/ShapesVLM_Shapes_MCQ_acc.csv`);
+    const rescored = await runDefault(cwd, ["--mode", "eval", "--quiet"]);
+    assert.equal(rescored.code, 0, rescored.stderr);
+    assert.equal(overall(rescored.stdout, "Shapes_MCQ"), overall(first.stdout, "Shapes_MCQ"));
+    assert.ok((await Deno.stat(`${dir}/ShapesVLM_Shapes_MCQ_acc.csv`)).size > 0);
+    assert.doesNotMatch(rescored.stderr, /samples on this rank/, "no inference in eval mode");
   } finally {
     await Deno.remove(cwd, { recursive: true });
   }
