@@ -25,7 +25,8 @@ export interface FrameLock {
  * caller that goes on without it still never sees a torn frame. While waiting, `ready()` is
  * asked after each pause; when it answers true (another process finished the frames) the wait
  * ends with an unheld lock. The holder refreshes the file's time so that a long extraction is
- * not mistaken for a dead one; a lock older than `staleMs` is removed and taken.
+ * not mistaken for a dead one; a lock older than `staleMs` is removed and taken, and so is one
+ * whose holder ran on this host and no longer exists (a process killed with SIGKILL).
  */
 export async function acquireFrameLock(
   path: string,
@@ -37,7 +38,7 @@ export async function acquireFrameLock(
     options.signal?.throwIfAborted();
     try {
       const file = await Deno.open(path, { createNew: true, write: true });
-      await file.write(new TextEncoder().encode(`${Deno.pid}\n`));
+      await file.write(new TextEncoder().encode(`${Deno.pid}\n${Deno.hostname()}\n`));
       file.close();
       return { ...heldLock(path, options.staleMs), ready: false };
     } catch (error) {
@@ -47,7 +48,7 @@ export async function acquireFrameLock(
       (s) => Date.now() - (s.mtime?.getTime() ?? 0),
       () => 0,
     );
-    if (age > options.staleMs) {
+    if (age > options.staleMs || await holderIsDeadHere(path)) {
       await Deno.remove(path).catch(() => {});
       continue;
     }
@@ -71,4 +72,26 @@ function heldLock(path: string, staleMs: number): FrameLock {
       await Deno.remove(path).catch(() => {});
     },
   };
+}
+
+/**
+ * True when the lock names a process on this host that no longer exists. A lock from another
+ * host (a shared filesystem) is judged by its age alone.
+ */
+async function holderIsDeadHere(path: string): Promise<boolean> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch {
+    return false;
+  }
+  const [pidText, host] = text.split("\n");
+  const pid = Number(pidText);
+  if (!Number.isInteger(pid) || pid <= 0 || host !== Deno.hostname()) return false;
+  try {
+    await Deno.stat(`/proc/${pid}`);
+    return false;
+  } catch (error) {
+    return error instanceof Deno.errors.NotFound;
+  }
 }
