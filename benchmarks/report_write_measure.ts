@@ -1,7 +1,7 @@
 /**
  * Measures writing a large prediction table: wall time and peak resident memory.
  *
- *   deno run -A packages/report/bench/measure_write.ts [rows=100000] [format=xlsx] [predictionChars=200]
+ *   deno run -A benchmarks/report_write_measure.ts [rows=100000] [format=xlsx] [predictionChars=200]
  *
  * Rows are generated one at a time (an MMBench-like row: 12 columns, ~200-character question
  * and prediction), so the figures are the writer's own. Then the file is read back with
@@ -10,7 +10,12 @@
  * @module
  */
 import type { Row } from "@vlmeval/schema";
-import { type PredFormat, predictionFormat, readPredictions, writePredictions } from "../mod.ts";
+import {
+  type PredFormat,
+  predictionFormat,
+  readPredictions,
+  writePredictions,
+} from "@vlmeval/report";
 
 const rowCount = Number(Deno.args[0] ?? 100_000);
 const format: PredFormat = predictionFormat(Deno.args[1]);
