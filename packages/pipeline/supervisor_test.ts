@@ -29,7 +29,8 @@ const names = ["VLMEVAL_RANK", "VLMEVAL_WORLD_SIZE", "VLMEVAL_LOCAL_RANK",
 const env = Object.fromEntries(names.map((n) => [n, Deno.env.get(n)]));
 Deno.writeTextFileSync(log, JSON.stringify({ pid: Deno.pid, env }) + "\\n", { append: true });
 console.log("hello from rank " + rank);
-if (step === "KILL" || step === "ABRT") Deno.kill(Deno.pid, "SIG" + step);
+// A SIGABRT may dump core into the working directory: keep it inside the temp folder.
+if (step === "KILL" || step === "ABRT") { Deno.chdir(dir); Deno.kill(Deno.pid, "SIG" + step); }
 else if (step === "hang" || step === "stubborn") setInterval(() => {}, 1000);
 else Deno.exit(step);
 `;
