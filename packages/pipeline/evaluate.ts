@@ -5,7 +5,14 @@ import {
   writePredictions,
   writeScoreFile,
 } from "@vlmeval/report";
-import { MCQ_EXTRACTION_VERSION, scoreMcq, scoreVqa, scoreYesNo } from "@vlmeval/scoring";
+import {
+  isCircularDataset,
+  MCQ_EXTRACTION_VERSION,
+  scoreMcq,
+  scoreMcqCircular,
+  scoreVqa,
+  scoreYesNo,
+} from "@vlmeval/scoring";
 import type { Row } from "@vlmeval/schema";
 import type { EvalTask } from "./eval_task.ts";
 
@@ -33,6 +40,8 @@ export interface EvaluateOptions {
  * Scores predictions (a prediction file, or the rows just merged) by the task's kind, without a judge (VLMEvalKit's exact matching):
  * multiple choice writes `<stem>_acc.<csv|json>` (accuracy per split and category, fractions)
  * and `<stem>_exact_matching_result.<fmt>` (every row with `extracted`, `method` and `hit`);
+ * a circular benchmark (VLMEvalKit's name rule: MMBench, CCBench, ...) is scored per question
+ * group, and its result file holds the main rows with the group's `hit` and a `log`;
  * yes/no writes `<stem>_score.<csv|json>`; VQA writes `<stem>_acc.<csv|json>` (exact match) and
  * `<stem>_acc_normalized.<csv|json>`, both in percent.
  */
@@ -50,9 +59,13 @@ export async function evaluatePredictions(
     await writeScoreFile(path, table, opts.evalFormat);
     files.push(path);
   };
-  const perRowFile = async (extra: string[], perRow: Record<string, string>[]) => {
+  const perRowFile = async (
+    extra: string[],
+    perRow: Record<string, string>[],
+    source: readonly Row[] = rows,
+  ) => {
     const path = `${opts.stem}_exact_matching_result.${opts.format}`;
-    const merged = rows.map((row, i) => ({ ...row, ...perRow[i] }));
+    const merged = source.map((row, i) => ({ ...row, ...perRow[i] }));
     await writePredictions(path, [...columns, ...extra], merged, opts.format);
     files.push(path);
   };
@@ -60,6 +73,24 @@ export async function evaluatePredictions(
   switch (task.kind) {
     case "mcq":
     case "video-mcq": {
+      if (task.kind === "mcq" && isCircularDataset(task.name)) {
+        const scored = scoreMcqCircular(rows);
+        await scoreFile("acc", scored.report);
+        await perRowFile(
+          ["hit", "log"],
+          scored.groups.map((g) => ({ hit: String(g.hit), log: g.log })),
+          scored.groups.map((g) => rows[g.mainPosition]),
+        );
+        const c = scored.counts;
+        return {
+          metric: `circular accuracy over ${c.total} questions (${c.rows} rows), exact ` +
+            `matching (${MCQ_EXTRACTION_VERSION})`,
+          overall: c.total ? c.hits / c.total : 0,
+          table: scored.report,
+          counts: { total: c.total, failed: c.failed, unresolved: c.unresolved },
+          files,
+        };
+      }
       const scored = scoreMcq(task.kind === "video-mcq" ? rows.map(withOptionColumns) : rows);
       await scoreFile("acc", scored.report);
       await perRowFile(

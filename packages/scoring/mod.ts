@@ -1,7 +1,7 @@
 /**
  * Scoring as VLMEvalKit does it without a judge, as pure functions over prediction rows:
  * multiple choice (`can_infer` extraction, `report_acc` table, the method per row and the count
- * of rows that would have needed a judge), yes/no (`YOrN_Extraction`, `default_rating`) and
+ * of rows that would have needed a judge; circular scoring of rotated copies as for MMBench), yes/no (`YOrN_Extraction`, `default_rating`) and
  * free-form VQA (exact and normalised matching). No file IO: callers write the tables.
  *
  * @example Score MCQ predictions
@@ -36,6 +36,15 @@ export {
   type McqScore,
   scoreMcq,
 } from "./score_mcq.ts";
+export {
+  CIRCULAR_OFFSET,
+  type CircularCounts,
+  type CircularGroupScore,
+  type CircularMcqScore,
+  type CircularVerdict,
+  isCircularDataset,
+  scoreMcqCircular,
+} from "./score_mcq_circular.ts";
 export {
   defaultRating,
   type GroupedScore,
