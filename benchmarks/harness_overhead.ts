@@ -6,9 +6,29 @@
  * and peak RSS.
  *
  * Usage: deno run -A benchmarks/harness_overhead.ts [format=xlsx] [sizes=10000,100000]
+ *   format  prediction file format: xlsx, tsv or json
+ *   sizes   comma-separated row counts, one fresh process each
+ * Exit: 0 measured; 1 when a run fails; 2 for a bad argument.
  */
-const format = Deno.args[0] ?? "xlsx";
-const sizes = (Deno.args[1] ?? "10000,100000").split(",").map(Number);
+import { parseScriptArgs, usageError } from "../scripts/_script_help.ts";
+
+const FORMATS = ["xlsx", "tsv", "json"];
+const { positionals } = parseScriptArgs(import.meta, {}, { positionals: 2 });
+const format = positionals[0] ?? "xlsx";
+if (!FORMATS.includes(format)) {
+  usageError(
+    import.meta,
+    `format must be one of ${FORMATS.join(", ")}: current value is ${format}`,
+  );
+}
+const sizesText = positionals[1] ?? "10000,100000";
+const sizes = sizesText.split(",").map(Number);
+if (sizes.some((n) => !Number.isInteger(n) || n < 1)) {
+  usageError(
+    import.meta,
+    `sizes must be comma-separated positive integers: current value is ${sizesText}`,
+  );
+}
 const worker = new URL("./_harness_worker.ts", import.meta.url).pathname;
 
 interface Measure {

@@ -8,19 +8,19 @@
  *
  * Needs Rust's cargo, and npx (Node.js) to run `@napi-rs/cli`; without npx it falls back to
  * `cargo build` and a copy, leaving `index.d.ts` as it is. Exits 1 with a message naming the
- * missing tool or the failing step.
+ * missing tool or the failing step, 2 for a bad option.
  */
 
-import { parseArgs } from "node:util";
 import { join } from "node:path";
 
 import { addonBuildState, defaultAddonPath, defaultCrateDir } from "@vlmeval/native";
+import { parseScriptArgs } from "./_script_help.ts";
 
 const NAPI_CLI = "@napi-rs/cli@3.10.12";
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: { "if-stale": { type: "boolean" }, quiet: { type: "boolean" } },
+const { values } = parseScriptArgs(import.meta, {
+  "if-stale": { type: "boolean" },
+  quiet: { type: "boolean" },
 });
 const quiet = values.quiet ?? false;
 const crateDir = defaultCrateDir();

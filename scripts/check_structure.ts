@@ -6,7 +6,12 @@
  * - nothing imports from JSR (unreachable from our machines).
  *
  * Usage: deno run --allow-read scripts/check_structure.ts
+ * Exit: 0 when every check passes; 1 with the list of problems; 2 for a bad option.
  */
+import { parseScriptArgs } from "./_script_help.ts";
+
+parseScriptArgs(import.meta, {});
+
 const ALLOWED: Record<string, string[]> = {
   schema: [],
   native: ["schema"],

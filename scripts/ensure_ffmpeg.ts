@@ -5,16 +5,23 @@
  * without its execute bit. When none is found, `FFMPEG_BIN` is not set and we are root with
  * apt-get, Debian's ffmpeg is installed and the search repeated.
  *
- * Exit code 0 when ffmpeg works, 6 (missing prerequisite) otherwise, with the how-to message.
+ * Exit code 0 when ffmpeg works, 6 (missing prerequisite) otherwise, with the how-to message;
+ * 2 for a bad option.
  *
  * Usage: deno run -A scripts/ensure_ffmpeg.ts [--quiet] [--no-apt]
+ *   --quiet   print nothing when ffmpeg is found
+ *   --no-apt  never install Debian's ffmpeg
  */
 import { EXIT_CODES } from "@vlmeval/schema";
 import { findFfmpeg, MissingFfmpegError } from "@vlmeval/video";
+import { parseScriptArgs } from "./_script_help.ts";
 
-const args = new Set(Deno.args);
-const quiet = args.has("--quiet");
-const allowApt = !args.has("--no-apt") && !Deno.env.get("FFMPEG_BIN") &&
+const { values } = parseScriptArgs(import.meta, {
+  quiet: { type: "boolean" },
+  "no-apt": { type: "boolean" },
+});
+const quiet = values.quiet ?? false;
+const allowApt = !values["no-apt"] && !Deno.env.get("FFMPEG_BIN") &&
   !Deno.env.get("FFPROBE_BIN");
 
 async function search() {

@@ -5,7 +5,8 @@
  * carry a `hint`). The output depends only on the seed and the row count.
  *
  * Usage: deno run -A scripts/gen_shapes_benchmark.ts [--out DIR] [--rows N] [--seed S]
- * (default: packages/datasets/bundled, 300 rows, seed 1)
+ * (default: packages/datasets/bundled, 300 rows, seed 1); writes DIR/Shapes_MCQ.tsv.
+ * Exit: 0 written; 2 for a bad option.
  */
 import { encodeBase64 } from "./_synthetic_base64.ts";
 import { renderScene, type SceneObject } from "./_synthetic_draw.ts";
@@ -20,6 +21,7 @@ import {
 import { encodePng } from "./_synthetic_png.ts";
 import { Rng } from "./_synthetic_rng.ts";
 import { toQuotedTsv } from "./_synthetic_tsv.ts";
+import { parseScriptArgs, usageError } from "./_script_help.ts";
 
 /** Seed of the shipped benchmark; training uses other seeds. */
 export const SHAPES_MCQ_SEED = 1;
@@ -95,19 +97,25 @@ export function generateShapesMcq(opts: ShapesMcqOptions = {}): string {
   return toQuotedTsv(COLUMNS, rows);
 }
 
-function flag(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-}
-
 if (import.meta.main) {
-  const out = flag(Deno.args, "--out") ??
-    new URL("../packages/datasets/bundled", import.meta.url).pathname;
-  const rows = Number(flag(Deno.args, "--rows") ?? SHAPES_MCQ_ROWS);
-  const seed = Number(flag(Deno.args, "--seed") ?? SHAPES_MCQ_SEED);
+  const { values } = parseScriptArgs(import.meta, {
+    out: { type: "string" },
+    rows: { type: "string" },
+    seed: { type: "string" },
+  });
+  const out = values.out ?? new URL("../packages/datasets/bundled", import.meta.url).pathname;
+  const rows = Number(values.rows ?? SHAPES_MCQ_ROWS);
+  const seed = Number(values.seed ?? SHAPES_MCQ_SEED);
   if (!Number.isInteger(rows) || rows < 1) {
-    throw new RangeError(
-      `Cannot generate Shapes_MCQ as --rows must be a positive integer: current value is ${rows}`,
+    usageError(
+      import.meta,
+      `Cannot generate Shapes_MCQ as --rows must be a positive integer: current value is ${values.rows}`,
+    );
+  }
+  if (!Number.isInteger(seed)) {
+    usageError(
+      import.meta,
+      `Cannot generate Shapes_MCQ as --seed must be an integer: current value is ${values.seed}`,
     );
   }
   await Deno.mkdir(out, { recursive: true });

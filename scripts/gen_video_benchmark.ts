@@ -9,11 +9,13 @@
  * Usage: deno run -A scripts/gen_video_benchmark.ts [--out DIR] [--clips N] [--seed S]
  * (default: packages/video/bundled, 48 clips, seed 2); writes DIR/Shapes_Video.tsv and
  * DIR/video/<name>.mp4.
+ * Exit: 0 written; 1 when ffmpeg fails; 2 for a bad option.
  */
 import { encodeH264 } from "./_synthetic_ffmpeg.ts";
 import { Rng } from "./_synthetic_rng.ts";
 import { pythonStringList, toQuotedTsv } from "./_synthetic_tsv.ts";
 import { CLIP_FPS, clipQuestions, renderClipFrame, sampleClip } from "./_synthetic_video_clips.ts";
+import { parseScriptArgs, usageError } from "./_script_help.ts";
 
 /** Seed of the shipped benchmark; training uses other seeds. */
 export const SHAPES_VIDEO_SEED = 2;
@@ -72,19 +74,25 @@ export async function generateShapesVideo(
   return rows.length;
 }
 
-function flag(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-}
-
 if (import.meta.main) {
-  const out = flag(Deno.args, "--out") ??
-    new URL("../packages/video/bundled", import.meta.url).pathname;
-  const clips = Number(flag(Deno.args, "--clips") ?? SHAPES_VIDEO_CLIPS);
-  const seed = Number(flag(Deno.args, "--seed") ?? SHAPES_VIDEO_SEED);
+  const { values } = parseScriptArgs(import.meta, {
+    out: { type: "string" },
+    clips: { type: "string" },
+    seed: { type: "string" },
+  });
+  const out = values.out ?? new URL("../packages/video/bundled", import.meta.url).pathname;
+  const clips = Number(values.clips ?? SHAPES_VIDEO_CLIPS);
+  const seed = Number(values.seed ?? SHAPES_VIDEO_SEED);
   if (!Number.isInteger(clips) || clips < 1) {
-    throw new RangeError(
-      `Cannot generate Shapes_Video as --clips must be a positive integer: current value is ${clips}`,
+    usageError(
+      import.meta,
+      `Cannot generate Shapes_Video as --clips must be a positive integer: current value is ${values.clips}`,
+    );
+  }
+  if (!Number.isInteger(seed)) {
+    usageError(
+      import.meta,
+      `Cannot generate Shapes_Video as --seed must be an integer: current value is ${values.seed}`,
     );
   }
   const rows = await generateShapesVideo(out, { clips, seed });

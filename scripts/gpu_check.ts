@@ -9,11 +9,13 @@
  *
  * Usage: deno run --allow-ffi --allow-read --allow-env [--allow-write] scripts/gpu_check.ts
  *          [--device N] [--bytes N] [--json PATH]
- * Exit: 0 pass; 1 emptyCache did not return the memory (or a CUDA error); 2 CUDA unavailable;
- *       3 the addon did not load.
+ *   --device N   CUDA device index (default 0)
+ *   --bytes N    bytes to leave cached in the pool (default 256 MiB)
+ *   --json PATH  also write the full report as JSON to PATH
+ * Exit: 0 pass; 1 emptyCache did not return the memory (or a CUDA error); 2 CUDA unavailable,
+ *       or a bad option (the message says which, and ends with "see --help"); 3 the addon did
+ *       not load.
  */
-
-import { parseArgs } from "node:util";
 
 import {
   addonStatus,
@@ -26,19 +28,23 @@ import {
   synchronize,
 } from "@vlmeval/native";
 import { debugAllocPooled, debugReleaseContext } from "@vlmeval/native/diagnostics";
+import { parseScriptArgs, usageError } from "./_script_help.ts";
 
 const MIB = 1024 * 1024;
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: {
-    device: { type: "string", default: "0" },
-    bytes: { type: "string", default: String(256 * MIB) },
-    json: { type: "string" },
-  },
+const { values } = parseScriptArgs(import.meta, {
+  device: { type: "string", default: "0" },
+  bytes: { type: "string", default: String(256 * MIB) },
+  json: { type: "string" },
 });
 const device = Number(values.device);
 const bytes = Number(values.bytes);
+if (values.device.trim() === "" || !Number.isInteger(device) || device < 0) {
+  usageError(import.meta, `--device must be a device index: current value is ${values.device}`);
+}
+if (values.bytes.trim() === "" || !Number.isInteger(bytes) || bytes < 1) {
+  usageError(import.meta, `--bytes must be a positive integer: current value is ${values.bytes}`);
+}
 const report: Record<string, unknown> = { device, bytes };
 
 function mib(value: number | undefined): string {

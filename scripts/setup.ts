@@ -13,11 +13,19 @@
  *    (`scripts/setup_system.sh`).
  *
  * Usage: deno run -A scripts/setup.ts [--quiet] [--for-tests]
+ *   --quiet      print only warnings and failures
+ *   --for-tests  also the system packages the tests use (step 4)
+ * Exit: 0 set up; the failing step's exit code when `deno install` fails, or (with
+ *       `--for-tests`) the addon build; 2 for a bad option.
  */
+import { parseScriptArgs } from "./_script_help.ts";
 
-const args = new Set(Deno.args);
-const quiet = args.has("--quiet");
-const forTests = args.has("--for-tests");
+const { values } = parseScriptArgs(import.meta, {
+  quiet: { type: "boolean" },
+  "for-tests": { type: "boolean" },
+});
+const quiet = values.quiet ?? false;
+const forTests = values["for-tests"] ?? false;
 const root = new URL("..", import.meta.url).pathname;
 
 function say(line: string): void {

@@ -2,16 +2,24 @@
 # A one-node Slurm cluster on localhost, for tests: its own munged, slurmctld and slurmd, all
 # state, sockets, logs and config under one folder, on ports that do not clash with a real Slurm.
 #
+# Usage:
 #   bash scripts/slurm_localhost.sh start    start it (does nothing when it already runs)
 #   bash scripts/slurm_localhost.sh stop     stop every daemon it started (does nothing when none)
 #   bash scripts/slurm_localhost.sh status   exit 0 when it runs
 #   bash scripts/slurm_localhost.sh env      print the SLURM_CONF line that srun/sbatch need
+#   bash scripts/slurm_localhost.sh --help   print this text
 #
 # Settings: VLMEVAL_SLURM_DIR (default /tmp/vlmeval-slurm), VLMEVAL_SLURM_PORT (slurmctld's
 # port, default 16817; slurmd uses the next one). Needs root (slurmd starts tasks as the
 # submitting user), slurm-wlm and munge (scripts/setup_system.sh installs them). When it cannot
 # start, it says why on stderr and exits 1; the tests that need it then skip with that reason.
+# Exit 2 for a missing or unknown command.
 set -u
+
+usage() {
+  # This file's leading comment block, without the '#' marks.
+  sed -n '2,/^[^#]/p' "$0" | sed -n 's/^# \{0,1\}//p'
+}
 
 dir=${VLMEVAL_SLURM_DIR:-/tmp/vlmeval-slurm}
 port=${VLMEVAL_SLURM_PORT:-16817}
@@ -163,8 +171,13 @@ case "${1:-}" in
     fi
     ;;
   env) echo "SLURM_CONF=$conf" ;;
+  -h | --help | help) usage ;;
+  "")
+    echo "usage: bash scripts/slurm_localhost.sh start|stop|status|env; see --help" >&2
+    exit 2
+    ;;
   *)
-    echo "usage: bash scripts/slurm_localhost.sh start|stop|status|env" >&2
+    echo "slurm_localhost: unknown command \"$1\" (one of start, stop, status, env); see --help" >&2
     exit 2
     ;;
 esac

@@ -14,6 +14,12 @@
  *
  * Usage: deno run -A scripts/train_bundled_model.ts [--only image|video] [--image-steps N]
  *        [--video-steps N] [--video-clips N] [--out DIR]
+ *   --only image|video  train one of the two models (default: both)
+ *   --image-steps N     training steps of the image model (default 3000)
+ *   --video-steps N     training steps of the video model (default 1500)
+ *   --video-clips N     synthetic clips in the video training pool (default 8000)
+ *   --out DIR           where the model folders go (default packages/models/bundled)
+ * Exit: 0 trained and saved; 1 when training or saving fails; 2 for a bad option.
  */
 import * as tf from "@tensorflow/tfjs";
 import { selectBackend } from "../packages/models/backends/select_backend.ts";
@@ -38,6 +44,7 @@ import {
   videoBatch,
 } from "./_synthetic_train_data.ts";
 import { clipQuestions, DIRECTIONS, sampleClip } from "./_synthetic_video_clips.ts";
+import { parseScriptArgs, usageError } from "./_script_help.ts";
 
 /** Training seeds; the benchmarks use 1 (Shapes_MCQ) and 2 (Shapes_Video). */
 const SEEDS = { vocabulary: 100, image: 101, imageCheck: 102, video: 201, videoCheck: 202 };
@@ -56,11 +63,6 @@ const IMAGE_TRAINING_MIX = [
   "position",
 ] as const;
 const LEARNING_RATE = 1e-3;
-
-function flag(name: string, fallback: string): string {
-  const i = Deno.args.indexOf(name);
-  return i >= 0 ? Deno.args[i + 1] : fallback;
-}
 
 function vocabulary(): string[] {
   const rng = new Rng(SEEDS.vocabulary);
@@ -250,12 +252,37 @@ async function trainAndSave(job: Job, words: string[], out: string): Promise<voi
   shipped.dispose();
 }
 
+/** An integer option of at least `min`, or exit 2 naming it. */
+function count(name: string, value: string, min: number): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < min) {
+    usageError(
+      import.meta,
+      `--${name} must be an integer of at least ${min}: current value is ${value}`,
+    );
+  }
+  return n;
+}
+
 if (import.meta.main) {
-  const only = flag("--only", "");
-  const out = flag("--out", new URL("../packages/models/bundled", import.meta.url).pathname);
-  const imageSteps = Number(flag("--image-steps", "3000"));
-  const videoSteps = Number(flag("--video-steps", "1500"));
-  const videoClips = Number(flag("--video-clips", "8000"));
+  const { values } = parseScriptArgs(import.meta, {
+    only: { type: "string", default: "" },
+    out: {
+      type: "string",
+      default: new URL("../packages/models/bundled", import.meta.url).pathname,
+    },
+    "image-steps": { type: "string", default: "3000" },
+    "video-steps": { type: "string", default: "1500" },
+    "video-clips": { type: "string", default: "8000" },
+  });
+  const only = values.only;
+  if (only !== "" && only !== "image" && only !== "video") {
+    usageError(import.meta, `--only must be image or video: current value is ${only}`);
+  }
+  const out = values.out;
+  const imageSteps = count("image-steps", values["image-steps"], 0);
+  const videoSteps = count("video-steps", values["video-steps"], 0);
+  const videoClips = count("video-clips", values["video-clips"], 1);
   const info = await selectBackend("wasm", tf);
   useFastTransposedMatMul(tf);
   console.log(`backend: ${info.device}`);

@@ -12,7 +12,7 @@
  * (also when the model fails on a backend);
  * 2 for a bad option; 6 when no requested backend can run here.
  */
-import { parseArgs } from "node:util";
+import { parseScriptArgs, usageError } from "../../scripts/_script_help.ts";
 import { judgeRun } from "./_analysis.ts";
 import {
   type BackendResult,
@@ -47,21 +47,19 @@ class BackendSkipped extends Error {}
 /** A run ended with an error: the model fails on this backend. */
 class RunFailed extends Error {}
 
+const NAME = { name: "bench:memory" };
+
 function usage(message: string): never {
-  console.error(`bench:memory: ${message}`);
-  Deno.exit(2);
+  usageError(import.meta, message, NAME);
 }
 
 function options() {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      backend: { type: "string", default: "wasm,webgpu" },
-      samples: { type: "string", default: "200" },
-      out: { type: "string", default: new URL("./results", import.meta.url).pathname },
-      "leak-kib": { type: "string", default: "256" },
-    },
-  });
+  const { values } = parseScriptArgs(import.meta, {
+    backend: { type: "string", default: "wasm,webgpu" },
+    samples: { type: "string", default: "200" },
+    out: { type: "string", default: new URL("./results", import.meta.url).pathname },
+    "leak-kib": { type: "string", default: "256" },
+  }, NAME);
   const backends = values.backend.split(",").map((b) => b.trim()).filter(Boolean);
   const unknown = backends.find((b) => !BACKENDS.includes(b));
   if (unknown !== undefined) {
