@@ -8,6 +8,8 @@ export interface EvalArgs {
   mode: "all" | "infer" | "eval";
   skipErr: boolean;
   keepFailed: boolean;
+  /** Split answers at `</think>` into `prediction` and `thinking` (`SPLIT_THINK`). */
+  splitThink: boolean;
   format: "xlsx" | "tsv" | "json";
   evalFormat: "csv" | "json";
   nproc: number;
@@ -61,6 +63,8 @@ Options:
   --skip-err             record a failing sample as "Failed to obtain answer: ..." and go on
                          (same as SKIP_ERR=1)
   --keep-failed          do not retry samples that failed in earlier runs
+  --split-think          split answers at the last </think> into prediction and a thinking
+                         column before scoring (same as SPLIT_THINK set to any value)
   --format xlsx|tsv|json prediction file format (default xlsx; $PRED_FORMAT)
   --eval-format csv|json score file format (default csv; $EVAL_FORMAT)
   --nproc N              run N local worker processes, one rank each
@@ -155,6 +159,7 @@ export function parseEvalArgs(argv: string[], env: Record<string, string | undef
         mode: { type: "string" },
         "skip-err": { type: "boolean" },
         "keep-failed": { type: "boolean" },
+        "split-think": { type: "boolean" },
         format: { type: "string" },
         "eval-format": { type: "string" },
         nproc: { type: "string" },
@@ -226,6 +231,8 @@ export function parseEvalArgs(argv: string[], env: Record<string, string | undef
     mode: oneOf("--mode", v.mode ?? "all", ["all", "infer", "eval"] as const),
     skipErr: v["skip-err"] === true || skipErrEnv === "1",
     keepFailed: v["keep-failed"] === true,
+    // VLMEvalKit turns it on for any non-empty value, even "0".
+    splitThink: v["split-think"] === true || (env.SPLIT_THINK ?? "") !== "",
     format: oneOf(
       v.format ? "--format" : "PRED_FORMAT",
       v.format ?? env.PRED_FORMAT ?? "xlsx",

@@ -1,11 +1,14 @@
 import { EXIT_CODES, type VisionLanguageModel } from "@vlmeval/schema";
 import {
+  createMarkerProgress,
   createProgress,
   detectRank,
   type EvalTask,
   gpuHooksFromNative,
   type JobResult,
   openTask,
+  type Progress,
+  PROGRESS_MARKERS_ENV,
   runJob,
   runLocalRanks,
   SILENT_PROGRESS,
@@ -137,6 +140,7 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
             mode: args.mode,
             skipErr: args.skipErr,
             keepFailed: args.keepFailed,
+            splitThink: args.splitThink,
             format: args.format,
             evalFormat: args.evalFormat,
             concurrency: args.baseUrl ? args.apiNproc : 1,
@@ -144,7 +148,7 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
             gpu,
             rankTimeoutMs: args.rankTimeoutS * 1000,
             warn,
-            progress: args.quiet ? () => SILENT_PROGRESS : createProgress,
+            progress: jobProgress(args.quiet, env, `${modelName}/${task.name}`, rank.rank),
             signal: controller.signal,
           });
           results.push(job);
@@ -220,6 +224,21 @@ function printSummary(results: JobResult[]): void {
   ]);
   console.log("\nSummary:");
   console.log(formatTable(["benchmark", "overall", "samples", "failed", "status"], rows));
+}
+
+/**
+ * How a job shows its progress: not at all with --quiet, as markers for the `--nproc`
+ * supervisor's merged display when it asked for them, else a bar or plain lines.
+ */
+function jobProgress(
+  quiet: boolean,
+  env: Record<string, string>,
+  task: string,
+  rank: number,
+): (label: string) => Progress {
+  if (quiet) return () => SILENT_PROGRESS;
+  if (env[PROGRESS_MARKERS_ENV] === "1") return () => createMarkerProgress(task, rank);
+  return createProgress;
 }
 
 function stripNproc(argv: string[]): string[] {

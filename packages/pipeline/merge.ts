@@ -1,3 +1,4 @@
+import { splitThinking } from "@vlmeval/scoring";
 import type { Row } from "@vlmeval/schema";
 import type { EvalTask } from "./eval_task.ts";
 import type { JournalRecord } from "./journal.ts";
@@ -14,20 +15,44 @@ export type PredictionWriter = (
   rows: AsyncIterable<Row>,
 ) => Promise<unknown>;
 
+/** Settings of {@link mergePredictions}. */
+export interface MergeOptions {
+  /** The written rows are also pushed here (for scoring them without reading the file back). */
+  keep?: Row[];
+  /**
+   * `SPLIT_THINK`: split each answer at its last `</think>` into `prediction` and a `thinking`
+   * column. The journal keeps the whole answer, so a later merge can decide again.
+   */
+  splitThink?: boolean;
+}
+
+/** What {@link mergePredictions} wrote. */
+export interface MergeResult {
+  rows: number;
+  failed: number;
+  columns: string[];
+  /** Under `splitThink`: indices whose tags were not one `<think>...</think>` pair. */
+  oddThinking: string[];
+}
+
 /**
  * Merges every rank's journal into the prediction file: the dataset's columns (without `image`)
- * plus `prediction`, in dataset order. Checks that every row has a prediction before anything
- * is written. The written rows are also pushed to `keep` when given (for scoring them without
- * reading the file back).
+ * plus `prediction` (and `thinking` under `splitThink`), in dataset order. Checks that every row
+ * has a prediction before anything is written.
  */
 export async function mergePredictions(
   task: EvalTask,
   records: Map<string, JournalRecord>,
   path: string,
   write: PredictionWriter,
-  keep?: Row[],
-): Promise<{ rows: number; failed: number; columns: string[] }> {
-  const columns = [...task.outputColumns().filter((c) => c !== "prediction"), "prediction"];
+  opts: MergeOptions = {},
+): Promise<MergeResult> {
+  const { keep, splitThink = false } = opts;
+  const columns = [
+    ...task.outputColumns().filter((c) => c !== "prediction" && (!splitThink || c !== "thinking")),
+    "prediction",
+    ...(splitThink ? ["thinking"] : []),
+  ];
   const missing: string[] = [];
   const known = new Set<string>();
   for (let p = 0; p < task.unitCount; p++) {
@@ -45,16 +70,25 @@ export async function mergePredictions(
   }
   let rows = 0;
   let failed = 0;
+  const oddThinking: string[] = [];
   async function* withPredictions(): AsyncIterable<Row> {
     for await (const row of task.outputRows()) {
       const record = records.get(row.index)!;
       if (!record.ok) failed++;
       rows++;
-      const out = { ...row, prediction: record.prediction };
+      const out: Row = { ...row, prediction: record.prediction };
+      if (splitThink) {
+        const split = record.ok
+          ? splitThinking(record.prediction)
+          : { prediction: record.prediction, thinking: "", wellFormed: true };
+        if (!split.wellFormed) oddThinking.push(row.index);
+        out.prediction = split.prediction;
+        out.thinking = split.thinking;
+      }
       keep?.push(out);
       yield out;
     }
   }
   await write(path, columns, withPredictions());
-  return { rows, failed, columns };
+  return { rows, failed, columns, oddThinking };
 }

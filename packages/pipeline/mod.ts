@@ -10,6 +10,9 @@
  *    (`shard_wait.ts`, `merge.ts`);
  * 5. score: `evaluate.ts`; `run_job.ts` runs the phases for one (model, dataset).
  *
+ * Decoded images and sampled frames are kept in a media cache under the work dir, which
+ * `media_cache.ts` lists and cleans.
+ *
  * @module
  */
 export type { EvalTask, EvalUnit, ParsedPrediction, TaskKind } from "./eval_task.ts";
@@ -39,7 +42,12 @@ export {
   waitForShards,
   type WaitOptions,
 } from "./shard_wait.ts";
-export { IncompleteMergeError, mergePredictions } from "./merge.ts";
+export {
+  IncompleteMergeError,
+  type MergeOptions,
+  mergePredictions,
+  type MergeResult,
+} from "./merge.ts";
 export { type EvaluateOptions, evaluatePredictions, type TaskScores } from "./evaluate.ts";
 export { type JobOptions, type JobPaths, jobPaths, type JobResult, runJob } from "./run_job.ts";
 export { openTask, type OpenTaskOptions } from "./open_task.ts";
@@ -50,7 +58,28 @@ export {
   videoTaskName,
 } from "./dataset_name.ts";
 export { imageTask } from "./image_task.ts";
-export { createProgress, type Progress, SILENT_PROGRESS } from "./progress.ts";
+export {
+  createMergedProgress,
+  createProgress,
+  formatDuration,
+  type MergedProgressDisplay,
+  type MergedProgressOptions,
+  type Progress,
+  progressLine,
+  SILENT_PROGRESS,
+  type SyncWriter,
+} from "./progress.ts";
+export {
+  createMarkerProgress,
+  encodeProgressMarker,
+  MarkerLineFilter,
+  type MarkerProgressOptions,
+  parseProgressMarker,
+  PROGRESS_MARKER,
+  PROGRESS_MARKERS_ENV,
+  type ProgressReport,
+} from "./progress_marker.ts";
+export { type MergedProgress, ProgressAggregator } from "./progress_aggregator.ts";
 export {
   cudaVisibleDevicesFor,
   detectRank,
@@ -72,3 +101,16 @@ export {
   type SupervisorEvent,
 } from "./supervisor.ts";
 export { openVideoTask, videoTask } from "./video_task.ts";
+export {
+  cleanMediaCache,
+  type CleanMediaCacheOptions,
+  listMediaCache,
+  mediaCacheDir,
+  type MediaCacheEntry,
+  MediaCacheNameError,
+  type MediaCacheOptions,
+  type MediaCacheOutcome,
+  selectMediaCache,
+} from "./media_cache.ts";
+/** ffmpeg discovery, for `vlmeval status` (video work needs it). */
+export { type FfmpegSource, type FfmpegTools, findFfmpeg } from "@vlmeval/video";

@@ -22,6 +22,8 @@ export interface JobOptions {
   mode: "all" | "infer" | "eval";
   skipErr: boolean;
   keepFailed: boolean;
+  /** `SPLIT_THINK`: split answers at `</think>` into `prediction` and `thinking` at merge. */
+  splitThink?: boolean;
   format: PredFormat;
   evalFormat: "csv" | "json";
   concurrency?: number;
@@ -167,8 +169,17 @@ export async function runJob(opts: JobOptions): Promise<JobResult> {
       const report = await writePredictions(path, columns, rows, opts.format);
       for (const warning of report.warnings) opts.warn(warning);
     },
-    opts.mode === "all" ? merged : undefined,
+    { keep: opts.mode === "all" ? merged : undefined, splitThink: opts.splitThink },
   );
+  if (written.oddThinking.length > 0) {
+    const shown = written.oddThinking.slice(0, 5).join(", ") +
+      (written.oddThinking.length > 5 ? ", ..." : "");
+    opts.warn(
+      `SPLIT_THINK: ${written.oddThinking.length} answers of ${task.name} do not hold one ` +
+        `<think>...</think> pair (indices ${shown}); their thinking is everything up to the last ` +
+        `</think>`,
+    );
+  }
   result.merged = { rows: written.rows, failed: written.failed };
   result.predictionFile = paths.predictionFile;
   if (opts.mode === "all") {

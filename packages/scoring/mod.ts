@@ -60,5 +60,6 @@ export {
   type YesNoRowScore,
   type YesNoScore,
 } from "./score_yes_no.ts";
+export { type SplitThinking, splitThinking } from "./split_thinking.ts";
 export { scoreVqa, vqaAnswers, type VqaRowScore, type VqaScore } from "./score_vqa.ts";
 export { normalizeVqaAnswer, processDigitArticle, processPunctuation } from "./vqa_normalize.ts";
