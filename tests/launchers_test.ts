@@ -1,8 +1,11 @@
 /**
- * Ranks started by real launchers: Open MPI's `mpirun -np 2` and Slurm's `srun -n 2` on a
- * one-node cluster on localhost (scripts/slurm_localhost.sh). First the rank each process
- * detects, then a whole evaluation whose merged predictions must equal a single process's.
- * Skipped, with the reason printed, when the launcher is not installed.
+ * Ranks started by real launchers: Open MPI's `mpirun -np 2`, MPICH's Hydra `mpiexec -n 2` and
+ * Slurm's `srun -n 2` on a one-node cluster on localhost (scripts/slurm_localhost.sh). First the
+ * rank each process detects, then a whole evaluation whose merged predictions must equal a
+ * single process's. Skipped, with the reason printed, when the launcher is not installed.
+ *
+ * Open MPI and MPICH both register the `mpirun`/`mpiexec` alternatives, so each is called by its
+ * own name (`mpirun.openmpi`, `mpiexec.hydra`): plain `mpirun` is whichever was chosen last.
  */
 import assert from "node:assert/strict";
 import {
@@ -38,13 +41,15 @@ function skipReason(tools: string[], pkg: string, root = false): string | undefi
   return undefined;
 }
 
-const mpiSkip = skipReason(["mpirun"], "openmpi-bin");
+const mpiSkip = skipReason(["mpirun.openmpi"], "openmpi-bin");
+const hydraSkip = skipReason(["mpiexec.hydra"], "mpich");
 const slurmSkip = skipReason(
   ["srun", "sbatch", "sinfo", "slurmctld", "slurmd", "munged"],
   "slurm-wlm and munge",
   true,
 );
 if (mpiSkip) console.warn(`launchers_test: skipping the mpirun tests: ${mpiSkip}`);
+if (hydraSkip) console.warn(`launchers_test: skipping the mpiexec.hydra tests: ${hydraSkip}`);
 if (slurmSkip) console.warn(`launchers_test: skipping the srun tests: ${slurmSkip}`);
 
 function exists(path: string): boolean {
@@ -58,7 +63,12 @@ function exists(path: string): boolean {
 
 /** Open MPI refuses root unless told twice; local launches need nothing else. */
 const MPI_ENV = { OMPI_ALLOW_RUN_AS_ROOT: "1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM: "1" };
-const MPIRUN = ["mpirun", "--oversubscribe", "--bind-to", "none", "-np", "2"];
+const MPIRUN = ["mpirun.openmpi", "--oversubscribe", "--bind-to", "none", "-np", "2"];
+/**
+ * Hydra on this machine only: `-launcher fork` starts the proxy directly even when the test
+ * itself runs inside a Slurm job (Hydra would otherwise start it with srun).
+ */
+const HYDRA = ["mpiexec.hydra", "-launcher", "fork", "-n", "2"];
 
 const RANK_PROBE = `
 const { detectRank } = await import(${JSON.stringify(`${REPO}/packages/pipeline/ranks.ts`)});
@@ -151,6 +161,42 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name: "mpiexec.hydra -n 2: each process detects its Hydra rank",
+  ignore: hydraSkip !== undefined,
+  fn: async () => {
+    const out = await runProcess([...HYDRA.slice(1), Deno.execPath(), "eval", RANK_PROBE], {
+      command: [HYDRA[0]],
+    });
+    assert.equal(out.code, 0, out.stderr);
+    assert.deepEqual(
+      parseProbe(out.stdout),
+      TWO_RANKS.map((r) => ({ ...r, launcher: "hydra" })),
+    );
+  },
+});
+
+Deno.test({
+  name: "mpiexec.hydra -n 2: the merged predictions equal a single process's, cell by cell",
+  ignore: hydraSkip !== undefined,
+  fn: async () => {
+    await withBaseline(async (dir, expected) => {
+      const out = await runProcess(
+        [...HYDRA.slice(1), Deno.execPath(), "run", "-A", `${REPO}/packages/cli/main.ts`]
+          .concat(evalArgs(dir)),
+        { command: [HYDRA[0]], env: { LMUData: dir } },
+      );
+      assert.equal(out.code, 0, out.stderr);
+      assert.match(out.stderr, /rank 1 of 2 \(hydra\)/);
+      const kept = keep(dir, "hydra");
+      assert.deepEqual(await predictionCells(predictionPath(kept, MODEL, DATA)), expected);
+      const journals = [...Deno.readDirSync(journalPath(kept, MODEL, DATA))]
+        .map((e) => e.name).filter((n) => n.endsWith(".jsonl")).sort();
+      assert.deepEqual(journals, ["rank0of2.jsonl", "rank1of2.jsonl"]);
+    });
+  },
+});
+
 /** A port p such that p and p + 1 are free (slurmctld and slurmd listen on them). */
 function freePortPair(): number {
   for (let attempt = 0; attempt < 50; attempt++) {
@@ -205,6 +251,45 @@ Deno.test({
           parseProbe(out.stdout),
           TWO_RANKS.map((r) => ({ ...r, launcher: "slurm" })),
         );
+      });
+      await t.step("srun --mpi=pmi2 (which sets PMI_RANK too) is still Slurm", async () => {
+        const out = await runProcess(
+          ["--mpi=pmi2", "-n", "2", Deno.execPath(), "eval", RANK_PROBE],
+          { command: ["srun"], env: slurmEnv },
+        );
+        assert.equal(out.code, 0, out.stderr);
+        assert.deepEqual(
+          parseProbe(out.stdout),
+          TWO_RANKS.map((r) => ({ ...r, launcher: "slurm" })),
+        );
+      });
+      await t.step({
+        name: "mpiexec.hydra in a batch script: Hydra's ranks, not its proxy's srun step",
+        ignore: hydraSkip !== undefined,
+        fn: async () => {
+          // Hydra starts its proxy with srun here, so both ranks inherit SLURM_PROCID=0 of 1.
+          const log = `${slurmEnv.VLMEVAL_SLURM_DIR}/hydra.out`;
+          const wrap = `mpiexec.hydra -n 2 ${Deno.execPath()} eval '${RANK_PROBE}'`;
+          const out = await runProcess(["-n", "2", "-o", log, "--wrap", wrap], {
+            command: ["sbatch"],
+            env: slurmEnv,
+          });
+          assert.equal(out.code, 0, out.stderr);
+          const read = () => exists(log) ? Deno.readTextFileSync(log) : "";
+          const lines = () => read().split("\n").filter((l) => l.includes("launcher"));
+          await waitFor("both ranks' output", () => lines().length === 2, 30_000).catch((e) => {
+            throw new Error(`${e.message}; the job wrote: ${read()}`);
+          });
+          const ranks = parseProbe(lines().join("\n"));
+          for (const { note } of ranks) {
+            // The proxy's step really was inherited, and lost to Hydra's variables.
+            assert.match(note, /ignoring Slurm \(SLURM_PROCID=0, SLURM_STEP_NUM_TASKS=1\)/);
+          }
+          assert.deepEqual(
+            ranks.map(({ note: _, ...rank }) => rank),
+            TWO_RANKS.map((r) => ({ ...r, launcher: "hydra" })),
+          );
+        },
       });
       await t.step("a batch script without srun runs as a single process", async () => {
         const log = `${slurmEnv.VLMEVAL_SLURM_DIR}/batch.out`;

@@ -10,24 +10,44 @@
  *    our own `--nproc` supervisor (`vlmeval`);
  * 3. torchrun: `RANK`/`WORLD_SIZE`/`LOCAL_RANK`/`LOCAL_WORLD_SIZE` (`torchrun`);
  * 4. Open MPI's mpirun: `OMPI_COMM_WORLD_RANK`/`_SIZE`/`_LOCAL_RANK`/`_LOCAL_SIZE` (`openmpi`);
- * 5. Slurm's srun: `SLURM_PROCID`, `SLURM_STEP_NUM_TASKS` (else `SLURM_NTASKS`), `SLURM_LOCALID`,
+ * 5. Hydra's `mpiexec` (MPICH, Intel MPI, MVAPICH): `PMI_RANK`/`PMI_SIZE`, with the local rank
+ *    and size from `MPI_LOCALRANKID`/`MPI_LOCALNRANKS` (`hydra`). Hydra is recognised by
+ *    `MPI_LOCALRANKID`, which only Hydra's proxy sets: `srun --mpi=pmi2` also sets `PMI_RANK`
+ *    and `PMI_SIZE` (and `PMI_FD`, `PMI_JOBID`) but not it, and stays `slurm`. Once
+ *    `MPI_LOCALRANKID` is there, `PMI_RANK`, `PMI_SIZE` and `MPI_LOCALNRANKS` must be too
+ *    (Hydra's `-pmi-port` mode exports only `PMI_PORT`/`PMI_ID` and is refused);
+ * 6. Slurm's srun: `SLURM_PROCID`, `SLURM_STEP_NUM_TASKS` (else `SLURM_NTASKS`), `SLURM_LOCALID`,
  *    and the tasks on this node from `SLURM_NTASKS_PER_NODE`, else `SLURM_STEP_TASKS_PER_NODE` or
  *    `SLURM_TASKS_PER_NODE` at index `SLURM_NODEID` (`slurm`);
- * 6. a Kubernetes indexed Job: `JOB_COMPLETION_INDEX` with the world size from
+ * 7. a Kubernetes indexed Job: `JOB_COMPLETION_INDEX` with the world size from
  *    `VLMEVAL_WORLD_SIZE` (set it to the Job's `.spec.completions`; Kubernetes has no standard
  *    variable for it). One pod per index, so the local rank is 0 of 1 (`k8s`);
- * 7. otherwise rank 0 of 1 (`single`).
+ * 8. otherwise rank 0 of 1 (`single`).
  *
- * Open MPI comes before Slurm on purpose: `mpirun` inside an `sbatch` script passes the batch
- * step's `SLURM_PROCID=0` on to every rank it starts, and only the `OMPI_*` variables tell them
- * apart. Slurm's batch step itself (an `sbatch` script running `vlmeval` without `srun`) has no
- * step task count and counts as `single`.
+ * Open MPI and Hydra come before Slurm on purpose: `mpirun` inside an `sbatch` script passes the
+ * batch step's `SLURM_PROCID=0` on to every rank it starts, and Hydra's `mpiexec` inside an
+ * `sbatch` script starts its per-node proxies with `srun`, so every rank on a node inherits that
+ * proxy step's `SLURM_PROCID`, `SLURM_STEP_ID` and `SLURM_STEP_NUM_TASKS` (measured with MPICH
+ * 4.0 on Slurm 22.05: both ranks of `mpiexec -n 2` see `SLURM_PROCID=0` of one task). Only the
+ * `OMPI_*` or `PMI_*` variables tell the ranks apart. Open MPI and Hydra set none of each other's
+ * variables, so both appear only when one launcher runs inside the other, which cannot be told
+ * from the environment; Open MPI is taken then, and the note names Hydra when they disagree.
+ * Slurm's batch step itself (an `sbatch` script running `vlmeval` without `srun`) has no step
+ * task count and counts as `single`.
  *
  * @module
  */
 
 /** Who decided the rank. */
-export type Launcher = "cli" | "vlmeval" | "torchrun" | "slurm" | "openmpi" | "k8s" | "single";
+export type Launcher =
+  | "cli"
+  | "vlmeval"
+  | "torchrun"
+  | "slurm"
+  | "openmpi"
+  | "hydra"
+  | "k8s"
+  | "single";
 
 /** This process's place among the ranks of a run. */
 export interface RankInfo {
@@ -193,6 +213,14 @@ function launchersIn(env: Env): Candidate[] {
       },
     });
   }
+  if (has("MPI_LOCALRANKID")) {
+    found.push({
+      launcher: "hydra",
+      label: "Hydra's mpiexec",
+      source: pair("PMI_RANK", "PMI_SIZE"),
+      read: () => hydraRank(env),
+    });
+  }
   const slurmSize = has("SLURM_STEP_NUM_TASKS") ? "SLURM_STEP_NUM_TASKS" : "SLURM_NTASKS";
   if (has("SLURM_PROCID") && (has("SLURM_STEP_ID") || has("SLURM_STEPID"))) {
     found.push({
@@ -218,6 +246,29 @@ function launchersIn(env: Env): Candidate[] {
     });
   }
   return found;
+}
+
+/** Hydra's variables, found through `MPI_LOCALRANKID` (see the module doc). */
+function hydraRank(env: Env) {
+  if ((env.PMI_RANK ?? "") === "" && (env.PMI_SIZE ?? "") === "") {
+    const portMode = env.PMI_PORT ? ` (PMI_PORT=${env.PMI_PORT}: Hydra's -pmi-port mode)` : "";
+    throw new TypeError(
+      `Cannot detect the rank as MPI_LOCALRANKID is set by Hydra's mpiexec but PMI_RANK and ` +
+        `PMI_SIZE are not${portMode}; launch without -pmi-port or pass --rank and --world-size: ` +
+        `current value of MPI_LOCALRANKID is "${env.MPI_LOCALRANKID}"`,
+    );
+  }
+  const { rank, worldSize } = rankAndSize(env, "PMI_RANK", "PMI_SIZE");
+  const localRank = requiredInt(env, "MPI_LOCALRANKID", "MPI_LOCALNRANKS");
+  const localWorldSize = requiredInt(env, "MPI_LOCALNRANKS", "MPI_LOCALRANKID");
+  if (localWorldSize > worldSize) {
+    throw new RangeError(
+      `Cannot use MPI_LOCALNRANKS=${localWorldSize} ranks on this machine as it must not exceed ` +
+        `the world size: current values are MPI_LOCALNRANKS=${env.MPI_LOCALNRANKS}, ` +
+        `PMI_SIZE=${env.PMI_SIZE}`,
+    );
+  }
+  return local(rank, worldSize, localRank, localWorldSize, "MPI_LOCALRANKID");
 }
 
 function rankAndSize(env: Env, rankVar: string, sizeVar: string) {
@@ -380,15 +431,16 @@ export function visibleGpuIds(env: Env, deviceCount: number): string[] {
 /**
  * `CUDA_VISIBLE_DEVICES` a worker must set for itself before touching CUDA, or undefined to
  * leave it alone: only launchers that start several ranks on one machine without splitting the
- * GPUs (torchrun, mpirun, srun) need it. Our supervisor sets it for its children, and an
- * explicit `--rank`, a Kubernetes pod or a single process keep what they were given.
+ * GPUs (torchrun, mpirun, Hydra's mpiexec, srun) need it. Our supervisor sets it for its
+ * children, and an explicit `--rank`, a Kubernetes pod or a single process keep what they were
+ * given.
  */
 export function workerCudaVisibleDevices(
   info: RankInfo,
   env: Env,
   deviceCount: number,
 ): string | undefined {
-  if (!["torchrun", "openmpi", "slurm"].includes(info.launcher)) return undefined;
+  if (!["torchrun", "openmpi", "hydra", "slurm"].includes(info.launcher)) return undefined;
   if (info.localWorldSize <= 1) return undefined;
   return cudaVisibleDevicesFor(
     info.localRank,

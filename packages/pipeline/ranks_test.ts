@@ -50,6 +50,11 @@ Deno.test("detectRank() reads each launcher's variables", () => {
       { rank: 2, worldSize: 4, localRank: 0, localWorldSize: 2, launcher: "openmpi" },
     ],
     [
+      // What MPICH 4.0's `mpiexec.hydra -n 4` gives its rank 3 (plus PMI_FD).
+      { PMI_RANK: "3", PMI_SIZE: "4", PMI_FD: "8", MPI_LOCALRANKID: "1", MPI_LOCALNRANKS: "2" },
+      { rank: 3, worldSize: 4, localRank: 1, localWorldSize: 2, launcher: "hydra" },
+    ],
+    [
       { JOB_COMPLETION_INDEX: "6", VLMEVAL_WORLD_SIZE: "10" },
       { rank: 6, worldSize: 10, localRank: 0, localWorldSize: 1, launcher: "k8s" },
     ],
@@ -158,6 +163,127 @@ Deno.test("detectRank() prefers mpirun's variables over the Slurm step it runs i
   assert.match(info.note!, /from Open MPI .* ignoring Slurm \(SLURM_PROCID=0, SLURM_NTASKS=1\)/);
 });
 
+Deno.test("detectRank() keeps srun --mpi=pmi2 as Slurm: PMI_RANK without MPI_LOCALRANKID", () => {
+  // What `srun --mpi=pmi2 -n 2` gives its task 1 (measured on Slurm 22.05).
+  const env = {
+    PMI_FD: "13",
+    PMI_JOBID: "1.0",
+    PMI_RANK: "1",
+    PMI_SIZE: "2",
+    SLURM_PROCID: "1",
+    SLURM_LOCALID: "1",
+    SLURM_NTASKS: "2",
+    SLURM_STEP_ID: "0",
+    SLURM_STEP_NUM_TASKS: "2",
+    SLURM_STEP_TASKS_PER_NODE: "2",
+  };
+  assert.deepEqual(detectRank(env), {
+    rank: 1,
+    worldSize: 2,
+    localRank: 1,
+    localWorldSize: 2,
+    launcher: "slurm",
+  });
+});
+
+Deno.test("detectRank() prefers Hydra's variables over the srun step of its proxy", () => {
+  // `mpiexec.hydra -n 2` inside `sbatch -n 2`: Hydra starts its proxy with srun, so both ranks
+  // see the proxy step's SLURM_PROCID=0 of one task (measured with MPICH 4.0 on Slurm 22.05).
+  const env = {
+    PMI_RANK: "1",
+    PMI_SIZE: "2",
+    PMI_FD: "6",
+    MPI_LOCALRANKID: "1",
+    MPI_LOCALNRANKS: "2",
+    SLURM_PROCID: "0",
+    SLURM_LOCALID: "0",
+    SLURM_NTASKS: "2",
+    SLURM_STEP_ID: "0",
+    SLURM_STEP_NUM_TASKS: "1",
+  };
+  const info = detectRank(env);
+  assert.equal(info.launcher, "hydra");
+  assert.deepEqual([info.rank, info.worldSize, info.localRank, info.localWorldSize], [1, 2, 1, 2]);
+  assert.match(
+    info.note!,
+    /from Hydra's mpiexec \(PMI_RANK=1, PMI_SIZE=2\) and ignoring Slurm \(SLURM_PROCID=0, SLURM_STEP_NUM_TASKS=1\)/,
+  );
+});
+
+Deno.test("detectRank() takes Open MPI over Hydra when both are set, naming Hydra", () => {
+  const info = detectRank({
+    OMPI_COMM_WORLD_RANK: "0",
+    OMPI_COMM_WORLD_SIZE: "2",
+    PMI_RANK: "3",
+    PMI_SIZE: "4",
+    MPI_LOCALRANKID: "0",
+    MPI_LOCALNRANKS: "1",
+  });
+  assert.equal(info.launcher, "openmpi");
+  assert.match(info.note!, /ignoring Hydra's mpiexec \(PMI_RANK=3, PMI_SIZE=4\)/);
+});
+
+Deno.test("detectRank() names Hydra's variable when its values are garbage or inconsistent", () => {
+  const hydra = { PMI_RANK: "1", PMI_SIZE: "2", MPI_LOCALRANKID: "1", MPI_LOCALNRANKS: "2" };
+  const cases: [Record<string, string | undefined>, { name: string; message: RegExp | string }][] =
+    [
+      [{ PMI_RANK: "one" }, {
+        name: "TypeError",
+        message:
+          'Cannot read PMI_RANK as it must be a non-negative integer: current value is "one"',
+      }],
+      [{ MPI_LOCALNRANKS: "2x" }, {
+        name: "TypeError",
+        message: /^Cannot read MPI_LOCALNRANKS .* current value is "2x"$/,
+      }],
+      [{ MPI_LOCALRANKID: "-1" }, {
+        name: "TypeError",
+        message: /^Cannot read MPI_LOCALRANKID .* current value is "-1"$/,
+      }],
+      [{ PMI_RANK: "2" }, {
+        name: "RangeError",
+        message: "Cannot use rank 2 as it must be below the world size 2: current values are " +
+          "PMI_RANK=2, PMI_SIZE=2",
+      }],
+      [{ PMI_SIZE: "0", PMI_RANK: "0" }, {
+        name: "RangeError",
+        message: /world size 0 as it must be at least 1: current values are PMI_RANK=0, PMI_SIZE=0/,
+      }],
+      [{ MPI_LOCALRANKID: "2" }, {
+        name: "RangeError",
+        message: "Cannot use local rank 2 (MPI_LOCALRANKID) as it must be below the number of " +
+          "ranks on this machine: current value is 2",
+      }],
+      [{ MPI_LOCALNRANKS: "4", MPI_LOCALRANKID: "3" }, {
+        name: "RangeError",
+        message: "Cannot use MPI_LOCALNRANKS=4 ranks on this machine as it must not exceed the " +
+          "world size: current values are MPI_LOCALNRANKS=4, PMI_SIZE=2",
+      }],
+      [{ PMI_SIZE: undefined }, {
+        name: "TypeError",
+        message:
+          "Cannot detect the rank as PMI_RANK is set but PMI_SIZE is not: current value of " +
+          'PMI_RANK is "1"',
+      }],
+      [{ MPI_LOCALNRANKS: "" }, {
+        name: "TypeError",
+        message: /MPI_LOCALRANKID is set but MPI_LOCALNRANKS is not/,
+      }],
+      // Hydra's -pmi-port mode exports PMI_PORT and PMI_ID instead of PMI_RANK and PMI_SIZE.
+      [{ PMI_RANK: undefined, PMI_SIZE: undefined, PMI_PORT: "vm:38301", PMI_ID: "1" }, {
+        name: "TypeError",
+        message:
+          /^Cannot detect the rank as MPI_LOCALRANKID is set by Hydra's mpiexec but PMI_RANK and PMI_SIZE are not \(PMI_PORT=vm:38301: Hydra's -pmi-port mode\); launch without -pmi-port or pass --rank and --world-size: current value of MPI_LOCALRANKID is "1"$/,
+      }],
+    ];
+  for (const [change, expected] of cases) {
+    const env = Object.fromEntries(
+      Object.entries({ ...hydra, ...change }).filter(([, v]) => v !== undefined),
+    );
+    assert.throws(() => detectRank(env), expected, JSON.stringify(change));
+  }
+});
+
 Deno.test("detectRank() puts our supervisor above torchrun and notes only disagreement", () => {
   const agreeing = detectRank({
     VLMEVAL_RANK: "1",
@@ -253,4 +379,11 @@ Deno.test("workerCudaVisibleDevices() splits only for launchers that do not spli
   const ours = detectRank({ VLMEVAL_RANK: "1", VLMEVAL_WORLD_SIZE: "2" });
   assert.equal(workerCudaVisibleDevices(ours, { CUDA_VISIBLE_DEVICES: "2,3" }, 2), undefined);
   assert.equal(workerCudaVisibleDevices(torch, {}, 0), undefined);
+  const hydra = detectRank({
+    PMI_RANK: "0",
+    PMI_SIZE: "2",
+    MPI_LOCALRANKID: "0",
+    MPI_LOCALNRANKS: "2",
+  });
+  assert.equal(workerCudaVisibleDevices(hydra, env, 4), "0,1");
 });
