@@ -6,6 +6,8 @@
  * @module
  */
 import { EXIT_CODES } from "@vlmeval/schema";
+import { createMergedProgress, type MergedProgressDisplay, type SyncWriter } from "./progress.ts";
+import { MarkerLineFilter, PROGRESS_MARKERS_ENV, type ProgressReport } from "./progress_marker.ts";
 import { cudaVisibleDevicesFor } from "./ranks.ts";
 
 /** What the supervisor does after a worker exits. */
@@ -60,11 +62,18 @@ export interface LocalRanksOptions {
   /** Called for every {@link SupervisorEvent}; without it each event is written to stderr. */
   onEvent?: (event: SupervisorEvent) => void;
   /**
-   * `"prefix"`: workers' stdout/stderr go through pipes, each line prefixed `[rank r] `;
-   * `"inherit"`: workers write to this process's stdout/stderr directly.
+   * `"prefix"`: workers' stdout/stderr go through pipes, each line prefixed `[rank r] `, and
+   * their progress markers (`progress_marker.ts`) are taken out; workers get
+   * `VLMEVAL_PROGRESS_MARKERS=1`. `"inherit"`: workers write to this process's stdout/stderr
+   * directly (and draw their own progress).
    * @default {"prefix"}
    */
   output?: "prefix" | "inherit";
+  /**
+   * Called for each progress report of a worker (with `output: "prefix"`); without it the
+   * reports feed one merged display per task on stderr ({@linkcode createMergedProgress}).
+   */
+  onProgress?: (report: ProgressReport) => void;
   /**
    * Milliseconds a worker has to exit after SIGTERM before it gets SIGKILL.
    * @default {5000}
@@ -196,6 +205,8 @@ class Supervisor {
   #failure?: number;
   #killTimer?: ReturnType<typeof setTimeout>;
   #settle!: () => void;
+  /** The merged progress display, when the workers' output is read and no `onProgress`. */
+  #display?: MergedProgressDisplay;
 
   constructor(opts: LocalRanksOptions, maxRestarts: number, devices: (string | undefined)[]) {
     this.#opts = opts;
@@ -223,6 +234,9 @@ class Supervisor {
       this.#stop("aborted");
     };
     this.#opts.signal?.addEventListener("abort", onAbort, { once: true });
+    if (this.#opts.output !== "inherit" && !this.#opts.onProgress) {
+      this.#display = createMergedProgress(this.#opts.nproc);
+    }
     try {
       if (this.#opts.signal?.aborted) onAbort();
       else for (const worker of this.#workers) this.#spawn(worker);
@@ -232,6 +246,7 @@ class Supervisor {
       for (const [signal, listener] of listeners) Deno.removeSignalListener(signal, listener);
       this.#opts.signal?.removeEventListener("abort", onAbort);
       clearTimeout(this.#killTimer);
+      this.#display?.stop();
     }
     const exitCode = this.#interrupted ? EXIT_CODES.interrupted : this.#failure ?? EXIT_CODES.ok;
     return { exitCode, restarts: this.#workers.map((w) => w.attempt) };
@@ -239,7 +254,18 @@ class Supervisor {
 
   #emit(event: SupervisorEvent): void {
     if (this.#opts.onEvent) this.#opts.onEvent(event);
-    else console.error(describeEvent(event));
+    else this.#write(Deno.stderr, describeEvent(event) + "\n");
+  }
+
+  /** Writes whole lines to stdout or stderr, clear of the progress display. */
+  #write(out: SyncWriter, text: string): void {
+    if (this.#display) this.#display.write(out, text);
+    else writeAll(out, encoder.encode(text));
+  }
+
+  #onProgress(report: ProgressReport): void {
+    if (this.#opts.onProgress) this.#opts.onProgress(report);
+    else this.#display?.report(report);
   }
 
   #spawn(worker: Worker): void {
@@ -259,6 +285,7 @@ class Supervisor {
     const devices = this.#devices[rank];
     if (devices !== undefined) env.CUDA_VISIBLE_DEVICES = devices;
     const prefix = this.#opts.output !== "inherit";
+    if (prefix) env[PROGRESS_MARKERS_ENV] = "1";
     let child: Deno.ChildProcess;
     try {
       child = new Deno.Command(this.#opts.command, {
@@ -278,7 +305,12 @@ class Supervisor {
     this.#emit({ kind: "start", rank, attempt: worker.attempt, pid: child.pid });
     const readers = prefix ? [child.stdout.getReader(), child.stderr.getReader()] : [];
     const pumps = readers.map((reader, i) =>
-      pumpLines(reader, i === 0 ? Deno.stdout : Deno.stderr, `[rank ${rank}] `)
+      pumpLines(
+        reader,
+        (text) => this.#write(i === 0 ? Deno.stdout : Deno.stderr, text),
+        `[rank ${rank}] `,
+        (report) => this.#onProgress(report),
+      )
     );
     child.status.then(async (status) => {
       await drain(pumps, readers);
@@ -348,30 +380,33 @@ function signalChild(child: Deno.ChildProcess, signal: Deno.Signal): void {
   }
 }
 
-/** Copies a worker's output to `out` line by line, each line prefixed. */
+const encoder = new TextEncoder();
+
+function writeAll(out: SyncWriter, bytes: Uint8Array): void {
+  let written = 0;
+  while (written < bytes.length) written += out.writeSync(bytes.subarray(written));
+}
+
+/**
+ * Copies a worker's output with `write` line by line, each line prefixed; progress markers go
+ * to `onReport` instead and are never written.
+ */
 async function pumpLines(
   reader: ReadableStreamDefaultReader<Uint8Array>,
-  out: { writeSync(p: Uint8Array): number },
+  write: (text: string) => void,
   prefix: string,
+  onReport: (report: ProgressReport) => void,
 ): Promise<void> {
-  const decoder = new TextDecoder();
-  const encoder = new TextEncoder();
-  const write = (text: string) => {
-    const bytes = encoder.encode(text);
-    let written = 0;
-    while (written < bytes.length) written += out.writeSync(bytes.subarray(written));
+  const filter = new MarkerLineFilter(onReport);
+  const flush = (lines: string[]) => {
+    if (lines.length > 0) write(lines.map((line) => prefix + line + "\n").join(""));
   };
-  let pending = "";
   while (true) {
     const { value, done } = await reader.read();
     if (done) break;
-    pending += decoder.decode(value, { stream: true });
-    const lines = pending.split("\n");
-    pending = lines.pop()!;
-    if (lines.length > 0) write(lines.map((line) => prefix + line + "\n").join(""));
+    flush(filter.push(value));
   }
-  pending += decoder.decode();
-  if (pending !== "") write(prefix + pending + "\n");
+  flush(filter.end());
 }
 
 /**

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { EXIT_CODES } from "@vlmeval/schema";
+import { PROGRESS_MARKER, type ProgressReport } from "./progress_marker.ts";
 import {
   exitAction,
   type LocalRanksOptions,
@@ -296,5 +297,107 @@ Deno.test("runLocalRanks() in a real process: prefixed output, SIGINT stops all,
     assert.match(out, /^\[rank 1\] hello from rank 1$/m);
     assert.match(err, /stopping every rank: received SIGINT/);
     for (const rank of [0, 1]) assert.equal(alive(starts(dir, rank)[0].pid), false);
+  });
+});
+
+/**
+ * A worker that reports progress as markers (through the real encoder) on a shard of 3, with a
+ * marker split over two writes 50 ms apart, between ordinary lines on stdout and stderr. Rank
+ * 1's first attempt finishes 2 units and exits 3; its restart reports them as already done.
+ */
+const MARKER_WORKER = `
+const { encodeProgressMarker } = await import(${
+  JSON.stringify(new URL("./progress_marker.ts", import.meta.url).href)
+});
+const rank = Number(Deno.env.get("VLMEVAL_RANK"));
+const log = Deno.env.get("TEST_DIR") + "/rank" + rank + ".log";
+let attempt = 0;
+try { attempt = Deno.readTextFileSync(log).split("\\n").filter(Boolean).length; } catch {}
+Deno.writeTextFileSync(log, "started\\n", { append: true });
+const bytes = new TextEncoder();
+const write = (s) => {
+  const b = bytes.encode(s);
+  for (let n = 0; n < b.length;) n += Deno.stderr.writeSync(b.subarray(n));
+};
+const restart = rank === 1 && attempt === 0;
+const report = { task: "M/T", rank, total: 3, already: rank === 1 && attempt > 0 ? 2 : 0,
+  done: 0, failed: 0, final: false };
+console.error("warning from rank " + rank + " markers=" + Deno.env.get("VLMEVAL_PROGRESS_MARKERS"));
+const first = encodeProgressMarker(report);
+write(first.slice(0, 9));
+await new Promise((resolve) => setTimeout(resolve, 50));
+write(first.slice(9));
+for (let i = report.already; i < (restart ? 2 : 3); i++) {
+  report.done++;
+  if (rank === 0 && i === 1) report.failed++;
+  write(encodeProgressMarker(report));
+}
+if (restart) Deno.exit(3);
+report.final = true;
+write(encodeProgressMarker(report));
+console.log("summary from rank " + rank);
+`;
+
+Deno.test("runLocalRanks() passes progress markers to onProgress, a restart's included", async () => {
+  await withDir(async (dir) => {
+    const reports: ProgressReport[] = [];
+    const opts = options(dir, 2, {}, {
+      args: ["eval", MARKER_WORKER],
+      output: "prefix",
+      onProgress: (r) => reports.push(r),
+    });
+    // The workers' ordinary lines go to this process's stdout/stderr, prefixed.
+    const result = await runLocalRanks(opts);
+    assert.deepEqual(result, { exitCode: 0, restarts: [0, 1] });
+    // already+done of rank 1: its first attempt, then its restart.
+    const rank1 = reports.filter((r) => r.rank === 1).map((r) =>
+      `${r.already}+${r.done}${r.final ? " final" : ""}`
+    );
+    assert.deepEqual(rank1, ["0+0", "0+1", "0+2", "2+0", "2+1", "2+1 final"]);
+    assert.deepEqual(reports.findLast((r) => r.rank === 0), {
+      task: "M/T",
+      rank: 0,
+      total: 3,
+      already: 0,
+      done: 3,
+      failed: 1,
+      final: true,
+    });
+  });
+});
+
+Deno.test("runLocalRanks() in a real process: one merged display, markers never printed", async () => {
+  await withDir(async (dir) => {
+    const supervisorUrl = new URL("./supervisor.ts", import.meta.url).href;
+    const script = `
+      const { runLocalRanks } = await import(${JSON.stringify(supervisorUrl)});
+      const result = await runLocalRanks({
+        nproc: 2, command: Deno.execPath(), args: ["eval", ${JSON.stringify(MARKER_WORKER)}],
+        env: { TEST_DIR: ${JSON.stringify(dir)} }, restartDelayMs: 10, handleSignals: false,
+      });
+      Deno.exit(result.exitCode);
+    `;
+    const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+      args: ["eval", script],
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const out = new TextDecoder().decode(stdout);
+    const err = new TextDecoder().decode(stderr);
+    assert.equal(code, 0, err);
+    for (const text of [out, err]) {
+      assert.ok(!text.includes(PROGRESS_MARKER.trim()), text);
+      assert.ok(!text.includes('"already"'), text);
+    }
+    assert.match(out, /^\[rank 0\] summary from rank 0$/m);
+    assert.match(out, /^\[rank 1\] summary from rank 1$/m);
+    assert.match(err, /^\[rank 0\] warning from rank 0 markers=1$/m);
+    assert.equal(err.match(/^\[rank 1\] warning from rank 1 markers=1$/gm)?.length, 2);
+    assert.match(err, /rank 1 exited with code 3; restarting/);
+    // Rank 1's two units before its restart are counted once: 6 of 6, not 8.
+    assert.match(err, /^M\/T: 6 samples on 2 ranks, 0 already done$/m);
+    assert.match(err, /^M\/T: 6\/6 on 2 ranks in \d+s \([\d.]+\/s, failed 1\)$/m);
+    assert.doesNotMatch(err, /M\/T: [7-9]\/6/);
   });
 });
