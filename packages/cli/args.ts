@@ -69,8 +69,9 @@ Options:
   --eval-format csv|json score file format (default csv; $EVAL_FORMAT)
   --nproc N              run N local worker processes, one rank each
   --rank R --world-size W, or --rank R::W
-                         run one rank of W (launchers: torchrun, Slurm, Open MPI and
-                         Kubernetes indexed Jobs are detected from their variables)
+                         run one rank of W (launchers: torchrun, Slurm, Open MPI, Hydra's
+                         mpiexec (MPICH, Intel MPI, MVAPICH) and Kubernetes indexed Jobs are
+                         detected from their variables)
   --rank-timeout S       how long rank 0 waits for the others (default $DIST_TIMEOUT or 3600)
   --max-restarts N       restarts of a dying worker under --nproc (default 3)
   --backend NAME         tfjs backend: wasm (default), webgpu, cpu, tfjs-node, tfjs-node-gpu
