@@ -9,7 +9,7 @@
  * 3. ffmpeg for video benchmarks (`scripts/ensure_ffmpeg.ts`): `FFMPEG_BIN`, ffmpeg-static, the
  *    npm package's binary, Debian's; installed with apt-get as a last resort when root.
  * 4. With `--for-tests`: system packages the tests use (Mesa's Vulkan driver for WebGPU, Open MPI,
- *    Slurm and munge), installed with apt-get when missing and when running as root
+ *    MPICH, Slurm and munge), installed with apt-get when missing and when running as root
  *    (`scripts/setup_system.sh`).
  *
  * Usage: deno run -A scripts/setup.ts [--quiet] [--for-tests]
