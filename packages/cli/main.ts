@@ -3,6 +3,7 @@
  *
  *   deno task eval [options]        evaluate (no options: the embedded default)
  *   deno run ... main.ts status     what this machine offers: CUDA, backends, ffmpeg
+ *   deno run ... main.ts cache      list or clean the media cache (decoded images, frames)
  *   deno run ... main.ts --help
  *
  * @module
@@ -11,12 +12,14 @@ import { EXIT_CODES } from "@vlmeval/schema";
 import { EVAL_HELP } from "./args.ts";
 import { runEvalCommand } from "./run_eval.ts";
 import { runStatusCommand } from "./run_status.ts";
+import { runCacheCommand } from "./run_cache.ts";
 
 const MAIN_HELP = `vlmeval: evaluate vision-language models on image and video benchmarks
 
 Usage: deno task eval [options]          run a model over benchmarks and score it
        vlmeval eval [options]            the same
        vlmeval status                    CUDA (native addon), tfjs backends, ffmpeg
+       vlmeval cache [--clean] [NAME...] list or remove decoded images and video frames
        vlmeval <command> --help
 
 ${EVAL_HELP}`;
@@ -25,6 +28,7 @@ async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
   if (first === "status") return await runStatusCommand(rest);
   if (first === "eval") return await runEvalCommand(rest);
+  if (first === "cache") return await runCacheCommand(rest);
   if (first === "help") {
     console.log(MAIN_HELP);
     return EXIT_CODES.ok;

@@ -1,14 +1,24 @@
 import { addonStatus, cudaStatus } from "@vlmeval/native";
 import { listModels } from "@vlmeval/models";
+import { type FfmpegSource, findFfmpeg } from "@vlmeval/pipeline";
 import { EXIT_CODES } from "@vlmeval/schema";
 
+const FFMPEG_SOURCES: Record<FfmpegSource, string> = {
+  FFMPEG_BIN: "$FFMPEG_BIN",
+  "ffmpeg-static": "npm package ffmpeg-static",
+  npm: "npm package @ffmpeg-installer/ffmpeg",
+  debian: "the distribution's /usr/bin",
+  PATH: "$PATH",
+};
+
 /** `vlmeval status`: what this machine offers, as plain lines. */
-export function runStatusCommand(argv: string[]): Promise<number> {
+export async function runStatusCommand(argv: string[]): Promise<number> {
   if (argv.includes("--help") || argv.includes("-h")) {
     console.log(
-      "vlmeval status: native addon, CUDA devices and built-in models\n\nUsage: vlmeval status",
+      "vlmeval status: native addon, CUDA devices, ffmpeg and built-in models\n\n" +
+        "Usage: vlmeval status",
     );
-    return Promise.resolve(EXIT_CODES.ok);
+    return EXIT_CODES.ok;
   }
   const addon = addonStatus();
   console.log(`native addon: ${addon.state}${addon.loaded ? "" : ` (${addon.message})`}`);
@@ -23,7 +33,14 @@ export function runStatusCommand(argv: string[]): Promise<number> {
   } else {
     console.log(`CUDA: unavailable: ${cuda.reason}`);
   }
+  try {
+    const tools = await findFfmpeg();
+    console.log(`ffmpeg: ${tools.ffmpeg} (from ${FFMPEG_SOURCES[tools.source]}): ${tools.version}`);
+    console.log(`ffprobe: ${tools.ffprobe}`);
+  } catch (err) {
+    console.log(`ffmpeg: unavailable (video benchmarks cannot run): ${(err as Error).message}`);
+  }
   console.log("models:");
   for (const m of listModels()) console.log(`  ${m.name}: ${m.describe}`);
-  return Promise.resolve(EXIT_CODES.ok);
+  return EXIT_CODES.ok;
 }

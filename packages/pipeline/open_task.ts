@@ -2,6 +2,7 @@ import { bundledDatasetPath, openImageDataset, resolveDatasetPath } from "@vlmev
 import { parseDatasetName } from "./dataset_name.ts";
 import type { EvalTask } from "./eval_task.ts";
 import { imageTask } from "./image_task.ts";
+import { mediaCacheDir } from "./media_cache.ts";
 import { openVideoTask } from "./video_task.ts";
 
 /** Settings that shape a task beyond its name. */
@@ -27,5 +28,5 @@ export async function openTask(name: string, opts: OpenTaskOptions): Promise<Eva
   }
   const path = bundledDatasetPath(name) ?? await resolveDatasetPath(name);
   const dataset = await openImageDataset(path);
-  return imageTask(dataset, `${opts.workDir}/images/${dataset.name}`);
+  return imageTask(dataset, `${mediaCacheDir(opts.workDir)}/${dataset.name}`);
 }

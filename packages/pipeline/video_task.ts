@@ -9,6 +9,7 @@ import {
 import { isFailure, type Row } from "@vlmeval/schema";
 import type { DatasetSpec } from "./dataset_name.ts";
 import type { EvalTask, EvalUnit } from "./eval_task.ts";
+import { mediaCacheDir } from "./media_cache.ts";
 import type { OpenTaskOptions } from "./open_task.ts";
 
 /**
@@ -31,7 +32,7 @@ export async function openVideoTask(spec: DatasetSpec, opts: OpenTaskOptions): P
   });
   // A missing ffmpeg fails the job up front (exit 6), not every sample one by one.
   const tools = await findFfmpeg();
-  return videoTask(dataset, `${opts.workDir}/images`, tools);
+  return videoTask(dataset, mediaCacheDir(opts.workDir), tools);
 }
 
 /** A video dataset as an evaluation task, with frames under `framesRoot`. */

@@ -12,6 +12,39 @@ export interface FrameLockOptions {
 /** Default lock timing: stale after 60 s without refresh, wait up to 15 minutes. */
 export const DEFAULT_LOCK: FrameLockOptions = { staleMs: 60_000, maxWaitMs: 900_000, pollMs: 50 };
 
+/** File name of the lock guarding one sampling setting's extraction in a video's frame folder. */
+export function frameLockName(key: string): string {
+  return `.frames-${key}.lock`;
+}
+
+/** True for a file name that {@link frameLockName} makes. */
+export function isFrameLockName(name: string): boolean {
+  return /^\.frames-.+\.lock$/.test(name);
+}
+
+/**
+ * True when the lock file at `path` stands for an extraction running now: it exists, its
+ * holder refreshed it within `staleMs`, and the holder is not a process of this host that no
+ * longer exists. This is the judgement {@link acquireFrameLock} makes before taking a lock
+ * over, so a lock this calls inactive is one the next extraction would take.
+ */
+export async function isFrameLockActive(
+  path: string,
+  staleMs: number = DEFAULT_LOCK.staleMs,
+): Promise<boolean> {
+  const age = await lockAge(path);
+  if (age === undefined || age > staleMs) return false;
+  return !(await holderIsDeadHere(path));
+}
+
+/** Milliseconds since the lock was written or refreshed; undefined when there is none. */
+async function lockAge(path: string): Promise<number | undefined> {
+  return await Deno.stat(path).then(
+    (s) => Date.now() - (s.mtime?.getTime() ?? 0),
+    () => undefined,
+  );
+}
+
 /** A held lock; `release()` removes it. */
 export interface FrameLock {
   /** False when the wait gave up and the caller goes on without the lock. */
@@ -44,10 +77,7 @@ export async function acquireFrameLock(
     } catch (error) {
       if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
     }
-    const age = await Deno.stat(path).then(
-      (s) => Date.now() - (s.mtime?.getTime() ?? 0),
-      () => 0,
-    );
+    const age = (await lockAge(path)) ?? 0;
     if (age > options.staleMs || await holderIsDeadHere(path)) {
       await Deno.remove(path).catch(() => {});
       continue;

@@ -7,7 +7,8 @@
  * - {@link frameIndicesByCount}, {@link frameIndicesByFps} and {@link frameIndicesBySegments}
  *   are VLMEvalKit's and MVBench's index formulas;
  * - {@link sampleVideoFrames} extracts frames with one seeking ffmpeg process per video into a
- *   cache shared by runs, ranks and processes;
+ *   cache shared by runs, ranks and processes; {@link isFrameLockName} and
+ *   {@link isFrameLockActive} tell whether an extraction into a frame folder is running now;
  * - {@link openVideoDataset} reads Video-MME-, MVBench- and MMBench-Video-like TSVs and builds
  *   VLMEvalKit-like prompts, one per question or one per video (pack mode), and
  *   {@link packPredictions} reads a packed answer back into per-question predictions;
@@ -42,6 +43,7 @@ export {
   sampleVideoFrames,
   type SampleVideoFramesOptions,
 } from "./sample_video_frames.ts";
+export { isFrameLockActive, isFrameLockName } from "./_frame_lock.ts";
 export { checkVideoName, resolveVideoPath, VIDEO_EXTENSIONS } from "./video_path.ts";
 export { VideoDatasetError } from "./video_dataset_error.ts";
 export {

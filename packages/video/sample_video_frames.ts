@@ -8,7 +8,12 @@ import {
 } from "./frame_sampling.ts";
 import { probeVideo, type VideoProbe } from "./probe_video.ts";
 import { extractFrames } from "./_extract_frames.ts";
-import { acquireFrameLock, DEFAULT_LOCK, type FrameLockOptions } from "./_frame_lock.ts";
+import {
+  acquireFrameLock,
+  DEFAULT_LOCK,
+  frameLockName,
+  type FrameLockOptions,
+} from "./_frame_lock.ts";
 import { type FrameManifest, readCachedFrames, writeManifest } from "./_frame_manifest.ts";
 
 /** Options of {@link sampleVideoFrames}. */
@@ -79,7 +84,7 @@ export async function sampleVideoFrames(
 
   await Deno.mkdir(options.framesDir, { recursive: true });
   const lock = await acquireFrameLock(
-    join(options.framesDir, `.frames-${key}.lock`),
+    join(options.framesDir, frameLockName(key)),
     async () => (await readCachedFrames(manifestPath, options.video, key)) !== undefined,
     { ...DEFAULT_LOCK, ...options.lock, signal: options.signal },
   );
