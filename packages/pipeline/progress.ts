@@ -157,7 +157,8 @@ export function createMergedProgress(
     clearTimeout(timer);
     timer = undefined;
     lastDraw = now();
-    const width = Math.max(20, columns() - 1);
+    const cols = columns();
+    const width = Math.max(20, (cols > 0 ? cols : 80) - 1);
     const lines = aggregator.all().filter((p) => !views.get(p.task)?.finished)
       .map((p) => barLine(p).slice(0, width));
     erase();
