@@ -5,11 +5,13 @@
 #   bash scripts/gpu_check.sh prepare   (here) build the addon if stale and fill .carry/gpu/ with
 #                                       an xz-compressed Deno binary and the built addon
 #   bash scripts/gpu_check.sh run [ARGS] (on the GPU machine, from the repository root, with
-#                                       .carry/gpu carried along) unpack Deno and run
-#                                       scripts/gpu_check.ts ARGS (--device N, --bytes N)
+#                                       .carry/gpu carried along) unpack Deno, print the NVML
+#                                       GPU count taken in a process that never calls cuInit,
+#                                       then run scripts/gpu_check.ts ARGS (--device N, --bytes N)
 #
 # With the device tool: run(command="bash scripts/gpu_check.sh run", carry=[".carry/gpu"]).
-# When $OUT is set, the run writes $OUT/gpu_check.json and nvidia-smi snapshots there.
+# When $OUT is set, the run writes $OUT/gpu_count.json, $OUT/gpu_check.json and nvidia-smi
+# snapshots there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -58,6 +60,18 @@ run_check() {
     extra=(--allow-write="$OUT")
     command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi >"$OUT/nvidia-smi-before.txt" 2>&1 || true
   fi
+  # A process of its own, so no cuInit can have run before the count: what a launcher rank
+  # splits among its local ranks before CUDA reads CUDA_VISIBLE_DEVICES.
+  VLMEVAL_NATIVE_ADDON="$PWD/$carry/$addon" GPU_COUNT_JSON="${OUT:+$OUT/gpu_count.json}" \
+    "$deno_bin" eval --ext=ts '
+      import { gpuCountWithoutCudaInit } from "@vlmeval/native";
+      const gpus = gpuCountWithoutCudaInit();
+      console.log(`gpu_check: NVML GPU count before cuInit: ${
+        gpus.count ?? `unknown (${gpus.reason})`
+      }${gpus.library ? ` (${gpus.library})` : ""}`);
+      const json = Deno.env.get("GPU_COUNT_JSON");
+      if (json) Deno.writeTextFileSync(json, JSON.stringify(gpus, null, 2) + "\n");
+    ' || echo "gpu_check: the NVML GPU count failed" >&2
   local status=0
   VLMEVAL_NATIVE_ADDON="$PWD/$carry/$addon" "$deno_bin" run --allow-ffi --allow-read --allow-env \
     "${extra[@]}" scripts/gpu_check.ts "$@" ${OUT:+--json "$OUT/gpu_check.json"} || status=$?

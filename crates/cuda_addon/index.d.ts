@@ -164,6 +164,29 @@ export interface EmptyCacheResult {
  */
 export declare function faultInjectionPanic(): void
 
+/** The GPU count and where it came from. */
+export interface GpuCount {
+  /**
+   * Every GPU of the machine (NVML ignores `CUDA_VISIBLE_DEVICES`); null when NVML cannot
+   * tell, with `reason`.
+   */
+  count: number | null
+  /** Always `nvml`. */
+  source: 'nvml'
+  /** Why `count` is null: NVML not found, failed to initialise, or too old. */
+  reason?: string
+  /** The NVML library that was opened. */
+  library?: string
+}
+
+/**
+ * Counts the machine's GPUs through NVML (`nvmlDeviceGetCount_v2`) without loading or
+ * initialising the CUDA driver, so `CUDA_VISIBLE_DEVICES` can still be set afterwards. The
+ * count ignores `CUDA_VISIBLE_DEVICES`. Never throws for a missing NVML: `count` is null and
+ * `reason` says why.
+ */
+export declare function gpuCountWithoutCudaInit(): GpuCount
+
 /** Every code the table knows, in ascending order (for tests and documentation). */
 export declare function knownCudaErrorCodes(): Array<number>
 

@@ -15,7 +15,7 @@ import {
   visibleGpuIds,
   workerCudaVisibleDevices,
 } from "@vlmeval/pipeline";
-import { cudaStatus } from "@vlmeval/native";
+import { gpuCountWithoutCudaInit } from "@vlmeval/native";
 import { createModel } from "@vlmeval/models";
 import { formatTable } from "@vlmeval/report";
 import { EVAL_HELP, parseEvalArgs, UsageError } from "./args.ts";
@@ -39,7 +39,8 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
     return EXIT_CODES.ok;
   }
 
-  const deviceCount = cudaStatus().devices?.length ?? 0;
+  // Nothing here may initialise CUDA before this rank's CUDA_VISIBLE_DEVICES is set: CUDA reads
+  // it once, in cuInit. GPUs are counted through NVML instead (see gpuCountForSplit).
   if (args.nproc > 1 && env.VLMEVAL_WORKER !== "1") {
     const workerArgs = stripNproc(argv);
     console.error(`vlmeval: starting ${args.nproc} worker processes`);
@@ -52,7 +53,7 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
         command: Deno.execPath(),
         args: [...workerRunArgs(), "eval", ...workerArgs],
         maxRestarts: args.maxRestarts,
-        gpuIds: visibleGpuIds(env, deviceCount),
+        gpuIds: visibleGpuIds(env, gpuCountForSplit(env, `${args.nproc} worker processes`)),
         signal: controller.signal,
       });
       return outcome.exitCode;
@@ -69,7 +70,10 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
     return EXIT_CODES.usage;
   }
   if (rank.note) console.error(`vlmeval: warning: ${rank.note}`);
-  const devices = workerCudaVisibleDevices(rank, env, deviceCount);
+  // Probed with one GPU per local rank: whether this rank's launcher leaves the split to us.
+  const splits = workerCudaVisibleDevices(rank, env, rank.localWorldSize) !== undefined;
+  const gpuCount = splits ? gpuCountForSplit(env, `${rank.localWorldSize} local ranks`) : 0;
+  const devices = workerCudaVisibleDevices(rank, env, gpuCount);
   if (devices !== undefined) Deno.env.set("CUDA_VISIBLE_DEVICES", devices);
   if (args.isDefault && rank.rank === 0) {
     console.error(
@@ -239,6 +243,32 @@ function jobProgress(
   if (quiet) return () => SILENT_PROGRESS;
   if (env[PROGRESS_MARKERS_ENV] === "1") return () => createMarkerProgress(task, rank);
   return createProgress;
+}
+
+/** Present whenever the NVIDIA kernel driver is loaded, with or without NVML. */
+const NVIDIA_CONTROL_DEVICE = "/dev/nvidiactl";
+
+/**
+ * The machine's GPU count for `visibleGpuIds`, counted by NVML so that CUDA stays
+ * uninitialised until CUDA_VISIBLE_DEVICES is set. When CUDA_VISIBLE_DEVICES is already set,
+ * its entries are split and no count is needed (0). Without NVML: 0, so CUDA_VISIBLE_DEVICES is
+ * left alone, with a warning when the driver is there (`ranks` names who would have shared).
+ */
+function gpuCountForSplit(env: Record<string, string>, ranks: string): number {
+  if (env.CUDA_VISIBLE_DEVICES !== undefined) return 0;
+  const { count, reason } = gpuCountWithoutCudaInit();
+  if (count !== null) return count;
+  try {
+    Deno.statSync(NVIDIA_CONTROL_DEVICE);
+  } catch {
+    return 0; // No NVIDIA driver either: no GPUs to split.
+  }
+  console.error(
+    `vlmeval: warning: cannot split the GPUs among ${ranks} as NVML cannot count them ` +
+      `(${reason}); CUDA_VISIBLE_DEVICES is left alone, so each rank sees every GPU: set ` +
+      `CUDA_VISIBLE_DEVICES per rank yourself`,
+  );
+  return 0;
 }
 
 function stripNproc(argv: string[]): string[] {

@@ -126,6 +126,21 @@ export interface ClearErrorResult {
   note?: string;
 }
 
+/**
+ * What `gpuCountWithoutCudaInit` found: the machine's GPUs counted by NVML, which does not
+ * initialise CUDA and ignores `CUDA_VISIBLE_DEVICES`.
+ */
+export interface GpuCount {
+  /** Every GPU of the machine; null when NVML cannot tell (`reason` says why). */
+  count: number | null;
+  /** Where the count came from: always NVML. */
+  source: "nvml";
+  /** Why `count` is null: NVML not found, failed to initialise, or too old. */
+  reason?: string;
+  /** The NVML library that was opened. */
+  library?: string;
+}
+
 /** Identifies an addon build. */
 export interface AddonInfo {
   apiVersion: number;
@@ -149,6 +164,7 @@ export interface NativeBinding {
   addonInfo(): AddonInfo;
   noop(): void;
   cudaStatus(): CudaStatus;
+  gpuCountWithoutCudaInit(): GpuCount;
   synchronize(device?: number): SyncResult;
   emptyCache(device?: number): EmptyCacheResult;
   memoryInfo(device?: number): MemoryInfo;
@@ -165,6 +181,7 @@ export const BINDING_FUNCTIONS: readonly (keyof NativeBinding)[] = [
   "addonInfo",
   "noop",
   "cudaStatus",
+  "gpuCountWithoutCudaInit",
   "synchronize",
   "emptyCache",
   "memoryInfo",
@@ -177,4 +194,4 @@ export const BINDING_FUNCTIONS: readonly (keyof NativeBinding)[] = [
 ];
 
 /** The API version this package was written for; a build reporting another one is stale. */
-export const EXPECTED_API_VERSION = 1;
+export const EXPECTED_API_VERSION = 2;

@@ -10,6 +10,7 @@ import type {
   ClearErrorResult,
   CudaErrorInfo,
   EmptyCacheResult,
+  GpuCount,
   MemoryInfo,
   SyncResult,
 } from "./binding.ts";
@@ -53,6 +54,24 @@ export function addonStatus(): AddonStatus {
  */
 export function cudaStatus(): CudaStatusReport {
   return defaultCuda().status();
+}
+
+/**
+ * How many GPUs this machine has, counted by NVML without initialising CUDA: CUDA reads
+ * `CUDA_VISIBLE_DEVICES` once, in `cuInit`, so a launcher rank that narrows it must count the
+ * GPUs this way and call {@linkcode cudaStatus} only afterwards. The count ignores
+ * `CUDA_VISIBLE_DEVICES`; it is null, with `reason`, when NVML (or the addon) is unavailable.
+ * Never throws.
+ *
+ * @example Split the GPUs before CUDA sees them
+ * ```ts ignore
+ * import { gpuCountWithoutCudaInit } from "@vlmeval/native";
+ * const { count, reason } = gpuCountWithoutCudaInit();
+ * if (count === null) console.error(`cannot count GPUs: ${reason}`);
+ * ```
+ */
+export function gpuCountWithoutCudaInit(): GpuCount {
+  return defaultCuda().gpuCountWithoutCudaInit();
 }
 
 /**

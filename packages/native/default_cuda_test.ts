@@ -6,12 +6,15 @@
 
 import assert from "node:assert/strict";
 
+import { join } from "node:path";
+
 import {
   buildFaultInjectionLibraries,
   faultInjectionEnv,
   type FaultInjectionLibraries,
   type FaultInjectionScenario,
   hasCompiler,
+  readCudaInitLog,
   runScenario,
   type StepOutcome,
 } from "./fault_injection.ts";
@@ -44,6 +47,52 @@ Deno.test({
           assert.equal(results[step].available, false, step);
           assert.equal(results[step].reason, results.status.reason, step);
         }
+      });
+
+      await t.step("gpuCountWithoutCudaInit() leaves CUDA uninitialised", async () => {
+        const log = join(libs.dir, "count_cuinit.log");
+        const four = env("inactive", {
+          FAULT_INJECTION_GPU_COUNT: "4",
+          FAULT_INJECTION_CUDA_LOG: log,
+          CUDA_VISIBLE_DEVICES: "1,3",
+        });
+        const count = { count: 4, source: "nvml", library: libs.libnvml };
+        const alone = await runScenario(["gpuCount", "gpuCount"], { env: four });
+        assert.deepEqual(alone.map((outcome) => outcome.result), [count, count]);
+        assert.deepEqual(await readCudaInitLog(log), []);
+        // NVML counts the machine's GPUs; the driver, once cudaStatus() initialises it, the
+        // ones CUDA_VISIBLE_DEVICES leaves.
+        const [status] = await runScenario(["status"], { env: four });
+        assert.equal((status.result?.devices as unknown[]).length, 2);
+        const inits = await readCudaInitLog(log);
+        assert.deepEqual(inits.map((init) => init.visibleDevices), ["1,3"]);
+      });
+
+      await t.step("gpuCountWithoutCudaInit() defaults to the stand-in's one GPU", async () => {
+        const [result] = await runScenario(["gpuCount"], { env: env("inactive") });
+        assert.equal(result.result?.count, 1);
+      });
+
+      await t.step("gpuCountWithoutCudaInit() gives NVML's reason when it fails", async () => {
+        const [result] = await runScenario(["gpuCount"], {
+          env: env("inactive", { FAULT_INJECTION_NVML: "init-fails" }),
+        });
+        assert.deepEqual(result.result, {
+          count: null,
+          source: "nvml",
+          reason: `nvmlInit_v2 failed in ${libs.libnvml}: Driver Not Loaded (NVML error 9)`,
+        });
+      });
+
+      await t.step("gpuCountWithoutCudaInit() says where NVML was looked for", async () => {
+        const [result] = await runScenario(["gpuCount"], {
+          env: env("inactive", { VLMEVAL_NVML_LIB: `${libs.dir}/absent/libnvidia-ml.so.1` }),
+        });
+        assert.equal(result.result?.count, null);
+        assert.match(
+          String(result.result?.reason),
+          /^NVML library cannot be opened from VLMEVAL_NVML_LIB=.*absent\/libnvidia-ml\.so\.1/,
+        );
       });
 
       await t.step("cudaStatus() lists the device with versions and memory", async () => {

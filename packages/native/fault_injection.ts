@@ -61,8 +61,12 @@ export type FaultInjectionScenario = "no-device" | "inactive" | "active" | "pool
 /**
  * Environment for a child process that should load the stand-ins: `scenario`, plus in `extra`
  * `FAULT_INJECTION_CUDA_CODE` (the error `sync-error` returns, default 700),
- * `FAULT_INJECTION_NVML=container`, or `FAULT_INJECTION_CUDART_ERROR` (the runtime error
- * pending on the main thread).
+ * `FAULT_INJECTION_NVML=container` (NVML does not list the caller's pid) or `init-fails`
+ * (`nvmlInit_v2` fails), `FAULT_INJECTION_CUDART_ERROR` (the runtime error pending on the main
+ * thread), `FAULT_INJECTION_GPU_COUNT` (the machine's GPUs, as NVML counts them and as the
+ * driver narrows them by `CUDA_VISIBLE_DEVICES`; default 1) or `FAULT_INJECTION_CUDA_LOG` (a
+ * file to which every `cuInit` appends `pid=<pid> CUDA_VISIBLE_DEVICES=<value>`, see
+ * {@linkcode readCudaInitLog}).
  */
 export function faultInjectionEnv(
   libs: FaultInjectionLibraries,
@@ -121,4 +125,27 @@ export async function runScenario(
     );
   }
   return JSON.parse(stdout) as StepOutcome[];
+}
+
+/** One `cuInit` call the FaultInjection driver logged to `FAULT_INJECTION_CUDA_LOG`. */
+export interface CudaInitRecord {
+  pid: number;
+  /** `CUDA_VISIBLE_DEVICES` as `cuInit` saw it; null when it was unset. */
+  visibleDevices: string | null;
+}
+
+/** The `cuInit` calls logged to `path`, in order; none when the file does not exist. */
+export async function readCudaInitLog(path: string): Promise<CudaInitRecord[]> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return [];
+    throw error;
+  }
+  return text.split("\n").filter((line) => line !== "").map((line) => {
+    const match = line.match(/^pid=(\d+) CUDA_VISIBLE_DEVICES=(.*)$/);
+    if (!match) throw new SyntaxError(`Cannot read cuInit log line "${line}" of ${path}`);
+    return { pid: Number(match[1]), visibleDevices: match[2] === "<unset>" ? null : match[2] };
+  });
 }

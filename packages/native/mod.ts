@@ -1,6 +1,7 @@
 /**
  * CUDA primitives for the evaluation loop, from the napi-rs addon in `crates/cuda_addon`:
- * status, synchronize, empty the allocator cache, memory info and clearing a pending error.
+ * status, a GPU count that leaves CUDA uninitialised, synchronize, empty the allocator cache,
+ * memory info and clearing a pending error.
  * CUDA is opened at run time, so everything works (reporting `available: false` and the real
  * reason) on machines without a GPU; importing never loads or throws anything.
  *
@@ -26,6 +27,7 @@ export {
   cudaStatus,
   describeCudaError,
   emptyCache,
+  gpuCountWithoutCudaInit,
   memoryInfo,
   synchronize,
 } from "./default_cuda.ts";
@@ -58,6 +60,7 @@ export type {
   DebugPoolResult,
   DeviceInfo,
   EmptyCacheResult,
+  GpuCount,
   MemoryInfo,
   NativeBinding,
   NvmlStatus,

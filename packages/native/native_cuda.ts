@@ -12,6 +12,7 @@ import type {
   CudaErrorInfo,
   CudaStatus,
   EmptyCacheResult,
+  GpuCount,
   MemoryInfo,
   NativeBinding,
   SyncResult,
@@ -66,6 +67,17 @@ export class NativeCuda {
       };
     }
     return { ...binding.cudaStatus(), addon: this.addonStatus() };
+  }
+
+  /**
+   * The machine's GPU count from NVML, without loading or initialising the CUDA driver, so
+   * `CUDA_VISIBLE_DEVICES` can still be set afterwards; `count` is null, with `reason`, when
+   * NVML or the addon is unavailable. Never throws.
+   */
+  gpuCountWithoutCudaInit(): GpuCount {
+    const binding = this.#load.binding;
+    if (!binding) return { count: null, source: "nvml", reason: this.#load.message };
+    return binding.gpuCountWithoutCudaInit();
   }
 
   /**

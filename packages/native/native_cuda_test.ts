@@ -52,6 +52,22 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name: "gpuCountWithoutCudaInit() answers a null count with the reason when NVML is absent",
+  ignore: gpu || !addon.loaded || cuda.status().nvml.available,
+  fn() {
+    const result = cuda.gpuCountWithoutCudaInit();
+    assert.equal(result.count, null);
+    assert.equal(result.source, "nvml");
+    assert.equal(result.library, undefined);
+    assert.match(
+      result.reason!,
+      /^NVML library \(libnvidia-ml\.so\.1, libnvidia-ml\.so\) not found/,
+    );
+    assert.equal(result.reason, cuda.status().nvml.reason);
+  },
+});
+
 Deno.test("describeCudaError() maps codes to names and stickiness through the addon", () => {
   const cases: [number, string, boolean][] = [
     [0, "CUDA_SUCCESS", false],
@@ -134,6 +150,7 @@ Deno.test("a NativeCuda without an addon answers every call with the addon's mes
   assert.deepEqual(missing.emptyCache(), { available: false, device: 0, ran: false, reason });
   assert.equal(missing.memoryInfo().reason, reason);
   assert.deepEqual(missing.clearError(), { available: false, reason });
+  assert.deepEqual(missing.gpuCountWithoutCudaInit(), { count: null, source: "nvml", reason });
   assert.throws(() => missing.describeCudaError(700), /CUDA addon is not loaded/);
   assert.throws(() => missing.binding(), { message: reason });
 });

@@ -24,6 +24,7 @@ pub struct SyncResult {
 
 /// What `emptyCache` did. Byte counts are device-wide (free) or the pool's (reserved).
 #[napi(object)]
+#[derive(Default)]
 pub struct EmptyCacheResult {
     pub available: bool,
     pub device: u32,
@@ -53,30 +54,19 @@ pub struct EmptyCacheResult {
 pub fn synchronize(device: Option<u32>) -> napi::Result<SyncResult> {
     let device = device.unwrap_or(0);
     guarded("synchronize", || {
-        let mut result = SyncResult {
-            available: false,
+        let InContext {
+            available,
+            ran,
+            reason,
+            error,
+        } = in_active_context(device, |driver, _| sync_current(driver));
+        SyncResult {
+            available,
             device,
-            ran: false,
-            reason: None,
-            error: None,
-        };
-        let driver = match driver() {
-            Ok(driver) => driver,
-            Err(unavailable) => {
-                result.reason = Some(unavailable.reason.clone());
-                return result;
-            }
-        };
-        result.available = true;
-        match enter_if_active(driver, device) {
-            Err(error) => result.error = Some(error),
-            Ok(None) => result.reason = Some(no_context(device)),
-            Ok(Some(_current)) => {
-                result.ran = true;
-                result.error = sync_current(driver).err();
-            }
+            ran,
+            reason,
+            error,
         }
-        result
     })
 }
 
@@ -89,41 +79,70 @@ pub fn synchronize(device: Option<u32>) -> napi::Result<SyncResult> {
 pub fn empty_cache(device: Option<u32>) -> napi::Result<EmptyCacheResult> {
     let device = device.unwrap_or(0);
     guarded("emptyCache", || {
-        let mut result = EmptyCacheResult {
-            available: false,
+        let mut bytes = EmptyCacheResult {
             device,
-            ran: false,
-            reason: None,
-            error: None,
-            free_before_bytes: None,
-            free_after_bytes: None,
-            total_bytes: None,
-            pool_reserved_before_bytes: None,
-            pool_reserved_after_bytes: None,
-            pool_used_after_bytes: None,
-            released_bytes: None,
-            pool_note: None,
+            ..Default::default()
         };
-        let driver = match driver() {
-            Ok(driver) => driver,
-            Err(unavailable) => {
-                result.reason = Some(unavailable.reason.clone());
-                return result;
-            }
-        };
-        result.available = true;
-        match enter_if_active(driver, device) {
-            Err(error) => result.error = Some(error),
-            Ok(None) => result.reason = Some(no_context(device)),
-            Ok(Some(current)) => {
-                result.ran = true;
-                if let Err(error) = trim_current(driver, &current, &mut result) {
-                    result.error = Some(error);
-                }
-            }
+        let InContext {
+            available,
+            ran,
+            reason,
+            error,
+        } = in_active_context(device, |driver, current| {
+            trim_current(driver, current, &mut bytes)
+        });
+        EmptyCacheResult {
+            available,
+            ran,
+            reason,
+            error,
+            ..bytes
         }
-        result
     })
+}
+
+/// How a call that acts only through an already active primary context went: the fields
+/// `synchronize` and `emptyCache` share.
+struct InContext {
+    /// False when CUDA cannot be used; `reason` says why.
+    available: bool,
+    /// True when the context was active and the body ran.
+    ran: bool,
+    /// Why nothing ran: CUDA unavailable, or no active context on the device.
+    reason: Option<String>,
+    /// The CUDA error from entering the context or from the body.
+    error: Option<CudaErrorInfo>,
+}
+
+/// Runs `body` inside the primary context of `device` when that context is already active, and
+/// says how it went; never creates a context.
+fn in_active_context(
+    device: u32,
+    body: impl FnOnce(&Driver, &Current) -> Result<(), CudaErrorInfo>,
+) -> InContext {
+    let mut outcome = InContext {
+        available: false,
+        ran: false,
+        reason: None,
+        error: None,
+    };
+    let driver = match driver() {
+        Ok(driver) => driver,
+        Err(unavailable) => {
+            outcome.reason = Some(unavailable.reason.clone());
+            return outcome;
+        }
+    };
+    outcome.available = true;
+    match enter_if_active(driver, device) {
+        Err(error) => outcome.error = Some(error),
+        Ok(None) => outcome.reason = Some(no_context(device)),
+        Ok(Some(current)) => {
+            outcome.ran = true;
+            outcome.error = body(driver, &current).err();
+        }
+    }
+    outcome
 }
 
 fn trim_current(

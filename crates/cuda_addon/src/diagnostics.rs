@@ -13,7 +13,7 @@ use crate::pool;
 use crate::sys::{CUcontext, CUdeviceptr, CU_MEMPOOL_ATTR_RELEASE_THRESHOLD};
 
 /// Version of the JS-facing contract; the TypeScript loader refuses a build with another value.
-const API_VERSION: u32 = 1;
+const API_VERSION: u32 = 2;
 
 /// Identifies the build so a loader can detect a stale binary.
 #[napi(object)]

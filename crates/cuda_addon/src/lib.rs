@@ -9,6 +9,7 @@ mod device;
 mod diagnostics;
 mod driver;
 mod error;
+mod gpu_count;
 mod guard;
 mod loader;
 mod memory;

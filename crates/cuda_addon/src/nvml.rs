@@ -96,6 +96,25 @@ fn error_text(api: &NvmlApi, code: nvmlReturn_t) -> String {
 }
 
 impl Nvml {
+    /// How many GPUs the driver has, all of them: NVML ignores `CUDA_VISIBLE_DEVICES`.
+    pub fn device_count(&self) -> Result<u32, String> {
+        let Some(count) = self.api.nvmlDeviceGetCount_v2 else {
+            return Err(format!(
+                "NVML at {} lacks nvmlDeviceGetCount_v2 (driver older than R319)",
+                self.path
+            ));
+        };
+        let mut devices: c_uint = 0;
+        let code = unsafe { count(&mut devices) };
+        if code != NVML_SUCCESS {
+            return Err(format!(
+                "nvmlDeviceGetCount_v2 failed: {}",
+                error_text(&self.api, code)
+            ));
+        }
+        Ok(devices)
+    }
+
     /// The NVML handle of the device with this PCI bus id ("0000:3B:00.0"), falling back to the
     /// CUDA ordinal, which matches NVML's index only when CUDA_VISIBLE_DEVICES is unset.
     pub fn handle(&self, pci_bus_id: Option<&str>, index: u32) -> Result<nvmlDevice_t, String> {

@@ -138,6 +138,7 @@ symbol_table!(NvmlApi {
         nvmlDeviceGetMemoryInfo: fn(nvmlDevice_t, *mut nvmlMemory_t) -> nvmlReturn_t;
     }
     optional {
+        nvmlDeviceGetCount_v2: fn(*mut c_uint) -> nvmlReturn_t;
         nvmlDeviceGetHandleByPciBusId_v2: fn(*const c_char, *mut nvmlDevice_t) -> nvmlReturn_t;
         nvmlDeviceGetComputeRunningProcesses_v3:
             fn(nvmlDevice_t, *mut c_uint, *mut nvmlProcessInfo_t) -> nvmlReturn_t;

@@ -14,11 +14,21 @@
  * when none is current, and retaining an inactive primary context activates it, so a test can
  * see whether the addon created a context.
  *
+ * Devices: one, unless FAULT_INJECTION_GPU_COUNT names how many GPUs the machine has; then
+ * cuInit narrows them by CUDA_VISIBLE_DEVICES as the real driver does (entries up to the first
+ * one that is not an ordinal below the count). Every device shares the one context and pool.
+ * When FAULT_INJECTION_CUDA_LOG names a file, each cuInit appends the line
+ * "pid=<pid> CUDA_VISIBLE_DEVICES=<value>" to it (<unset> when unset), so a test can see which
+ * process initialised CUDA and with which devices.
+ *
  * Build: cc -shared -fPIC -o libcuda.so.1 fault_injection_libcuda.c
  */
+#include <fcntl.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef int CUresult;
 typedef int CUdevice;
@@ -39,6 +49,7 @@ static unsigned long long pool_used = 0;
 static unsigned long long release_threshold = 0;
 static CUcontext primary = (CUcontext)0x1;
 static CUmemoryPool default_pool = (CUmemoryPool)0x2;
+static int device_count = 1;
 
 static const char *scenario(void) {
   const char *value = getenv("FAULT_INJECTION_CUDA");
@@ -47,8 +58,43 @@ static const char *scenario(void) {
 
 static int is(const char *name) { return strcmp(scenario(), name) == 0; }
 
+/* Appends one line, in a single write, to the file FAULT_INJECTION_CUDA_LOG names. */
+static void log_init(const char *visible) {
+  const char *path = getenv("FAULT_INJECTION_CUDA_LOG");
+  if (!path || !*path) return;
+  char line[512];
+  int length = snprintf(line, sizeof line, "pid=%d CUDA_VISIBLE_DEVICES=%s\n", (int)getpid(),
+                        visible ? visible : "<unset>");
+  if (length <= 0) return;
+  if (length >= (int)sizeof line) length = (int)sizeof line - 1;
+  int fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0644);
+  if (fd < 0) return;
+  ssize_t written = write(fd, line, (size_t)length);
+  (void)written;
+  close(fd);
+}
+
+/* The devices CUDA_VISIBLE_DEVICES leaves of `total`: its leading valid ordinals. */
+static int visible_count(const char *visible, int total) {
+  if (!visible) return total;
+  int count = 0;
+  const char *cursor = visible;
+  while (*cursor) {
+    char *end;
+    long ordinal = strtol(cursor, &end, 10);
+    if (end == cursor || ordinal < 0 || ordinal >= total || (*end != ',' && *end != '\0')) break;
+    count += 1;
+    cursor = *end == ',' ? end + 1 : end;
+  }
+  return count;
+}
+
 CUresult cuInit(unsigned int flags) {
   (void)flags;
+  const char *visible = getenv("CUDA_VISIBLE_DEVICES");
+  log_init(visible);
+  const char *machine = getenv("FAULT_INJECTION_GPU_COUNT");
+  if (machine) device_count = visible_count(visible, atoi(machine));
   if (is("no-device")) return 100;
   context_active = !is("inactive");
   if (context_active) retained = 1;
@@ -77,13 +123,13 @@ CUresult cuGetErrorString(CUresult code, const char **text) {
 }
 
 CUresult cuDeviceGetCount(int *count) {
-  *count = 1;
+  *count = device_count;
   return 0;
 }
 
 CUresult cuDeviceGet(CUdevice *device, int ordinal) {
-  if (ordinal != 0) return 101;
-  *device = 0;
+  if (ordinal < 0 || ordinal >= device_count) return 101;
+  *device = ordinal;
   return 0;
 }
 
@@ -106,8 +152,7 @@ CUresult cuDeviceGetAttribute(int *value, int attribute, CUdevice device) {
 }
 
 CUresult cuDeviceGetPCIBusId(char *text, int length, CUdevice device) {
-  (void)device;
-  strncpy(text, "0000:00:00.0", (size_t)length);
+  snprintf(text, (size_t)length, "0000:%02x:00.0", (unsigned)device);
   return 0;
 }
 

@@ -6,6 +6,10 @@
  * FAULT_INJECTION_NVML=container, the calling process with 300 MiB, as NVML does outside a PID
  * namespace.
  *
+ * nvmlDeviceGetCount_v2 reports FAULT_INJECTION_GPU_COUNT GPUs (default 1), ignoring
+ * CUDA_VISIBLE_DEVICES as the real NVML does; only the first has a handle. With
+ * FAULT_INJECTION_NVML=init-fails, nvmlInit_v2 returns NVML_ERROR_DRIVER_NOT_LOADED (9).
+ *
  * Build: cc -shared -fPIC -o libnvidia-ml.so.1 fault_injection_libnvidia_ml.c
  */
 #include <stdlib.h>
@@ -33,15 +37,25 @@ typedef struct {
 
 static nvmlDevice_t only_device = (nvmlDevice_t)0x10;
 
-static int in_container(void) {
+static int nvml_is(const char *name) {
   const char *value = getenv("FAULT_INJECTION_NVML");
-  return value && strcmp(value, "container") == 0;
+  return value && strcmp(value, name) == 0;
 }
 
-nvmlReturn_t nvmlInit_v2(void) { return 0; }
+nvmlReturn_t nvmlInit_v2(void) { return nvml_is("init-fails") ? 9 : 0; }
+
+nvmlReturn_t nvmlDeviceGetCount_v2(unsigned int *count) {
+  const char *value = getenv("FAULT_INJECTION_GPU_COUNT");
+  *count = value ? (unsigned int)atoi(value) : 1u;
+  return 0;
+}
 
 const char *nvmlErrorString(nvmlReturn_t code) {
-  return code == 7 ? "Insufficient Size" : "Fault injected";
+  switch (code) {
+    case 7: return "Insufficient Size";
+    case 9: return "Driver Not Loaded";
+    default: return "Fault injected";
+  }
 }
 
 nvmlReturn_t nvmlSystemGetDriverVersion(char *text, unsigned int length) {
@@ -72,7 +86,7 @@ nvmlReturn_t nvmlDeviceGetMemoryInfo(nvmlDevice_t device, nvmlMemory_t *memory) 
 nvmlReturn_t nvmlDeviceGetComputeRunningProcesses_v3(nvmlDevice_t device, unsigned int *count,
                                                      nvmlProcessInfo_t *infos) {
   if (device != only_device) return 2;
-  unsigned int needed = OTHERS + (in_container() ? 0u : 1u);
+  unsigned int needed = OTHERS + (nvml_is("container") ? 0u : 1u);
   if (*count < needed) {
     *count = needed;
     return 7;
@@ -83,7 +97,7 @@ nvmlReturn_t nvmlDeviceGetComputeRunningProcesses_v3(nvmlDevice_t device, unsign
     infos[i].gpuInstanceId = 0xFFFFFFFFu;
     infos[i].computeInstanceId = 0xFFFFFFFFu;
   }
-  if (!in_container()) {
+  if (!nvml_is("container")) {
     infos[OTHERS].pid = (unsigned int)getpid();
     infos[OTHERS].usedGpuMemory = 300 * MIB;
     infos[OTHERS].gpuInstanceId = 0xFFFFFFFFu;

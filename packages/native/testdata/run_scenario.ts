@@ -4,8 +4,8 @@
  * or the error it threw with its CUDA fields.
  *
  * Usage: deno run --allow-ffi --allow-read --allow-env run_scenario.ts STEP...
- * Steps: addonStatus status synchronize emptyCache memoryInfo clearError debugAllocPooled
- *        debugReleaseContext
+ * Steps: addonStatus status gpuCount synchronize emptyCache memoryInfo clearError
+ *        debugAllocPooled debugReleaseContext
  */
 
 import {
@@ -13,6 +13,7 @@ import {
   clearError,
   cudaStatus,
   emptyCache,
+  gpuCountWithoutCudaInit,
   isStickyCudaError,
   memoryInfo,
   synchronize,
@@ -22,6 +23,7 @@ import { debugAllocPooled, debugReleaseContext } from "../diagnostics.ts";
 const steps: Record<string, () => unknown> = {
   addonStatus,
   status: cudaStatus,
+  gpuCount: gpuCountWithoutCudaInit,
   synchronize: () => synchronize(),
   emptyCache: () => emptyCache(),
   memoryInfo: () => memoryInfo(),
