@@ -12,6 +12,8 @@
 # With the device tool: run(command="bash scripts/gpu_check.sh run", carry=[".carry/gpu"]).
 # When $OUT is set, the run writes $OUT/gpu_count.json, $OUT/gpu_check.json and nvidia-smi
 # snapshots there.
+# Exit: gpu_check.ts's code (0 pass, 1 fail, 2 bad option, 6 CUDA unavailable or the addon did not
+# load); 6 also when the carry folder is incomplete or Deno cannot be unpacked.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -42,7 +44,7 @@ unpack_deno() {
       "$carry/deno.xz" "$target"
   else
     echo "gpu_check: cannot unpack $carry/deno.xz: neither xz nor python3 is installed" >&2
-    exit 3
+    exit 6
   fi
   chmod +x "$target"
 }
@@ -50,7 +52,7 @@ unpack_deno() {
 run_check() {
   if [ ! -s "$carry/deno.xz" ] || [ ! -s "$carry/$addon" ]; then
     echo "gpu_check: $carry is incomplete; run 'bash scripts/gpu_check.sh prepare' first" >&2
-    exit 3
+    exit 6
   fi
   local deno_bin="${TMPDIR:-/tmp}/vlmeval-gpu-check-deno"
   unpack_deno "$deno_bin"

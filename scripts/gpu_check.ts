@@ -12,9 +12,9 @@
  *   --device N   CUDA device index (default 0)
  *   --bytes N    bytes to leave cached in the pool (default 256 MiB)
  *   --json PATH  also write the full report as JSON to PATH
- * Exit: 0 pass; 1 emptyCache did not return the memory (or a CUDA error); 2 CUDA unavailable,
- *       or a bad option (the message says which, and ends with "see --help"); 3 the addon did
- *       not load.
+ * Exit: 0 pass; 1 emptyCache did not return the memory (or a CUDA error); 2 a bad option (the
+ *       message ends with "see --help"); 6 a missing prerequisite: CUDA unavailable or the addon
+ *       did not load (the message says which), as `vlmeval` itself exits.
  */
 
 import {
@@ -64,12 +64,12 @@ function finish(code: number, verdict: string): never {
 
 const addon = addonStatus();
 report.addon = addon;
-if (!addon.loaded) finish(3, `FAIL: the addon did not load: ${addon.message}`);
+if (!addon.loaded) finish(6, `FAIL: the addon did not load: ${addon.message}`);
 say(`addon ${addon.version} loaded from ${addon.path}`);
 
 const status = cudaStatus();
 report.status = status;
-if (!status.available) finish(2, `CUDA unavailable (${status.kind}): ${status.reason}`);
+if (!status.available) finish(6, `CUDA unavailable (${status.kind}): ${status.reason}`);
 say(
   `driver ${status.driverVersion ?? "?"} (CUDA ${status.driverCudaVersion}), runtime ${
     status.runtimeVersion ?? "none"

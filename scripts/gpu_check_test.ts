@@ -21,9 +21,9 @@ async function check(env: Record<string, string>, args: string[] = []) {
   return { code: output.code, stdout: new TextDecoder().decode(output.stdout) };
 }
 
-Deno.test("gpu_check.ts exits 2 with the real reason when CUDA is unavailable", async () => {
+Deno.test("gpu_check.ts exits 6 with the real reason when CUDA is unavailable", async () => {
   const { code, stdout } = await check({ VLMEVAL_CUDA_LIB: "/nonexistent/libcuda.so.1" });
-  assert.equal(code, 2, stdout);
+  assert.equal(code, 6, stdout);
   assert.match(
     stdout,
     /CUDA unavailable \(library-not-found\): CUDA driver library cannot be opened/,
