@@ -16,7 +16,9 @@ export interface OpenImageDatasetOptions {
 
 /** A row and its 0-based position in the dataset. */
 export interface PositionedRow {
+  /** 0-based position among the kept rows (rows with an empty `image` are not counted). */
   position: number;
+  /** The row, without its `image` cell. */
   row: Row;
 }
 

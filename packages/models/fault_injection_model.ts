@@ -21,9 +21,13 @@ export interface FaultInjectionConfig {
 
 /** The error a fault-injection model throws to stand for a sticky CUDA error. */
 export class InjectedStickyCudaError extends Error {
+  /** `"CudaError"`, as the native addon's error is named. */
   override name = "CudaError";
+  /** The CUDA enum name it imitates. */
   readonly cudaName = "CUDA_ERROR_ILLEGAL_ADDRESS";
+  /** The CUDA error code it imitates. */
   readonly code = 700;
+  /** Always true: the failure guard treats it as a lost CUDA context. */
   readonly sticky = true;
 }
 
@@ -39,6 +43,7 @@ export class FaultInjectionModel implements VisionLanguageModel {
   #config: FaultInjectionConfig;
   #attempts = new Map<string, number>();
 
+  /** Wraps `inner`, injecting the faults `config` names; `name` is the reported model name. */
   constructor(inner: VisionLanguageModel, config: FaultInjectionConfig, name = "FaultInjection") {
     this.name = name;
     this.#inner = inner;

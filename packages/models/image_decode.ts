@@ -4,8 +4,11 @@ import pngjs from "pngjs";
 
 /** A decoded image: 3 bytes (R, G, B) per pixel, rows top to bottom. */
 export interface DecodedImage {
+  /** Width in pixels. */
   width: number;
+  /** Height in pixels. */
   height: number;
+  /** `width × height × 3` bytes, R, G, B per pixel. */
   data: Uint8Array;
 }
 

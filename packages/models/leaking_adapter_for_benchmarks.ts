@@ -10,11 +10,18 @@ type Tensor = ReturnType<Tf["tensor"]>;
  * a leak injector, named as such; `dispose()` frees what it kept.
  */
 export class LeakingAdapterForBenchmarks implements VisionLanguageModel {
+  /** The wrapped model, which answers. */
   readonly inner: VisionLanguageModel;
+  /** Bytes of the tensor kept on each call (a positive multiple of 4). */
   readonly bytesPerCall: number;
   #tf: Tf;
   #kept: Tensor[] = [];
 
+  /**
+   * Wraps `inner`, keeping `bytesPerCall` bytes (default 256 KiB) per call on `tf`'s backend.
+   *
+   * @throws {RangeError} when `bytesPerCall` is not a positive multiple of 4.
+   */
   constructor(inner: VisionLanguageModel, tf: Tf, bytesPerCall = 256 * 1024) {
     if (!Number.isInteger(bytesPerCall) || bytesPerCall < 4 || bytesPerCall % 4 !== 0) {
       throw new RangeError(

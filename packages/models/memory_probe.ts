@@ -8,8 +8,9 @@ import type { Tf } from "./backends/backend_info.ts";
 export interface MemorySnapshot {
   /** tfjs backend name (`tf.getBackend()`). */
   tfBackend: string;
-  /** Live tensors and their logical bytes (`tf.memory()`). */
+  /** Live tensors (`tf.memory().numTensors`). */
   tensors: number;
+  /** Logical bytes of the live tensors (`tf.memory().numBytes`). */
   tensorBytes: number;
   /** Distinct data buffers behind the live tensors. */
   dataBuffers: number;
@@ -25,8 +26,9 @@ export interface MemorySnapshot {
   heapUsedBytes: number;
   /** CUDA device memory in use by this process (NVML), when the native addon can tell. */
   deviceUsedBytes?: number;
-  /** CUDA device free and total memory. */
+  /** CUDA device memory free, when the native addon can tell. */
   deviceFreeBytes?: number;
+  /** CUDA device memory in all, when the native addon can tell. */
   deviceTotalBytes?: number;
   /** True when tfjs itself marks its counts as approximate. */
   unreliable: boolean;

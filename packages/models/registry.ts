@@ -19,6 +19,7 @@ export interface CreateModelOptions {
   retry?: number;
   /** Per-request timeout in ms. */
   timeoutMs?: number;
+  /** API models: log one line per request, reply and retry to stderr (never the key). */
   verbose?: boolean;
   /** Environment to read `VLMEVAL_FAULT_INJECTION` from (default the process's). */
   env?: Record<string, string | undefined>;
@@ -26,6 +27,7 @@ export interface CreateModelOptions {
 
 /** The model name is not known and no `--base-url` was given. */
 export class UnknownModelError extends Error {
+  /** Always `"UnknownModelError"`. */
   override name = "UnknownModelError";
 }
 

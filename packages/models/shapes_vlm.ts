@@ -19,6 +19,7 @@ export interface ShapesVlmOptions {
 
 /** The bundled ShapesVLM model, with what its backend really computes on. */
 export interface ShapesVlm extends VisionLanguageModel {
+  /** The backend selected at creation and what really computes. */
   readonly backendInfo: BackendInfo;
 }
 

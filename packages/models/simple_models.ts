@@ -8,6 +8,7 @@ export class ConstantAnswerModel implements VisionLanguageModel {
   readonly name = "ConstantAnswer";
   readonly supportsPack = false;
   #answer: string;
+  /** `answer` is returned for every sample. */
   constructor(answer = "A") {
     this.#answer = answer;
   }
@@ -24,6 +25,7 @@ export class BusyLoopModel implements VisionLanguageModel {
   readonly name = "BusyLoop";
   readonly supportsPack = false;
   #iterations: number;
+  /** `iterations`: rounds of the hash loop per sample, which set how long a sample takes. */
   constructor(iterations = 3_000_000) {
     this.#iterations = iterations;
   }

@@ -6,13 +6,15 @@ import { releaseBackendCaches } from "./backends/release_caches.ts";
 export interface TensorLeakReport {
   /** The model's name. */
   model: string;
-  /** The sample's dataset and index (`GenerateContext`). */
+  /** The sample's dataset (`GenerateContext.dataset`). */
   dataset: string;
+  /** The sample's index (`GenerateContext.index`). */
   index: string;
   /** 0-based number of the generate call on this model. */
   call: number;
-  /** Live tensors (`tf.memory().numTensors`) before the call and after its scope ended. */
+  /** Live tensors (`tf.memory().numTensors`) before the call. */
   tensorsBefore: number;
+  /** Live tensors after the call's scope ended. */
   tensorsAfter: number;
   /** `tensorsAfter - tensorsBefore`. */
   grewBy: number;
@@ -38,11 +40,13 @@ export interface TensorScopeOptions {
 
 /** Counts kept by a {@linkcode TensorScopedModel}. */
 export interface TensorScopeStats {
+  /** Generate calls started, failed ones included. */
   calls: number;
   /** Calls reported as leaking. */
   leakyCalls: number;
-  /** Tensors and bytes the reported calls left alive, summed. */
+  /** Tensors the reported calls left alive, summed. */
   leakedTensors: number;
+  /** Bytes of live tensors the reported calls added, summed. */
   leakedBytes: number;
 }
 
@@ -76,6 +80,7 @@ export class TensorScopedModel<M extends VisionLanguageModel = VisionLanguageMod
   #queue: Promise<unknown> = Promise.resolve();
   #stats: TensorScopeStats = { calls: 0, leakyCalls: 0, leakedTensors: 0, leakedBytes: 0 };
 
+  /** Wraps `inner`, whose tensors live in `tf`; see {@linkcode withTensorScope}. */
   constructor(inner: M, tf: Tf, opts: TensorScopeOptions = {}) {
     const threshold = opts.leakThreshold ?? 0;
     if (!Number.isInteger(threshold) || threshold < 0) {

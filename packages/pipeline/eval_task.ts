@@ -5,7 +5,9 @@ export type TaskKind = "mcq" | "yorn" | "vqa" | "video-mcq";
 
 /** One prediction parsed out of a model answer. */
 export interface ParsedPrediction {
+  /** The text written to the `prediction` column (a `Failed to obtain answer: ...` on failure). */
   prediction: string;
+  /** False when `prediction` records a failure (e.g. a pack answer without this index). */
   ok: boolean;
   /** Error type name when `ok` is false (e.g. `PackParseError`). */
   errorType?: string;
@@ -30,6 +32,7 @@ export interface EvalUnit {
 export interface EvalTask {
   /** Dataset name used in file names (e.g. `Shapes_MCQ`, `Shapes_Video_8frame_pack`). */
   name: string;
+  /** How the predictions are scored. */
   kind: TaskKind;
   /** Pack mode: each unit asks several questions at once; the model must support it. */
   packed?: boolean;

@@ -24,7 +24,12 @@ export interface TaskScores {
   overall: number;
   /** The score table as written to the score file. */
   table: ScoreTable;
+  /**
+   * Rows scored (questions, for a circular benchmark), recorded failures among them, and answers
+   * no extraction rule could read (VLMEvalKit would ask its judge; always 0 for VQA).
+   */
   counts: { total: number; failed: number; unresolved: number };
+  /** Paths of the files written: the score tables, then the per-row result file. */
   files: string[];
 }
 
@@ -32,7 +37,9 @@ export interface TaskScores {
 export interface EvaluateOptions {
   /** `<work-dir>/<model>/<model>_<dataset>`: score files are `<stem>_acc.csv` etc. */
   stem: string;
+  /** Format of the per-row result file (`<stem>_exact_matching_result.<format>`). */
   format: "xlsx" | "tsv" | "json";
+  /** Format of the score tables (`<stem>_acc.<evalFormat>`, ...). */
   evalFormat: "csv" | "json";
 }
 

@@ -14,8 +14,9 @@ export interface JournalRecord {
   errorType?: string;
   /** Milliseconds the unit took. */
   ms?: number;
-  /** Rank and world size that wrote the record. */
+  /** Rank that wrote the record. */
   rank: number;
+  /** World size of the run that wrote the record. */
   worldSize: number;
   /** Unix time in ms. */
   time: number;

@@ -40,10 +40,12 @@ export interface MediaCacheOptions {
 
 /** Thrown for a name that is not a dataset folder of the media cache; nothing was removed. */
 export class MediaCacheNameError extends Error {
+  /** Always `"MediaCacheNameError"`. */
   override name = "MediaCacheNameError";
   /** The name as given. */
   readonly cacheName: string;
 
+  /** `message` says why `cacheName` was refused. */
   constructor(cacheName: string, message: string) {
     super(message);
     this.cacheName = cacheName;
@@ -80,6 +82,7 @@ export async function listMediaCache(
 
 /** What {@link cleanMediaCache} did with one folder. */
 export interface MediaCacheOutcome {
+  /** The folder as listed (for `busy`, with the locks that kept it). */
   entry: MediaCacheEntry;
   /** `removed`; `would-remove` in a dry run; `busy` when frames are being extracted into it. */
   action: "removed" | "would-remove" | "busy";

@@ -5,6 +5,7 @@ import type { JournalRecord } from "./journal.ts";
 
 /** A row of the dataset misses its prediction at merge time. */
 export class IncompleteMergeError extends Error {
+  /** Always `"IncompleteMergeError"`. */
   override name = "IncompleteMergeError";
 }
 
@@ -28,8 +29,11 @@ export interface MergeOptions {
 
 /** What {@link mergePredictions} wrote. */
 export interface MergeResult {
+  /** Rows written, one per dataset row. */
   rows: number;
+  /** Rows whose prediction is a recorded failure (`Failed to obtain answer: ...`). */
   failed: number;
+  /** Columns of the written file, in order; `prediction` (and `thinking`) come last. */
   columns: string[];
   /** Under `splitThink`: indices whose tags were not one `<think>...</think>` pair. */
   oddThinking: string[];

@@ -47,6 +47,7 @@ export {
   type MergeOptions,
   mergePredictions,
   type MergeResult,
+  type PredictionWriter,
 } from "./merge.ts";
 export { type EvaluateOptions, evaluatePredictions, type TaskScores } from "./evaluate.ts";
 export { type JobOptions, type JobPaths, jobPaths, type JobResult, runJob } from "./run_job.ts";
@@ -83,6 +84,7 @@ export { type MergedProgress, ProgressAggregator } from "./progress_aggregator.t
 export {
   cudaVisibleDevicesFor,
   detectRank,
+  type Env,
   expandSlurmTasksPerNode,
   type Launcher,
   parseRankSpec,

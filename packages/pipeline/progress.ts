@@ -5,8 +5,11 @@ import type { ProgressReport } from "./progress_marker.ts";
 
 /** Progress reporting for a shard: a bar on a terminal, periodic lines otherwise. */
 export interface Progress {
+  /** Called once: units in the shard, and how many earlier runs already finished. */
   start(total: number, alreadyDone: number): void;
+  /** One more unit finished; `failed` when it was recorded as a failure. */
   tick(info: { failed: boolean }): void;
+  /** The shard has ended, complete or not. */
   stop(): void;
 }
 
@@ -15,6 +18,7 @@ export const SILENT_PROGRESS: Progress = { start() {}, tick() {}, stop() {} };
 
 /** Somewhere to write bytes synchronously: `Deno.stdout`, `Deno.stderr`, a test double. */
 export interface SyncWriter {
+  /** Writes some of `p` and returns how many bytes it wrote (callers loop until all are). */
   writeSync(p: Uint8Array): number;
 }
 

@@ -8,6 +8,7 @@ import type { ProgressReport } from "./progress_marker.ts";
 
 /** One task's progress over every rank. */
 export interface MergedProgress {
+  /** The task, as the ranks report it (e.g. `ShapesVLM/Shapes_MCQ`). */
   task: string;
   /** Ranks in the run. */
   worldSize: number;
@@ -49,6 +50,7 @@ interface TaskState {
  * earlier work comes back as `already`).
  */
 export class ProgressAggregator {
+  /** Ranks in the run; reports of other ranks are ignored. */
   readonly worldSize: number;
   #now: () => number;
   #tasks = new Map<string, TaskState>();

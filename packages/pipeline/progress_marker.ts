@@ -21,6 +21,7 @@ export const PROGRESS_MARKERS_ENV = "VLMEVAL_PROGRESS_MARKERS";
 export interface ProgressReport {
   /** The task, the same on every rank, e.g. `ShapesVLM/Shapes_MCQ`. */
   task: string;
+  /** The reporting worker's global rank. */
   rank: number;
   /** Units in this rank's shard. */
   total: number;
@@ -81,6 +82,7 @@ export class MarkerLineFilter {
   #pending = "";
   #onReport: (report: ProgressReport) => void;
 
+  /** `onReport` receives each well-formed marker's report, in stream order. */
   constructor(onReport: (report: ProgressReport) => void) {
     this.#onReport = onReport;
   }

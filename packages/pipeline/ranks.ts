@@ -59,6 +59,7 @@ export interface RankInfo {
   localRank: number;
   /** Number of ranks on this machine. */
   localWorldSize: number;
+  /** Where the rank came from: the flags, a launcher's variables, or `single`. */
   launcher: Launcher;
   /**
    * Set when more than one launcher's variables were found and they disagree: which one won
@@ -69,11 +70,14 @@ export interface RankInfo {
 
 /** Rank flags from the command line. */
 export interface RankFlags {
+  /** `--rank`: this process's global rank; given with `worldSize` or not at all. */
   rank?: number;
+  /** `--world-size`: number of ranks; given with `rank` or not at all. */
   worldSize?: number;
 }
 
-type Env = Record<string, string | undefined>;
+/** Environment variables by name, e.g. `Deno.env.toObject()`; unset ones are absent. */
+export type Env = Record<string, string | undefined>;
 
 interface Candidate {
   launcher: Launcher;

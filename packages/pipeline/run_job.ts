@@ -11,48 +11,73 @@ import { clearDoneMarker, waitForShards, writeDoneMarker } from "./shard_wait.ts
 
 /** Settings of one (model, dataset) job on one rank. */
 export interface JobOptions {
+  /** The task to run (see `openTask`). */
   task: EvalTask;
+  /** Model name as in file names: `<workDir>/<modelName>/<modelName>_<task>.<format>`. */
   modelName: string;
   /** Builds the model; called only if inference is needed. */
   getModel: () => Promise<VisionLanguageModel>;
+  /** `--work-dir`: root of the model folders and of the media cache. */
   workDir: string;
+  /** This process's global rank; rank 0 also merges and scores. */
   rank: number;
+  /** Number of ranks sharing the task. */
   worldSize: number;
   /** `all`: infer then score; `infer`: predictions only; `eval`: score existing predictions. */
   mode: "all" | "infer" | "eval";
+  /** Record failures and go on (`SKIP_ERR=1`, `--skip-err`); else the first one stops the job. */
   skipErr: boolean;
+  /** Do not retry failures recorded by earlier runs (`--keep-failed`). */
   keepFailed: boolean;
   /** `SPLIT_THINK`: split answers at `</think>` into `prediction` and `thinking` at merge. */
   splitThink?: boolean;
+  /** Format of the prediction file and of the per-row result file. */
   format: PredFormat;
+  /** Format of the score tables. */
   evalFormat: "csv" | "json";
+  /** Units in flight at once (API models: `--api-nproc`); default 1. */
   concurrency?: number;
+  /** When to empty the GPU cache: after every unit, or only after failures (the default). */
   emptyCache?: "always" | "on-failure";
+  /** GPU synchronize and cache release for the failure guard. */
   gpu: GpuHooks;
   /** How long rank 0 waits for the other ranks (ms). */
   rankTimeoutMs: number;
+  /** Receives one-line warnings for the user. */
   warn: (message: string) => void;
+  /** Makes the progress reporter of this rank's shard from a label; default none. */
   progress?: (label: string) => Progress;
+  /** Aborting stops the shard before its next unit (exit `interrupted`) and the wait for ranks. */
   signal?: AbortSignal;
 }
 
 /** How one job ended. */
 export interface JobResult {
+  /** The task's name. */
   task: string;
+  /** One of the schema's `EXIT_CODES`: `ok`, or what went wrong. */
   exitCode: number;
   /** A sentence for the user when the job did not finish. */
   message?: string;
+  /** The prediction file, once written (rank 0) or found to score (`eval` mode). */
   predictionFile?: string;
+  /** This rank's inference; undefined in `eval` mode. */
   shard?: ShardSummary;
+  /** Rows written to the prediction file and failures among them (rank 0 after the merge). */
   merged?: { rows: number; failed: number };
+  /** The scores, on rank 0 in `all` and `eval` modes. */
   scores?: TaskScores;
 }
 
 /** Where a job's files live. */
 export interface JobPaths {
+  /** `<work-dir>/<model>`: folder of the model's predictions, scores and journals. */
   modelDir: string;
+  /** `<model>_<dataset>`: the common start of the job's file names. */
   stem: string;
+  /** `<modelDir>/<stem>.journal`: every rank's journal and done marker. */
   journalDir: string;
+  /** `<modelDir>/<stem>.<fmt>`. */
   predictionFile: string;
 }
 

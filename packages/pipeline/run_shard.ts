@@ -17,12 +17,15 @@ export class UnsupportedPackError extends Error {
 
 /** Settings of one rank's inference over one task. */
 export interface ShardOptions {
+  /** The task whose units are sharded. */
   task: EvalTask;
   /** Builds the model; called only when some unit still needs inference. */
   getModel: () => Promise<VisionLanguageModel>;
   /** Folder holding this task's journals. */
   journalDir: string;
+  /** This process's rank; it takes unit positions `rank, rank + worldSize, ...`. */
   rank: number;
+  /** Number of ranks sharing the task. */
   worldSize: number;
   /** Record failures and go on (SKIP_ERR=1). */
   skipErr: boolean;
@@ -32,9 +35,13 @@ export interface ShardOptions {
   concurrency?: number;
   /** When to empty the GPU cache: after every unit (VLMEvalKit) or only after failures. */
   emptyCache?: "always" | "on-failure";
+  /** GPU synchronize and cache release: after each failure, and after every unit under `always`. */
   gpu: GpuHooks;
+  /** Receives one-line warnings (recorded failures, cleanup errors). */
   warn: (message: string) => void;
+  /** Reports units as they finish; default none. */
   progress?: Progress;
+  /** Passed to `generate`; once aborted, no new unit starts (`stopped.reason` `aborted`). */
   signal?: AbortSignal;
 }
 

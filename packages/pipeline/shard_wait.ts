@@ -14,9 +14,11 @@ export interface DoneMarker {
 
 /** Rank 0 gave up waiting: names the ranks whose samples are still missing. */
 export class RankWaitTimeoutError extends Error {
+  /** Always `"RankWaitTimeoutError"`. */
   override name = "RankWaitTimeoutError";
   /** Missing ranks and how many of their samples are missing. */
   readonly missing: { rank: number; samples: number }[];
+  /** `message` names the ranks; `missing` lists them with their missing sample counts. */
   constructor(message: string, missing: { rank: number; samples: number }[]) {
     super(message);
     this.missing = missing;
@@ -25,6 +27,7 @@ export class RankWaitTimeoutError extends Error {
 
 /** Another rank stopped before finishing its shard. */
 export class RankStoppedError extends Error {
+  /** Always `"RankStoppedError"`. */
   override name = "RankStoppedError";
 }
 
@@ -92,16 +95,23 @@ export function missingByRank(
 
 /** Settings of {@link waitForShards}. */
 export interface WaitOptions {
+  /** The task whose samples must all be settled. */
   task: EvalTask;
+  /** Folder holding the task's journals and done markers. */
   journalDir: string;
+  /** Number of ranks in this run. */
   worldSize: number;
+  /** Old recorded failures count as settled (`--keep-failed`); else only this run's do. */
   keepFailed: boolean;
   /** Give up after this long (VLMEvalKit's DIST_TIMEOUT, default 3600 s). */
   timeoutMs: number;
   /** Only markers written after this time count as news from this run. */
   since: number;
+  /** Milliseconds between reads of the journals; default 200. */
   pollMs?: number;
+  /** Once aborted, the wait throws its reason after the current poll. */
   signal?: AbortSignal;
+  /** Called once, on the first poll that finds samples missing: missing samples by rank. */
   onWait?: (missing: Map<number, number>) => void;
 }
 

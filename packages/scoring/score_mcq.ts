@@ -18,35 +18,47 @@ export type McqMethod = "option" | "text" | "z" | "failed" | "unresolved";
 export interface McqExtraction {
   /** A choice letter or `Z`. */
   letter: string;
+  /** Which rule found `letter`. */
   method: McqMethod;
 }
 
 /** One row's MCQ score. */
 export interface McqRowScore {
+  /** The row's `index`; empty when the row has none. */
   index: string;
+  /** The `prediction` cell as scored. */
   prediction: string;
+  /** The `answer` cell: the right letter. */
   answer: string;
+  /** The letter extracted from the prediction, or `Z` for none. */
   extracted: string;
+  /** How `extracted` was found. */
   method: McqMethod;
+  /** 1 when `extracted` equals `answer` (never for a recorded failure). */
   hit: 0 | 1;
 }
 
 /** Row counts of an MCQ scoring run. */
 export interface McqCounts {
+  /** Rows scored. */
   total: number;
+  /** Rows answered right. */
   hits: number;
   /** Predictions that record a failure (`Failed to obtain answer...`). */
   failed: number;
   /** Predictions no heuristic could place: VLMEvalKit would have needed its judge. */
   unresolved: number;
+  /** Rows per extraction method. */
   byMethod: Record<McqMethod, number>;
 }
 
 /** Result of {@linkcode scoreMcq}. */
 export interface McqScore {
+  /** One score per input row, in input order. */
   perRow: McqRowScore[];
   /** `report_acc` layout, fractions 0-1. */
   report: ScoreTable;
+  /** Totals over the rows. */
   counts: McqCounts;
 }
 

@@ -31,7 +31,9 @@ export interface CircularGroupScore {
   mainPosition: number;
   /** Indices of the group's rows, main row first, then in input order. */
   indices: string[];
+  /** How the group was decided. */
   verdict: CircularVerdict;
+  /** 1 when `verdict` is `hit`, else 0. */
   hit: 0 | 1;
   /** VLMEvalKit-style log: which rotation decided the group and how. */
   log: string;
@@ -43,6 +45,7 @@ export interface CircularGroupScore {
 export interface CircularCounts {
   /** Question groups reported (those with a main row). */
   total: number;
+  /** Groups whose every rotation was answered right. */
   hits: number;
   /** Groups with at least one recorded failure (scored 0). */
   failed: number;
@@ -52,14 +55,17 @@ export interface CircularCounts {
   rows: number;
   /** Groups left out because no row carries the group's own index. */
   withoutMainRow: number;
+  /** Rows per extraction method, every rotation included. */
   byMethod: Record<McqMethod, number>;
 }
 
 /** Result of {@linkcode scoreMcqCircular}. */
 export interface CircularMcqScore {
+  /** One score per reported group, in the input order of their main rows. */
   groups: CircularGroupScore[];
   /** `report_acc` layout over the main rows, fractions 0-1. */
   report: ScoreTable;
+  /** Totals over the groups and rows. */
   counts: CircularCounts;
 }
 

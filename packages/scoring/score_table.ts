@@ -5,7 +5,9 @@ import { compareCodePoints } from "./_python_text.ts";
  * group with no rows in that split (pandas writes it as an empty cell).
  */
 export interface ScoreTable {
+  /** Header cells, e.g. `split`, `Overall`, then one per category. */
   columns: string[];
+  /** Body rows (one per split, or one for `default_rating`), cells in `columns` order. */
   rows: (string | number | null)[][];
 }
 

@@ -7,7 +7,9 @@ import { normalizeVqaAnswer } from "./vqa_normalize.ts";
 
 /** One row's VQA score. */
 export interface VqaRowScore {
+  /** The row's `index`; empty when the row has none. */
   index: string;
+  /** The `prediction` cell as scored. */
   prediction: string;
   /** The accepted answers: the `answer` cell, or the elements of a list literal in it. */
   answers: string[];
@@ -15,14 +17,17 @@ export interface VqaRowScore {
   exact: 0 | 1;
   /** 1 when the VQA-normalised prediction equals a VQA-normalised answer. */
   normalized: 0 | 1;
+  /** The prediction records a failure; it scores 0 on both metrics. */
   failed: boolean;
 }
 
 /** Result of {@linkcode scoreVqa}. */
 export interface VqaScore {
+  /** One score per input row, in input order. */
   perRow: VqaRowScore[];
   /** `report_acc` layout in percent, one table per metric. */
   report: { exact: ScoreTable; normalized: ScoreTable };
+  /** Rows scored, hits under each metric, and recorded failures. */
   counts: { total: number; exactHits: number; normalizedHits: number; failed: number };
 }
 

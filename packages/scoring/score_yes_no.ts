@@ -28,20 +28,27 @@ export function extractYesNo(prediction: string): YesNo {
 
 /** One row's yes/no score. */
 export interface YesNoRowScore {
+  /** The row's `index`; empty when the row has none. */
   index: string;
+  /** The `prediction` cell as scored. */
   prediction: string;
+  /** The `answer` cell, compared case-sensitively with `extracted`. */
   answer: string;
+  /** What the prediction says. */
   extracted: YesNo;
   /** The prediction records a failure: extracted as Unknown whatever its words. */
   failed: boolean;
+  /** 1 when `extracted` equals `answer`. */
   score: 0 | 1;
 }
 
 /** Result of {@linkcode scoreYesNo}. */
 export interface YesNoScore {
+  /** One score per input row, in input order. */
   perRow: YesNoRowScore[];
   /** `default_rating` layout: one row, `Overall` then categories then l2-categories, percent. */
   report: ScoreTable;
+  /** Rows scored, right, recorded as failures, and extracted as `Unknown` (failures included). */
   counts: { total: number; hits: number; failed: number; unknown: number };
 }
 

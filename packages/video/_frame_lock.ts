@@ -1,11 +1,12 @@
 /** Options of {@link acquireFrameLock}. */
 export interface FrameLockOptions {
-  /** A lock not refreshed for this long belongs to a dead process and is taken over. */
+  /** A lock not refreshed for this many ms belongs to a dead process and is taken over. */
   staleMs: number;
-  /** Give up waiting after this long and work without the lock (never an error). */
+  /** Give up waiting after this many ms and work without the lock (never an error). */
   maxWaitMs: number;
-  /** Pause between checks while another process holds the lock. */
+  /** Pause in ms between checks while another process holds the lock. */
   pollMs: number;
+  /** Aborting ends the wait: the next check throws the abort reason. */
   signal?: AbortSignal;
 }
 

@@ -18,6 +18,7 @@ export interface VideoQuestion {
   index: string;
   /** The `video` value, with MVBench's `prefix` folder in front when there is one. */
   video: string;
+  /** The `question` cell. */
   question: string;
   /** Options as `[letter, text]` (MVBench's texts get letters A, B, ...); empty when open. */
   options: Array<readonly [string, string]>;

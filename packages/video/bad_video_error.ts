@@ -37,6 +37,7 @@ export class BadVideoError extends Error {
   /** The video file (or the name that could not be resolved to one). */
   readonly path: string;
 
+  /** The message is built from `reason` and `path`, with `detail` (e.g. ffmpeg's words) after. */
   constructor(reason: BadVideoReason, path: string, detail?: string, options?: ErrorOptions) {
     const suffix = detail ? `: ${detail}` : "";
     super(`Cannot sample frames from "${path}" as ${REASON_TEXT[reason]}${suffix}`, options);

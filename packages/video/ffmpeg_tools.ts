@@ -45,6 +45,7 @@ export class MissingFfmpegError extends Error {
   /** Candidates that were tried, with why each was rejected. */
   readonly tried: string[];
 
+  /** `what` is the binary that is missing; `tried` lists the rejected candidates. */
   constructor(what: "ffmpeg" | "ffprobe", tried: string[], options?: ErrorOptions) {
     super(
       `Cannot decode videos as no working ${what} was found. Get one in any of these ways: ` +

@@ -2,6 +2,7 @@ import { failMessage, isFailure } from "@vlmeval/schema";
 
 /** Why one question of a packed answer has no prediction. */
 export interface PackParseFailure {
+  /** Tells a failure from an answer (see {@linkcode isPackParseFailure}). */
   readonly kind: "pack-parse-failure";
   /** What went wrong, e.g. `no JSON object in the answer` or `no answer for question 12`. */
   readonly reason: string;

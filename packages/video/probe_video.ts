@@ -17,7 +17,9 @@ export interface VideoProbe {
   startOffset: number;
   /** True when the nominal and average frame rates differ, so times do not map to indices. */
   variableFrameRate: boolean;
+  /** Frame width in pixels. */
   width: number;
+  /** Frame height in pixels. */
   height: number;
   /** ffmpeg's codec name, e.g. `h264`. */
   codec: string;

@@ -26,10 +26,11 @@ export interface SampleVideoFramesOptions {
   sampling: FrameSampling;
   /** ffmpeg and ffprobe; found with {@link findFfmpeg} on a cache miss when left out. */
   tools?: FfmpegTools;
+  /** Aborts the lock wait, the probe and the extraction. */
   signal?: AbortSignal;
   /** Kills an ffmpeg process running longer than this (default 10 minutes). */
   timeoutMs?: number;
-  /** Lock timing, for tests. */
+  /** Lock timing, for tests (its `signal` is replaced by `signal` above). */
   lock?: Partial<FrameLockOptions>;
 }
 

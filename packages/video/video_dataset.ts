@@ -45,7 +45,9 @@ export interface VideoUnit {
 
 /** Options of {@link VideoDataset.buildPrompt}. */
 export interface BuildPromptOptions {
+  /** ffmpeg and ffprobe; found with `findFfmpeg` on a cache miss when left out. */
   tools?: FfmpegTools;
+  /** Aborts frame extraction. */
   signal?: AbortSignal;
 }
 
@@ -55,9 +57,13 @@ export interface VideoDataset {
   readonly name: string;
   /** Name without the setting (`Shapes_Video`): the frame folder's name. */
   readonly baseName: string;
+  /** Absolute path of the TSV. */
   readonly file: string;
+  /** Absolute folder the `video` values are relative to. */
   readonly videoRoot: string;
+  /** The question layout, detected from the columns and the first row. */
   readonly shape: VideoDatasetShape;
+  /** Pack mode: one unit per video, answering all its questions at once. */
   readonly pack: boolean;
   /** Number of units: videos in pack mode, questions otherwise. */
   readonly size: number;

@@ -3,10 +3,14 @@
  * row (1-based line of the TSV) and the field.
  */
 export class VideoDatasetError extends Error {
+  /** The dataset file (absolute, when `openVideoDataset` raises it). */
   readonly file: string;
+  /** 1-based line of the TSV, if the problem is in a row. */
   readonly line?: number;
+  /** The column, if the problem is in one field. */
   readonly field?: string;
 
+  /** `problem` completes "Cannot read video dataset <file> as ..."; `where` locates it. */
   constructor(
     file: string,
     problem: string,

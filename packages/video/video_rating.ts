@@ -2,17 +2,25 @@
 export interface ScoredVideoRow {
   /** Duration class (`short`, `medium`, `long`); rows without one count only in `overall`. */
   duration?: string;
+  /** Video-MME's `domain` (e.g. `Knowledge`); rows without one are in no domain's mean. */
   domain?: string;
+  /** Video-MME's `sub_category`; rows without one are in no sub-category's mean. */
   sub_category?: string;
+  /** The `task_type` column (e.g. `Object Counting`); rows without one are in no type's mean. */
   task_type?: string;
+  /** 1 right, 0 wrong, negative for a failed sample (left out of every mean). */
   score: number;
 }
 
 /** Means for one duration class (or `overall`), as strings with 3 decimals. */
 export interface DimensionRating {
+  /** Mean score over the class's rows, or `"nan"` when none was scored. */
   overall: string;
+  /** Mean per domain; `"nan"` for a domain with no scored row in this class. */
   domain: Record<string, string>;
+  /** Mean per sub-category; `"nan"` for one with no scored row in this class. */
   sub_category: Record<string, string>;
+  /** Mean per task type; `"nan"` for one with no scored row in this class. */
   task_type: Record<string, string>;
 }
 

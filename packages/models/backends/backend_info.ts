@@ -15,9 +15,13 @@ export const BACKEND_NAMES: readonly BackendName[] = [
 
 /** What a WebGPU adapter says about itself. Fields the runtime leaves empty are `""`. */
 export interface WebGPUAdapterSummary {
+  /** The adapter's vendor (`GPUAdapterInfo.vendor`). */
   vendor: string;
+  /** The adapter's GPU architecture (`GPUAdapterInfo.architecture`). */
   architecture: string;
+  /** The adapter's vendor-specific device id (`GPUAdapterInfo.device`). */
   device: string;
+  /** The driver's name for the adapter (`GPUAdapterInfo.description`), e.g. `llvmpipe (...)`. */
   description: string;
   /** True for a software rasterizer (llvmpipe, lavapipe, SwiftShader) or a fallback adapter. */
   software: boolean;

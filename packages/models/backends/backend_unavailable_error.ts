@@ -8,6 +8,7 @@ export class BackendUnavailableError extends Error {
   /** The backend that was asked for. */
   readonly backend: BackendName;
 
+  /** `message` says what is missing and how to get it. */
   constructor(backend: BackendName, message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = "BackendUnavailableError";
