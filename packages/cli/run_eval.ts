@@ -2,6 +2,7 @@ import { EXIT_CODES, type VisionLanguageModel } from "@vlmeval/schema";
 import {
   createMarkerProgress,
   createProgress,
+  type DatasetStatusEntry,
   detectRank,
   type EvalTask,
   gpuHooksFromNative,
@@ -9,9 +10,12 @@ import {
   openTask,
   type Progress,
   PROGRESS_MARKERS_ENV,
+  recordDatasetStatus,
   runJob,
   runLocalRanks,
   SILENT_PROGRESS,
+  statusEntryFromError,
+  statusEntryFromJob,
   visibleGpuIds,
   workerCudaVisibleDevices,
 } from "@vlmeval/pipeline";
@@ -101,6 +105,28 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
   const warn = (m: string) => console.error(`vlmeval: warning: ${m}`);
   let exitCode: number = EXIT_CODES.ok;
   const results: JobResult[] = [];
+  const modelDirOf = (modelName: string) => `${args.workDir}/${modelName}`;
+  // status.json is a report for scripts: failing to write it never fails the run.
+  const recordStatus = async (modelName: string, dataset: string, entry: DatasetStatusEntry) => {
+    try {
+      const note = await recordDatasetStatus(
+        modelDirOf(modelName),
+        {
+          modelName,
+          argv,
+          worldSize: rank.worldSize,
+          predFormat: args.format,
+          evalFormat: args.evalFormat,
+          mode: args.mode,
+        },
+        dataset,
+        entry,
+      );
+      if (note) warn(note);
+    } catch (err) {
+      warn(`could not update ${modelDirOf(modelName)}/status.json: ${(err as Error).message}`);
+    }
+  };
   try {
     for (const modelName of args.models) {
       let model: VisionLanguageModel | undefined;
@@ -156,12 +182,23 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
             signal: controller.signal,
           });
           results.push(job);
+          if (rank.rank === 0) {
+            await recordStatus(
+              modelName,
+              task.name,
+              statusEntryFromJob(job, modelDirOf(modelName)),
+            );
+          }
           printJob(modelName, job, rank.rank);
           exitCode = worse(exitCode, job.exitCode);
           if (job.exitCode === EXIT_CODES.stickyCuda) return exitCode;
         } catch (err) {
           const code = exitCodeForError(err);
           console.error(`vlmeval: ${modelName} on ${dataName}: ${describeError(err)}`);
+          if (rank.rank === 0) {
+            const name = task?.name ?? dataName.split("/").at(-1)!.replace(/\.tsv$/i, "");
+            await recordStatus(modelName, name, statusEntryFromError(describeError(err), code));
+          }
           exitCode = worse(exitCode, code);
           // The model itself could not be built: every other dataset would fail the same way.
           if (modelError) break;

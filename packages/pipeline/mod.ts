@@ -116,3 +116,14 @@ export {
 } from "./media_cache.ts";
 /** ffmpeg discovery, for `vlmeval status` (video work needs it). */
 export { type FfmpegSource, type FfmpegTools, findFfmpeg } from "@vlmeval/video";
+export {
+  type DatasetRunStatus,
+  type DatasetStatusEntry,
+  flattenScoreTable,
+  recordDatasetStatus,
+  type RunFacts,
+  statusEntryFromError,
+  statusEntryFromJob,
+  type StatusFile,
+  StatusFileUnreadableError,
+} from "./status_file.ts";
