@@ -30,6 +30,7 @@ export function defaultAddonPath(): string {
 export interface AddonBuildState {
   /** `missing`: no build; `stale`: a source is newer; `fresh`: up to date. */
   state: "missing" | "stale" | "fresh";
+  /** The `.node` file checked. */
   addonPath: string;
   /** The newest source file, when the crate's sources were found. */
   newestSource?: string;

@@ -26,6 +26,7 @@ export type AddonState =
 
 /** The addon's load outcome, as {@linkcode loadAddon} and `addonStatus()` report it. */
 export interface AddonStatus {
+  /** `loaded`, or why not: no build, a stale build, a missing permission, or a refused load. */
   state: AddonState;
   /** True when the binding is usable. */
   loaded: boolean;
@@ -41,6 +42,7 @@ export interface AddonStatus {
 
 /** A load outcome, with the binding when it loaded. */
 export interface AddonLoad extends AddonStatus {
+  /** The addon's functions; present only when `loaded`. */
   binding?: NativeBinding;
   /** The original error of a failed load. */
   error?: unknown;

@@ -13,6 +13,7 @@ export interface CudaErrorOptions {
   operation?: string;
   /** The CUDA device ordinal. */
   device?: number;
+  /** The underlying error, kept as the new error's `cause`. */
   cause?: unknown;
 }
 
@@ -45,6 +46,7 @@ export class CudaError extends Error {
   /** The device ordinal, when the call concerned one device. */
   readonly device?: number;
 
+  /** Builds the error from `info`; the message names the operation, device, call and code. */
   constructor(info: CudaErrorInfo, options: CudaErrorOptions = {}) {
     const where = options.device === undefined ? "" : ` CUDA device ${options.device}`;
     const what = options.operation ?? "use CUDA";

@@ -21,6 +21,7 @@ import { CudaError } from "./cuda_error.ts";
 
 /** `cudaStatus()`'s answer: the CUDA status plus how loading the addon went. */
 export interface CudaStatusReport extends CudaStatus {
+  /** How loading the addon went, as `addonStatus()` reports it. */
   addon: AddonStatus;
 }
 
