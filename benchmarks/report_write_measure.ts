@@ -1,11 +1,15 @@
 /**
- * Measures writing a large prediction table: wall time and peak resident memory.
+ * Measures writing a large prediction table, and reading it back with both xlsx readers: wall
+ * time and resident memory.
  *
  *   deno run -A benchmarks/report_write_measure.ts [rows=100000] [format=xlsx] [predictionChars=200]
  *
  * Rows are generated one at a time (an MMBench-like row: 12 columns, ~200-character question
  * and prediction), so the figures are the writer's own. Then the file is read back with
- * `readPredictions` and that is measured too (RSS sampled every 20 ms).
+ * `readPredictions`, each time in a fresh process so that one read's heap does not flatter or
+ * burden the other: for xlsx, once through the streaming reader `readPredictions` uses for our
+ * own files and once through exceljs' complete reader (the fallback for other workbooks), and
+ * the two tables are checked to be identical. RSS is sampled every 20 ms.
  *
  * @module
  */
@@ -16,6 +20,64 @@ import {
   readPredictions,
   writePredictions,
 } from "@vlmeval/report";
+// The fallback reader is private to the package; reached by path for this measurement only.
+import { readXlsxWithExcelJS } from "../packages/report/_xlsx_read.ts";
+import { restoreCutCells } from "../packages/report/_xlsx_table.ts";
+
+const MIB = 2 ** 20;
+
+let peakRss = Deno.memoryUsage().rss;
+const sample = () => peakRss = Math.max(peakRss, Deno.memoryUsage().rss);
+
+type Reader = "readPredictions" | "exceljs";
+
+/** In a child process: reads `path` with `reader` and prints one JSON line of figures. */
+async function measureRead(reader: Reader, path: string): Promise<void> {
+  const baseline = Deno.memoryUsage().rss;
+  peakRss = baseline;
+  const sampler = setInterval(sample, 20);
+  const started = performance.now();
+  const table = reader === "exceljs"
+    ? await (async () => {
+      const read = await readXlsxWithExcelJS(path); // then what readPredictions does after it
+      return { ...read, warnings: await restoreCutCells(path, read.rows, read.cut) };
+    })()
+    : await readPredictions(path);
+  const seconds = (performance.now() - started) / 1000;
+  clearInterval(sampler);
+  sample();
+  const json = new TextEncoder().encode(
+    JSON.stringify([table.columns, table.rows, table.warnings]),
+  );
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", json));
+  console.log(JSON.stringify({
+    rows: table.rows.length,
+    seconds,
+    baseline,
+    peak: peakRss,
+    sha256: Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join(""),
+  }));
+}
+
+async function readInChild(reader: Reader, path: string) {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", import.meta.filename!, "--read", reader, path],
+    stderr: "inherit",
+  }).output();
+  if (!output.success) throw new Error(`the ${reader} read failed`);
+  return JSON.parse(new TextDecoder().decode(output.stdout).trim()) as {
+    rows: number;
+    seconds: number;
+    baseline: number;
+    peak: number;
+    sha256: string;
+  };
+}
+
+if (Deno.args[0] === "--read") {
+  await measureRead(Deno.args[1] as Reader, Deno.args[2]);
+  Deno.exit(0);
+}
 
 const rowCount = Number(Deno.args[0] ?? 100_000);
 const format: PredFormat = predictionFormat(Deno.args[1]);
@@ -34,9 +96,6 @@ const columns = [
   "split",
   "prediction",
 ];
-
-let peakRss = Deno.memoryUsage().rss;
-const sample = () => peakRss = Math.max(peakRss, Deno.memoryUsage().rss);
 
 function* rows(): Generator<Row> {
   const filler = "The image shows a chart; the tallest bar is option B. ";
@@ -74,27 +133,37 @@ try {
   const size = (await Deno.stat(path)).size;
   console.log(
     `${format}: ${report.rows} rows in ${seconds.toFixed(2)} s, file ${
-      (size / 2 ** 20).toFixed(1)
+      (size / MIB).toFixed(1)
     } MiB, ` +
-      `RSS before ${(baseline / 2 ** 20).toFixed(0)} MiB, peak ${
-        (peakRss / 2 ** 20).toFixed(0)
-      } MiB ` +
-      `(+${((peakRss - baseline) / 2 ** 20).toFixed(0)} MiB)`,
+      `RSS before ${(baseline / MIB).toFixed(0)} MiB, peak ${(peakRss / MIB).toFixed(0)} MiB ` +
+      `(+${((peakRss - baseline) / MIB).toFixed(0)} MiB)`,
   );
-  const readBaseline = Deno.memoryUsage().rss;
-  peakRss = readBaseline;
-  const sampler = setInterval(sample, 20);
-  const readStarted = performance.now();
-  const table = await readPredictions(path);
-  const readSeconds = (performance.now() - readStarted) / 1000;
-  clearInterval(sampler);
-  sample();
-  console.log(
-    `read back: ${table.rows.length} rows in ${readSeconds.toFixed(2)} s, ` +
-      `RSS before ${(readBaseline / 2 ** 20).toFixed(0)} MiB, peak ${
-        (peakRss / 2 ** 20).toFixed(0)
-      } MiB`,
-  );
+  const readers: Reader[] = format === "xlsx"
+    ? ["readPredictions", "exceljs"]
+    : ["readPredictions"];
+  const label = (reader: Reader) =>
+    reader === "exceljs"
+      ? "exceljs reader"
+      : format === "xlsx"
+      ? "readPredictions, stream reader"
+      : "readPredictions";
+  const digests = new Set<string>();
+  for (const reader of readers) {
+    const read = await readInChild(reader, path);
+    digests.add(read.sha256);
+    console.log(
+      `read back (${label(reader)}, ` +
+        `fresh process): ${read.rows} rows in ${read.seconds.toFixed(2)} s, RSS before ` +
+        `${(read.baseline / MIB).toFixed(0)} MiB, peak ${(read.peak / MIB).toFixed(0)} MiB ` +
+        `(+${((read.peak - read.baseline) / MIB).toFixed(0)} MiB)`,
+    );
+  }
+  if (readers.length > 1) {
+    console.log(
+      digests.size === 1 ? "both readers returned the same table" : "THE READERS DISAGREE",
+    );
+    if (digests.size !== 1) Deno.exitCode = 1;
+  }
 } finally {
   await Deno.remove(folder, { recursive: true });
 }
