@@ -108,9 +108,11 @@ export async function restoreCutCells(
   const warnings: string[] = [];
   for (const { row, column, prefix, fullLength } of cut) {
     const full = companion?.[row - 1]?.[column];
-    if (
-      full !== undefined && full.length === fullLength && neutraliseCell(full).startsWith(prefix)
-    ) {
+    const safe = full === undefined ? undefined : neutraliseCell(full);
+    // Files written before the marker counted the original length recorded the neutralised one.
+    const lengthMatches = full !== undefined &&
+      (full.length === fullLength || safe!.length === fullLength);
+    if (lengthMatches && safe!.startsWith(prefix)) {
       rows[row - 1][column] = full;
       continue;
     }

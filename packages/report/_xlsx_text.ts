@@ -33,12 +33,16 @@ const MARKER_AT_END =
 
 /**
  * Cuts text longer than Excel's cell limit and appends a visible marker naming the companion
- * file that holds the full text; the result is exactly at most the limit. Shorter text is
- * returned as it is.
+ * file that holds the full text and its length (`fullLength`: the original text's, before any
+ * neutralising `'`); the result is at most the limit. Shorter text is returned as it is.
  */
-export function fitExcelCell(text: string, companionName: string): string {
+export function fitExcelCell(
+  text: string,
+  companionName: string,
+  fullLength: number = text.length,
+): string {
   if (text.length <= EXCEL_CELL_LIMIT) return text;
-  const marker = truncationMarker(text.length, companionName);
+  const marker = truncationMarker(fullLength, companionName);
   let cut = EXCEL_CELL_LIMIT - marker.length;
   const last = text.charCodeAt(cut - 1);
   if (last >= 0xd800 && last <= 0xdbff) cut--;

@@ -128,7 +128,7 @@ async function streamWorkbook(
           column: columns[i],
           length: cell.length,
         });
-        return inlineText(fitExcelCell(safe, companionName));
+        return inlineText(fitExcelCell(safe, companionName, cell.length));
       });
       sheet.addRow(values).commit();
       if (sincePause >= PAUSE_EVERY_CHARS) {

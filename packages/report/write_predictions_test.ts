@@ -295,3 +295,19 @@ Deno.test("writePredictions() names the file when its folder does not exist", as
     );
   });
 });
+
+Deno.test("writePredictions() restores a long xlsx cell that starts with = from its companion", async () => {
+  await withTempDir(async (dir) => {
+    const path = `${dir}/M_D.xlsx`;
+    const long = "=" + "z".repeat(40_000);
+    await writePredictions(path, COLUMNS, [{ index: "1", question: "q", prediction: long }]);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(path);
+    const cell = workbook.worksheets[0].getRow(2).getCell(3).text;
+    assert.ok(cell.startsWith("'="), "the cell is neutralised");
+    assert.match(cell, /full text of 40001 characters in M_D\.tsv\]$/);
+    const back = await readPredictions(path);
+    assert.deepEqual(back.warnings, []);
+    assert.equal(back.rows[0].prediction, long);
+  });
+});
