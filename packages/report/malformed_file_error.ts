@@ -31,6 +31,7 @@ export class MalformedFileError extends Error {
   /** Column name or letter, if known. */
   readonly column?: string;
 
+  /** `message` names the file and, where known, the row and column; `cause` is kept. */
   constructor(message: string, options: MalformedFileErrorOptions) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "MalformedFileError";

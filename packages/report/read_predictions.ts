@@ -6,6 +6,7 @@ import { type PredFormat, predictionFormatOf } from "./formats.ts";
 
 /** A prediction file read back: column order and rows of cell text. */
 export interface PredictionTable {
+  /** Column names in file order, `prediction` included. */
   columns: string[];
   /** Every cell as text, exactly as written: `None`, `NA` or `""` stay text, never NaN. */
   rows: Row[];

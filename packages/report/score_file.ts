@@ -7,6 +7,7 @@ import { neutraliseCell } from "./neutralise.ts";
 
 /** A small result table, such as the accuracy per split and category. */
 export interface ScoreTable {
+  /** Column names in order: `split`, `Overall`, then one per group. */
   columns: string[];
   /**
    * One array per row, in column order. Numbers are written in full precision; `null` is an

@@ -11,6 +11,7 @@ export type { TruncatedCell };
 export interface WriteReport {
   /** The file written. */
   path: string;
+  /** The format written (from the file extension or the explicit argument). */
   format: PredFormat;
   /** Data rows written (header excluded). */
   rows: number;
