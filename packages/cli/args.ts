@@ -21,6 +21,16 @@ export interface EvalArgs {
   apiKeyEnv: string;
   retry: number;
   timeoutS: number;
+  /** `--judge`: `exact_matching` (heuristics only, the default) or a judge model's name. */
+  judge: string;
+  /** `$LOCAL_LLM`: the model id asked instead of the judge name's version, as in VLMEvalKit. */
+  judgeModel?: string;
+  /** The judge's endpoint: `--judge-base-url`, else `--base-url`, else `$OPENAI_API_BASE`. */
+  judgeBaseUrl?: string;
+  /** `--judge-key-env`: environment variable holding the judge's key. */
+  judgeKeyEnv: string;
+  /** `--judge-nproc`: judge requests in flight at once. */
+  judgeNproc: number;
   nframe?: number;
   fps?: number;
   maxFrames?: number;
@@ -80,6 +90,15 @@ Options:
   --api-nproc N          concurrent API requests (default 4)
   --retry N              API retries (default 6)
   --timeout S            API request timeout in seconds (default 120)
+  --judge NAME           multiple choice: exact_matching (default: the heuristics alone) or
+                         an LLM judge (e.g. gpt-4o-mini, or any model the judge endpoint
+                         serves; $LOCAL_LLM replaces the model asked) for the answers the
+                         heuristics cannot place; a judge that fails its check request
+                         fails the scoring of that dataset (exit 6)
+  --judge-base-url URL   the judge's OpenAI-compatible endpoint (default --base-url, then
+                         $OPENAI_API_BASE)
+  --judge-key-env VAR    environment variable holding the judge's key (default OPENAI_API_KEY)
+  --judge-nproc N        concurrent judge requests (default 4)
   --nframe N / --fps F   video frame sampling (overrides the dataset name's setting)
   --max-frames N         cap on frames in fps mode
   --pack                 video pack mode: all questions about a video in one call
@@ -174,6 +193,10 @@ export function parseEvalArgs(argv: string[], env: Record<string, string | undef
         "api-nproc": { type: "string" },
         retry: { type: "string" },
         timeout: { type: "string" },
+        judge: { type: "string" },
+        "judge-base-url": { type: "string" },
+        "judge-key-env": { type: "string" },
+        "judge-nproc": { type: "string" },
         nframe: { type: "string" },
         fps: { type: "string" },
         "max-frames": { type: "string" },
@@ -224,12 +247,31 @@ export function parseEvalArgs(argv: string[], env: Record<string, string | undef
   if (nframe !== undefined && nframe < 1) {
     throw new UsageError(`Cannot sample ${nframe} frames as --nframe must be >= 1`);
   }
+  const mode = oneOf("--mode", v.mode ?? "all", ["all", "infer", "eval"] as const);
+  const judge = v.judge?.trim() || "exact_matching";
+  const judgeBaseUrl = v["judge-base-url"] || v["base-url"] || env.OPENAI_API_BASE || undefined;
+  if (judge !== "exact_matching" && mode !== "infer" && !judgeBaseUrl) {
+    throw new UsageError(
+      `Cannot use --judge ${judge} without an endpoint: pass --judge-base-url URL (or ` +
+        `--base-url), or set OPENAI_API_BASE`,
+    );
+  }
+  const judgeKeyEnv = v["judge-key-env"] ?? "OPENAI_API_KEY";
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(judgeKeyEnv)) {
+    throw new UsageError(
+      `Cannot use --judge-key-env "${judgeKeyEnv}" as it must name an environment variable`,
+    );
+  }
+  const judgeNproc = intFlag("judge-nproc", v["judge-nproc"]) ?? 4;
+  if (judgeNproc < 1) {
+    throw new UsageError(`Cannot use --judge-nproc ${judgeNproc} as it must be >= 1`);
+  }
   const skipErrEnv = env.SKIP_ERR;
   return {
     models: models.length ? models : [DEFAULT_MODEL],
     data: data.length ? data : DEFAULT_DATA,
     workDir: env.MMEVAL_ROOT || v["work-dir"] || "./outputs",
-    mode: oneOf("--mode", v.mode ?? "all", ["all", "infer", "eval"] as const),
+    mode,
     skipErr: v["skip-err"] === true || skipErrEnv === "1",
     keepFailed: v["keep-failed"] === true,
     // VLMEvalKit turns it on for any non-empty value, even "0".
@@ -253,6 +295,11 @@ export function parseEvalArgs(argv: string[], env: Record<string, string | undef
     apiKeyEnv: v["api-key-env"] ?? "OPENAI_API_KEY",
     retry: intFlag("retry", v.retry) ?? 6,
     timeoutS: numFlag("timeout", v.timeout) ?? 120,
+    judge,
+    judgeModel: env.LOCAL_LLM || undefined,
+    judgeBaseUrl,
+    judgeKeyEnv,
+    judgeNproc,
     nframe,
     fps,
     maxFrames: intFlag("max-frames", v["max-frames"]),

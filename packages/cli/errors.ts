@@ -7,6 +7,7 @@ const BY_NAME: Record<string, number> = {
   UnknownDatasetError: EXIT_CODES.badInput,
   MissingFfmpegError: EXIT_CODES.missingPrerequisite,
   BackendUnavailableError: EXIT_CODES.missingPrerequisite,
+  JudgeUnavailableError: EXIT_CODES.missingPrerequisite,
   UnknownModelError: EXIT_CODES.usage,
   UnsupportedPackError: EXIT_CODES.usage,
   RankWaitTimeoutError: EXIT_CODES.rankTimeout,

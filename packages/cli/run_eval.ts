@@ -7,6 +7,8 @@ import {
   type EvalTask,
   gpuHooksFromNative,
   type JobResult,
+  judgeApiRoot,
+  type JudgeSettings,
   openTask,
   type Progress,
   PROGRESS_MARKERS_ENV,
@@ -103,6 +105,19 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
 
   const gpu = gpuHooksFromNative();
   const warn = (m: string) => console.error(`vlmeval: warning: ${m}`);
+  const judge: JudgeSettings | undefined = args.judge === "exact_matching" ||
+      args.judgeBaseUrl === undefined
+    ? undefined
+    : {
+      name: args.judge,
+      model: args.judgeModel,
+      baseUrl: judgeApiRoot(args.judgeBaseUrl),
+      apiKeyEnv: args.judgeKeyEnv,
+      nproc: args.judgeNproc,
+      retry: args.retry,
+      timeoutMs: args.timeoutS * 1000,
+      verbose: args.verbose,
+    };
   let exitCode: number = EXIT_CODES.ok;
   const results: JobResult[] = [];
   const modelDirOf = (modelName: string) => `${args.workDir}/${modelName}`;
@@ -173,6 +188,7 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
             splitThink: args.splitThink,
             format: args.format,
             evalFormat: args.evalFormat,
+            judge,
             concurrency: args.baseUrl ? args.apiNproc : 1,
             emptyCache: args.emptyCache,
             gpu,
@@ -186,7 +202,7 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
             await recordStatus(
               modelName,
               task.name,
-              statusEntryFromJob(job, modelDirOf(modelName)),
+              statusEntryFromJob(job, modelDirOf(modelName), args.judge),
             );
           }
           printJob(modelName, job, rank.rank);
@@ -197,7 +213,11 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
           console.error(`vlmeval: ${modelName} on ${dataName}: ${describeError(err)}`);
           if (rank.rank === 0) {
             const name = task?.name ?? dataName.split("/").at(-1)!.replace(/\.tsv$/i, "");
-            await recordStatus(modelName, name, statusEntryFromError(describeError(err), code));
+            await recordStatus(
+              modelName,
+              name,
+              statusEntryFromError(describeError(err), code, args.judge),
+            );
           }
           exitCode = worse(exitCode, code);
           // The model itself could not be built: every other dataset would fail the same way.
@@ -247,10 +267,23 @@ function printJob(modelName: string, job: JobResult, rank: number): void {
     console.log(`\n${modelName} on ${job.task} (${job.scores.metric}):`);
     console.log(formatTable(job.scores.table.columns, job.scores.table.rows));
     const c = job.scores.counts;
+    const judged = c.judged === undefined
+      ? ""
+      : `, ${c.judged} sent to judge ${job.scores.extractor} (${c.judgeFailed ?? 0} it placed ` +
+        `in no option, scored as wrong)`;
     console.log(
       `${c.total} samples, ${c.failed} failed to answer, ${c.unresolved} answers matched no ` +
-        `option${c.failed ? " (failed samples count as wrong)" : ""}`,
+        `option${judged}${c.failed ? " (failed samples count as wrong)" : ""}`,
     );
+    const j = job.scores.judge;
+    if (j) {
+      console.log(
+        `  judge ${j.name} (model ${j.model}): ${j.asked} asked, ${j.cached} answered from ` +
+          `${j.cachePath}${
+            j.apiFailures ? `, ${j.apiFailures} failed (asked again next run)` : ""
+          }`,
+      );
+    }
     for (const f of job.scores.files) console.log(`  ${f}`);
   }
 }
@@ -261,10 +294,22 @@ function printSummary(results: JobResult[]): void {
     r.scores ? r.scores.overall.toFixed(3) : "-",
     r.scores?.counts.total ?? "-",
     r.scores?.counts.failed ?? "-",
+    scoredBy(r),
     r.exitCode === 0 ? "ok" : `exit ${r.exitCode}`,
   ]);
   console.log("\nSummary:");
-  console.log(formatTable(["benchmark", "overall", "samples", "failed", "status"], rows));
+  console.log(
+    formatTable(["benchmark", "overall", "samples", "failed", "scored by", "status"], rows),
+  );
+}
+
+/** `exact_matching`, or `<judge>: N judged, M judge-failed`; `-` when not multiple choice. */
+function scoredBy(r: JobResult): string {
+  const extractor = r.scores?.extractor;
+  if (!extractor) return "-";
+  const c = r.scores!.counts;
+  if (c.judged === undefined) return extractor;
+  return `${extractor}: ${c.judged} judged, ${c.judgeFailed ?? 0} judge-failed`;
 }
 
 /**

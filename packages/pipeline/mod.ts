@@ -8,7 +8,8 @@
  *    inside the failure guard (`guard.ts`, `journal.ts`);
  * 4. wait and merge: rank 0 waits for every shard and writes the prediction file
  *    (`shard_wait.ts`, `merge.ts`);
- * 5. score: `evaluate.ts`; `run_job.ts` runs the phases for one (model, dataset).
+ * 5. score: `evaluate.ts`, with an optional LLM judge for multiple choice (`judge.ts`);
+ *    `run_job.ts` runs the phases for one (model, dataset).
  *
  * Decoded images and sampled frames are kept in a media cache under the work dir, which
  * `media_cache.ts` lists and cleans.
@@ -50,6 +51,18 @@ export {
   type PredictionWriter,
 } from "./merge.ts";
 export { type EvaluateOptions, evaluatePredictions, type TaskScores } from "./evaluate.ts";
+export {
+  EXACT_MATCHING,
+  judgeApiRoot,
+  judgeFileName,
+  judgeModelVersion,
+  type JudgeSettings,
+  type JudgeStats,
+  JudgeUnavailableError,
+  type OpenedJudge,
+  openJudge,
+  type OpenJudgeOptions,
+} from "./judge.ts";
 export { type JobOptions, type JobPaths, jobPaths, type JobResult, runJob } from "./run_job.ts";
 export { openTask, type OpenTaskOptions } from "./open_task.ts";
 export {

@@ -3,6 +3,7 @@ import { type PredFormat, readPredictions, writePredictions } from "@vlmeval/rep
 import type { EvalTask } from "./eval_task.ts";
 import { evaluatePredictions, type TaskScores } from "./evaluate.ts";
 import type { GpuHooks } from "./guard.ts";
+import type { JudgeSettings } from "./judge.ts";
 import { journalDir, JournalWriter, readJournals } from "./journal.ts";
 import { mergePredictions } from "./merge.ts";
 import { type Progress, SILENT_PROGRESS } from "./progress.ts";
@@ -35,6 +36,8 @@ export interface JobOptions {
   format: PredFormat;
   /** Format of the score tables. */
   evalFormat: "csv" | "json";
+  /** Multiple choice: the LLM judge for answers no heuristic places (`--judge`); default none. */
+  judge?: JudgeSettings;
   /** Units in flight at once (API models: `--api-nproc`); default 1. */
   concurrency?: number;
   /** When to empty the GPU cache: after every unit, or only after failures (the default). */
@@ -123,6 +126,8 @@ export async function runJob(opts: JobOptions): Promise<JobResult> {
       stem: `${paths.modelDir}/${paths.stem}`,
       format: opts.format,
       evalFormat: opts.evalFormat,
+      judge: opts.judge,
+      warn: opts.warn,
     });
     return result;
   }
@@ -212,6 +217,8 @@ export async function runJob(opts: JobOptions): Promise<JobResult> {
       stem: `${paths.modelDir}/${paths.stem}`,
       format: opts.format,
       evalFormat: opts.evalFormat,
+      judge: opts.judge,
+      warn: opts.warn,
     });
   }
   return result;

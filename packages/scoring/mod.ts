@@ -1,8 +1,10 @@
 /**
- * Scoring as VLMEvalKit does it without a judge, as pure functions over prediction rows:
+ * Scoring as VLMEvalKit does it, as pure functions over prediction rows:
  * multiple choice (`can_infer` extraction, `report_acc` table, the method per row and the count
  * of rows that would have needed a judge; circular scoring of rotated copies as for MMBench), yes/no (`YOrN_Extraction`, `default_rating`) and
- * free-form VQA (exact and normalised matching). No file IO: callers write the tables.
+ * free-form VQA (exact and normalised matching). For multiple choice an optional judge phase
+ * (`judgeMcq`, `judgeMcqCircular`) sends what the heuristics left unplaced to an LLM judge
+ * through a callback. No file or network IO: callers ask the judge and write the tables.
  *
  * @example Score MCQ predictions
  * ```ts
@@ -27,6 +29,7 @@ export {
 } from "./can_infer.ts";
 export {
   buildChoices,
+  emptyMethodCounts,
   extractMcqAnswer,
   MCQ_EXTRACTION_VERSION,
   type McqCounts,
@@ -41,10 +44,26 @@ export {
   type CircularCounts,
   type CircularGroupScore,
   type CircularMcqScore,
+  type CircularRotation,
   type CircularVerdict,
   isCircularDataset,
   scoreMcqCircular,
 } from "./score_mcq_circular.ts";
+export {
+  buildJudgePrompt,
+  buildJudgePromptCn,
+  buildOptionStr,
+  hasCjk,
+  JUDGE_TRIES,
+  judgeAnswer,
+  type JudgedAnswer,
+  type JudgeFn,
+  judgeMcq,
+  judgeMcqCircular,
+  type JudgeMcqOptions,
+  judgePromptFor,
+  type JudgeRequest,
+} from "./mcq_judge.ts";
 export {
   defaultRating,
   type GroupedScore,

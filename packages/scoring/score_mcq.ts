@@ -9,10 +9,32 @@ export const MCQ_EXTRACTION_VERSION = "vlmevalkit-e8e78f05";
 
 /**
  * How a row's letter was found: `option` (a letter or `answer is X`), `text` (an option's text),
- * `z` (a refusal or a `Z` token), `failed` (the prediction records a failure; scored as `Z`) or
- * `unresolved` (nothing matched; VLMEvalKit would ask its judge; scored as `Z`).
+ * `z` (a refusal or a `Z` token), `failed` (the prediction records a failure; scored as `Z`),
+ * `unresolved` (nothing matched and no judge was asked; scored as `Z`), `judge` (the LLM judge
+ * named the letter, see `judgeMcq`) or `judge-failed` (the judge placed no option in its tries;
+ * scored as `Z`, never a random letter).
  */
-export type McqMethod = "option" | "text" | "z" | "failed" | "unresolved";
+export type McqMethod =
+  | "option"
+  | "text"
+  | "z"
+  | "failed"
+  | "unresolved"
+  | "judge"
+  | "judge-failed";
+
+/** Zero rows for every {@linkcode McqMethod}. */
+export function emptyMethodCounts(): Record<McqMethod, number> {
+  return {
+    option: 0,
+    text: 0,
+    z: 0,
+    failed: 0,
+    unresolved: 0,
+    judge: 0,
+    "judge-failed": 0,
+  };
+}
 
 /** The letter extracted from one prediction and how. */
 export interface McqExtraction {
@@ -36,6 +58,8 @@ export interface McqRowScore {
   method: McqMethod;
   /** 1 when `extracted` equals `answer` (never for a recorded failure). */
   hit: 0 | 1;
+  /** The judge's raw answer(s), for rows the judge decided or failed on; else absent. */
+  log?: string;
 }
 
 /** Row counts of an MCQ scoring run. */
@@ -107,13 +131,7 @@ export function extractMcqAnswer(
  * ```
  */
 export function scoreMcq(rows: readonly Row[], opts: CanInferOptions = {}): McqScore {
-  const byMethod: Record<McqMethod, number> = {
-    option: 0,
-    text: 0,
-    z: 0,
-    failed: 0,
-    unresolved: 0,
-  };
+  const byMethod = emptyMethodCounts();
   const perRow: McqRowScore[] = rows.map((row, position) => {
     const prediction = requireField(row, "prediction", position);
     const answer = requireField(row, "answer", position);

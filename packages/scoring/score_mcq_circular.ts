@@ -1,7 +1,7 @@
 import type { Row } from "@vlmeval/schema";
 import type { CanInferOptions } from "./can_infer.ts";
 import { requireField, rowGroups } from "./_row_fields.ts";
-import { buildChoices, extractMcqAnswer, type McqMethod } from "./score_mcq.ts";
+import { buildChoices, emptyMethodCounts, extractMcqAnswer, type McqMethod } from "./score_mcq.ts";
 import { reportAcc, type ScoreTable } from "./score_table.ts";
 
 /** Rotated copies of a question sit at `index + k × CIRCULAR_OFFSET` (VLMEvalKit's 1e6). */
@@ -39,6 +39,24 @@ export interface CircularGroupScore {
   log: string;
   /** Rows of the group whose prediction records a failure. */
   failedRows: number;
+  /** The group's rows as extracted, main row first: what a judge phase needs to go on. */
+  rotations: CircularRotation[];
+}
+
+/** One row of a question group, as extracted. */
+export interface CircularRotation {
+  /** Position of the row in the input rows. */
+  position: number;
+  /** The row's index as an integer. */
+  index: number;
+  /** `(index - group) / 1e6`: VLMEvalKit's "Rolling" number in logs. */
+  rotation: number;
+  /** How the letter was found. */
+  method: McqMethod;
+  /** The extracted letter, or `Z`. */
+  letter: string;
+  /** The row's right letter. */
+  answer: string;
 }
 
 /** Counts of a circular scoring run; `total` counts question groups, not rows. */
@@ -49,8 +67,10 @@ export interface CircularCounts {
   hits: number;
   /** Groups with at least one recorded failure (scored 0). */
   failed: number;
-  /** Groups VLMEvalKit would have sent to its judge (scored 0). */
+  /** Groups no heuristic decided and no judge was asked about (scored 0). */
   unresolved: number;
+  /** Groups decided by the LLM judge (0 without one, see `judgeMcqCircular`). */
+  judged: number;
   /** Rows scored, every rotation included. */
   rows: number;
   /** Groups left out because no row carries the group's own index. */
@@ -105,20 +125,8 @@ export function scoreMcqCircular(
   rows: readonly Row[],
   opts: CanInferOptions = {},
 ): CircularMcqScore {
-  const byMethod: Record<McqMethod, number> = {
-    option: 0,
-    text: 0,
-    z: 0,
-    failed: 0,
-    unresolved: 0,
-  };
-  interface Member {
-    position: number;
-    index: number;
-    method: McqMethod;
-    letter: string;
-    answer: string;
-  }
+  const byMethod = emptyMethodCounts();
+  type Member = Omit<CircularRotation, "rotation">;
   const groups = new Map<number, Member[]>();
   rows.forEach((row, position) => {
     const index = integerIndex(row, "index", position);
@@ -177,6 +185,7 @@ export function scoreMcqCircular(
       hit: verdict === "hit" ? 1 : 0,
       log,
       failedRows: ordered.filter((m) => m.method === "failed").length,
+      rotations: ordered.map((m) => ({ ...m, rotation: rotation(m) })),
     });
   }
   scored.sort((a, b) => a.mainPosition - b.mainPosition);
@@ -189,6 +198,7 @@ export function scoreMcqCircular(
       hits: scored.reduce((sum, g) => sum + g.hit, 0),
       failed: scored.filter((g) => g.failedRows > 0).length,
       unresolved: scored.filter((g) => g.verdict === "unresolved").length,
+      judged: 0,
       rows: rows.length,
       withoutMainRow,
       byMethod,

@@ -72,7 +72,7 @@ Deno.test("scoreMcq() scores rows, counts failures and would-be judge rows", () 
     hits: 3,
     failed: 1,
     unresolved: 1,
-    byMethod: { option: 3, text: 1, z: 0, failed: 1, unresolved: 1 },
+    byMethod: { option: 3, text: 1, z: 0, failed: 1, unresolved: 1, judge: 0, "judge-failed": 0 },
   });
   assert.deepEqual(result.report, {
     columns: ["split", "Overall", "pets", "wild"],

@@ -1,0 +1,282 @@
+/**
+ * The LLM judge of multiple-choice scoring (VLMEvalKit's `--judge`): an OpenAI-compatible model
+ * asked about the answers no heuristic could place, checked before its first question, with
+ * every answer kept in an append-only cache next to the results so reruns never ask twice.
+ *
+ * @module
+ */
+import { createOpenAIModel } from "@vlmeval/models";
+import type { JudgeFn, JudgeRequest } from "@vlmeval/scoring";
+import { isFailure, type VisionLanguageModel } from "@vlmeval/schema";
+
+/** The judge name that means "no judge": heuristics only. */
+export const EXACT_MATCHING = "exact_matching";
+
+/** Settings of the LLM judge (`--judge NAME` and its flags). */
+export interface JudgeSettings {
+  /** The name given to `--judge`; it also names the files (`<stem>_<judge>_result.<fmt>`). */
+  name: string;
+  /**
+   * Model id sent to the endpoint. @default {VLMEvalKit's version for `name` (`gpt-4o-mini` is
+   * `gpt-4o-mini-2024-07-18`), or `name` itself; the CLI passes `$LOCAL_LLM` here}
+   */
+  model?: string;
+  /** API root of the OpenAI-compatible endpoint, e.g. `http://127.0.0.1:8000/v1`. */
+  baseUrl: string;
+  /** Environment variable holding the judge's API key. @default {"OPENAI_API_KEY"} */
+  apiKeyEnv?: string;
+  /** Judge requests in flight at once (`--judge-nproc`). @default {4} */
+  nproc?: number;
+  /** Attempts per request, VLMEvalKit's `--retry`. @default {6} */
+  retry?: number;
+  /** Milliseconds one attempt may take. @default {120000} */
+  timeoutMs?: number;
+  /** Log one line per judge request and reply (never the key). @default {false} */
+  verbose?: boolean;
+  /** The fetch to use (tests). @default {globalThis.fetch} */
+  fetch?: typeof fetch;
+}
+
+/** The judge did not answer its check request: the dataset is not scored (never a fallback). */
+export class JudgeUnavailableError extends Error {
+  /** Always `"JudgeUnavailableError"`. */
+  override name = "JudgeUnavailableError";
+}
+
+/** VLMEvalKit's `build_judge` map from short judge names to OpenAI model versions. */
+const JUDGE_VERSIONS: Readonly<Record<string, string>> = {
+  "gpt-4-turbo": "gpt-4-1106-preview",
+  "gpt-4-0613": "gpt-4-0613",
+  "gpt-4-0125": "gpt-4-0125-preview",
+  "gpt-4-0409": "gpt-4-turbo-2024-04-09",
+  "chatgpt-1106": "gpt-3.5-turbo-1106",
+  "chatgpt-0125": "gpt-3.5-turbo-0125",
+  "gpt-4o": "gpt-4o-2024-05-13",
+  "gpt-4o-0806": "gpt-4o-2024-08-06",
+  "gpt-4o-1120": "gpt-4o-2024-11-20",
+  "gpt-4o-mini": "gpt-4o-mini-2024-07-18",
+};
+
+/**
+ * The model id asked for judge `name`, as VLMEvalKit's `build_judge`: `localLlm` (`$LOCAL_LLM`)
+ * when set, else the version of a known short name, else the name itself.
+ */
+export function judgeModelVersion(name: string, localLlm?: string): string {
+  if (localLlm) return localLlm;
+  return JUDGE_VERSIONS[name] ?? name;
+}
+
+/**
+ * The judge's part of file names, VLMEvalKit's `name_str`: `openai` for `chatgpt-0125`, `gpt4`
+ * for `gpt-4-0125`, otherwise the name, with characters outside `[A-Za-z0-9._-]` as `_`.
+ */
+export function judgeFileName(name: string): string {
+  const mapped = name === "chatgpt-0125" ? "openai" : name === "gpt-4-0125" ? "gpt4" : name;
+  return mapped.replace(/[^A-Za-z0-9._-]/g, "_");
+}
+
+/**
+ * An endpoint as users give it, as an API root: VLMEvalKit's `OPENAI_API_BASE` names the whole
+ * `.../chat/completions` URL, which is cut back to its root.
+ */
+export function judgeApiRoot(url: string): string {
+  return url.trim().replace(/\/+$/, "").replace(/\/chat\/completions$/, "");
+}
+
+/** One cached judge answer: a line of `<stem>_<judge>_judge.jsonl`. */
+interface CacheRecord {
+  index: string;
+  prompt_sha256: string;
+  attempt: number;
+  model: string;
+  answer: string;
+  time: number;
+}
+
+const encoder = new TextEncoder();
+
+async function sha256Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", encoder.encode(text));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function writeAll(file: Deno.FsFile, bytes: Uint8Array): void {
+  let written = 0;
+  while (written < bytes.length) written += file.writeSync(bytes.subarray(written));
+}
+
+/** What a judge did for one dataset. */
+export interface JudgeStats {
+  /** Questions sent to the endpoint (the check request not included). */
+  asked: number;
+  /** Questions answered from the cache. */
+  cached: number;
+  /** Questions whose every attempt failed (`Failed to obtain answer via API...`): not cached. */
+  apiFailures: number;
+}
+
+/** A judge opened for one dataset's scoring. */
+export interface OpenedJudge {
+  /** The judge's name (`--judge`). */
+  name: string;
+  /** The model id asked. */
+  model: string;
+  /** The cache file. */
+  cachePath: string;
+  /** Asks (or answers from the cache); the check request runs before the first real question. */
+  ask: JudgeFn;
+  /** Counts so far. */
+  stats: JudgeStats;
+  /** Closes the cache file and the model. */
+  close(): Promise<void>;
+}
+
+/** Options of {@linkcode openJudge}. */
+export interface OpenJudgeOptions {
+  /** The dataset being scored, named in the error when the judge is not working. */
+  dataset: string;
+  /** The cache file, `<stem>_<judge>_judge.jsonl`. */
+  cachePath: string;
+  /** Builds the model (default: `createOpenAIModel` from the settings). */
+  createModel?: (settings: JudgeSettings, model: string) => VisionLanguageModel;
+}
+
+/**
+ * Opens the judge for one dataset: reads its cache (a torn last line after a crash is
+ * skipped) and returns an `ask` that answers from the cache, or checks the judge once (a
+ * one-line `hello`, VLMEvalKit's `working()`) and then asks the endpoint and appends the answer.
+ * An answer that records an API failure is returned but not cached, so the next run asks again.
+ *
+ * `ask` rejects with {@linkcode JudgeUnavailableError} when the check request gets no answer.
+ */
+export async function openJudge(
+  settings: JudgeSettings,
+  opts: OpenJudgeOptions,
+): Promise<OpenedJudge> {
+  const model = settings.model || judgeModelVersion(settings.name);
+  const cache = new Map<string, string>();
+  let tornLine = false;
+  try {
+    const text = await Deno.readTextFile(opts.cachePath);
+    tornLine = text.length > 0 && !text.endsWith("\n");
+    for (const line of text.split("\n")) {
+      if (line.trim() === "") continue;
+      let record: CacheRecord;
+      try {
+        record = JSON.parse(line);
+      } catch {
+        continue;
+      }
+      if (
+        typeof record?.index !== "string" || typeof record.answer !== "string" ||
+        record.model !== model || isFailure(record.answer)
+      ) continue;
+      cache.set(cacheKey(record.index, record.prompt_sha256, record.attempt), record.answer);
+    }
+  } catch (err) {
+    if (!(err instanceof Deno.errors.NotFound)) throw err;
+  }
+
+  let file: Deno.FsFile | undefined;
+  const append = (record: CacheRecord) => {
+    if (!file) {
+      file = Deno.openSync(opts.cachePath, { append: true, create: true });
+      if (tornLine) writeAll(file, encoder.encode("\n"));
+    }
+    writeAll(file, encoder.encode(JSON.stringify(record) + "\n"));
+  };
+
+  let api: VisionLanguageModel | undefined;
+  const getApi = () =>
+    api ??= (opts.createModel ?? createJudgeModel)({ ...settings, model }, model);
+  let checked: Promise<void> | undefined;
+  const check = async () => {
+    let answer: string;
+    try {
+      answer = await getApi().generate([{ type: "text", value: "hello" }], {
+        dataset: opts.dataset,
+        index: "judge-check",
+      });
+    } catch (err) {
+      answer = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    }
+    if (answer.trim() === "" || isFailure(answer)) {
+      throw new JudgeUnavailableError(
+        `Cannot score ${opts.dataset} with judge ${settings.name} (model ${model} at ` +
+          `${endpointOrigin(settings.baseUrl)}) as it did not answer a check request: ` +
+          `${answer.trim() || "an empty answer"}. Fix --judge-base-url / --judge-key-env, or ` +
+          `pass --judge ${EXACT_MATCHING} to score by the heuristics alone`,
+      );
+    }
+  };
+
+  const stats: JudgeStats = { asked: 0, cached: 0, apiFailures: 0 };
+  const ask = async (prompt: string, request: JudgeRequest): Promise<string> => {
+    const hash = await sha256Hex(prompt);
+    const key = cacheKey(request.index, hash, request.attempt);
+    const hit = cache.get(key);
+    if (hit !== undefined) {
+      stats.cached++;
+      return hit;
+    }
+    await (checked ??= check());
+    stats.asked++;
+    const answer = await getApi().generate([{ type: "text", value: prompt }], {
+      dataset: opts.dataset,
+      index: `${request.index} judge ${request.attempt}`,
+    });
+    if (isFailure(answer)) {
+      stats.apiFailures++;
+      return answer;
+    }
+    cache.set(key, answer);
+    append({
+      index: request.index,
+      prompt_sha256: hash,
+      attempt: request.attempt,
+      model,
+      answer,
+      time: Date.now(),
+    });
+    return answer;
+  };
+
+  return {
+    name: settings.name,
+    model,
+    cachePath: opts.cachePath,
+    ask,
+    stats,
+    async close() {
+      file?.close();
+      file = undefined;
+      await api?.dispose?.();
+    },
+  };
+}
+
+function cacheKey(index: string, hash: string, attempt: number): string {
+  return `${index}\u0000${hash}\u0000${attempt}`;
+}
+
+function endpointOrigin(baseUrl: string): string {
+  try {
+    return new URL(baseUrl).origin;
+  } catch {
+    return "an invalid URL";
+  }
+}
+
+function createJudgeModel(settings: JudgeSettings, model: string): VisionLanguageModel {
+  return createOpenAIModel({
+    model,
+    baseUrl: settings.baseUrl,
+    name: judgeFileName(settings.name),
+    apiKeyEnv: settings.apiKeyEnv,
+    nproc: settings.nproc ?? 4,
+    retries: Math.max(0, (settings.retry ?? 6) - 1),
+    timeoutMs: settings.timeoutMs,
+    verbose: settings.verbose,
+    fetch: settings.fetch,
+  });
+}
