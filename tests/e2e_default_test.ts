@@ -49,6 +49,16 @@ Deno.test("the embedded default evaluates the bundled model on images and video"
     ) {
       assert.ok((await Deno.stat(`${dir}/${f}`)).size > 0, f);
     }
+    // Video-MME's rating: per duration class and task type, fractions with 3 decimals.
+    const rating = JSON.parse(
+      await Deno.readTextFile(`${dir}/ShapesVLM_Shapes_Video_8frame_nopack_rating.json`),
+    );
+    assert.deepEqual(Object.keys(rating), ["short", "overall"]);
+    assert.equal(
+      Number(rating.overall.overall).toFixed(3),
+      overall(first.stdout, "Shapes_Video_8frame_nopack").toFixed(3),
+    );
+    assert.match(rating.overall.task_type["Motion Direction"], /^[01]\.\d{3}$/);
     const frames = [...Deno.readDirSync(`${cwd}/outputs/images/Shapes_Video`)];
     assert.ok(frames.length > 0, "video frames are cached under the work dir");
 

@@ -1,31 +1,14 @@
-import { looksLikeList, parsePythonStringList } from "@vlmeval/datasets";
 import {
   readPredictions,
   type ScoreTable,
   writePredictions,
   writeScoreFile,
 } from "@vlmeval/report";
-import {
-  isCircularDataset,
-  judgeMcq,
-  judgeMcqCircular,
-  MCQ_EXTRACTION_VERSION,
-  type McqMethod,
-  scoreMcq,
-  scoreMcqCircular,
-  scoreVqa,
-  scoreYesNo,
-} from "@vlmeval/scoring";
+import { type McqMethod, scoreVqa, scoreYesNo } from "@vlmeval/scoring";
 import type { Row } from "@vlmeval/schema";
 import type { EvalTask } from "./eval_task.ts";
-import {
-  EXACT_MATCHING,
-  judgeFileName,
-  type JudgeSettings,
-  type JudgeStats,
-  type OpenedJudge,
-  openJudge,
-} from "./judge.ts";
+import { evaluateMcq, type ScoreOutputs } from "./evaluate_mcq.ts";
+import { EXACT_MATCHING, type JudgeSettings, type JudgeStats } from "./judge.ts";
 
 /** Scores of one prediction file, and the files written. */
 export interface TaskScores {
@@ -99,123 +82,16 @@ export async function evaluatePredictions(
   const { columns, rows } = typeof predictions === "string"
     ? await readPredictions(predictions)
     : predictions;
-  const files: string[] = [];
-  const scoreFile = async (suffix: string, table: ScoreTable) => {
-    const path = `${opts.stem}_${suffix}.${opts.evalFormat}`;
-    await writeScoreFile(path, table, opts.evalFormat);
-    files.push(path);
-  };
-  const judgeName = opts.judge && opts.judge.name !== EXACT_MATCHING ? opts.judge.name : undefined;
-  let resultName = EXACT_MATCHING;
-  const perRowFile = async (
-    extra: string[],
-    perRow: Record<string, string>[],
-    source: readonly Row[] = rows,
-  ) => {
-    const path = `${opts.stem}_${resultName}_result.${opts.format}`;
-    const merged = source.map((row, i) => ({ ...row, ...perRow[i] }));
-    await writePredictions(path, [...columns, ...extra], merged, opts.format);
-    files.push(path);
-  };
-
+  const outputs = scoreOutputs(opts, columns, rows);
   switch (task.kind) {
     case "mcq":
-    case "video-mcq": {
-      let judge: OpenedJudge | undefined;
-      // Opened only when some row needs it; the check request waits for the first question.
-      const withJudge = async <T>(fn: (judge: OpenedJudge) => Promise<T>): Promise<T> => {
-        judge = await openJudge(opts.judge!, {
-          dataset: task.name,
-          cachePath: `${opts.stem}_${judgeFileName(judgeName!)}_judge.jsonl`,
-        });
-        try {
-          return await fn(judge);
-        } finally {
-          await judge.close();
-          if (judge.stats.apiFailures > 0) {
-            opts.warn?.(
-              `${task.name}: ${judge.stats.apiFailures} judge requests to ${judgeName} failed ` +
-                `after their retries; they are not cached and are asked again on the next run`,
-            );
-          }
-        }
-      };
-      if (judgeName) resultName = judgeFileName(judgeName);
-      const concurrency = opts.judge?.nproc ?? 4;
-      if (task.kind === "mcq" && isCircularDataset(task.name)) {
-        let scored = scoreMcqCircular(rows);
-        if (judgeName && scored.counts.unresolved > 0) {
-          const prefetched = scored;
-          scored = await withJudge((j) =>
-            judgeMcqCircular(rows, prefetched, j.ask, { concurrency })
-          );
-        }
-        await scoreFile("acc", scored.report);
-        await perRowFile(
-          ["hit", "log"],
-          scored.groups.map((g) => ({ hit: String(g.hit), log: g.log })),
-          scored.groups.map((g) => rows[g.mainPosition]),
-        );
-        const c = scored.counts;
-        return {
-          metric: `circular accuracy over ${c.total} questions (${c.rows} rows), ` +
-            `${extractorText(judgeName, judge, c.judged, "question groups")}; ` +
-            `rows by method: ${methodText(c.byMethod)}`,
-          overall: c.total ? c.hits / c.total : 0,
-          table: scored.report,
-          counts: {
-            total: c.total,
-            failed: c.failed,
-            unresolved: c.unresolved,
-            byMethod: c.byMethod,
-            judged: judgeName ? c.judged : undefined,
-            judgeFailed: judgeName ? c.byMethod["judge-failed"] : undefined,
-          },
-          extractor: judgeName ?? EXACT_MATCHING,
-          judge: judgeReport(judge),
-          files,
-        };
-      }
-      const mcqRows = task.kind === "video-mcq" ? rows.map(withOptionColumns) : rows;
-      let scored = scoreMcq(mcqRows);
-      const toJudge = scored.counts.unresolved;
-      if (judgeName && toJudge > 0) {
-        const prefetched = scored;
-        scored = await withJudge((j) => judgeMcq(mcqRows, prefetched, j.ask, { concurrency }));
-      }
-      await scoreFile("acc", scored.report);
-      await perRowFile(
-        judgeName ? ["extracted", "method", "hit", "log"] : ["extracted", "method", "hit"],
-        scored.perRow.map((r) => ({
-          extracted: r.extracted,
-          method: r.method,
-          hit: String(r.hit),
-          ...(judgeName ? { log: r.log ?? "" } : {}),
-        })),
-      );
-      const c = scored.counts;
-      return {
-        metric: `accuracy, ${extractorText(judgeName, judge, judgeName ? toJudge : 0, "rows")}; ` +
-          `rows by method: ${methodText(c.byMethod)}`,
-        overall: c.total ? c.hits / c.total : 0,
-        table: scored.report,
-        counts: {
-          total: c.total,
-          failed: c.failed,
-          unresolved: c.unresolved,
-          byMethod: c.byMethod,
-          judged: judgeName ? toJudge : undefined,
-          judgeFailed: judgeName ? c.byMethod["judge-failed"] : undefined,
-        },
-        extractor: judgeName ?? EXACT_MATCHING,
-        judge: judgeReport(judge),
-        files,
-      };
-    }
+    case "video-mcq":
+      return await evaluateMcq(task, rows, opts, outputs);
     case "yorn": {
       const scored = scoreYesNo(rows);
-      await scoreFile("score", scored.report);
-      await perRowFile(
+      await outputs.scoreFile("score", scored.report);
+      await outputs.perRowFile(
+        EXACT_MATCHING,
         ["extracted", "hit"],
         scored.perRow.map((r) => ({ extracted: r.extracted, hit: String(r.score) })),
       );
@@ -225,14 +101,15 @@ export async function evaluatePredictions(
         overall: c.total ? (100 * c.hits) / c.total : 0,
         table: scored.report,
         counts: { total: c.total, failed: c.failed, unresolved: c.unknown },
-        files,
+        files: outputs.files,
       };
     }
     case "vqa": {
       const scored = scoreVqa(rows);
-      await scoreFile("acc", scored.report.exact);
-      await scoreFile("acc_normalized", scored.report.normalized);
-      await perRowFile(
+      await outputs.scoreFile("acc", scored.report.exact);
+      await outputs.scoreFile("acc_normalized", scored.report.normalized);
+      await outputs.perRowFile(
+        EXACT_MATCHING,
         ["exact", "normalized"],
         scored.perRow.map((r) => ({ exact: String(r.exact), normalized: String(r.normalized) })),
       );
@@ -242,54 +119,43 @@ export async function evaluatePredictions(
         overall: c.total ? (100 * c.exactHits) / c.total : 0,
         table: scored.report.exact,
         counts: { total: c.total, failed: c.failed, unresolved: 0 },
-        files,
+        files: outputs.files,
       };
     }
   }
 }
 
-/** `exact matching (<rules>)`, or the judge and what it was asked, for the metric text. */
-function extractorText(
-  judgeName: string | undefined,
-  judge: OpenedJudge | undefined,
-  judged: number,
-  what: string,
-): string {
-  const rules = `exact matching (${MCQ_EXTRACTION_VERSION})`;
-  if (!judgeName) return rules;
-  const model = judge ? ` (model ${judge.model})` : "";
-  return `${rules}, then judge ${judgeName}${model} for the ${judged} ${what} it left`;
-}
-
-/** What the judge did, for the job's report. */
-function judgeReport(judge: OpenedJudge | undefined): TaskScores["judge"] {
-  if (!judge) return undefined;
-  return { name: judge.name, model: judge.model, cachePath: judge.cachePath, ...judge.stats };
-}
-
-/** `option 5, text 1, judge 2`: the methods that decided at least one row. */
-function methodText(byMethod: Record<McqMethod, number>): string {
-  const parts = Object.entries(byMethod).filter(([, n]) => n > 0).map(([m, n]) => `${m} ${n}`);
-  return parts.length ? parts.join(", ") : "none";
-}
-
-/**
- * Video benchmarks keep their options in `candidates` (`['A. left', 'B. right']`, or bare
- * option texts as in MVBench): spread them into `A`, `B`, ... columns for MCQ scoring. An
- * answer given as option text (MVBench) becomes its letter.
- */
-function withOptionColumns(row: Row): Row {
-  if (row.A !== undefined || !row.candidates || !looksLikeList(row.candidates)) return row;
-  const out: Row = { ...row };
-  const candidates = parsePythonStringList(row.candidates);
-  candidates.forEach((text, i) => {
-    const letter = String.fromCharCode(65 + i);
-    const m = text.match(/^([A-Z])[.)]\s*(.*)$/s);
-    out[letter] = m && m[1] === letter ? m[2] : text;
-  });
-  if (!/^[A-Z]$/.test(out.answer ?? "")) {
-    const hit = candidates.findIndex((t) => t === out.answer);
-    if (hit >= 0) out.answer = String.fromCharCode(65 + hit);
-  }
-  return out;
+/** Score files of one prediction file, written beside it under `opts.stem`. */
+function scoreOutputs(
+  opts: EvaluateOptions,
+  columns: string[],
+  rows: readonly Row[],
+): ScoreOutputs {
+  const files: string[] = [];
+  return {
+    files,
+    async scoreFile(suffix, table) {
+      const path = `${opts.stem}_${suffix}.${opts.evalFormat}`;
+      await writeScoreFile(path, table, opts.evalFormat);
+      files.push(path);
+    },
+    async jsonFile(suffix, value) {
+      const path = `${opts.stem}_${suffix}.json`;
+      const temp = `${path}.${crypto.randomUUID().slice(0, 8)}.tmp`;
+      try {
+        await Deno.writeTextFile(temp, JSON.stringify(value, null, 4) + "\n");
+        await Deno.rename(temp, path);
+      } catch (err) {
+        await Deno.remove(temp).catch(() => {});
+        throw err;
+      }
+      files.push(path);
+    },
+    async perRowFile(name, extra, perRow, source = rows) {
+      const path = `${opts.stem}_${name}_result.${opts.format}`;
+      const merged = source.map((row, i) => ({ ...row, ...perRow[i] }));
+      await writePredictions(path, [...columns, ...extra], merged, opts.format);
+      files.push(path);
+    },
+  };
 }

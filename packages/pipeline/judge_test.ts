@@ -109,16 +109,18 @@ Deno.test("openJudge(): a judge that does not answer its check rejects every que
       cachePath: `${dir}/c.jsonl`,
       createModel: broken.create,
     });
-    const asks = [1, 2, 3].map((i) => judge.ask(`p${i}`, { index: String(i), attempt: 1 }));
-    for (const ask of asks) {
-      await assert.rejects(ask, (err: Error) => {
-        assert.ok(err instanceof JudgeUnavailableError);
-        assert.match(
-          err.message,
-          /^Cannot score MyBench with judge gpt-4o-mini \(model gpt-4o-mini-2024-07-18 at http:\/\/127\.0\.0\.1:9\) as it did not answer a check request: Failed to obtain answer via API\. HTTP 401/,
-        );
-        return true;
-      });
+    // Settled together, so no rejection is left unobserved while an earlier one is checked.
+    const outcomes = await Promise.allSettled(
+      [1, 2, 3].map((i) => judge.ask(`p${i}`, { index: String(i), attempt: 1 })),
+    );
+    for (const outcome of outcomes) {
+      assert.equal(outcome.status, "rejected");
+      const err = (outcome as PromiseRejectedResult).reason;
+      assert.ok(err instanceof JudgeUnavailableError);
+      assert.match(
+        err.message,
+        /^Cannot score MyBench with judge gpt-4o-mini \(model gpt-4o-mini-2024-07-18 at http:\/\/127\.0\.0\.1:9\) as it did not answer a check request: Failed to obtain answer via API\. HTTP 401/,
+      );
     }
     assert.deepEqual(broken.asked, ["hello"]);
     await judge.close();

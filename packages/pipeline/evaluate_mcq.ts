@@ -1,0 +1,200 @@
+import { looksLikeList, parsePythonStringList } from "@vlmeval/datasets";
+import type { ScoreTable } from "@vlmeval/report";
+import {
+  isCircularDataset,
+  judgeMcq,
+  judgeMcqCircular,
+  MCQ_EXTRACTION_VERSION,
+  type McqMethod,
+  scoreMcq,
+  scoreMcqCircular,
+} from "@vlmeval/scoring";
+import type { Row } from "@vlmeval/schema";
+import { videoDimensionRating } from "@vlmeval/video";
+import type { EvalTask } from "./eval_task.ts";
+import type { EvaluateOptions, TaskScores } from "./evaluate.ts";
+import { EXACT_MATCHING, judgeFileName, type OpenedJudge, openJudge } from "./judge.ts";
+
+/** Where a scorer writes its files (`<stem>_<suffix>.<ext>`); every path written is in `files`. */
+export interface ScoreOutputs {
+  /** Writes a score table as `<stem>_<suffix>.<evalFormat>`. */
+  scoreFile(suffix: string, table: ScoreTable): Promise<void>;
+  /** Writes `value` as `<stem>_<suffix>.json`. */
+  jsonFile(suffix: string, value: unknown): Promise<void>;
+  /** Writes `source` rows (default: every prediction row) with extra columns as
+   * `<stem>_<name>_result.<format>`. */
+  perRowFile(
+    name: string,
+    extra: string[],
+    perRow: Record<string, string>[],
+    source?: readonly Row[],
+  ): Promise<void>;
+  /** Paths written so far, in order. */
+  files: string[];
+}
+
+/**
+ * Multiple-choice scoring of image and video benchmarks: the heuristics, then the judge for what
+ * they left (when one is set), circularly for MMBench-style names; writes `<stem>_acc` and the
+ * per-row result file, and for video benchmarks Video-MME's `<stem>_rating.json`.
+ */
+export async function evaluateMcq(
+  task: EvalTask,
+  rows: readonly Row[],
+  opts: EvaluateOptions,
+  out: ScoreOutputs,
+): Promise<TaskScores> {
+  const judgeName = opts.judge && opts.judge.name !== EXACT_MATCHING ? opts.judge.name : undefined;
+  let judge: OpenedJudge | undefined;
+  // Opened only when some row needs it; the check request waits for the first question.
+  const withJudge = async <T>(fn: (judge: OpenedJudge) => Promise<T>): Promise<T> => {
+    judge = await openJudge(opts.judge!, {
+      dataset: task.name,
+      cachePath: `${opts.stem}_${judgeFileName(judgeName!)}_judge.jsonl`,
+    });
+    try {
+      return await fn(judge);
+    } finally {
+      await judge.close();
+      if (judge.stats.apiFailures > 0) {
+        opts.warn?.(
+          `${task.name}: ${judge.stats.apiFailures} judge requests to ${judgeName} failed ` +
+            `after their retries; they are not cached and are asked again on the next run`,
+        );
+      }
+    }
+  };
+  const resultName = judgeName ? judgeFileName(judgeName) : EXACT_MATCHING;
+  const concurrency = opts.judge?.nproc ?? 4;
+  if (task.kind === "mcq" && isCircularDataset(task.name)) {
+    let scored = scoreMcqCircular(rows);
+    if (judgeName && scored.counts.unresolved > 0) {
+      const prefetched = scored;
+      scored = await withJudge((j) => judgeMcqCircular(rows, prefetched, j.ask, { concurrency }));
+    }
+    await out.scoreFile("acc", scored.report);
+    await out.perRowFile(
+      resultName,
+      ["hit", "log"],
+      scored.groups.map((g) => ({ hit: String(g.hit), log: g.log })),
+      scored.groups.map((g) => rows[g.mainPosition]),
+    );
+    const c = scored.counts;
+    return {
+      metric: `circular accuracy over ${c.total} questions (${c.rows} rows), ` +
+        `${extractorText(judgeName, judge, c.judged, "question groups")}; ` +
+        `rows by method: ${methodText(c.byMethod)}`,
+      overall: c.total ? c.hits / c.total : 0,
+      table: scored.report,
+      counts: {
+        total: c.total,
+        failed: c.failed,
+        unresolved: c.unresolved,
+        byMethod: c.byMethod,
+        judged: judgeName ? c.judged : undefined,
+        judgeFailed: judgeName ? c.byMethod["judge-failed"] : undefined,
+      },
+      extractor: judgeName ?? EXACT_MATCHING,
+      judge: judgeReport(judge),
+      files: out.files,
+    };
+  }
+  const mcqRows = task.kind === "video-mcq" ? rows.map(withOptionColumns) : rows;
+  let scored = scoreMcq(mcqRows);
+  const toJudge = scored.counts.unresolved;
+  if (judgeName && toJudge > 0) {
+    const prefetched = scored;
+    scored = await withJudge((j) => judgeMcq(mcqRows, prefetched, j.ask, { concurrency }));
+  }
+  await out.scoreFile("acc", scored.report);
+  if (task.kind === "video-mcq") await out.jsonFile("rating", videoRating(rows, scored.perRow));
+  await out.perRowFile(
+    resultName,
+    judgeName ? ["extracted", "method", "hit", "log"] : ["extracted", "method", "hit"],
+    scored.perRow.map((r) => ({
+      extracted: r.extracted,
+      method: r.method,
+      hit: String(r.hit),
+      ...(judgeName ? { log: r.log ?? "" } : {}),
+    })),
+  );
+  const c = scored.counts;
+  return {
+    metric: `accuracy, ${extractorText(judgeName, judge, judgeName ? toJudge : 0, "rows")}; ` +
+      `rows by method: ${methodText(c.byMethod)}`,
+    overall: c.total ? c.hits / c.total : 0,
+    table: scored.report,
+    counts: {
+      total: c.total,
+      failed: c.failed,
+      unresolved: c.unresolved,
+      byMethod: c.byMethod,
+      judged: judgeName ? toJudge : undefined,
+      judgeFailed: judgeName ? c.byMethod["judge-failed"] : undefined,
+    },
+    extractor: judgeName ?? EXACT_MATCHING,
+    judge: judgeReport(judge),
+    files: out.files,
+  };
+}
+
+/** `exact matching (<rules>)`, or the judge and what it was asked, for the metric text. */
+function extractorText(
+  judgeName: string | undefined,
+  judge: OpenedJudge | undefined,
+  judged: number,
+  what: string,
+): string {
+  const rules = `exact matching (${MCQ_EXTRACTION_VERSION})`;
+  if (!judgeName) return rules;
+  const model = judge ? ` (model ${judge.model})` : "";
+  return `${rules}, then judge ${judgeName}${model} for the ${judged} ${what} it left`;
+}
+
+/** What the judge did, for the job's report. */
+function judgeReport(judge: OpenedJudge | undefined): TaskScores["judge"] {
+  if (!judge) return undefined;
+  return { name: judge.name, model: judge.model, cachePath: judge.cachePath, ...judge.stats };
+}
+
+/** `option 5, text 1, judge 2`: the methods that decided at least one row. */
+function methodText(byMethod: Record<McqMethod, number>): string {
+  const parts = Object.entries(byMethod).filter(([, n]) => n > 0).map(([m, n]) => `${m} ${n}`);
+  return parts.length ? parts.join(", ") : "none";
+}
+
+/**
+ * Video benchmarks keep their options in `candidates` (`['A. left', 'B. right']`, or bare
+ * option texts as in MVBench): spread them into `A`, `B`, ... columns for MCQ scoring. An
+ * answer given as option text (MVBench) becomes its letter.
+ */
+function withOptionColumns(row: Row): Row {
+  if (row.A !== undefined || !row.candidates || !looksLikeList(row.candidates)) return row;
+  const out: Row = { ...row };
+  const candidates = parsePythonStringList(row.candidates);
+  candidates.forEach((text, i) => {
+    const letter = String.fromCharCode(65 + i);
+    const m = text.match(/^([A-Z])[.)]\s*(.*)$/s);
+    out[letter] = m && m[1] === letter ? m[2] : text;
+  });
+  if (!/^[A-Z]$/.test(out.answer ?? "")) {
+    const hit = candidates.findIndex((t) => t === out.answer);
+    if (hit >= 0) out.answer = String.fromCharCode(65 + hit);
+  }
+  return out;
+}
+
+/**
+ * Video-MME's `<stem>_rating.json`: means per duration class and overall, and per domain,
+ * sub-category and task type where the rows have those columns. A recorded failure counts as
+ * wrong, as it does in `_acc`.
+ */
+function videoRating(rows: readonly Row[], perRow: readonly { hit: 0 | 1 }[]) {
+  return videoDimensionRating(rows.map((row, i) => ({
+    duration: row.duration,
+    domain: row.domain,
+    sub_category: row.sub_category,
+    task_type: row.task_type,
+    score: perRow[i].hit,
+  })));
+}
