@@ -36,6 +36,11 @@ export interface EvalTask {
   kind: TaskKind;
   /** Pack mode: each unit asks several questions at once; the model must support it. */
   packed?: boolean;
+  /**
+   * Video multiple choice: the benchmark's own rating file, `<stem>_rating.json`, in
+   * Video-MME's layout (per duration class and dimension) or MVBench's (per task type).
+   */
+  rating?: "video-mme" | "mvbench";
   /** Number of units; ranks take unit positions `rank, rank + W, ...`. */
   unitCount: number;
   /** Indices answered by the unit at `position`, without reading media. */

@@ -10,7 +10,7 @@ import {
   scoreMcqCircular,
 } from "@vlmeval/scoring";
 import type { Row } from "@vlmeval/schema";
-import { videoDimensionRating } from "@vlmeval/video";
+import { mvbenchRating, videoDimensionRating } from "@vlmeval/video";
 import type { EvalTask } from "./eval_task.ts";
 import type { EvaluateOptions, TaskScores } from "./evaluate.ts";
 import { EXACT_MATCHING, judgeFileName, type OpenedJudge, openJudge } from "./judge.ts";
@@ -107,7 +107,7 @@ export async function evaluateMcq(
     scored = await withJudge((j) => judgeMcq(mcqRows, prefetched, j.ask, { concurrency }));
   }
   await out.scoreFile("acc", scored.report);
-  if (task.kind === "video-mcq") await out.jsonFile("rating", videoRating(rows, scored.perRow));
+  if (task.rating) await out.jsonFile("rating", videoRating(task.rating, rows, scored.perRow));
   await out.perRowFile(
     resultName,
     judgeName ? ["extracted", "method", "hit", "log"] : ["extracted", "method", "hit"],
@@ -185,11 +185,20 @@ function withOptionColumns(row: Row): Row {
 }
 
 /**
- * Video-MME's `<stem>_rating.json`: means per duration class and overall, and per domain,
- * sub-category and task type where the rows have those columns. A recorded failure counts as
- * wrong, as it does in `_acc`.
+ * The benchmark's `<stem>_rating.json`: Video-MME's means per duration class and overall (and
+ * per domain, sub-category and task type where the rows have those columns), or MVBench's
+ * `[correct, total, "xx.xx%"]` per task type. A recorded failure counts as wrong, as in `_acc`.
  */
-function videoRating(rows: readonly Row[], perRow: readonly { hit: 0 | 1 }[]) {
+function videoRating(
+  style: "video-mme" | "mvbench",
+  rows: readonly Row[],
+  perRow: readonly { hit: 0 | 1 }[],
+) {
+  if (style === "mvbench") {
+    return mvbenchRating(
+      rows.map((row, i) => ({ task_type: row.task_type, score: perRow[i].hit })),
+    );
+  }
   return videoDimensionRating(rows.map((row, i) => ({
     duration: row.duration,
     domain: row.domain,

@@ -46,6 +46,11 @@ export function videoTask(
   return {
     name: dataset.name,
     kind: dataset.shape === "open" ? "vqa" : "video-mcq",
+    rating: dataset.shape === "text-mcq"
+      ? "mvbench"
+      : dataset.shape === "lettered-mcq"
+      ? "video-mme"
+      : undefined,
     packed: dataset.pack,
     unitCount: units.length,
     unitIndices: (position) => units[position].indices,

@@ -12,7 +12,8 @@
  * - {@link openVideoDataset} reads Video-MME-, MVBench- and MMBench-Video-like TSVs and builds
  *   VLMEvalKit-like prompts, one per question or one per video (pack mode), and
  *   {@link packPredictions} reads a packed answer back into per-question predictions;
- * - {@link videoDimensionRating} is Video-MME's per-duration, per-dimension rating.
+ * - {@link videoDimensionRating} is Video-MME's per-duration, per-dimension rating;
+ *   {@link mvbenchRating} is MVBench's per-task-type one.
  *
  * @module
  */
@@ -61,5 +62,11 @@ export {
   packPredictions,
   parsePackAnswer,
 } from "./pack_answer.ts";
-export { type DimensionRating, type ScoredVideoRow, videoDimensionRating } from "./video_rating.ts";
+export {
+  type DimensionRating,
+  mvbenchRating,
+  type ScoredVideoRow,
+  type TaskTypeRating,
+  videoDimensionRating,
+} from "./video_rating.ts";
 export { bundledVideoDatasetPath } from "./bundled.ts";

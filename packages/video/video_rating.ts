@@ -74,3 +74,44 @@ function mean(rows: readonly ScoredVideoRow[]): string {
 function unique(values: string[]): string[] {
   return [...new Set(values)];
 }
+
+/** MVBench's rating of one task type (or `overall`): `[correct, total, "xx.xx%"]`. */
+export type TaskTypeRating = [correct: number, total: number, percent: string];
+
+/**
+ * MVBench's `get_dimension_rating`: per `task_type` (rows without one under `""`), then
+ * `overall`, the count right, the count scored and the percentage with 2 decimals. Unlike
+ * VLMEvalKit, whose `if item['score']` counts a failed sample's -1 as right, a negative score
+ * counts as wrong.
+ *
+ * @example
+ * ```ts
+ * import { mvbenchRating } from "@vlmeval/video";
+ * mvbenchRating([{ task_type: "Action Sequence", score: 1 }, { task_type: "Action Sequence", score: 0 }]);
+ * // { "Action Sequence": [1, 2, "50.00%"], overall: [1, 2, "50.00%"] }
+ * ```
+ */
+export function mvbenchRating(
+  rows: readonly Pick<ScoredVideoRow, "task_type" | "score">[],
+): Record<string, TaskTypeRating> {
+  const board = new Map<string, [number, number]>();
+  for (const row of rows) {
+    const key = row.task_type ?? "";
+    const cell = board.get(key) ?? [0, 0];
+    cell[1]++;
+    if (row.score > 0) cell[0]++;
+    board.set(key, cell);
+  }
+  const percent = (right: number, total: number) =>
+    `${total ? ((right / total) * 100).toFixed(2) : "0.00"}%`;
+  const out: Record<string, TaskTypeRating> = {};
+  let right = 0;
+  let total = 0;
+  for (const [key, [r, t]] of board) {
+    out[key] = [r, t, percent(r, t)];
+    right += r;
+    total += t;
+  }
+  out.overall = [right, total, percent(right, total)];
+  return out;
+}

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { videoDimensionRating } from "./video_rating.ts";
+import { mvbenchRating, videoDimensionRating } from "./video_rating.ts";
 
 Deno.test("videoDimensionRating() gives Video-MME's per-duration and per-dimension means", () => {
   const rating = videoDimensionRating([
@@ -20,4 +20,21 @@ Deno.test("videoDimensionRating() gives Video-MME's per-duration and per-dimensi
   assert.deepEqual(videoDimensionRating([]), {
     overall: { overall: "nan", domain: {}, sub_category: {}, task_type: {} },
   });
+});
+
+Deno.test("mvbenchRating() counts right and scored per task type, failures as wrong", () => {
+  assert.deepEqual(
+    mvbenchRating([
+      { task_type: "Action Sequence", score: 1 },
+      { task_type: "Action Sequence", score: 0 },
+      { task_type: "Action Sequence", score: -1 },
+      { task_type: "Object Shuffle", score: 1 },
+    ]),
+    {
+      "Action Sequence": [1, 3, "33.33%"],
+      "Object Shuffle": [1, 1, "100.00%"],
+      overall: [2, 4, "50.00%"],
+    },
+  );
+  assert.deepEqual(mvbenchRating([]), { overall: [0, 0, "0.00%"] });
 });
