@@ -14,11 +14,12 @@ parseScriptArgs(import.meta, {});
 
 const ALLOWED: Record<string, string[]> = {
   schema: [],
+  delimited: [],
   native: ["schema"],
-  datasets: ["schema"],
-  report: ["schema"],
+  datasets: ["schema", "delimited"],
+  report: ["schema", "delimited"],
   scoring: ["schema", "datasets"],
-  video: ["schema"],
+  video: ["schema", "delimited"],
   models: ["schema", "native"],
   pipeline: ["schema", "native", "datasets", "models", "video", "scoring", "report"],
   cli: ["schema", "native", "models", "pipeline", "report"],

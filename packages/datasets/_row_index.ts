@@ -35,7 +35,6 @@ export interface RowIndex {
   allAnswersYesNo: boolean;
 }
 
-const UTF8_BOM = [0xef, 0xbb, 0xbf];
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 function fail(problem: string, at: DatasetLocation, cause?: unknown): never {
@@ -50,17 +49,6 @@ function decodeField(bytes: Uint8Array, at: DatasetLocation): string {
   } catch (error) {
     fail("the text is not valid UTF-8", at, error);
   }
-}
-
-async function dataStart(file: Deno.FsFile): Promise<number> {
-  const head = new Uint8Array(3);
-  let got = 0;
-  while (got < 3) {
-    const n = await file.read(head.subarray(got));
-    if (n === null) break;
-    got += n;
-  }
-  return got === 3 && UTF8_BOM.every((byte, k) => head[k] === byte) ? 3 : 0;
 }
 
 function planColumns(record: TsvRecord | undefined, file: string): ColumnPlan {
@@ -101,7 +89,7 @@ function planColumns(record: TsvRecord | undefined, file: string): ColumnPlan {
  */
 export async function buildRowIndex(path: string, file: Deno.FsFile): Promise<RowIndex> {
   const folder = dirname(path);
-  const records = readTsvRecords(file, path, await dataStart(file), 1);
+  const records = readTsvRecords(file, path, 0, 1);
   const columns = planColumns((await records.next()).value || undefined, path);
   const width = columns.header.length;
   const index: RowIndex = {

@@ -1,8 +1,9 @@
 import { dirname } from "node:path";
+import { quoteAllLine, quoteField } from "@vlmeval/delimited";
 
 /** One field quoted as pandas does with `quoting=csv.QUOTE_ALL`: `"` + text + `"`, `"` doubled. */
 export function formatTsvField(value: string): string {
-  return `"${value.replaceAll('"', '""')}"`;
+  return quoteField(value);
 }
 
 /**
@@ -18,7 +19,7 @@ export function formatTsvField(value: string): string {
  * ```
  */
 export function formatTsvRow(values: readonly string[]): string {
-  return values.map(formatTsvField).join("\t") + "\n";
+  return quoteAllLine(values, "\t");
 }
 
 /**

@@ -1,5 +1,5 @@
+import { DelimitedSyntaxError, parseDelimited, quoteAllLine } from "@vlmeval/delimited";
 import type { Row } from "@vlmeval/schema";
-import { DelimitedSyntaxError, parseDelimited, quoteAllLine } from "./_delimited.ts";
 import { checkHeader, readUtf8 } from "./_table_text.ts";
 import { TextSink } from "./_text_sink.ts";
 import { MalformedFileError } from "./malformed_file_error.ts";
@@ -73,7 +73,7 @@ export async function readTsvPredictions(
   } catch (error) {
     if (!(error instanceof DelimitedSyntaxError)) throw error;
     const row = columns === undefined ? undefined : rows.length + 1;
-    const column = columns?.[error.field] ?? `field ${error.field + 1}`;
+    const column = columns?.[error.column] ?? `field ${error.column + 1}`;
     throw new MalformedFileError(
       `Cannot read ${path} as ${error.message}` +
         (row === undefined ? " (header)" : ` (row ${row}, column ${JSON.stringify(column)})`),

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { parseTsv } from "./_tsv.ts";
-import { VideoDatasetError } from "./video_dataset_error.ts";
 
 Deno.test("parseTsv() reads pandas-quoted cells with tabs, quotes and newlines", () => {
   const text = "\ufeffindex\tquestion\tcandidates\n" +
@@ -23,6 +22,14 @@ Deno.test("parseTsv() pads short records and names the line of a long one", () =
     () => parseTsv("a\tb\n1\t2\n3\t4\t5\n", "x.tsv"),
     /x\.tsv line 3 as it has 3 cells where the header has 2/,
   );
-  assert.throws(() => parseTsv('a\n"open\n', "x.tsv"), VideoDatasetError);
+  assert.throws(() => parseTsv('a\n"open\n', "x.tsv"), {
+    name: "VideoDatasetError",
+    message: "Cannot read video dataset x.tsv line 2 as a quoted cell is never closed",
+    line: 2,
+  });
+  assert.throws(() => parseTsv('a\tb\n1\t"x\ny"z\n', "x.tsv"), {
+    message: /x\.tsv line 2 as text follows a closing quote/,
+    line: 2,
+  });
   assert.throws(() => parseTsv("", "x.tsv"), /empty/);
 });
