@@ -164,18 +164,35 @@ function relativeTo(dir: string, path: string): string {
 const LOCK_STALE_MS = 30_000;
 const LOCK_WAIT_MS = 60_000;
 
+/** True when the lock names a process on this host that no longer exists (killed with -9). */
+async function holderIsDeadHere(lockPath: string): Promise<boolean> {
+  const text = await Deno.readTextFile(lockPath).catch(() => "");
+  const [pidText, host] = text.split("\n");
+  const pid = Number(pidText);
+  if (!Number.isInteger(pid) || pid <= 0 || host !== Deno.hostname()) return false;
+  return await Deno.stat(`/proc/${pid}`).then(
+    () => false,
+    (err) => err instanceof Deno.errors.NotFound,
+  );
+}
+
+/**
+ * Runs `fn` holding `lockPath`. A lock older than 30 s, or one whose holder ran on this host and
+ * is gone, is taken over; a live holder is waited for up to a minute.
+ */
 async function withLock<T>(lockPath: string, fn: () => Promise<T>): Promise<T> {
   const deadline = Date.now() + LOCK_WAIT_MS;
   while (true) {
     try {
       const file = await Deno.open(lockPath, { write: true, createNew: true });
+      await file.write(new TextEncoder().encode(`${Deno.pid}\n${Deno.hostname()}\n`));
       file.close();
       break;
     } catch (err) {
       if (!(err instanceof Deno.errors.AlreadyExists)) throw err;
       const age = await Deno.stat(lockPath).then((s) => Date.now() - (s.mtime?.getTime() ?? 0))
         .catch(() => 0);
-      if (age > LOCK_STALE_MS) {
+      if (age > LOCK_STALE_MS || await holderIsDeadHere(lockPath)) {
         await Deno.remove(lockPath).catch(() => {});
         continue;
       }

@@ -93,3 +93,20 @@ Deno.test("recordDatasetStatus() moves an unreadable status.json aside and says 
     assert.deepEqual(Object.keys(status.datasets), ["B"]);
   });
 });
+
+Deno.test("recordDatasetStatus() takes over a lock left by a process killed on this host", async () => {
+  await withDir(async (dir) => {
+    // A process that has exited: its pid names no live process.
+    const child = new Deno.Command(Deno.execPath(), { args: ["eval", "0"] }).spawn();
+    await child.status;
+    const lock = `${dir}/status.json.lock`;
+    await Deno.writeTextFile(lock, `${child.pid}\n${Deno.hostname()}\n`);
+    // Dated in the future, so age alone would never make it stale: only the dead holder counts.
+    const later = new Date(Date.now() + 3_600_000);
+    await Deno.utime(lock, later, later);
+    await recordDatasetStatus(dir, RUN, "B", statusEntryFromError("x", 4));
+    const status = JSON.parse(await Deno.readTextFile(`${dir}/status.json`));
+    assert.deepEqual(Object.keys(status.datasets), ["B"]);
+    assert.equal(await Deno.stat(`${dir}/status.json.lock`).then(() => 1, () => 0), 0);
+  });
+});
