@@ -260,9 +260,10 @@ function printJob(modelName: string, job: JobResult, rank: number): void {
         `${(s.elapsedMs / 1000).toFixed(1)} s`,
     );
   }
-  if (job.merged) parts.push(`\n  predictions: ${job.predictionFile}`);
-  if (job.message) parts.push(`\n  ${job.message}`);
-  console.error(parts.join(" "));
+  const lines = [parts.join(" ")];
+  if (job.merged) lines.push(`  predictions: ${job.predictionFile}`);
+  if (job.message) lines.push(`  ${job.message}`);
+  console.error(lines.join("\n"));
   if (rank === 0 && job.scores) {
     console.log(`\n${modelName} on ${job.task} (${job.scores.metric}):`);
     console.log(formatTable(job.scores.table.columns, job.scores.table.rows));
