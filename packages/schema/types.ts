@@ -22,6 +22,12 @@ export interface GenerateContext {
   index: string;
   /** Aborted when the run is cancelled or the per-sample time limit is reached. */
   signal?: AbortSignal;
+  /**
+   * Sampling temperature for this call only: a per-call override honoured by API models (the
+   * judge raises it on each retry, as VLMEvalKit's `YOrN_auxeval` does); local models ignore it.
+   * Absent: the model's own setting.
+   */
+  temperature?: number;
 }
 
 /**

@@ -35,7 +35,7 @@ export interface OpenAIModelOptions {
   timeoutMs?: number;
   /** `max_tokens` of each request. @default {2048} */
   maxTokens?: number;
-  /** `temperature` of each request. @default {0} */
+  /** `temperature` of each request, unless the call's context sets its own. @default {0} */
   temperature?: number;
   /** Delays between attempts (exponential, full jitter; `Retry-After` wins on 429/503). */
   backoff?: BackoffOptions;
@@ -54,8 +54,10 @@ export interface OpenAIModelOptions {
  * with backoff; 400/401/403/404 are not. When no attempt succeeds, `generate()` returns
  * VLMEvalKit's `Failed to obtain answer via API.` followed by the reason (HTTP status and a
  * short body excerpt), so the next run retries that sample. It throws only when the prompt
- * cannot be built (unreadable image, video item) or the context's signal aborts. The API key is
- * read from the environment once and redacted from every string the model emits.
+ * cannot be built (unreadable image, video item), the context's `temperature` is not a number
+ * >= 0, or the context's signal aborts. A context `temperature` replaces the model's for that
+ * request. The API key is read from the environment once and redacted from every string the
+ * model emits.
  *
  * @example Ask a local vLLM server
  * ```ts ignore
@@ -90,12 +92,18 @@ export function createOpenAIModel(opts: OpenAIModelOptions): VisionLanguageModel
   async function generate(message: Message, ctx: GenerateContext): Promise<string> {
     const signal = ctx.signal ? AbortSignal.any([ctx.signal, disposed.signal]) : disposed.signal;
     signal.throwIfAborted();
+    const temperature = ctx.temperature ?? settings.temperature;
+    if (!Number.isFinite(temperature) || temperature < 0) {
+      throw new RangeError(
+        `Cannot ask ${settings.name} for ${ctx.dataset}/${ctx.index} as the call's 'temperature' must be a number >= 0: current value is ${temperature}`,
+      );
+    }
     const messages = await buildChatMessages(message);
     const body = JSON.stringify({
       model: opts.model,
       messages,
       max_tokens: settings.maxTokens,
-      temperature: settings.temperature,
+      temperature,
     });
     const sample = `${ctx.dataset}/${ctx.index}`;
     let reason = "no attempt made";

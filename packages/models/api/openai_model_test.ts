@@ -108,6 +108,27 @@ Deno.test("createOpenAIModel() sends no Authorization header when the key variab
   }
 });
 
+Deno.test("createOpenAIModel() sends a call's own temperature, else the model's", async () => {
+  const server = startLoopbackVllmServer();
+  try {
+    const model = modelFor(server.baseUrl, { temperature: 0.2 });
+    const prompt: Message = [{ type: "text", value: "hi" }];
+    await model.generate(prompt, CTX);
+    await model.generate(prompt, { ...CTX, temperature: 1.5 });
+    await model.generate(prompt, { ...CTX, temperature: 0 });
+    const sent = server.requests.map((req) => JSON.parse(req.body).temperature);
+    assert.deepEqual(sent, [0.2, 1.5, 0]);
+    await assert.rejects(
+      model.generate(prompt, { ...CTX, temperature: -1 }),
+      /'temperature' must be a number >= 0: current value is -1/,
+    );
+    await assert.rejects(model.generate(prompt, { ...CTX, temperature: NaN }), RangeError);
+    assert.equal(server.requests.length, 3, "a bad temperature sends nothing");
+  } finally {
+    await server.close();
+  }
+});
+
 Deno.test(
   "createOpenAIModel() waits for Retry-After after a 429, then succeeds",
   withKey(async () => {
