@@ -180,3 +180,15 @@ Deno.test("resume after kill -9 at random points gives the uninterrupted predict
     assert.equal(new Set(indices).size, 40);
   });
 });
+
+Deno.test("an unknown benchmark name exits 4 and says which names exist", async () => {
+  await withTemp(async (dir) => {
+    const run = await runProcess(["--model", "ConstantAnswer", "--data", "Video-MME"], {
+      env: { LMUData: dir },
+    });
+    assert.equal(run.code, 4, run.stderr);
+    assert.ok(run.stderr.includes(`${dir}/Video-MME.tsv`), run.stderr);
+    assert.match(run.stderr, /Bundled benchmarks: Shapes_MCQ, Shapes_Video_<N>frame/);
+    assert.match(run.stderr, /_<N>frame or _<F>fps suffix .*Video-MME_8frame/);
+  });
+});

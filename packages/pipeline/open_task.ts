@@ -1,4 +1,10 @@
-import { bundledDatasetPath, openImageDataset, resolveDatasetPath } from "@vlmeval/datasets";
+import {
+  bundledDatasetNames,
+  bundledDatasetPath,
+  DatasetNotFoundError,
+  openImageDataset,
+  resolveDatasetPath,
+} from "@vlmeval/datasets";
 import { parseDatasetName } from "./dataset_name.ts";
 import type { EvalTask } from "./eval_task.ts";
 import { imageTask } from "./image_task.ts";
@@ -25,11 +31,25 @@ export interface OpenTaskOptions {
  * benchmarks. Images and frames are decoded under `<work-dir>/images/<dataset>/`.
  */
 export async function openTask(name: string, opts: OpenTaskOptions): Promise<EvalTask> {
-  const spec = parseDatasetName(name);
-  if (spec.frames || opts.nframe !== undefined || opts.fps !== undefined) {
-    return await openVideoTask(spec, opts);
+  try {
+    const spec = parseDatasetName(name);
+    if (spec.frames || opts.nframe !== undefined || opts.fps !== undefined) {
+      return await openVideoTask(spec, opts);
+    }
+    const path = bundledDatasetPath(name) ?? await resolveDatasetPath(name);
+    const dataset = await openImageDataset(path);
+    return imageTask(dataset, `${mediaCacheDir(opts.workDir)}/${dataset.name}`);
+  } catch (err) {
+    const isPath = name.includes("/") || name.toLowerCase().endsWith(".tsv");
+    if (!(err instanceof DatasetNotFoundError) || isPath) throw err;
+    // The same error with the hint added: a wrapping cause would repeat the message.
+    throw new DatasetNotFoundError(`${err.message}. ${NAMING_HINT}`, err.searched);
   }
-  const path = bundledDatasetPath(name) ?? await resolveDatasetPath(name);
-  const dataset = await openImageDataset(path);
-  return imageTask(dataset, `${mediaCacheDir(opts.workDir)}/${dataset.name}`);
 }
+
+/** What a user who typed an unknown name needs next (VLMEvalKit #845: presets are hard to find). */
+const NAMING_HINT =
+  `Bundled benchmarks: ${
+    bundledDatasetNames().join(", ")
+  }, Shapes_Video_<N>frame, Shapes_Video_<F>fps (add _pack for pack mode); a video benchmark ` +
+  `takes a _<N>frame or _<F>fps suffix (or --nframe/--fps), e.g. Video-MME_8frame`;
