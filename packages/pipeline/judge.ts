@@ -1,7 +1,8 @@
 /**
- * The LLM judge of multiple-choice scoring (VLMEvalKit's `--judge`): an OpenAI-compatible model
- * asked about the answers no heuristic could place, checked before its first question, with
- * every answer kept in an append-only cache next to the results so reruns never ask twice.
+ * The LLM judge of multiple-choice and yes/no scoring (VLMEvalKit's `--judge`): an
+ * OpenAI-compatible model asked about the answers no heuristic could place, checked before its
+ * first question, with every answer kept in an append-only cache next to the results so reruns
+ * never ask twice.
  *
  * @module
  */
@@ -88,6 +89,8 @@ interface CacheRecord {
   index: string;
   prompt_sha256: string;
   attempt: number;
+  /** The temperature asked for, when the request set one (yes/no retries). */
+  temperature?: number;
   model: string;
   answer: string;
   time: number;
@@ -146,6 +149,8 @@ export interface OpenJudgeOptions {
  * skipped) and returns an `ask` that answers from the cache, or checks the judge once (a
  * one-line `hello`, VLMEvalKit's `working()`) and then asks the endpoint and appends the answer.
  * An answer that records an API failure is returned but not cached, so the next run asks again.
+ * A request's `temperature` is passed to the model for that call; answers are cached per index,
+ * attempt and prompt, so a retry at another temperature is never answered by an earlier attempt.
  *
  * `ask` rejects with {@linkcode JudgeUnavailableError} when the check request gets no answer.
  */
@@ -224,6 +229,7 @@ export async function openJudge(
     const answer = await getApi().generate([{ type: "text", value: prompt }], {
       dataset: opts.dataset,
       index: `${request.index} judge ${request.attempt}`,
+      ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
     });
     if (isFailure(answer)) {
       stats.apiFailures++;
@@ -234,6 +240,7 @@ export async function openJudge(
       index: request.index,
       prompt_sha256: hash,
       attempt: request.attempt,
+      ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
       model,
       answer,
       time: Date.now(),

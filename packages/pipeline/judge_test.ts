@@ -101,6 +101,54 @@ Deno.test("openJudge() checks once, caches answers, and never caches an API fail
   });
 });
 
+Deno.test("openJudge() passes each request's temperature on; attempts are cached apart", async () => {
+  await withTemp(async (dir) => {
+    const cachePath = `${dir}/m_MME_j_judge.jsonl`;
+    const seen: (number | undefined)[] = [];
+    const model: VisionLanguageModel = {
+      name: "fake",
+      generate(message, ctx) {
+        if (message[0].value !== "hello") seen.push(ctx.temperature);
+        return Promise.resolve(ctx.temperature === 1 ? "Yes" : "Not sure");
+      },
+    };
+    const judge = await openJudge(SETTINGS, {
+      dataset: "MME",
+      cachePath,
+      createModel: () => model,
+    });
+    const answers = [];
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      answers.push(await judge.ask("p", { index: "1", attempt, temperature: 0.5 * (attempt - 1) }));
+    }
+    await judge.ask("q", { index: "2", attempt: 1 });
+    await judge.close();
+    assert.deepEqual(answers, ["Not sure", "Not sure", "Yes"]);
+    assert.deepEqual(seen, [0, 0.5, 1, undefined]);
+    const records = (await Deno.readTextFile(cachePath)).trim().split("\n").map((l) =>
+      JSON.parse(l)
+    );
+    assert.deepEqual(records.map((r) => [r.attempt, r.temperature]), [
+      [1, 0],
+      [2, 0.5],
+      [3, 1],
+      [1, undefined],
+    ]);
+
+    // A rerun gets each attempt's own answer back, never attempt 1's for attempt 3.
+    const none = fakeModel(() => "unused");
+    const again = await openJudge(SETTINGS, {
+      dataset: "MME",
+      cachePath,
+      createModel: none.create,
+    });
+    assert.equal(await again.ask("p", { index: "1", attempt: 3, temperature: 1 }), "Yes");
+    assert.equal(await again.ask("p", { index: "1", attempt: 1, temperature: 0 }), "Not sure");
+    await again.close();
+    assert.deepEqual(none.asked, []);
+  });
+});
+
 Deno.test("openJudge(): a judge that does not answer its check rejects every question", async () => {
   await withTemp(async (dir) => {
     const broken = fakeModel(() => "Failed to obtain answer via API. HTTP 401 (not retried)");

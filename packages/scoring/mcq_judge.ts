@@ -16,12 +16,20 @@ export const JUDGE_TRIES = 3;
 /** A judge answer holding this is a failed API call: a warning and another try, never parsed. */
 const API_FAILURE_MARK = "Failed to obtain answer via API";
 
-/** Which question the judge is asked, and the how-many-th time (1-based, up to `JUDGE_TRIES`). */
+/** Which question the judge is asked, and the how-many-th time (1-based). */
 export interface JudgeRequest {
   /** The row's `index`. */
   index: string;
-  /** 1 for the first question about this row, up to {@linkcode JUDGE_TRIES}. */
+  /**
+   * 1 for the first question about this row, up to {@linkcode JUDGE_TRIES} (multiple choice) or
+   * `YES_NO_JUDGE_TRIES` (yes/no).
+   */
   attempt: number;
+  /**
+   * The sampling temperature this attempt asks for (yes/no: `0.5 × (attempt - 1)`, as
+   * VLMEvalKit's `YOrN_auxeval`); absent: the judge model's own (multiple choice).
+   */
+  temperature?: number;
 }
 
 /**
