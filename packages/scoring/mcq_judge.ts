@@ -1,5 +1,6 @@
 import type { Row } from "@vlmeval/schema";
 import { canInfer, type CanInferOptions, type Choices } from "./can_infer.ts";
+import { API_FAILURE_MARK, forEachLimited } from "./_judge_common.ts";
 import { pyStrip } from "./_python_text.ts";
 import { rowGroups } from "./_row_fields.ts";
 import { buildChoices, type McqRowScore, type McqScore } from "./score_mcq.ts";
@@ -12,9 +13,6 @@ import { reportAcc } from "./score_table.ts";
 
 /** Questions VLMEvalKit asks its judge about one prediction before giving up (`retry = 3`). */
 export const JUDGE_TRIES = 3;
-
-/** A judge answer holding this is a failed API call: a warning and another try, never parsed. */
-const API_FAILURE_MARK = "Failed to obtain answer via API";
 
 /** Which question the judge is asked, and the how-many-th time (1-based). */
 export interface JudgeRequest {
@@ -144,38 +142,6 @@ export async function judgeAnswer(
     log: `The judge placed no option in ${JUDGE_TRIES} tries (scored Z): ` +
       answers.map((a) => JSON.stringify(a)).join("; "),
   };
-}
-
-/**
- * Runs `work(item)` for every item, at most `limit` at once. After a rejection no new item
- * starts; once the items in flight have settled, the first rejection is rethrown.
- */
-async function forEachLimited<T>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  if (!Number.isInteger(limit) || limit < 1) {
-    throw new RangeError(`Cannot judge with concurrency ${limit} as it must be an integer >= 1`);
-  }
-  let next = 0;
-  let failed = false;
-  const worker = async () => {
-    while (!failed && next < items.length) {
-      const item = items[next++];
-      try {
-        await work(item);
-      } catch (err) {
-        failed = true;
-        throw err;
-      }
-    }
-  };
-  const settled = await Promise.allSettled(
-    Array.from({ length: Math.min(limit, items.length) }, worker),
-  );
-  const rejected = settled.find((s) => s.status === "rejected");
-  if (rejected) throw (rejected as PromiseRejectedResult).reason;
 }
 
 function questionOf(row: Row): string {

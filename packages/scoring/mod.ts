@@ -1,10 +1,12 @@
 /**
  * Scoring as VLMEvalKit does it, as pure functions over prediction rows:
  * multiple choice (`can_infer` extraction, `report_acc` table, the method per row and the count
- * of rows that would have needed a judge; circular scoring of rotated copies as for MMBench), yes/no (`YOrN_Extraction`, `default_rating`) and
- * free-form VQA (exact and normalised matching). For multiple choice an optional judge phase
- * (`judgeMcq`, `judgeMcqCircular`) sends what the heuristics left unplaced to an LLM judge
- * through a callback. No file or network IO: callers ask the judge and write the tables.
+ * of rows that would have needed a judge; circular scoring of rotated copies as for MMBench),
+ * yes/no (`YOrN_Extraction`; the rating VLMEvalKit picks by name: `MME_rating`,
+ * `Hallusion_rating`, `POPE_rating`, `AMBER_rating` or `default_rating`) and free-form VQA (exact
+ * and normalised matching). An optional judge phase (`judgeMcq`, `judgeMcqCircular`,
+ * `judgeYesNo`) sends what the heuristics left unplaced to an LLM judge through a callback. No
+ * file or network IO: callers ask the judge and write the tables.
  *
  * @example Score MCQ predictions
  * ```ts
@@ -73,12 +75,39 @@ export {
   type ScoreTable,
 } from "./score_table.ts";
 export {
+  emptyYesNoMethodCounts,
   extractYesNo,
   scoreYesNo,
+  type ScoreYesNoOptions,
+  summarizeYesNo,
   type YesNo,
+  type YesNoCounts,
+  yesNoHit,
+  type YesNoMethod,
   type YesNoRowScore,
   type YesNoScore,
 } from "./score_yes_no.ts";
+export {
+  type JudgedYesNo,
+  judgeYesNo,
+  judgeYesNoAnswer,
+  type JudgeYesNoOptions,
+  YES_NO_JUDGE_TRIES,
+  yesNoJudgePrompt,
+  yesNoJudgeTemperature,
+} from "./yes_no_judge.ts";
+export {
+  AMBER_CATEGORIES,
+  amberRating,
+  hallusionRating,
+  mmeRating,
+  popeRating,
+  rateYesNo,
+  type YesNoRatedRow,
+  type YesNoRating,
+  yesNoRatingFor,
+  type YesNoRatingName,
+} from "./yes_no_ratings.ts";
 export { type SplitThinking, splitThinking } from "./split_thinking.ts";
 export { scoreVqa, vqaAnswers, type VqaRowScore, type VqaScore } from "./score_vqa.ts";
 export { normalizeVqaAnswer, processDigitArticle, processPunctuation } from "./vqa_normalize.ts";
