@@ -5,7 +5,6 @@ import {
   judgeMcq,
   judgeMcqCircular,
   MCQ_EXTRACTION_VERSION,
-  type McqMethod,
   scoreMcq,
   scoreMcqCircular,
 } from "@vlmeval/scoring";
@@ -13,7 +12,8 @@ import type { Row } from "@vlmeval/schema";
 import { mvbenchRating, videoDimensionRating } from "@vlmeval/video";
 import type { EvalTask } from "./eval_task.ts";
 import type { EvaluateOptions, TaskScores } from "./evaluate.ts";
-import { EXACT_MATCHING, judgeFileName, type OpenedJudge, openJudge } from "./judge.ts";
+import { EXACT_MATCHING } from "./judge.ts";
+import { methodText, scoringJudge } from "./scoring_judge.ts";
 
 /** Where a scorer writes its files (`<stem>_<suffix>.<ext>`); every path written is in `files`. */
 export interface ScoreOutputs {
@@ -44,33 +44,15 @@ export async function evaluateMcq(
   opts: EvaluateOptions,
   out: ScoreOutputs,
 ): Promise<TaskScores> {
-  const judgeName = opts.judge && opts.judge.name !== EXACT_MATCHING ? opts.judge.name : undefined;
-  let judge: OpenedJudge | undefined;
-  // Opened only when some row needs it; the check request waits for the first question.
-  const withJudge = async <T>(fn: (judge: OpenedJudge) => Promise<T>): Promise<T> => {
-    judge = await openJudge(opts.judge!, {
-      dataset: task.name,
-      cachePath: `${opts.stem}_${judgeFileName(judgeName!)}_judge.jsonl`,
-    });
-    try {
-      return await fn(judge);
-    } finally {
-      await judge.close();
-      if (judge.stats.apiFailures > 0) {
-        opts.warn?.(
-          `${task.name}: ${judge.stats.apiFailures} judge requests to ${judgeName} failed ` +
-            `after their retries; they are not cached and are asked again on the next run`,
-        );
-      }
-    }
-  };
-  const resultName = judgeName ? judgeFileName(judgeName) : EXACT_MATCHING;
-  const concurrency = opts.judge?.nproc ?? 4;
+  const judge = scoringJudge(task.name, opts);
+  const judgeName = judge.name;
+  const { resultName, concurrency } = judge;
+  const rules = `exact matching (${MCQ_EXTRACTION_VERSION})`;
   if (task.kind === "mcq" && isCircularDataset(task.name)) {
     let scored = scoreMcqCircular(rows);
     if (judgeName && scored.counts.unresolved > 0) {
       const prefetched = scored;
-      scored = await withJudge((j) => judgeMcqCircular(rows, prefetched, j.ask, { concurrency }));
+      scored = await judge.use((j) => judgeMcqCircular(rows, prefetched, j.ask, { concurrency }));
     }
     await out.scoreFile("acc", scored.report);
     await out.perRowFile(
@@ -82,7 +64,7 @@ export async function evaluateMcq(
     const c = scored.counts;
     return {
       metric: `circular accuracy over ${c.total} questions (${c.rows} rows), ` +
-        `${extractorText(judgeName, judge, c.judged, "question groups")}; ` +
+        `${judge.extractorText(rules, c.judged, "question groups")}; ` +
         `rows by method: ${methodText(c.byMethod)}`,
       overall: c.total ? c.hits / c.total : 0,
       table: scored.report,
@@ -95,7 +77,7 @@ export async function evaluateMcq(
         judgeFailed: judgeName ? c.byMethod["judge-failed"] : undefined,
       },
       extractor: judgeName ?? EXACT_MATCHING,
-      judge: judgeReport(judge),
+      judge: judge.report(),
       files: out.files,
     };
   }
@@ -104,7 +86,7 @@ export async function evaluateMcq(
   const toJudge = scored.counts.unresolved;
   if (judgeName && toJudge > 0) {
     const prefetched = scored;
-    scored = await withJudge((j) => judgeMcq(mcqRows, prefetched, j.ask, { concurrency }));
+    scored = await judge.use((j) => judgeMcq(mcqRows, prefetched, j.ask, { concurrency }));
   }
   await out.scoreFile("acc", scored.report);
   if (task.rating) await out.jsonFile("rating", videoRating(task.rating, rows, scored.perRow));
@@ -120,7 +102,7 @@ export async function evaluateMcq(
   );
   const c = scored.counts;
   return {
-    metric: `accuracy, ${extractorText(judgeName, judge, judgeName ? toJudge : 0, "rows")}; ` +
+    metric: `accuracy, ${judge.extractorText(rules, judgeName ? toJudge : 0, "rows")}; ` +
       `rows by method: ${methodText(c.byMethod)}`,
     overall: c.total ? c.hits / c.total : 0,
     table: scored.report,
@@ -133,34 +115,9 @@ export async function evaluateMcq(
       judgeFailed: judgeName ? c.byMethod["judge-failed"] : undefined,
     },
     extractor: judgeName ?? EXACT_MATCHING,
-    judge: judgeReport(judge),
+    judge: judge.report(),
     files: out.files,
   };
-}
-
-/** `exact matching (<rules>)`, or the judge and what it was asked, for the metric text. */
-function extractorText(
-  judgeName: string | undefined,
-  judge: OpenedJudge | undefined,
-  judged: number,
-  what: string,
-): string {
-  const rules = `exact matching (${MCQ_EXTRACTION_VERSION})`;
-  if (!judgeName) return rules;
-  const model = judge ? ` (model ${judge.model})` : "";
-  return `${rules}, then judge ${judgeName}${model} for the ${judged} ${what} it left`;
-}
-
-/** What the judge did, for the job's report. */
-function judgeReport(judge: OpenedJudge | undefined): TaskScores["judge"] {
-  if (!judge) return undefined;
-  return { name: judge.name, model: judge.model, cachePath: judge.cachePath, ...judge.stats };
-}
-
-/** `option 5, text 1, judge 2`: the methods that decided at least one row. */
-function methodText(byMethod: Record<McqMethod, number>): string {
-  const parts = Object.entries(byMethod).filter(([, n]) => n > 0).map(([m, n]) => `${m} ${n}`);
-  return parts.length ? parts.join(", ") : "none";
 }
 
 /**
