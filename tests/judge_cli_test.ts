@@ -240,6 +240,153 @@ Deno.test("--judge on a circular benchmark: the first wrongly judged rotation fa
   });
 });
 
+/**
+ * An MME-style yes/no benchmark: two questions per image (`image_path`), a perception and a
+ * reasoning category; what the model says to each question, and what the judge makes of it.
+ */
+const MME_ROWS = [
+  // [category, image_path, answer, the model's answer]
+  ["color", "color/a.jpg", "Yes", "Yes"], // exact
+  ["color", "color/a.jpg", "No", "It is not red at all"], // judge: No at temperature 0
+  ["color", "color/b.jpg", "Yes", "Definitely."], // judge: Unknown, HTTP 500, then Yes at 1.0
+  ["color", "color/b.jpg", "No", "No"], // exact
+  ["code_reasoning", "code/c.jpg", "Yes", "hard to tell"], // judge: Unknown 5 times
+  ["code_reasoning", "code/c.jpg", "No", "No."], // exact
+];
+
+Deno.test("--judge on a yes/no benchmark: Unknowns judged at rising temperatures, MME_rating", async () => {
+  await withTemp(async (dir) => {
+    const png =
+      "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGP4zwAE/xkgFAAb8gP91pbyKwAAAABJRU5ErkJggg==";
+    const lines = ["index\timage\tquestion\tanswer\tcategory\timage_path"];
+    MME_ROWS.forEach(([category, imagePath, answer], i) => {
+      // The second question of an image refers to the first one's image, as MME's TSV does.
+      const image = i % 2 ? String(i - 1) : png;
+      lines.push([i, image, `Question ${i}: is it red?`, answer, category, imagePath].join("\t"));
+    });
+    await Deno.writeTextFile(`${dir}/MME_Tiny.tsv`, lines.join("\n") + "\n");
+    const model = startLoopbackVllmServer((req) => {
+      const i = Number(promptText(req).text.match(/^Question (\d+):/)![1]);
+      return { body: vllmChatCompletion(MME_ROWS[i][3]) };
+    });
+    let failed500 = false;
+    const judge = startLoopbackVllmServer((req) => {
+      const { text } = promptText(req);
+      if (text === "hello") return { body: vllmChatCompletion("Hello!") };
+      const temperature = JSON.parse(req.body).temperature;
+      const answer = text.match(/\nAnswer: (.*)\nYour output: $/)![1];
+      if (answer === "It is not red at all") return { body: vllmChatCompletion("No") };
+      if (answer === "Definitely.") {
+        if (temperature === 0.5 && !failed500) {
+          failed500 = true;
+          return { status: 500, body: { error: "overloaded" } };
+        }
+        return { body: vllmChatCompletion(temperature >= 0.5 ? "Yes" : "Unknown") };
+      }
+      return { body: vllmChatCompletion("Unknown") };
+    });
+    const args = (mode: string) => [
+      "--model",
+      "m",
+      "--base-url",
+      model.baseUrl,
+      "--data",
+      `${dir}/MME_Tiny.tsv`,
+      "--work-dir",
+      dir,
+      "--mode",
+      mode,
+      "--retry",
+      "1",
+      "--judge",
+      "judge-llm",
+      "--judge-base-url",
+      judge.baseUrl,
+      "--judge-nproc",
+      "1",
+    ];
+    try {
+      const first = await runProcess(args("all"), { env: {} });
+      assert.equal(first.code, 0, first.stderr);
+      const asked = judge.requests.map((req) => ({
+        ...promptText(req),
+        temperature: JSON.parse(req.body).temperature,
+      }));
+      assert.equal(asked[0].text, "hello");
+      const perRow = (needle: string) =>
+        asked.filter((a) => a.text.includes(`\nAnswer: ${needle}\n`)).map((a) => a.temperature);
+      assert.deepEqual(perRow("It is not red at all"), [0]);
+      assert.deepEqual(perRow("Definitely."), [0, 0.5, 1]);
+      assert.deepEqual(perRow("hard to tell"), [0, 0.5, 1, 1.5, 2]);
+      assert.equal(asked.length, 1 + 1 + 3 + 5, "rows the heuristics read are never sent");
+      assert.ok(
+        asked[1].text.startsWith(
+          "You are an AI assistant who will help me to match an answer with two options of a question.",
+        ),
+      );
+      assert.match(asked[1].text, /\nQuestion: Question 1: is it red\?\?\nAnswer: /);
+
+      // color: 4 of 4 right, both images -> 100 + 100; code_reasoning: 1 of 2, no image -> 50.
+      const stem = `${dir}/m/m_MME_Tiny`;
+      assert.equal(
+        await Deno.readTextFile(`${stem}_score.csv`),
+        '"perception","reasoning","code_reasoning","color"\n"200","50","50","200"\n',
+      );
+      assert.match(
+        first.stdout,
+        /yes\/no MME_rating, Overall Score \(perception \+ reasoning\), a sum of percents; /,
+      );
+      assert.match(
+        first.stdout,
+        /exact matching \(YOrN_Extraction\), then judge judge-llm \(model judge-llm\) for the 3 rows it left; rows by method: exact 3, judge 2, judge-failed 1/,
+      );
+      assert.match(
+        first.stdout,
+        /^MME_Tiny\s+250\.000\s+6\s+0\s+judge-llm: 3 judged, 1 judge-failed\s+ok$/m,
+      );
+      assert.match(first.stderr, /1 judge requests to judge-llm failed after their retries/);
+
+      const result = await readPredictions(`${stem}_judge-llm_result.xlsx`);
+      assert.deepEqual(result.columns.slice(-4), ["extracted", "method", "hit", "log"]);
+      assert.deepEqual(result.rows.map((r) => `${r.index}:${r.extracted}:${r.method}:${r.hit}`), [
+        "0:Yes:exact:1",
+        "1:No:judge:1",
+        "2:Yes:judge:1",
+        "3:No:exact:1",
+        "4:Unknown:judge-failed:0",
+        "5:No:exact:1",
+      ]);
+      assert.equal(result.rows[1].log, "No");
+      assert.equal(result.rows[2].log, "Yes");
+      assert.equal(result.rows[0].log, "");
+      assert.match(result.rows[4].log, /^The judge answered neither Yes nor No in 5 tries/);
+      assert.equal(
+        await Deno.stat(`${stem}_exact_matching_result.xlsx`).then(() => true, () => false),
+        false,
+      );
+
+      // The rerun asks only the request that failed (attempt 2 of row 2, at 0.5), after the
+      // check; the attempts cached at other temperatures answer the rest.
+      const second = await runProcess(args("eval"), { env: {} });
+      assert.equal(second.code, 0, second.stderr);
+      const again = judge.requests.slice(asked.length).map((req) => ({
+        ...promptText(req),
+        temperature: JSON.parse(req.body).temperature,
+      }));
+      assert.deepEqual(again.map((a) => a.temperature), [0, 0.5]);
+      assert.equal(again[0].text, "hello");
+      assert.match(again[1].text, /\nAnswer: Definitely\.\n/);
+      assert.match(second.stdout, /judge judge-llm \(model judge-llm\): 1 asked, 7 answered from /);
+      const rerun = await readPredictions(`${stem}_judge-llm_result.xlsx`);
+      assert.equal(rerun.rows[2].log, "Yes");
+      assert.match(await Deno.readTextFile(`${stem}_score.csv`), /\n"200","50","50","200"\n$/);
+    } finally {
+      await model.close();
+      await judge.close();
+    }
+  });
+});
+
 Deno.test("a judge that fails its check request fails the dataset's scoring loudly", async () => {
   await withTemp(async (dir) => {
     await writeMcqTsv(`${dir}/Bench.tsv`, 8);

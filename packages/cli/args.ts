@@ -90,11 +90,11 @@ Options:
   --api-nproc N          concurrent API requests (default 4)
   --retry N              API retries (default 6)
   --timeout S            API request timeout in seconds (default 120)
-  --judge NAME           multiple choice: exact_matching (default: the heuristics alone) or
-                         an LLM judge (e.g. gpt-4o-mini, or any model the judge endpoint
-                         serves; $LOCAL_LLM replaces the model asked) for the answers the
-                         heuristics cannot place; a judge that fails its check request
-                         fails the scoring of that dataset (exit 6)
+  --judge NAME           multiple choice and yes/no: exact_matching (default: the heuristics
+                         alone) or an LLM judge (e.g. gpt-4o-mini, or any model the judge
+                         endpoint serves; $LOCAL_LLM replaces the model asked) for the
+                         answers the heuristics cannot place; a judge that fails its check
+                         request fails the scoring of that dataset (exit 6)
   --judge-base-url URL   the judge's OpenAI-compatible endpoint (default --base-url, then
                          $OPENAI_API_BASE)
   --judge-key-env VAR    environment variable holding the judge's key (default OPENAI_API_KEY)

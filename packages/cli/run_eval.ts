@@ -304,7 +304,10 @@ function printSummary(results: JobResult[]): void {
   );
 }
 
-/** `exact_matching`, or `<judge>: N judged, M judge-failed`; `-` when not multiple choice. */
+/**
+ * `exact_matching`, or `<judge>: N judged, M judge-failed`; `-` when neither multiple choice
+ * nor yes/no.
+ */
 function scoredBy(r: JobResult): string {
   const extractor = r.scores?.extractor;
   if (!extractor) return "-";

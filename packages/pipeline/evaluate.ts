@@ -4,17 +4,21 @@ import {
   writePredictions,
   writeScoreFile,
 } from "@vlmeval/report";
-import { type McqMethod, scoreVqa, scoreYesNo } from "@vlmeval/scoring";
+import { scoreVqa } from "@vlmeval/scoring";
 import type { Row } from "@vlmeval/schema";
 import type { EvalTask } from "./eval_task.ts";
 import { evaluateMcq, type ScoreOutputs } from "./evaluate_mcq.ts";
+import { evaluateYesNo } from "./evaluate_yes_no.ts";
 import { EXACT_MATCHING, type JudgeSettings, type JudgeStats } from "./judge.ts";
 
 /** Scores of one prediction file, and the files written. */
 export interface TaskScores {
   /** What `overall` measures, e.g. `accuracy (exact matching, vlmevalkit-e8e78f05)`. */
   metric: string;
-  /** Overall score: a fraction for multiple choice, a percentage for yes/no and VQA. */
+  /**
+   * Overall score: a fraction for multiple choice, a percentage for VQA, and for yes/no the
+   * rating's primary metric as VLMEvalKit reports it (percent; MME: perception + reasoning).
+   */
   overall: number;
   /** The score table as written to the score file. */
   table: ScoreTable;
@@ -26,19 +30,22 @@ export interface TaskScores {
     total: number;
     failed: number;
     unresolved: number;
-    /** Multiple choice: rows per extraction method (every rotation, for a circular benchmark). */
-    byMethod?: Record<McqMethod, number>;
-    /** Multiple choice with a judge: rows (or question groups) the judge was asked about. */
+    /**
+     * Multiple choice and yes/no: rows per extraction method (`McqMethod` or `YesNoMethod`;
+     * every rotation, for a circular benchmark).
+     */
+    byMethod?: Record<string, number>;
+    /** With a judge: rows (or question groups) the judge was asked about. */
     judged?: number;
-    /** Multiple choice with a judge: rows the judge placed in no option (scored as `Z`). */
+    /** With a judge: rows it placed in no option (scored as `Z`, or yes/no's `Unknown`). */
     judgeFailed?: number;
   };
   /**
-   * Multiple choice: who read the letters, `exact_matching` (the heuristics alone) or the name
-   * of the judge that read what the heuristics left.
+   * Multiple choice and yes/no: who read the answers, `exact_matching` (the heuristics alone)
+   * or the name of the judge that read what the heuristics left.
    */
   extractor?: string;
-  /** Multiple choice with a judge that was needed: what it was asked, and its cache file. */
+  /** With a judge that was needed: what it was asked, and its cache file. */
   judge?: { name: string; model: string; cachePath: string } & JudgeStats;
   /** Paths of the files written: the score tables, then the per-row result file. */
   files: string[];
@@ -53,8 +60,8 @@ export interface EvaluateOptions {
   /** Format of the score tables (`<stem>_acc.<evalFormat>`, ...). */
   evalFormat: "csv" | "json";
   /**
-   * Multiple choice: the LLM judge asked about the rows no heuristic placed (VLMEvalKit's
-   * `--judge`); absent or named `exact_matching`: the heuristics alone.
+   * Multiple choice and yes/no: the LLM judge asked about the rows no heuristic placed
+   * (VLMEvalKit's `--judge`); absent or named `exact_matching`: the heuristics alone.
    */
   judge?: JudgeSettings;
   /** Receives one-line warnings (judge requests that failed after their retries). */
@@ -71,8 +78,11 @@ export interface EvaluateOptions {
  * `<stem>_<judge>_judge.jsonl`), and the per-row file is `<stem>_<judge>_result.<fmt>`, with
  * the judge's answers in `log`; a judge that fails its check request makes this reject with
  * `JudgeUnavailableError` before any score file is written.
- * yes/no writes `<stem>_score.<csv|json>`; VQA writes `<stem>_acc.<csv|json>` (exact match) and
- * `<stem>_acc_normalized.<csv|json>`, both in percent.
+ * yes/no writes `<stem>_score.<csv|json>` with the rating VLMEvalKit picks by name (MME,
+ * Hallusion, POPE, AMBER, else `default_rating`; percent) and the per-row file as above, rows
+ * read as Unknown going to the judge when one is set (up to 5 tries, temperature rising by 0.5);
+ * VQA writes `<stem>_acc.<csv|json>` (exact match) and `<stem>_acc_normalized.<csv|json>`, both
+ * in percent.
  */
 export async function evaluatePredictions(
   task: EvalTask,
@@ -87,23 +97,8 @@ export async function evaluatePredictions(
     case "mcq":
     case "video-mcq":
       return await evaluateMcq(task, rows, opts, outputs);
-    case "yorn": {
-      const scored = scoreYesNo(rows);
-      await outputs.scoreFile("score", scored.report);
-      await outputs.perRowFile(
-        EXACT_MATCHING,
-        ["extracted", "hit"],
-        scored.perRow.map((r) => ({ extracted: r.extracted, hit: String(r.score) })),
-      );
-      const c = scored.counts;
-      return {
-        metric: "yes/no accuracy, percent",
-        overall: c.total ? (100 * c.hits) / c.total : 0,
-        table: scored.report,
-        counts: { total: c.total, failed: c.failed, unresolved: c.unknown },
-        files: outputs.files,
-      };
-    }
+    case "yorn":
+      return await evaluateYesNo(task, rows, opts, outputs);
     case "vqa": {
       const scored = scoreVqa(rows);
       await outputs.scoreFile("acc", scored.report.exact);

@@ -8,8 +8,9 @@
  *    inside the failure guard (`guard.ts`, `journal.ts`);
  * 4. wait and merge: rank 0 waits for every shard and writes the prediction file
  *    (`shard_wait.ts`, `merge.ts`);
- * 5. score: `evaluate.ts`, with an optional LLM judge for multiple choice (`judge.ts`);
- *    `run_job.ts` runs the phases for one (model, dataset).
+ * 5. score: `evaluate.ts` (multiple choice in `evaluate_mcq.ts`, yes/no in
+ *    `evaluate_yes_no.ts`), with an optional LLM judge for both (`judge.ts`, opened per dataset
+ *    by `scoring_judge.ts`); `run_job.ts` runs the phases for one (model, dataset).
  *
  * Decoded images and sampled frames are kept in a media cache under the work dir, which
  * `media_cache.ts` lists and cleans.

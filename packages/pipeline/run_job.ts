@@ -36,7 +36,10 @@ export interface JobOptions {
   format: PredFormat;
   /** Format of the score tables. */
   evalFormat: "csv" | "json";
-  /** Multiple choice: the LLM judge for answers no heuristic places (`--judge`); default none. */
+  /**
+   * Multiple choice and yes/no: the LLM judge for answers no heuristic places (`--judge`);
+   * default none.
+   */
   judge?: JudgeSettings;
   /** Units in flight at once (API models: `--api-nproc`); default 1. */
   concurrency?: number;
