@@ -196,7 +196,8 @@ export function mmeRating(rows: readonly YesNoRatedRow[]): YesNoRating {
  * VLMEvalKit's `Hallusion_rating`, in percent. The index, split at `_`, gives set_id (part 4),
  * figure_id (part 5) and question_id (part 6). aAcc is the mean score; fAcc the share of
  * `l2-category`/set/figure groups whose rows are all right; qAcc the same over
- * `l2-category`/set/question groups. Rows `Overall`, then each `category` value, then each
+ * `l2-category`/set/question groups (set/figure and set/question without an `l2-category`
+ * column, where VLMEvalKit raises `KeyError`). Rows `Overall`, then each `category` value, then each
  * `l2-category` value (when the columns exist), each sorted by code point where VLMEvalKit's
  * set order is arbitrary; columns `split`, `aAcc`, `fAcc`, `qAcc`.
  *
