@@ -33,6 +33,8 @@ export interface RowIndex {
   skippedRows: number;
   /** True when there is an `answer` column and every kept row's answer is `Yes` or `No`. */
   allAnswersYesNo: boolean;
+  /** True when every kept row's answer is yes or no in any letter case (AMBER's `yes`/`no`). */
+  allAnswersYesNoAnyCase: boolean;
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
@@ -103,6 +105,7 @@ export async function buildRowIndex(path: string, file: Deno.FsFile): Promise<Ro
     positions: new Map(),
     skippedRows: 0,
     allAnswersYesNo: columns.answer >= 0,
+    allAnswersYesNoAnyCase: columns.answer >= 0,
   };
   const pendingReferences: { position: number; target: string; pathCount: number }[] = [];
   for await (const record of records) {
@@ -171,9 +174,14 @@ export async function buildRowIndex(path: string, file: Deno.FsFile): Promise<Ro
     if (columns.answer >= 0) {
       const answer = cells[columns.answer];
       if (answer !== "Yes" && answer !== "No") index.allAnswersYesNo = false;
+      const lower = answer.toLowerCase();
+      if (lower !== "yes" && lower !== "no") index.allAnswersYesNoAnyCase = false;
     }
   }
-  if (index.indices.length === 0) index.allAnswersYesNo = false;
+  if (index.indices.length === 0) {
+    index.allAnswersYesNo = false;
+    index.allAnswersYesNoAnyCase = false;
+  }
   resolveReferences(index, pendingReferences, path);
   return index;
 }

@@ -70,10 +70,16 @@ export interface ImageDataset {
   [Symbol.dispose](): void;
 }
 
-function detectKind(rows: RowIndex): DatasetKind {
+/**
+ * Options `A` and `B`: multiple choice. Every answer `Yes` or `No`: yes/no; AMBER (by name, as
+ * VLMEvalKit registers it) also with `yes`/`no`, which its scoring compares lowercased.
+ * Otherwise free-form.
+ */
+function detectKind(rows: RowIndex, name: string): DatasetKind {
   const header = rows.columns.header;
   if (header.includes("A") && header.includes("B")) return "mcq";
-  return rows.allAnswersYesNo ? "yorn" : "vqa";
+  if (rows.allAnswersYesNo) return "yorn";
+  return rows.allAnswersYesNoAnyCase && name.includes("AMBER") ? "yorn" : "vqa";
 }
 
 class TsvImageDataset implements ImageDataset {
@@ -93,7 +99,7 @@ class TsvImageDataset implements ImageDataset {
     this.#rows = rows;
     this.columns = rows.columns.header;
     this.name = opts.name ?? basename(file).replace(/\.tsv$/i, "");
-    this.kind = opts.kind ?? detectKind(rows);
+    this.kind = opts.kind ?? detectKind(rows, this.name);
   }
 
   get size(): number {

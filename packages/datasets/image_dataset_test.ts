@@ -200,6 +200,16 @@ Deno.test("openImageDataset() detects yes/no and VQA datasets", async () => {
     ]);
     using vqa = await openImageDataset(vqaPath);
     assert.equal(vqa.kind, "vqa");
+    // AMBER's answers are lowercase; VLMEvalKit knows it as yes/no by its name.
+    const lower = [["1", image, "Is it red?", "yes"], ["2", "1", "Is it blue?", "no"]];
+    const amberPath = join(dir, "AMBER_Tiny.tsv");
+    await writeTsvFile(amberPath, ["index", "image", "question", "answer"], lower);
+    using amber = await openImageDataset(amberPath);
+    assert.equal(amber.kind, "yorn");
+    const otherPath = join(dir, "Other.tsv");
+    await writeTsvFile(otherPath, ["index", "image", "question", "answer"], lower);
+    using other = await openImageDataset(otherPath);
+    assert.equal(other.kind, "vqa");
   });
 });
 
