@@ -12,7 +12,6 @@ import type { Row } from "@vlmeval/schema";
 import { mvbenchRating, videoDimensionRating } from "@vlmeval/video";
 import type { EvalTask } from "./eval_task.ts";
 import type { EvaluateOptions, TaskScores } from "./evaluate.ts";
-import { EXACT_MATCHING } from "./judge.ts";
 import { methodText, scoringJudge } from "./scoring_judge.ts";
 
 /** Where a scorer writes its files (`<stem>_<suffix>.<ext>`); every path written is in `files`. */
@@ -68,16 +67,7 @@ export async function evaluateMcq(
         `rows by method: ${methodText(c.byMethod)}`,
       overall: c.total ? c.hits / c.total : 0,
       table: scored.report,
-      counts: {
-        total: c.total,
-        failed: c.failed,
-        unresolved: c.unresolved,
-        byMethod: c.byMethod,
-        judged: judgeName ? c.judged : undefined,
-        judgeFailed: judgeName ? c.byMethod["judge-failed"] : undefined,
-      },
-      extractor: judgeName ?? EXACT_MATCHING,
-      judge: judge.report(),
+      ...judge.outcome(c, c.judged),
       files: out.files,
     };
   }
@@ -92,12 +82,12 @@ export async function evaluateMcq(
   if (task.rating) await out.jsonFile("rating", videoRating(task.rating, rows, scored.perRow));
   await out.perRowFile(
     resultName,
-    judgeName ? ["extracted", "method", "hit", "log"] : ["extracted", "method", "hit"],
+    judge.columns(["extracted", "method", "hit"]),
     scored.perRow.map((r) => ({
       extracted: r.extracted,
       method: r.method,
       hit: String(r.hit),
-      ...(judgeName ? { log: r.log ?? "" } : {}),
+      ...judge.logCell(r.log),
     })),
   );
   const c = scored.counts;
@@ -106,16 +96,7 @@ export async function evaluateMcq(
       `rows by method: ${methodText(c.byMethod)}`,
     overall: c.total ? c.hits / c.total : 0,
     table: scored.report,
-    counts: {
-      total: c.total,
-      failed: c.failed,
-      unresolved: c.unresolved,
-      byMethod: c.byMethod,
-      judged: judgeName ? toJudge : undefined,
-      judgeFailed: judgeName ? c.byMethod["judge-failed"] : undefined,
-    },
-    extractor: judgeName ?? EXACT_MATCHING,
-    judge: judge.report(),
+    ...judge.outcome(c, toJudge),
     files: out.files,
   };
 }

@@ -3,7 +3,6 @@ import type { Row } from "@vlmeval/schema";
 import type { EvalTask } from "./eval_task.ts";
 import type { EvaluateOptions, TaskScores } from "./evaluate.ts";
 import type { ScoreOutputs } from "./evaluate_mcq.ts";
-import { EXACT_MATCHING } from "./judge.ts";
 import { methodText, scoringJudge } from "./scoring_judge.ts";
 
 /** The file name VLMEvalKit gives each rating. */
@@ -40,12 +39,12 @@ export async function evaluateYesNo(
   await out.scoreFile("score", scored.report);
   await out.perRowFile(
     judge.resultName,
-    judge.name ? ["extracted", "method", "hit", "log"] : ["extracted", "method", "hit"],
+    judge.columns(["extracted", "method", "hit"]),
     scored.perRow.map((r) => ({
       extracted: r.extracted,
       method: r.method,
       hit: String(r.score),
-      ...(judge.name ? { log: r.log ?? "" } : {}),
+      ...judge.logCell(r.log),
     })),
   );
   const c = scored.counts;
@@ -60,16 +59,7 @@ export async function evaluateYesNo(
       `rows by method: ${methodText(c.byMethod)}`,
     overall: scored.primary.value,
     table: scored.report,
-    counts: {
-      total: c.total,
-      failed: c.failed,
-      unresolved: c.unresolved,
-      byMethod: c.byMethod,
-      judged: judge.name ? toJudge : undefined,
-      judgeFailed: judge.name ? c.byMethod["judge-failed"] : undefined,
-    },
-    extractor: judge.name ?? EXACT_MATCHING,
-    judge: judge.report(),
+    ...judge.outcome(c, toJudge),
     files: out.files,
   };
 }

@@ -26,6 +26,23 @@ export interface ScoringJudge {
    * the metric text.
    */
   extractorText(rules: string, judged: number, what: string): string;
+  /**
+   * What every scorer with a judge returns besides its table: the counts (`judged` and
+   * `judgeFailed` only with a judge), the extractor's name and the judge's report.
+   */
+  outcome(
+    counts: {
+      total: number;
+      failed: number;
+      unresolved: number;
+      byMethod: TaskScores["counts"]["byMethod"] & object;
+    },
+    judged: number,
+  ): Pick<TaskScores, "counts" | "extractor" | "judge">;
+  /** The per-row file's extra columns: `base`, then `log` (the judge's answers) with a judge. */
+  columns(base: string[]): string[];
+  /** A row's `log` cell for the per-row file; nothing without a judge. */
+  logCell(log: string | undefined): { log?: string };
 }
 
 /** The judge `opts.judge` names for dataset `dataset`; none for `exact_matching` or none set. */
@@ -65,6 +82,26 @@ export function scoringJudge(dataset: string, opts: EvaluateOptions): ScoringJud
         cachePath: opened.cachePath,
         ...opened.stats,
       };
+    },
+    outcome(counts, judged) {
+      return {
+        counts: {
+          total: counts.total,
+          failed: counts.failed,
+          unresolved: counts.unresolved,
+          byMethod: counts.byMethod,
+          judged: name ? judged : undefined,
+          judgeFailed: name ? counts.byMethod["judge-failed"] : undefined,
+        },
+        extractor: name ?? EXACT_MATCHING,
+        judge: this.report(),
+      };
+    },
+    columns(base) {
+      return name ? [...base, "log"] : base;
+    },
+    logCell(log) {
+      return name ? { log: log ?? "" } : {};
     },
     extractorText(rules, judged, what) {
       if (!name) return rules;
