@@ -117,6 +117,27 @@ export function extractMcqAnswer(
 }
 
 /**
+ * One row's `prediction` and `answer` and the letter extracted from it (shared by the vanilla
+ * and circular scorers; not exported from the package).
+ *
+ * @throws {TypeError} naming the row when it lacks `prediction` or `answer`, or its answer is empty.
+ */
+export function extractRowAnswer(
+  row: Row,
+  position: number,
+  opts: CanInferOptions,
+): { prediction: string; answer: string } & McqExtraction {
+  const prediction = requireField(row, "prediction", position);
+  const answer = requireField(row, "answer", position);
+  if (answer === "") {
+    throw new TypeError(
+      `Cannot score row ${position} (index "${row.index ?? "?"}") as its answer is empty`,
+    );
+  }
+  return { prediction, answer, ...extractMcqAnswer(prediction, buildChoices(row), opts) };
+}
+
+/**
  * Scores multiple-choice predictions as VLMEvalKit does under `exact_matching` (no judge). Each
  * row needs `index`, `prediction`, `answer` (a letter) and its option columns; `split`,
  * `category` and `l2-category` are used for the report when present.
@@ -133,14 +154,7 @@ export function extractMcqAnswer(
 export function scoreMcq(rows: readonly Row[], opts: CanInferOptions = {}): McqScore {
   const byMethod = emptyMethodCounts();
   const perRow: McqRowScore[] = rows.map((row, position) => {
-    const prediction = requireField(row, "prediction", position);
-    const answer = requireField(row, "answer", position);
-    if (answer === "") {
-      throw new TypeError(
-        `Cannot score row ${position} (index "${row.index ?? "?"}") as its answer is empty`,
-      );
-    }
-    const { letter, method } = extractMcqAnswer(prediction, buildChoices(row), opts);
+    const { prediction, answer, letter, method } = extractRowAnswer(row, position, opts);
     byMethod[method]++;
     return {
       index: row.index ?? "",

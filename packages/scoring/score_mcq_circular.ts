@@ -1,7 +1,7 @@
 import type { Row } from "@vlmeval/schema";
 import type { CanInferOptions } from "./can_infer.ts";
-import { requireField, rowGroups } from "./_row_fields.ts";
-import { buildChoices, emptyMethodCounts, extractMcqAnswer, type McqMethod } from "./score_mcq.ts";
+import { rowGroups } from "./_row_fields.ts";
+import { emptyMethodCounts, extractRowAnswer, type McqMethod } from "./score_mcq.ts";
 import { reportAcc, type ScoreTable } from "./score_table.ts";
 
 /** Rotated copies of a question sit at `index + k × CIRCULAR_OFFSET` (VLMEvalKit's 1e6). */
@@ -133,14 +133,7 @@ export function scoreMcqCircular(
     const group = row.g_index !== undefined && row.g_index !== ""
       ? integerIndex(row, "g_index", position)
       : index % CIRCULAR_OFFSET;
-    const prediction = requireField(row, "prediction", position);
-    const answer = requireField(row, "answer", position);
-    if (answer === "") {
-      throw new TypeError(
-        `Cannot score row ${position} (index "${row.index ?? "?"}") as its answer is empty`,
-      );
-    }
-    const { letter, method } = extractMcqAnswer(prediction, buildChoices(row), opts);
+    const { answer, letter, method } = extractRowAnswer(row, position, opts);
     byMethod[method]++;
     const members = groups.get(group) ?? [];
     members.push({ position, index, method, letter, answer });
