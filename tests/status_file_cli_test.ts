@@ -49,3 +49,25 @@ Deno.test("status.json records done, infer and error per dataset and keeps earli
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("status.json names a video benchmark that could not open as its runs are named", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "vlmeval-status-" });
+  try {
+    const base = ["--model", "ConstantAnswer", "--work-dir", dir, "--data", "Shapes_Video_8frame"];
+    const broken = await runProcess([...base, "--mode", "infer"], {
+      env: { FFMPEG_BIN: `${dir}/no-ffmpeg` },
+    });
+    assert.notEqual(broken.code, 0, broken.stderr);
+    const path = `${dir}/ConstantAnswer/status.json`;
+    const before = JSON.parse(await Deno.readTextFile(path));
+    assert.deepEqual(Object.keys(before.datasets), ["Shapes_Video_8frame_nopack"]);
+    assert.equal(before.datasets.Shapes_Video_8frame_nopack.status, "error");
+    const good = await runProcess([...base, "--mode", "infer"]);
+    assert.equal(good.code, 0, good.stderr);
+    const after = JSON.parse(await Deno.readTextFile(path));
+    assert.deepEqual(Object.keys(after.datasets), ["Shapes_Video_8frame_nopack"]);
+    assert.equal(after.datasets.Shapes_Video_8frame_nopack.status, "infer");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -18,6 +18,7 @@ import {
   SILENT_PROGRESS,
   statusEntryFromError,
   statusEntryFromJob,
+  taskNameFor,
   visibleGpuIds,
   workerCudaVisibleDevices,
 } from "@vlmeval/pipeline";
@@ -212,7 +213,7 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
           const code = exitCodeForError(err);
           console.error(`vlmeval: ${modelName} on ${dataName}: ${describeError(err)}`);
           if (rank.rank === 0) {
-            const name = task?.name ?? dataName.split("/").at(-1)!.replace(/\.tsv$/i, "");
+            const name = task?.name ?? taskNameFor(dataName, args);
             await recordStatus(
               modelName,
               name,

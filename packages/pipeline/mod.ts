@@ -70,6 +70,8 @@ export {
   type DatasetSpec,
   type FrameSetting,
   parseDatasetName,
+  taskNameFor,
+  videoSettingFor,
   videoTaskName,
 } from "./dataset_name.ts";
 export { imageTask } from "./image_task.ts";

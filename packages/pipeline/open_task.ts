@@ -5,7 +5,7 @@ import {
   openImageDataset,
   resolveDatasetPath,
 } from "@vlmeval/datasets";
-import { parseDatasetName } from "./dataset_name.ts";
+import { parseDatasetName, videoSettingFor } from "./dataset_name.ts";
 import type { EvalTask } from "./eval_task.ts";
 import { imageTask } from "./image_task.ts";
 import { mediaCacheDir } from "./media_cache.ts";
@@ -33,9 +33,7 @@ export interface OpenTaskOptions {
 export async function openTask(name: string, opts: OpenTaskOptions): Promise<EvalTask> {
   try {
     const spec = parseDatasetName(name);
-    if (spec.frames || opts.nframe !== undefined || opts.fps !== undefined) {
-      return await openVideoTask(spec, opts);
-    }
+    if (videoSettingFor(spec, opts)) return await openVideoTask(spec, opts);
     const path = bundledDatasetPath(name) ?? await resolveDatasetPath(name);
     const dataset = await openImageDataset(path);
     return imageTask(dataset, `${mediaCacheDir(opts.workDir)}/${dataset.name}`);

@@ -7,7 +7,7 @@ import {
   type VideoDataset,
 } from "@vlmeval/video";
 import { isFailure, type Row } from "@vlmeval/schema";
-import type { DatasetSpec } from "./dataset_name.ts";
+import { type DatasetSpec, videoSettingFor } from "./dataset_name.ts";
 import type { EvalTask, EvalUnit } from "./eval_task.ts";
 import { mediaCacheDir } from "./media_cache.ts";
 import type { OpenTaskOptions } from "./open_task.ts";
@@ -20,15 +20,11 @@ import type { OpenTaskOptions } from "./open_task.ts";
 export async function openVideoTask(spec: DatasetSpec, opts: OpenTaskOptions): Promise<EvalTask> {
   const bundled = bundledVideoDatasetPath(spec.base);
   const path = bundled ?? await resolveDatasetPath(spec.base);
-  const frames = opts.nframe !== undefined
-    ? { nframe: opts.nframe }
-    : opts.fps !== undefined
-    ? { fps: opts.fps, maxFrames: opts.maxFrames }
-    : spec.frames ?? { nframe: 8 };
+  const { frames, pack } = videoSettingFor(spec, opts) ?? { frames: { nframe: 8 }, pack: false };
   const dataset = await openVideoDataset(path, {
     name: bundled ? spec.base : undefined,
     ...frames,
-    pack: spec.pack || opts.pack === true,
+    pack,
   });
   // A missing ffmpeg fails the job up front (exit 6), not every sample one by one.
   const tools = await findFfmpeg();
