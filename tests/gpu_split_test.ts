@@ -129,6 +129,23 @@ Deno.test({
         assert.deepEqual(await readCudaInitLog(log), [{ pid: run.pid, visibleDevices: "7" }]);
       });
 
+      await t.step(
+        "more local ranks than visible GPUs: exit 2 with a message, no cuInit",
+        async () => {
+          const { dir, log, env } = await setUp(4);
+          const run = await cli(dir, [], { ...env, ...torchrun(0, 2), CUDA_VISIBLE_DEVICES: "3" });
+          assert.equal(run.code, 2, run.stderr);
+          assert.match(
+            run.stderr,
+            /Cannot give each of 2 local ranks a GPU as only 1 are visible \(3\)/,
+          );
+          assert.deepEqual(await readCudaInitLog(log), []);
+          const nproc = await cli(dir, ["--nproc", "2"], { ...env, CUDA_VISIBLE_DEVICES: "3" });
+          assert.equal(nproc.code, 2, nproc.stderr);
+          assert.doesNotMatch(nproc.stderr, /starting 2 worker processes[\s\S]*started/);
+        },
+      );
+
       await t.step("a single process is given no CUDA_VISIBLE_DEVICES of its own", async () => {
         const { dir, log, env } = await setUp(4);
         const run = await cli(dir, [], env);

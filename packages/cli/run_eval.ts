@@ -2,6 +2,7 @@ import { EXIT_CODES, type VisionLanguageModel } from "@vlmeval/schema";
 import {
   createMarkerProgress,
   createProgress,
+  cudaVisibleDevicesFor,
   type DatasetStatusEntry,
   detectRank,
   type EvalTask,
@@ -9,6 +10,7 @@ import {
   type JobResult,
   judgeApiRoot,
   type JudgeSettings,
+  launcherLeavesGpuSplit,
   openTask,
   type Progress,
   PROGRESS_MARKERS_ENV,
@@ -55,12 +57,19 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
     const onSignal = () => controller.abort();
     Deno.addSignalListener("SIGINT", onSignal);
     try {
+      const gpuIds = visibleGpuIds(env, gpuCountForSplit(env, `${args.nproc} worker processes`));
+      try {
+        cudaVisibleDevicesFor(0, args.nproc, gpuIds);
+      } catch (err) {
+        console.error(`vlmeval: ${(err as Error).message}`);
+        return EXIT_CODES.usage;
+      }
       const outcome = await runLocalRanks({
         nproc: args.nproc,
         command: Deno.execPath(),
         args: [...workerRunArgs(), "eval", ...workerArgs],
         maxRestarts: args.maxRestarts,
-        gpuIds: visibleGpuIds(env, gpuCountForSplit(env, `${args.nproc} worker processes`)),
+        gpuIds,
         signal: controller.signal,
       });
       return outcome.exitCode;
@@ -77,10 +86,17 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
     return EXIT_CODES.usage;
   }
   if (rank.note) console.error(`vlmeval: warning: ${rank.note}`);
-  // Probed with one GPU per local rank: whether this rank's launcher leaves the split to us.
-  const splits = workerCudaVisibleDevices(rank, env, rank.localWorldSize) !== undefined;
-  const gpuCount = splits ? gpuCountForSplit(env, `${rank.localWorldSize} local ranks`) : 0;
-  const devices = workerCudaVisibleDevices(rank, env, gpuCount);
+  const gpuCount = launcherLeavesGpuSplit(rank)
+    ? gpuCountForSplit(env, `${rank.localWorldSize} local ranks`)
+    : 0;
+  let devices;
+  try {
+    devices = workerCudaVisibleDevices(rank, env, gpuCount);
+  } catch (err) {
+    // Fewer visible GPUs than local ranks: the launch itself asks for what cannot be given.
+    console.error(`vlmeval: ${(err as Error).message}`);
+    return EXIT_CODES.usage;
+  }
   if (devices !== undefined) Deno.env.set("CUDA_VISIBLE_DEVICES", devices);
   if (args.isDefault && rank.rank === 0) {
     console.error(

@@ -103,6 +103,7 @@ export {
   type Env,
   expandSlurmTasksPerNode,
   type Launcher,
+  launcherLeavesGpuSplit,
   parseRankSpec,
   type RankFlags,
   type RankInfo,

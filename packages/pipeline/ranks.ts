@@ -433,6 +433,15 @@ export function visibleGpuIds(env: Env, deviceCount: number): string[] {
 }
 
 /**
+ * Whether this rank must pick its own GPUs: its launcher (torchrun, mpirun, Hydra's mpiexec,
+ * srun) started several ranks on this machine without splitting the GPUs among them.
+ */
+export function launcherLeavesGpuSplit(info: RankInfo): boolean {
+  return ["torchrun", "openmpi", "hydra", "slurm"].includes(info.launcher) &&
+    info.localWorldSize > 1;
+}
+
+/**
  * `CUDA_VISIBLE_DEVICES` a worker must set for itself before touching CUDA, or undefined to
  * leave it alone: only launchers that start several ranks on one machine without splitting the
  * GPUs (torchrun, mpirun, Hydra's mpiexec, srun) need it. Our supervisor sets it for its
@@ -444,8 +453,7 @@ export function workerCudaVisibleDevices(
   env: Env,
   deviceCount: number,
 ): string | undefined {
-  if (!["torchrun", "openmpi", "hydra", "slurm"].includes(info.launcher)) return undefined;
-  if (info.localWorldSize <= 1) return undefined;
+  if (!launcherLeavesGpuSplit(info)) return undefined;
   return cudaVisibleDevicesFor(
     info.localRank,
     info.localWorldSize,
