@@ -8,6 +8,7 @@ const BY_NAME: Record<string, number> = {
   MissingFfmpegError: EXIT_CODES.missingPrerequisite,
   BackendUnavailableError: EXIT_CODES.missingPrerequisite,
   JudgeUnavailableError: EXIT_CODES.missingPrerequisite,
+  JudgeInterruptedError: EXIT_CODES.interrupted,
   UnknownModelError: EXIT_CODES.usage,
   UnsupportedPackError: EXIT_CODES.usage,
   RankWaitTimeoutError: EXIT_CODES.rankTimeout,

@@ -66,6 +66,8 @@ export interface EvaluateOptions {
   judge?: JudgeSettings;
   /** Receives one-line warnings (judge requests that failed after their retries). */
   warn?: (message: string) => void;
+  /** Aborting stops the judge: no new question is asked (see `JudgeInterruptedError`). */
+  signal?: AbortSignal;
 }
 
 /**

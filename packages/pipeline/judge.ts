@@ -44,6 +44,12 @@ export class JudgeUnavailableError extends Error {
   override name = "JudgeUnavailableError";
 }
 
+/** The run was interrupted while the judge was scoring; answers given so far stay cached. */
+export class JudgeInterruptedError extends Error {
+  /** Always `"JudgeInterruptedError"`. */
+  override name = "JudgeInterruptedError";
+}
+
 /** VLMEvalKit's `build_judge` map from short judge names to OpenAI model versions. */
 const JUDGE_VERSIONS: Readonly<Record<string, string>> = {
   "gpt-4-turbo": "gpt-4-1106-preview",
@@ -142,6 +148,11 @@ export interface OpenJudgeOptions {
   cachePath: string;
   /** Builds the model (default: `createOpenAIModel` from the settings). */
   createModel?: (settings: JudgeSettings, model: string) => VisionLanguageModel;
+  /**
+   * Aborting (Ctrl-C) cancels requests in flight and makes every later question reject with
+   * {@link JudgeInterruptedError}; cached answers are kept.
+   */
+  signal?: AbortSignal;
 }
 
 /**
@@ -194,6 +205,11 @@ export async function openJudge(
   let api: VisionLanguageModel | undefined;
   const getApi = () =>
     api ??= (opts.createModel ?? createJudgeModel)({ ...settings, model }, model);
+  const interrupted = () =>
+    new JudgeInterruptedError(
+      `Interrupted while judge ${settings.name} scored ${opts.dataset}; its answers so far are ` +
+        `kept in ${opts.cachePath}, rerun to finish`,
+    );
   let checked: Promise<void> | undefined;
   const check = async () => {
     let answer: string;
@@ -201,10 +217,12 @@ export async function openJudge(
       answer = await getApi().generate([{ type: "text", value: "hello" }], {
         dataset: opts.dataset,
         index: "judge-check",
+        signal: opts.signal,
       });
     } catch (err) {
       answer = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
     }
+    if (opts.signal?.aborted) throw interrupted();
     if (answer.trim() === "" || isFailure(answer)) {
       throw new JudgeUnavailableError(
         `Cannot score ${opts.dataset} with judge ${settings.name} (model ${model} at ` +
@@ -224,13 +242,17 @@ export async function openJudge(
       stats.cached++;
       return hit;
     }
+    if (opts.signal?.aborted) throw interrupted();
     await (checked ??= check());
+    if (opts.signal?.aborted) throw interrupted();
     stats.asked++;
     const answer = await getApi().generate([{ type: "text", value: prompt }], {
       dataset: opts.dataset,
       index: `${request.index} judge ${request.attempt}`,
+      signal: opts.signal,
       ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
     });
+    if (opts.signal?.aborted) throw interrupted();
     if (isFailure(answer)) {
       stats.apiFailures++;
       return answer;

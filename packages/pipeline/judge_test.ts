@@ -3,6 +3,7 @@ import type { VisionLanguageModel } from "@vlmeval/schema";
 import {
   judgeApiRoot,
   judgeFileName,
+  JudgeInterruptedError,
   judgeModelVersion,
   type JudgeSettings,
   JudgeUnavailableError,
@@ -173,5 +174,35 @@ Deno.test("openJudge(): a judge that does not answer its check rejects every que
     assert.deepEqual(broken.asked, ["hello"]);
     await judge.close();
     assert.equal(await Deno.stat(`${dir}/c.jsonl`).then(() => 1, () => 0), 0);
+  });
+});
+
+Deno.test("openJudge(): after an abort no question is asked and answers so far stay cached", async () => {
+  await withTemp(async (dir) => {
+    const controller = new AbortController();
+    const model = fakeModel((text) => (text === "hello" ? "hi" : "B"));
+    const open = () =>
+      openJudge(SETTINGS, {
+        dataset: "MyBench",
+        cachePath: `${dir}/c.jsonl`,
+        createModel: model.create,
+        signal: controller.signal,
+      });
+    const judge = await open();
+    assert.equal(await judge.ask("p1", { index: "1", attempt: 1 }), "B");
+    controller.abort(new Error("interrupted"));
+    await assert.rejects(
+      judge.ask("p2", { index: "2", attempt: 1 }),
+      (err: Error) =>
+        err instanceof JudgeInterruptedError &&
+        /answers so far are kept in .*c\.jsonl/.test(err.message),
+    );
+    await judge.close();
+    assert.deepEqual(model.asked, ["hello", "p1"]);
+    // The cached answer is still served after the interruption.
+    const again = await open();
+    assert.equal(await again.ask("p1", { index: "1", attempt: 1 }), "B");
+    await again.close();
+    assert.deepEqual(model.asked, ["hello", "p1"]);
   });
 });

@@ -56,6 +56,7 @@ export {
   EXACT_MATCHING,
   judgeApiRoot,
   judgeFileName,
+  JudgeInterruptedError,
   judgeModelVersion,
   type JudgeSettings,
   type JudgeStats,

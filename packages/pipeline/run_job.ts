@@ -131,6 +131,7 @@ export async function runJob(opts: JobOptions): Promise<JobResult> {
       evalFormat: opts.evalFormat,
       judge: opts.judge,
       warn: opts.warn,
+      signal: opts.signal,
     });
     return result;
   }
@@ -222,6 +223,7 @@ export async function runJob(opts: JobOptions): Promise<JobResult> {
       evalFormat: opts.evalFormat,
       judge: opts.judge,
       warn: opts.warn,
+      signal: opts.signal,
     });
   }
   return result;

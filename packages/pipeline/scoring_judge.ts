@@ -61,6 +61,7 @@ export function scoringJudge(dataset: string, opts: EvaluateOptions): ScoringJud
       const judge = opened = await openJudge(opts.judge!, {
         dataset,
         cachePath: `${opts.stem}_${judgeFileName(name)}_judge.jsonl`,
+        signal: opts.signal,
       });
       try {
         return await fn(judge);
