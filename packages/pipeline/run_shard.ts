@@ -95,12 +95,19 @@ export async function runShard(opts: ShardOptions): Promise<ShardSummary> {
     return summary;
   }
 
-  const model = await opts.getModel();
-  if (task.packed && !model.supportsPack) {
-    throw new UnsupportedPackError(
-      `Cannot run ${task.name} in pack mode as model ${model.name} cannot answer packed ` +
-        `prompts; drop _pack / --pack`,
-    );
+  let model;
+  try {
+    model = await opts.getModel();
+    if (task.packed && !model.supportsPack) {
+      throw new UnsupportedPackError(
+        `Cannot run ${task.name} in pack mode as model ${model.name} cannot answer packed ` +
+          `prompts; drop _pack / --pack`,
+      );
+    }
+  } catch (err) {
+    // The bar (or the supervisor's view of this rank) must not outlive a model that never ran.
+    opts.progress?.stop();
+    throw err;
   }
   const journal = JournalWriter.open(opts.journalDir, rank, worldSize);
   const concurrency = Math.max(1, opts.concurrency ?? 1);

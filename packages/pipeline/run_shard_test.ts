@@ -151,3 +151,25 @@ Deno.test("runShard() with keepFailed does not retry recorded failures", async (
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("runShard() stops its progress when the model cannot be built", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const calls: string[] = [];
+    const progress = {
+      start: () => void calls.push("start"),
+      tick: () => void calls.push("tick"),
+      stop: () => void calls.push("stop"),
+    };
+    await assert.rejects(
+      runShard(options(dir, new ConstantAnswerModel(), {
+        getModel: () => Promise.reject(new Error("no weights")),
+        progress,
+      })),
+      /no weights/,
+    );
+    assert.deepEqual(calls, ["start", "stop"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
