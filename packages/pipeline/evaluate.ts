@@ -1,6 +1,7 @@
 import {
   readPredictions,
   type ScoreTable,
+  writeAtomically,
   writePredictions,
   writeScoreFile,
 } from "@vlmeval/report";
@@ -138,14 +139,10 @@ function scoreOutputs(
     },
     async jsonFile(suffix, value) {
       const path = `${opts.stem}_${suffix}.json`;
-      const temp = `${path}.${crypto.randomUUID().slice(0, 8)}.tmp`;
-      try {
-        await Deno.writeTextFile(temp, JSON.stringify(value, null, 4) + "\n");
-        await Deno.rename(temp, path);
-      } catch (err) {
-        await Deno.remove(temp).catch(() => {});
-        throw err;
-      }
+      await writeAtomically(
+        path,
+        (temp) => Deno.writeTextFile(temp, JSON.stringify(value, null, 4) + "\n"),
+      );
       files.push(path);
     },
     async perRowFile(name, extra, perRow, source = rows) {

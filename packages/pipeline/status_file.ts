@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { ScoreTable } from "@vlmeval/report";
+import { type ScoreTable, writeAtomically } from "@vlmeval/report";
 import { EXIT_CODES } from "@vlmeval/schema";
 import type { JobResult } from "./run_job.ts";
 
@@ -182,11 +182,11 @@ async function holderIsDeadHere(lockPath: string): Promise<boolean> {
  */
 async function withLock<T>(lockPath: string, fn: () => Promise<T>): Promise<T> {
   const deadline = Date.now() + LOCK_WAIT_MS;
+  const holder = `${Deno.pid}\n${Deno.hostname()}\n${crypto.randomUUID()}\n`;
   while (true) {
     try {
-      const file = await Deno.open(lockPath, { write: true, createNew: true });
-      await file.write(new TextEncoder().encode(`${Deno.pid}\n${Deno.hostname()}\n`));
-      file.close();
+      using file = await Deno.open(lockPath, { write: true, createNew: true });
+      await file.write(new TextEncoder().encode(holder));
       break;
     } catch (err) {
       if (!(err instanceof Deno.errors.AlreadyExists)) throw err;
@@ -205,7 +205,9 @@ async function withLock<T>(lockPath: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } finally {
-    await Deno.remove(lockPath).catch(() => {});
+    // A holder that took longer than the stale limit may have lost the lock: leave a new one be.
+    const current = await Deno.readTextFile(lockPath).catch(() => "");
+    if (current === holder) await Deno.remove(lockPath).catch(() => {});
   }
 }
 
@@ -280,14 +282,10 @@ export async function recordDatasetStatus(
       mode: run.mode,
       datasets: { ...current?.datasets, [dataset]: entry },
     };
-    const temp = `${path}.${crypto.randomUUID().slice(0, 8)}.tmp`;
-    try {
-      await Deno.writeTextFile(temp, JSON.stringify(next, null, 2) + "\n");
-      await Deno.rename(temp, path);
-    } catch (err) {
-      await Deno.remove(temp).catch(() => {});
-      throw err;
-    }
+    await writeAtomically(
+      path,
+      (temp) => Deno.writeTextFile(temp, JSON.stringify(next, null, 2) + "\n"),
+    );
   });
   return warning;
 }
