@@ -27,7 +27,10 @@ export interface EvalArgs {
   judgeModel?: string;
   /** The judge's endpoint: `--judge-base-url`, else `--base-url`, else `$OPENAI_API_BASE`. */
   judgeBaseUrl?: string;
-  /** `--judge-key-env`: environment variable holding the judge's key. */
+  /**
+   * `--judge-key-env`: environment variable holding the judge's key; by default `--api-key-env`
+   * when the judge shares `--base-url`, else `OPENAI_API_KEY`.
+   */
   judgeKeyEnv: string;
   /** `--judge-nproc`: judge requests in flight at once. */
   judgeNproc: number;
@@ -97,7 +100,8 @@ Options:
                          request fails the scoring of that dataset (exit 6)
   --judge-base-url URL   the judge's OpenAI-compatible endpoint (default --base-url, then
                          $OPENAI_API_BASE)
-  --judge-key-env VAR    environment variable holding the judge's key (default OPENAI_API_KEY)
+  --judge-key-env VAR    environment variable holding the judge's key (default --api-key-env
+                         when the judge shares --base-url, else OPENAI_API_KEY)
   --judge-nproc N        concurrent judge requests (default 4)
   --nframe N / --fps F   video frame sampling (overrides the dataset name's setting)
   --max-frames N         cap on frames in fps mode
@@ -256,7 +260,9 @@ export function parseEvalArgs(argv: string[], env: Record<string, string | undef
         `--base-url), or set OPENAI_API_BASE`,
     );
   }
-  const judgeKeyEnv = v["judge-key-env"] ?? "OPENAI_API_KEY";
+  // The judge on the model's own endpoint (no --judge-base-url) uses the model's key as well.
+  const judgeKeyEnv = v["judge-key-env"] ??
+    (v["judge-base-url"] ? undefined : v["api-key-env"]) ?? "OPENAI_API_KEY";
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(judgeKeyEnv)) {
     throw new UsageError(
       `Cannot use --judge-key-env "${judgeKeyEnv}" as it must name an environment variable`,

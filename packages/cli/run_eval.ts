@@ -138,6 +138,9 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
   let exitCode: number = EXIT_CODES.ok;
   const results: JobResult[] = [];
   const modelDirOf = (modelName: string) => `${args.workDir}/${modelName}`;
+  // Who read the answers: the scorer says so; free-form answers are never judged.
+  const judgeOf = (job: JobResult) =>
+    job.scores ? job.scores.extractor ?? "exact_matching" : args.judge;
   // status.json is a report for scripts: failing to write it never fails the run.
   const recordStatus = async (modelName: string, dataset: string, entry: DatasetStatusEntry) => {
     try {
@@ -219,7 +222,7 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
             await recordStatus(
               modelName,
               task.name,
-              statusEntryFromJob(job, modelDirOf(modelName), args.judge),
+              statusEntryFromJob(job, modelDirOf(modelName), judgeOf(job)),
             );
           }
           printJob(modelName, job, rank.rank);

@@ -1,0 +1,35 @@
+import assert from "node:assert/strict";
+import { parseEvalArgs, UsageError } from "./args.ts";
+
+Deno.test("parseEvalArgs() with no arguments runs the embedded default", () => {
+  const args = parseEvalArgs([], {});
+  assert.equal(args.isDefault, true);
+  assert.deepEqual(args.models, ["ShapesVLM"]);
+  assert.equal(args.judge, "exact_matching");
+  assert.equal(args.splitThink, false);
+});
+
+Deno.test("parseEvalArgs() reads SKIP_ERR only as 1 and SPLIT_THINK as any non-empty value", () => {
+  assert.equal(parseEvalArgs([], { SKIP_ERR: "1" }).skipErr, true);
+  assert.equal(parseEvalArgs([], { SKIP_ERR: "true" }).skipErr, false);
+  assert.equal(parseEvalArgs([], { SPLIT_THINK: "0" }).splitThink, true);
+  assert.equal(parseEvalArgs([], { SPLIT_THINK: "" }).splitThink, false);
+});
+
+Deno.test("parseEvalArgs() gives the judge the model's key when it shares the model's endpoint", () => {
+  const served = ["--model", "m", "--base-url", "http://127.0.0.1:1/v1", "--judge", "j"];
+  assert.equal(parseEvalArgs([...served, "--api-key-env", "MY_KEY"], {}).judgeKeyEnv, "MY_KEY");
+  assert.equal(parseEvalArgs(served, {}).judgeKeyEnv, "OPENAI_API_KEY");
+  const own = [...served, "--api-key-env", "MY_KEY", "--judge-base-url", "http://127.0.0.1:2/v1"];
+  assert.equal(parseEvalArgs(own, {}).judgeKeyEnv, "OPENAI_API_KEY");
+  assert.equal(parseEvalArgs([...own, "--judge-key-env", "J_KEY"], {}).judgeKeyEnv, "J_KEY");
+});
+
+Deno.test("parseEvalArgs() refuses a judge without an endpoint, naming the flags", () => {
+  assert.throws(
+    () => parseEvalArgs(["--model", "ConstantAnswer", "--judge", "gpt-4o-mini"], {}),
+    (err: Error) => err instanceof UsageError && /--judge-base-url/.test(err.message),
+  );
+  const inferOnly = ["--model", "ConstantAnswer", "--judge", "gpt-4o-mini", "--mode", "infer"];
+  assert.equal(parseEvalArgs(inferOnly, {}).judge, "gpt-4o-mini");
+});
