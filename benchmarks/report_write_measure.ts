@@ -2,7 +2,7 @@
  * Measures writing a large prediction table, and reading it back with both xlsx readers: wall
  * time and resident memory.
  *
- *   deno run -A benchmarks/report_write_measure.ts [rows=100000] [format=xlsx] [predictionChars=200]
+ * Usage: deno run -A benchmarks/report_write_measure.ts [rows=100000] [format=xlsx] [predictionChars=200]
  *
  * Rows are generated one at a time (an MMBench-like row: 12 columns, ~200-character question
  * and prediction), so the figures are the writer's own. Then the file is read back with
@@ -23,6 +23,7 @@ import {
 // The fallback reader is private to the package; reached by path for this measurement only.
 import { readXlsxWithExcelJS } from "../packages/report/_xlsx_read.ts";
 import { restoreCutCells } from "../packages/report/_xlsx_table.ts";
+import { parseScriptArgs, usageError } from "../scripts/_script_help.ts";
 
 const MIB = 2 ** 20;
 
@@ -74,14 +75,27 @@ async function readInChild(reader: Reader, path: string) {
   };
 }
 
-if (Deno.args[0] === "--read") {
-  await measureRead(Deno.args[1] as Reader, Deno.args[2]);
+// `--read READER PATH` is the child mode that measures one reader in a fresh process.
+const { values, positionals } = parseScriptArgs(import.meta, { read: { type: "string" } }, {
+  positionals: 3,
+});
+if (values.read !== undefined) {
+  await measureRead(values.read as Reader, positionals[0]);
   Deno.exit(0);
 }
 
-const rowCount = Number(Deno.args[0] ?? 100_000);
-const format: PredFormat = predictionFormat(Deno.args[1]);
-const predictionChars = Number(Deno.args[2] ?? 200);
+const rowCount = Number(positionals[0] ?? 100_000);
+if (!Number.isInteger(rowCount) || rowCount < 1) {
+  usageError(import.meta, `rows must be a positive integer: current value is ${positionals[0]}`);
+}
+const format: PredFormat = predictionFormat(positionals[1]);
+const predictionChars = Number(positionals[2] ?? 200);
+if (!Number.isInteger(predictionChars) || predictionChars < 0) {
+  usageError(
+    import.meta,
+    `predictionChars must be an integer >= 0: current value is ${positionals[2]}`,
+  );
+}
 const columns = [
   "index",
   "question",

@@ -32,6 +32,7 @@ const ENTRY_POINTS: EntryPoint[] = [
   { path: "scripts/train_bundled_model.ts", out: "--out" },
   { path: "scripts/slurm_localhost.sh" },
   { path: "benchmarks/harness_overhead.ts" },
+  { path: "benchmarks/report_write_measure.ts" },
   { path: "benchmarks/memory/run.ts", out: "--out" },
 ];
 

@@ -14,6 +14,7 @@
  */
 import { entryBytes, entryChunks, readZipDirectory, type ZipEntry } from "./_zip_entries.ts";
 import { SheetScanner } from "./_xlsx_sheet_scanner.ts";
+import { MalformedFileError } from "./malformed_file_error.ts";
 import { type XlsxTable, XlsxTableBuilder } from "./_xlsx_table.ts";
 
 /** Something this reader does not handle; the caller falls back to exceljs. */
@@ -105,7 +106,10 @@ export async function readOwnXlsx(
     scanner.finish();
     return table.table();
   } catch (reason) {
-    // Whatever went wrong (not ours, damaged, a bad header), exceljs reads it or says why.
+    // The table itself is wrong (a bad header, a value beyond it): exceljs would build the
+    // same table only to say the same, so say it now.
+    if (reason instanceof MalformedFileError) throw reason;
+    // Not ours, or damaged: exceljs reads it or says why.
     onFallback?.(reason);
     return undefined;
   } finally {
