@@ -6,6 +6,7 @@ import {
   type DatasetStatusEntry,
   detectRank,
   type EvalTask,
+  EXACT_MATCHING,
   gpuHooksFromNative,
   type JobResult,
   judgeApiRoot,
@@ -122,7 +123,7 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
 
   const gpu = gpuHooksFromNative();
   const warn = (m: string) => console.error(`vlmeval: warning: ${m}`);
-  const judge: JudgeSettings | undefined = args.judge === "exact_matching" ||
+  const judge: JudgeSettings | undefined = args.judge === EXACT_MATCHING ||
       args.judgeBaseUrl === undefined
     ? undefined
     : {
@@ -140,7 +141,7 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
   const modelDirOf = (modelName: string) => `${args.workDir}/${modelName}`;
   // Who read the answers: the scorer says so; free-form answers are never judged.
   const judgeOf = (job: JobResult) =>
-    job.scores ? job.scores.extractor ?? "exact_matching" : args.judge;
+    job.scores ? job.scores.extractor ?? EXACT_MATCHING : args.judge;
   // status.json is a report for scripts: failing to write it never fails the run.
   const recordStatus = async (modelName: string, dataset: string, entry: DatasetStatusEntry) => {
     try {

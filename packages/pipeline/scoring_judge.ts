@@ -12,8 +12,6 @@ export interface ScoringJudge {
   readonly resultName: string;
   /** Rows (or question groups) judged at once. */
   readonly concurrency: number;
-  /** The judge once opened by {@linkcode ScoringJudge.use}. */
-  readonly opened: OpenedJudge | undefined;
   /**
    * Opens the judge (cache `<stem>_<judge>_judge.jsonl`), runs `fn`, closes it, and warns about
    * requests that failed after their retries.
@@ -53,9 +51,6 @@ export function scoringJudge(dataset: string, opts: EvaluateOptions): ScoringJud
     name,
     resultName: name ? judgeFileName(name) : EXACT_MATCHING,
     concurrency: opts.judge?.nproc ?? 4,
-    get opened() {
-      return opened;
-    },
     async use(fn) {
       if (!name) throw new Error(`Cannot ask a judge for ${dataset}: none is set`);
       const judge = opened = await openJudge(opts.judge!, {

@@ -10,6 +10,7 @@
  */
 import { type ScoreTable, writeAtomically } from "@vlmeval/report";
 import { EXIT_CODES } from "@vlmeval/schema";
+import { EXACT_MATCHING } from "./judge.ts";
 import type { JobResult } from "./run_job.ts";
 
 /** How a dataset's last run ended. */
@@ -108,7 +109,7 @@ export function flattenScoreTable(table: ScoreTable): Record<string, number | st
 export function statusEntryFromJob(
   job: JobResult,
   modelDir: string,
-  judgeModel = "exact_matching",
+  judgeModel: string = EXACT_MATCHING,
 ): DatasetStatusEntry {
   const status: DatasetRunStatus = job.scores
     ? "done"
@@ -145,7 +146,7 @@ export function statusEntryFromJob(
 export function statusEntryFromError(
   message: string,
   exitCode: number,
-  judgeModel = "exact_matching",
+  judgeModel: string = EXACT_MATCHING,
 ): DatasetStatusEntry {
   return {
     status: "error",
