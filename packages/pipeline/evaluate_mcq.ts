@@ -80,16 +80,7 @@ export async function evaluateMcq(
   }
   await out.scoreFile("acc", scored.report);
   if (task.rating) await out.jsonFile("rating", videoRating(task.rating, rows, scored.perRow));
-  await out.perRowFile(
-    resultName,
-    judge.columns(["extracted", "method", "hit"]),
-    scored.perRow.map((r) => ({
-      extracted: r.extracted,
-      method: r.method,
-      hit: String(r.hit),
-      ...judge.logCell(r.log),
-    })),
-  );
+  await judge.writeResultFile(out, scored.perRow);
   const c = scored.counts;
   return {
     metric: `accuracy, ${judge.extractorText(rules, judgeName ? toJudge : 0, "rows")}; ` +

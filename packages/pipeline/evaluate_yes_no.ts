@@ -37,16 +37,7 @@ export async function evaluateYesNo(
     );
   }
   await out.scoreFile("score", scored.report);
-  await out.perRowFile(
-    judge.resultName,
-    judge.columns(["extracted", "method", "hit"]),
-    scored.perRow.map((r) => ({
-      extracted: r.extracted,
-      method: r.method,
-      hit: String(r.score),
-      ...judge.logCell(r.log),
-    })),
-  );
+  await judge.writeResultFile(out, scored.perRow.map((r) => ({ ...r, hit: r.score })));
   const c = scored.counts;
   const extractor = judge.extractorText(
     "exact matching (YOrN_Extraction)",

@@ -1,4 +1,5 @@
 import type { EvaluateOptions, TaskScores } from "./evaluate.ts";
+import type { ScoreOutputs } from "./evaluate_mcq.ts";
 import { EXACT_MATCHING, judgeFileName, type OpenedJudge, openJudge } from "./judge.ts";
 
 /**
@@ -41,6 +42,14 @@ export interface ScoringJudge {
   columns(base: string[]): string[];
   /** A row's `log` cell for the per-row file; nothing without a judge. */
   logCell(log: string | undefined): { log?: string };
+  /**
+   * Writes `<stem>_<resultName>_result.<fmt>`: every row with `extracted`, `method`, `hit` and,
+   * with a judge, `log`.
+   */
+  writeResultFile(
+    out: ScoreOutputs,
+    perRow: readonly { extracted: string; method: string; hit: number; log?: string }[],
+  ): Promise<void>;
 }
 
 /** The judge `opts.judge` names for dataset `dataset`; none for `exact_matching` or none set. */
@@ -92,6 +101,18 @@ export function scoringJudge(dataset: string, opts: EvaluateOptions): ScoringJud
         extractor: name ?? EXACT_MATCHING,
         judge: this.report(),
       };
+    },
+    writeResultFile(out, perRow) {
+      return out.perRowFile(
+        this.resultName,
+        this.columns(["extracted", "method", "hit"]),
+        perRow.map((r) => ({
+          extracted: r.extracted,
+          method: r.method,
+          hit: String(r.hit),
+          ...this.logCell(r.log),
+        })),
+      );
     },
     columns(base) {
       return name ? [...base, "log"] : base;
