@@ -56,8 +56,9 @@ export interface OpenAIModelOptions {
  * short body excerpt), so the next run retries that sample. It throws only when the prompt
  * cannot be built (unreadable image, video item), the context's `temperature` is not a number
  * >= 0, or the context's signal aborts. A context `temperature` replaces the model's for that
- * request. The API key is read from the environment once and redacted from every string the
- * model emits.
+ * request. The API key is read from the environment once. Answers are returned exactly as the
+ * server sent them; the key is redacted (see {@linkcode redactSecret}) from failure reasons, error
+ * messages, URLs shown and logs.
  *
  * @example Ask a local vLLM server
  * ```ts ignore
@@ -127,7 +128,7 @@ export function createOpenAIModel(opts: OpenAIModelOptions): VisionLanguageModel
       const ms = Math.round(performance.now() - t0);
       if (outcome.kind === "answer") {
         log(`${sample} HTTP ${outcome.status} in ${ms} ms, ${outcome.content.length} chars`);
-        return redact(outcome.content);
+        return outcome.content;
       }
       reason = redact(outcome.reason);
       if (outcome.kind === "fatal") {
