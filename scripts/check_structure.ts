@@ -14,14 +14,15 @@ parseScriptArgs(import.meta, {});
 
 const ALLOWED: Record<string, string[]> = {
   schema: [],
+  internal: [],
   delimited: [],
   native: ["schema"],
-  datasets: ["schema", "delimited"],
-  report: ["schema", "delimited"],
+  datasets: ["schema", "internal", "delimited"],
+  report: ["schema", "internal", "delimited"],
   scoring: ["schema", "datasets"],
-  video: ["schema", "delimited"],
+  video: ["schema", "internal", "delimited"],
   models: ["schema", "native"],
-  pipeline: ["schema", "native", "datasets", "models", "video", "scoring", "report"],
+  pipeline: ["schema", "internal", "native", "datasets", "models", "video", "scoring", "report"],
   cli: ["schema", "native", "models", "pipeline", "report"],
 };
 

@@ -1,7 +1,7 @@
+import { writeAtomically } from "@vlmeval/internal";
 import {
   readPredictions,
   type ScoreTable,
-  writeAtomically,
   writePredictions,
   writeScoreFile,
 } from "@vlmeval/report";

@@ -157,7 +157,7 @@ export async function runJob(opts: JobOptions): Promise<JobResult> {
     signal: opts.signal,
   });
   result.shard = shard;
-  writeDoneMarker(paths.journalDir, {
+  await writeDoneMarker(paths.journalDir, {
     rank: opts.rank,
     worldSize: opts.worldSize,
     complete: !shard.stopped,

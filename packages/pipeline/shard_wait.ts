@@ -1,3 +1,4 @@
+import { writeAtomically } from "@vlmeval/internal";
 import type { EvalTask } from "./eval_task.ts";
 import { doneMarkerName, type JournalRecord, readJournals } from "./journal.ts";
 import { shardPositions } from "./run_shard.ts";
@@ -41,12 +42,14 @@ export function clearDoneMarker(dir: string, rank: number, worldSize: number): v
 }
 
 /** Writes this rank's marker atomically (at the end of its run). */
-export function writeDoneMarker(dir: string, marker: Omit<DoneMarker, "finishedAt">): void {
-  Deno.mkdirSync(dir, { recursive: true });
+export async function writeDoneMarker(
+  dir: string,
+  marker: Omit<DoneMarker, "finishedAt">,
+): Promise<void> {
+  await Deno.mkdir(dir, { recursive: true });
   const path = `${dir}/${doneMarkerName(marker.rank, marker.worldSize)}`;
-  const tmp = `${path}.tmp-${Deno.pid}`;
-  Deno.writeTextFileSync(tmp, JSON.stringify({ ...marker, finishedAt: Date.now() }));
-  Deno.renameSync(tmp, path);
+  const text = JSON.stringify({ ...marker, finishedAt: Date.now() });
+  await writeAtomically(path, (temp) => Deno.writeTextFile(temp, text));
 }
 
 function readMarker(dir: string, rank: number, worldSize: number) {

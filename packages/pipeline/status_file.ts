@@ -8,7 +8,8 @@
  *
  * @module
  */
-import { type ScoreTable, writeAtomically } from "@vlmeval/report";
+import { writeAtomically } from "@vlmeval/internal";
+import type { ScoreTable } from "@vlmeval/report";
 import { EXIT_CODES } from "@vlmeval/schema";
 import { EXACT_MATCHING } from "./judge.ts";
 import type { JobResult } from "./run_job.ts";

@@ -1,10 +1,11 @@
 import { basename, join } from "node:path";
+import { writeAtomically } from "@vlmeval/internal";
 
 /**
  * Returns a path to `path` that can be executed. npm installs some binaries without the
  * execute bit because Deno does not run install scripts (`@ffprobe-installer/linux-x64`); such
- * a file is copied once into `cacheDir` with mode 0755 (written under a temporary name and
- * renamed, so concurrent callers never run a half-written copy). The installed file itself is
+ * a file is copied once into `cacheDir` with mode 0755 (written atomically, so concurrent
+ * callers never run a half-written copy). The installed file itself is
  * never changed: it may be a hard link into Deno's shared npm cache.
  */
 export async function executablePath(path: string, cacheDir: string): Promise<string> {
@@ -20,15 +21,10 @@ export async function executablePath(path: string, cacheDir: string): Promise<st
     // Not copied yet.
   }
   await Deno.mkdir(cacheDir, { recursive: true });
-  const temp = `${target}.${Deno.pid}-${crypto.randomUUID()}.tmp`;
-  try {
+  await writeAtomically(target, async (temp) => {
     await Deno.copyFile(path, temp);
     await Deno.chmod(temp, 0o755);
-    await Deno.rename(temp, target);
-  } catch (error) {
-    await Deno.remove(temp).catch(() => {});
-    throw error;
-  }
+  });
   return target;
 }
 

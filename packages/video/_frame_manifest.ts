@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { writeAtomically } from "@vlmeval/internal";
 import type { FrameTarget } from "./frame_sampling.ts";
 import type { VideoProbe } from "./probe_video.ts";
 
@@ -46,9 +47,7 @@ export async function readCachedFrames(
   return sizes.every((size) => size > 0) ? manifest : undefined;
 }
 
-/** Writes the manifest under a temporary name and renames it into place. */
+/** Writes the manifest atomically (`writeAtomically`). */
 export async function writeManifest(manifestPath: string, manifest: FrameManifest): Promise<void> {
-  const temp = `${manifestPath}.${Deno.pid}-${crypto.randomUUID()}.tmp`;
-  await Deno.writeTextFile(temp, JSON.stringify(manifest));
-  await Deno.rename(temp, manifestPath);
+  await writeAtomically(manifestPath, (temp) => Deno.writeTextFile(temp, JSON.stringify(manifest)));
 }

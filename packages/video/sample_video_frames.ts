@@ -1,4 +1,5 @@
 import { join, resolve } from "node:path";
+import { commitFile } from "@vlmeval/internal";
 import { type FfmpegTools, findFfmpeg } from "./ffmpeg_tools.ts";
 import {
   type FrameSampling,
@@ -56,7 +57,8 @@ export interface SampledFrames {
  * `.frames-<setting>.json` written after the frames records the indices, the probe and the
  * video's size and modification time; a cache hit is a manifest for this video plus non-empty
  * frames, checked with a few `stat` calls and no decoding or probing. Every frame is written
- * under a temporary name and renamed, so concurrent writers never leave a torn frame; a lock
+ * under a temporary name, flushed and renamed (`commitFile`), so concurrent writers never leave
+ * a torn frame; a lock
  * file lets concurrent callers wait for one extraction instead of repeating it.
  *
  * @throws {BadVideoError} when the video cannot be sampled (see its `reason`)
@@ -128,12 +130,12 @@ async function extractAll(options: SampleVideoFramesOptions, key: string): Promi
       const destination = join(options.framesDir, target.name);
       const earlier = placed.get(target.index);
       if (earlier === undefined) {
-        await Deno.rename(files.get(target.index)!, destination);
+        await commitFile(files.get(target.index)!, destination);
         placed.set(target.index, destination);
       } else {
         const copy = join(tempDir, `copy-${target.name}`);
         await Deno.copyFile(earlier, copy);
-        await Deno.rename(copy, destination);
+        await commitFile(copy, destination);
       }
     }
   } finally {

@@ -159,6 +159,8 @@ Deno.test("sampleVideoFrames() extracts again when a frame is missing or the vid
   });
 });
 
+const CONFIG = new URL("../../deno.json", import.meta.url).pathname;
+
 Deno.test("sampleVideoFrames() by two processes at once leaves complete frames and no temporaries", async () => {
   await withClip({ frames: 200, gop: 50 }, async (video, dir) => {
     const framesDir = join(dir, "frames");
@@ -172,7 +174,8 @@ Deno.test("sampleVideoFrames() by two processes at once leaves complete frames a
     );
     const run = () =>
       new Deno.Command(Deno.execPath(), {
-        args: ["run", "-A", "--no-lock", script, video, framesDir],
+        // The script lives outside the workspace: the config resolves `@vlmeval/*` imports.
+        args: ["run", "-A", "--no-lock", "--config", CONFIG, script, video, framesDir],
         stdout: "piped",
         stderr: "piped",
       }).output();

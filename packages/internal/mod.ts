@@ -1,0 +1,19 @@
+/**
+ * @vlmeval/internal: primitives shared by vlmeval's packages, for vlmeval packages only (as
+ * std's `internal/`): not a public API, and it may change with any release. Each concern has
+ * exactly one implementation here, so the packages above agree on it:
+ *
+ * - atomic files: {@linkcode writeAtomically} and {@linkcode commitFile} (fsync, then rename).
+ *
+ * Depends on nothing and runs nothing at import.
+ *
+ * @module
+ */
+
+export {
+  commitFile,
+  removeIfPresent,
+  syncFile,
+  tempPathBeside,
+  writeAtomically,
+} from "./atomic_write.ts";
