@@ -3,7 +3,9 @@
  * std's `internal/`): not a public API, and it may change with any release. Each concern has
  * exactly one implementation here, so the packages above agree on it:
  *
- * - atomic files: {@linkcode writeAtomically} and {@linkcode commitFile} (fsync, then rename).
+ * - atomic files: {@linkcode writeAtomically} and {@linkcode commitFile} (fsync, then rename);
+ * - lock files: {@linkcode acquireLock}, {@linkcode withLock}, {@linkcode isLockActive} (holder
+ *   pid and host, refresh while held, stale takeover).
  *
  * Depends on nothing and runs nothing at import.
  *
@@ -17,3 +19,4 @@ export {
   tempPathBeside,
   writeAtomically,
 } from "./atomic_write.ts";
+export { acquireLock, isLockActive, type Lock, type LockOptions, withLock } from "./lock_file.ts";

@@ -44,7 +44,7 @@ export {
   sampleVideoFrames,
   type SampleVideoFramesOptions,
 } from "./sample_video_frames.ts";
-export { type FrameLockOptions, isFrameLockActive, isFrameLockName } from "./_frame_lock.ts";
+export { type FrameLockOptions, isFrameLockActive, isFrameLockName } from "./frame_lock.ts";
 export { checkVideoName, resolveVideoPath, VIDEO_EXTENSIONS } from "./video_path.ts";
 export { VideoDatasetError } from "./video_dataset_error.ts";
 export {

@@ -1,5 +1,5 @@
 import { join, resolve } from "node:path";
-import { commitFile } from "@vlmeval/internal";
+import { acquireLock, commitFile } from "@vlmeval/internal";
 import { type FfmpegTools, findFfmpeg } from "./ffmpeg_tools.ts";
 import {
   type FrameSampling,
@@ -9,12 +9,7 @@ import {
 } from "./frame_sampling.ts";
 import { probeVideo, type VideoProbe } from "./probe_video.ts";
 import { extractFrames } from "./_extract_frames.ts";
-import {
-  acquireFrameLock,
-  DEFAULT_LOCK,
-  frameLockName,
-  type FrameLockOptions,
-} from "./_frame_lock.ts";
+import { DEFAULT_LOCK, frameLockName, type FrameLockOptions } from "./frame_lock.ts";
 import { type FrameManifest, readCachedFrames, writeManifest } from "./_frame_manifest.ts";
 
 /** Options of {@link sampleVideoFrames}. */
@@ -86,11 +81,12 @@ export async function sampleVideoFrames(
   if (cached) return result(options.framesDir, cached, true);
 
   await Deno.mkdir(options.framesDir, { recursive: true });
-  const lock = await acquireFrameLock(
-    join(options.framesDir, frameLockName(key)),
-    async () => (await readCachedFrames(manifestPath, options.video, key)) !== undefined,
-    { ...DEFAULT_LOCK, ...options.lock, signal: options.signal },
-  );
+  const lock = await acquireLock(join(options.framesDir, frameLockName(key)), {
+    ...DEFAULT_LOCK,
+    ...options.lock,
+    signal: options.signal,
+    ready: async () => (await readCachedFrames(manifestPath, options.video, key)) !== undefined,
+  });
   try {
     if (lock.ready || lock.held) {
       const done = await readCachedFrames(manifestPath, options.video, key);
