@@ -5,7 +5,9 @@
  *
  * - atomic files: {@linkcode writeAtomically} and {@linkcode commitFile} (fsync, then rename);
  * - lock files: {@linkcode acquireLock}, {@linkcode withLock}, {@linkcode isLockActive} (holder
- *   pid and host, refresh while held, stale takeover).
+ *   pid and host, refresh while held, stale takeover);
+ * - append-only JSON lines: {@linkcode JsonlLog} (torn-line repair) and {@linkcode readJsonl};
+ *   {@linkcode writeAllSync} for every synchronous writer.
  *
  * Depends on nothing and runs nothing at import.
  *
@@ -20,3 +22,4 @@ export {
   writeAtomically,
 } from "./atomic_write.ts";
 export { acquireLock, isLockActive, type Lock, type LockOptions, withLock } from "./lock_file.ts";
+export { JsonlLog, readJsonl, type SyncWriter, writeAllSync } from "./jsonl_log.ts";

@@ -1,3 +1,4 @@
+import { JsonlLog, readJsonl } from "@vlmeval/internal";
 import { isRetryableFailure } from "@vlmeval/schema";
 
 /** One finished sample, as appended to a rank's journal (one JSON object per line). */
@@ -37,20 +38,18 @@ export function doneMarkerName(rank: number, worldSize: number): string {
   return `rank${rank}of${worldSize}.done`;
 }
 
-const encoder = new TextEncoder();
-
 /**
- * An append-only, per-rank journal. Every record is written with one `write` call on a file
- * opened for appending, before the next sample starts, so a `kill -9` at any instant loses at
- * most the sample in flight; a torn last line is ignored when reading.
+ * An append-only, per-rank journal (a `JsonlLog`). Every record is written with one `write` call
+ * on a file opened for appending, before the next sample starts, so a `kill -9` at any instant
+ * loses at most the sample in flight; a torn last line is ignored when reading.
  */
 export class JournalWriter {
-  #file: Deno.FsFile;
+  #log: JsonlLog;
   #rank: number;
   #worldSize: number;
 
-  private constructor(file: Deno.FsFile, rank: number, worldSize: number) {
-    this.#file = file;
+  private constructor(log: JsonlLog, rank: number, worldSize: number) {
+    this.#log = log;
     this.#rank = rank;
     this.#worldSize = worldSize;
   }
@@ -61,22 +60,9 @@ export class JournalWriter {
    */
   static open(dir: string, rank: number, worldSize: number, fileName?: string): JournalWriter {
     Deno.mkdirSync(dir, { recursive: true });
-    const path = `${dir}/${fileName ?? journalFileName(rank, worldSize)}`;
-    const file = Deno.openSync(path, { append: true, create: true });
-    // A previous run killed mid-write may have left a torn line: start ours on a fresh line.
-    const size = file.statSync().size;
-    if (size > 0) {
-      const tail = new Uint8Array(1);
-      const reader = Deno.openSync(path, { read: true });
-      try {
-        reader.seekSync(size - 1, Deno.SeekMode.Start);
-        reader.readSync(tail);
-      } finally {
-        reader.close();
-      }
-      if (tail[0] !== 0x0a) writeAll(file, encoder.encode("\n"));
-    }
-    return new JournalWriter(file, rank, worldSize);
+    // A previous run killed mid-write may have left a torn line: the log starts ours afresh.
+    const log = JsonlLog.open(`${dir}/${fileName ?? journalFileName(rank, worldSize)}`);
+    return new JournalWriter(log, rank, worldSize);
   }
 
   /** Appends one record and returns it. */
@@ -87,24 +73,19 @@ export class JournalWriter {
       worldSize: this.#worldSize,
       time: Date.now(),
     };
-    writeAll(this.#file, encoder.encode(JSON.stringify(full) + "\n"));
+    this.#log.append(full);
     return full;
   }
 
   /** Flushes the journal to the disk (survives power loss, not only process death). */
   sync(): void {
-    this.#file.syncSync();
+    this.#log.sync();
   }
 
   /** Closes the file. */
   close(): void {
-    this.#file.close();
+    this.#log.close();
   }
-}
-
-function writeAll(file: Deno.FsFile, bytes: Uint8Array): void {
-  let written = 0;
-  while (written < bytes.length) written += file.writeSync(bytes.subarray(written));
 }
 
 /** What every journal in a folder says, merged. */
@@ -135,16 +116,10 @@ export function readJournals(dir: string): JournalState {
   for (const name of files) {
     const world = name.match(/of(\d+)\./);
     if (world) state.worldSizes.add(Number(world[1]));
-    const text = Deno.readTextFileSync(`${dir}/${name}`);
-    for (const line of text.split("\n")) {
-      if (line.trim() === "") continue;
-      let record: JournalRecord;
-      try {
-        record = JSON.parse(line);
-      } catch {
-        state.skippedLines++;
-        continue;
-      }
+    const { values, skipped } = readJsonl(Deno.readTextFileSync(`${dir}/${name}`));
+    state.skippedLines += skipped;
+    for (const value of values) {
+      const record = value as JournalRecord;
       if (typeof record?.index !== "string" || typeof record.prediction !== "string") {
         state.skippedLines++;
         continue;

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { JsonlLog, readJsonl } from "@vlmeval/internal";
 import { createOpenAIModel } from "@vlmeval/models";
 import type { JudgeFn, JudgeRequest } from "@vlmeval/scoring";
 import { isFailure, type VisionLanguageModel } from "@vlmeval/schema";
@@ -109,11 +110,6 @@ async function sha256Hex(text: string): Promise<string> {
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-function writeAll(file: Deno.FsFile, bytes: Uint8Array): void {
-  let written = 0;
-  while (written < bytes.length) written += file.writeSync(bytes.subarray(written));
-}
-
 /** What a judge did for one dataset. */
 export interface JudgeStats {
   /** Questions sent to the endpoint (the check request not included). */
@@ -171,18 +167,9 @@ export async function openJudge(
 ): Promise<OpenedJudge> {
   const model = settings.model || judgeModelVersion(settings.name);
   const cache = new Map<string, string>();
-  let tornLine = false;
   try {
-    const text = await Deno.readTextFile(opts.cachePath);
-    tornLine = text.length > 0 && !text.endsWith("\n");
-    for (const line of text.split("\n")) {
-      if (line.trim() === "") continue;
-      let record: CacheRecord;
-      try {
-        record = JSON.parse(line);
-      } catch {
-        continue;
-      }
+    for (const value of readJsonl(await Deno.readTextFile(opts.cachePath)).values) {
+      const record = value as CacheRecord;
       if (
         typeof record?.index !== "string" || typeof record.answer !== "string" ||
         record.model !== model || isFailure(record.answer)
@@ -193,14 +180,9 @@ export async function openJudge(
     if (!(err instanceof Deno.errors.NotFound)) throw err;
   }
 
-  let file: Deno.FsFile | undefined;
-  const append = (record: CacheRecord) => {
-    if (!file) {
-      file = Deno.openSync(opts.cachePath, { append: true, create: true });
-      if (tornLine) writeAll(file, encoder.encode("\n"));
-    }
-    writeAll(file, encoder.encode(JSON.stringify(record) + "\n"));
-  };
+  // Opened at the first answer to keep (a torn last line is closed then).
+  let log: JsonlLog | undefined;
+  const append = (record: CacheRecord) => (log ??= JsonlLog.open(opts.cachePath)).append(record);
 
   let api: VisionLanguageModel | undefined;
   const getApi = () =>
@@ -277,8 +259,8 @@ export async function openJudge(
     ask,
     stats,
     async close() {
-      file?.close();
-      file = undefined;
+      log?.close();
+      log = undefined;
       await api?.dispose?.();
     },
   };

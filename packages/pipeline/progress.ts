@@ -1,5 +1,6 @@
 import cliProgress from "cli-progress";
 import process from "node:process";
+import { type SyncWriter, writeAllSync } from "@vlmeval/internal";
 import { type MergedProgress, ProgressAggregator } from "./progress_aggregator.ts";
 import type { ProgressReport } from "./progress_marker.ts";
 
@@ -16,11 +17,7 @@ export interface Progress {
 /** A progress reporter that prints nothing (tests, quiet mode). */
 export const SILENT_PROGRESS: Progress = { start() {}, tick() {}, stop() {} };
 
-/** Somewhere to write bytes synchronously: `Deno.stdout`, `Deno.stderr`, a test double. */
-export interface SyncWriter {
-  /** Writes some of `p` and returns how many bytes it wrote (callers loop until all are). */
-  writeSync(p: Uint8Array): number;
-}
+export type { SyncWriter } from "@vlmeval/internal";
 
 /** Seconds as `42s`, `3m05s` or `2h07m`; `--` when unknown. */
 export function formatDuration(seconds: number | undefined): string {
@@ -151,7 +148,7 @@ export function createMergedProgress(
   let lastDraw = -Infinity;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
-  const print = (out: SyncWriter, text: string) => writeAll(out, encoder.encode(text));
+  const print = (out: SyncWriter, text: string) => writeAllSync(out, encoder.encode(text));
   const erase = () => {
     if (drawnLines === 0) return;
     print(err, "\r\x1b[2K" + "\x1b[1A\x1b[2K".repeat(drawnLines - 1));
@@ -261,8 +258,3 @@ function consoleColumns(): number {
 }
 
 const encoder = new TextEncoder();
-
-function writeAll(out: SyncWriter, bytes: Uint8Array): void {
-  let written = 0;
-  while (written < bytes.length) written += out.writeSync(bytes.subarray(written));
-}

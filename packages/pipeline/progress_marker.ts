@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { writeAllSync } from "@vlmeval/internal";
 import type { Progress } from "./progress.ts";
 
 /** Starts every marker line: an ASCII record separator and a name no log line begins with. */
@@ -175,7 +176,5 @@ export function createMarkerProgress(
 const encoder = new TextEncoder();
 
 function writeStderr(line: string): void {
-  const bytes = encoder.encode(line);
-  let written = 0;
-  while (written < bytes.length) written += Deno.stderr.writeSync(bytes.subarray(written));
+  writeAllSync(Deno.stderr, encoder.encode(line));
 }

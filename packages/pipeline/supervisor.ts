@@ -5,8 +5,9 @@
  *
  * @module
  */
+import { type SyncWriter, writeAllSync } from "@vlmeval/internal";
 import { EXIT_CODES } from "@vlmeval/schema";
-import { createMergedProgress, type MergedProgressDisplay, type SyncWriter } from "./progress.ts";
+import { createMergedProgress, type MergedProgressDisplay } from "./progress.ts";
 import { MarkerLineFilter, PROGRESS_MARKERS_ENV, type ProgressReport } from "./progress_marker.ts";
 import { cudaVisibleDevicesFor } from "./ranks.ts";
 
@@ -260,7 +261,7 @@ class Supervisor {
   /** Writes whole lines to stdout or stderr, clear of the progress display. */
   #write(out: SyncWriter, text: string): void {
     if (this.#display) this.#display.write(out, text);
-    else writeAll(out, encoder.encode(text));
+    else writeAllSync(out, encoder.encode(text));
   }
 
   #onProgress(report: ProgressReport): void {
@@ -381,11 +382,6 @@ function signalChild(child: Deno.ChildProcess, signal: Deno.Signal): void {
 }
 
 const encoder = new TextEncoder();
-
-function writeAll(out: SyncWriter, bytes: Uint8Array): void {
-  let written = 0;
-  while (written < bytes.length) written += out.writeSync(bytes.subarray(written));
-}
 
 /**
  * Copies a worker's output with `write` line by line, each line prefixed; progress markers go
