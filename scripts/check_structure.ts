@@ -19,7 +19,7 @@ const ALLOWED: Record<string, string[]> = {
   native: ["schema"],
   datasets: ["schema", "internal", "delimited"],
   report: ["schema", "internal", "delimited"],
-  scoring: ["schema", "datasets"],
+  scoring: ["schema", "internal"],
   video: ["schema", "internal", "delimited"],
   models: ["schema", "native"],
   pipeline: ["schema", "internal", "native", "datasets", "models", "video", "scoring", "report"],

@@ -43,7 +43,6 @@ export {
   rowOptions,
   VQA_PROMPT_SUFFIX,
 } from "./prompt.ts";
-export { looksLikeList, parsePythonStringList } from "./python_list_literal.ts";
 export {
   lmuDataRoot,
   resolveDatasetPath,

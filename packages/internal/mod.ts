@@ -7,7 +7,10 @@
  * - lock files: {@linkcode acquireLock}, {@linkcode withLock}, {@linkcode isLockActive} (holder
  *   pid and host, refresh while held, stale takeover);
  * - append-only JSON lines: {@linkcode JsonlLog} (torn-line repair) and {@linkcode readJsonl};
- *   {@linkcode writeAllSync} for every synchronous writer.
+ *   {@linkcode writeAllSync} for every synchronous writer;
+ * - Python compatibility: {@linkcode parsePythonStringList} (list literals, never evaluated),
+ *   {@linkcode pythonFloat} (`str(float)`), {@linkcode pythonJsonDumps}, and `str` behaviour
+ *   ({@linkcode pySplit}, {@linkcode pyStrip}, {@linkcode pyLen}, {@linkcode compareCodePoints}).
  *
  * Depends on nothing and runs nothing at import.
  *
@@ -23,3 +26,6 @@ export {
 } from "./atomic_write.ts";
 export { acquireLock, isLockActive, type Lock, type LockOptions, withLock } from "./lock_file.ts";
 export { JsonlLog, readJsonl, type SyncWriter, writeAllSync } from "./jsonl_log.ts";
+export { looksLikeList, parsePythonStringList } from "./python_list.ts";
+export { pythonFloat, pythonJsonDumps } from "./python_format.ts";
+export { compareCodePoints, PY_WHITESPACE, pyLen, pySplit, pyStrip } from "./python_text.ts";

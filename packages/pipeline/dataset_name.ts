@@ -1,3 +1,5 @@
+import { pythonFloat } from "@vlmeval/internal";
+
 /** Frame sampling of a video dataset: a fixed count, or a rate with an optional cap. */
 export type FrameSetting = { nframe: number } | { fps: number; maxFrames?: number };
 
@@ -24,11 +26,6 @@ export function parseDatasetName(name: string): DatasetSpec {
     ? { nframe: Number(m[2]) }
     : { fps: Number(m[3]) };
   return { base: m[1], frames, pack: m[4] === "pack" };
-}
-
-/** Python's `str(float)` for the fps part of names: `1` -> `1.0`, `0.5` -> `0.5`. */
-export function pythonFloat(x: number): string {
-  return Number.isInteger(x) ? `${x}.0` : String(x);
 }
 
 /**

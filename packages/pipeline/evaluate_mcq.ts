@@ -1,4 +1,4 @@
-import { looksLikeList, parsePythonStringList } from "@vlmeval/datasets";
+import { looksLikeList, parsePythonStringList } from "@vlmeval/internal";
 import type { ScoreTable } from "@vlmeval/report";
 import {
   isCircularDataset,

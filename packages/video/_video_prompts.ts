@@ -1,5 +1,5 @@
 import type { Message, MessageItem } from "@vlmeval/schema";
-import { pythonJsonDumps } from "./_python_format.ts";
+import { pythonJsonDumps } from "@vlmeval/internal";
 
 /** One question as prompts need it. */
 export interface PromptQuestion {

@@ -1,7 +1,7 @@
 import type { Row } from "@vlmeval/schema";
 import { checkVideoName } from "./video_path.ts";
 import { VideoDatasetError } from "./video_dataset_error.ts";
-import { parsePythonStringList } from "./_python_list.ts";
+import { parsePythonStringList } from "@vlmeval/internal";
 import { parseTsv } from "./_tsv.ts";
 
 /**

@@ -1,6 +1,6 @@
 import { frameIndicesByCount, frameIndicesByFps, frameIndicesBySegments } from "./frame_indices.ts";
 import type { VideoProbe } from "./probe_video.ts";
-import { pythonFloat } from "./_python_format.ts";
+import { pythonFloat } from "@vlmeval/internal";
 
 /**
  * How frames are taken from a video:

@@ -5,7 +5,7 @@ import type { FrameSampling } from "./frame_sampling.ts";
 import { packPredictions } from "./pack_answer.ts";
 import { type SampledFrames, sampleVideoFrames } from "./sample_video_frames.ts";
 import { resolveVideoPath } from "./video_path.ts";
-import { pythonFloat } from "./_python_format.ts";
+import { compareCodePoints, pythonFloat } from "@vlmeval/internal";
 import {
   letteredMcqPrompt,
   mvbenchPrompt,
@@ -233,14 +233,4 @@ function packUnits(questions: VideoQuestion[]): VideoUnit[] {
     video,
     indices: byVideo.get(video)!,
   }));
-}
-
-/** Python's string order (by code point), which `sorted()` uses for the video list. */
-function compareCodePoints(a: string, b: string): number {
-  const [x, y] = [[...a], [...b]];
-  for (let i = 0; i < Math.min(x.length, y.length); i++) {
-    const d = x[i].codePointAt(0)! - y[i].codePointAt(0)!;
-    if (d !== 0) return d;
-  }
-  return x.length - y.length;
 }

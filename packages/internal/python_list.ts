@@ -27,16 +27,18 @@ function isPythonSpace(ch: string): boolean {
 
 /**
  * Parses a Python literal that is a list of plain strings, e.g. `['a', "b\n"]`, without ever
- * evaluating it. Strings may be single- or double-quoted and use Python's escapes (`\\n`, `\\'`,
- * `\\x41`, `\\u00e9`, octal, line continuation; an unknown escape keeps its backslash, as Python
- * does). A trailing comma is allowed. Anything else (numbers, nesting, prefixes such as `r''`,
- * triple quotes, raw newlines inside a string) is rejected.
+ * evaluating it: the one grammar for every list cell vlmeval reads (`image`, `image_path`,
+ * `candidates`, VQA `answer`). Strings may be single- or double-quoted, with an optional `u`
+ * prefix (Python 2 reprs; the same string in Python 3), and use Python's escapes (`\\n`,
+ * `\\'`, `\\x41`, `\\u00e9`, octal, line continuation; an unknown escape keeps its backslash,
+ * as Python does). A trailing comma is allowed. Anything else (numbers, nesting, other prefixes
+ * such as `r''` or `b''`, triple quotes, raw newlines inside a string) is rejected.
  *
  * @throws {SyntaxError} naming the character position when `text` is not such a literal.
  *
  * @example Parse a multi-image cell
  * ```ts
- * import { parsePythonStringList } from "@vlmeval/datasets";
+ * import { parsePythonStringList } from "@vlmeval/internal";
  * parsePythonStringList("['a.png', \"b.png\"]"); // ["a.png", "b.png"]
  * ```
  */
@@ -81,6 +83,7 @@ export function parsePythonStringList(text: string): string[] {
   return out;
 
   function readString(): string {
+    if ((text[i] === "u" || text[i] === "U") && (text[i + 1] === "'" || text[i + 1] === '"')) i++;
     const quote = text[i];
     if (quote !== "'" && quote !== '"') {
       fail(i >= text.length ? "unexpected end of text" : "expected a quoted string");

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { looksLikeList, parsePythonStringList } from "./python_list_literal.ts";
+import { looksLikeList, parsePythonStringList } from "./python_list.ts";
 
 Deno.test("parsePythonStringList() reads single- and double-quoted strings", () => {
   assert.deepEqual(parsePythonStringList(`['a.png', "b.png"]`), ["a.png", "b.png"]);
@@ -60,4 +60,43 @@ Deno.test("looksLikeList() follows toliststr: starts with '[' and ends with ']'"
   assert.equal(looksLikeList("[x].png"), false);
   assert.equal(looksLikeList(" ['a']"), false);
   assert.equal(looksLikeList("iVBORw0KGgo"), false);
+});
+
+// From the video package's parser, merged into this one grammar (the `u` prefix it accepted).
+Deno.test("parsePythonStringList() reads Python string lists with escapes", () => {
+  assert.deepEqual(parsePythonStringList("['A. left', 'B. right']"), ["A. left", "B. right"]);
+  assert.deepEqual(
+    parsePythonStringList(`["it's", 'say \\'hi\\'', 'tab\\there', 'caf\\xe9', u'\\u00e9',]`),
+    [
+      "it's",
+      "say 'hi'",
+      "tab\there",
+      "café",
+      "é",
+    ],
+  );
+  assert.deepEqual(parsePythonStringList(" [ ] "), []);
+  assert.deepEqual(parsePythonStringList("['back\\\\slash', 'keep\\d']"), [
+    "back\\slash",
+    "keep\\d",
+  ]);
+});
+
+Deno.test("parsePythonStringList() refuses anything that is not a list of strings", () => {
+  for (
+    const text of [
+      "",
+      "'a'",
+      "['a' 'b']",
+      "['a', 1]",
+      "['a'] + ['b']",
+      "[__import__('os')]",
+      "['a",
+      "['\\x4']",
+      "[b'a']",
+      "[u]",
+    ]
+  ) {
+    assert.throws(() => parsePythonStringList(text), SyntaxError, text);
+  }
 });

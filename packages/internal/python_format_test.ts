@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { pythonFloat, pythonJsonDumps } from "./_python_format.ts";
+import { pythonFloat, pythonJsonDumps } from "./python_format.ts";
 
 Deno.test("pythonFloat() prints numbers as Python's str(float)", () => {
   assert.deepEqual(
