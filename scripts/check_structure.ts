@@ -21,7 +21,7 @@ const ALLOWED: Record<string, string[]> = {
   report: ["schema", "internal", "delimited"],
   scoring: ["schema", "internal"],
   video: ["schema", "internal", "delimited"],
-  models: ["schema", "native"],
+  models: ["schema", "internal", "native"],
   pipeline: ["schema", "internal", "native", "datasets", "models", "video", "scoring", "report"],
   cli: ["schema", "native", "models", "pipeline", "report"],
 };

@@ -31,7 +31,6 @@ export {
   type OpenImageDatasetOptions,
   type PositionedRow,
 } from "./image_dataset.ts";
-export { detectImageFormat, type ImageFormat } from "./image_format.ts";
 export { storeImageFile } from "./image_store.ts";
 export {
   assemblePrompt,

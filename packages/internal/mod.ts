@@ -10,7 +10,8 @@
  *   {@linkcode writeAllSync} for every synchronous writer;
  * - Python compatibility: {@linkcode parsePythonStringList} (list literals, never evaluated),
  *   {@linkcode pythonFloat} (`str(float)`), {@linkcode pythonJsonDumps}, and `str` behaviour
- *   ({@linkcode pySplit}, {@linkcode pyStrip}, {@linkcode pyLen}, {@linkcode compareCodePoints}).
+ *   ({@linkcode pySplit}, {@linkcode pyStrip}, {@linkcode pyLen}, {@linkcode compareCodePoints});
+ * - image sniffing: {@linkcode detectImageFormat} (PNG, JPEG, GIF, WebP, BMP by magic bytes).
  *
  * Depends on nothing and runs nothing at import.
  *
@@ -29,3 +30,4 @@ export { JsonlLog, readJsonl, type SyncWriter, writeAllSync } from "./jsonl_log.
 export { looksLikeList, parsePythonStringList } from "./python_list.ts";
 export { pythonFloat, pythonJsonDumps } from "./python_format.ts";
 export { compareCodePoints, PY_WHITESPACE, pyLen, pySplit, pyStrip } from "./python_text.ts";
+export { detectImageFormat, hexHead, type ImageFormat } from "./image_format.ts";

@@ -1,6 +1,7 @@
 import { Buffer } from "node:buffer";
 import jpeg from "jpeg-js";
 import pngjs from "pngjs";
+import { detectImageFormat, hexHead } from "@vlmeval/internal";
 
 /** A decoded image: 3 bytes (R, G, B) per pixel, rows top to bottom. */
 export interface DecodedImage {
@@ -10,13 +11,6 @@ export interface DecodedImage {
   height: number;
   /** `width × height × 3` bytes, R, G, B per pixel. */
   data: Uint8Array;
-}
-
-const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-const JPEG_MAGIC = [0xff, 0xd8, 0xff];
-
-function startsWith(bytes: Uint8Array, magic: number[]): boolean {
-  return magic.every((b, i) => bytes[i] === b);
 }
 
 function rgbaToRgb(rgba: Uint8Array, width: number, height: number): Uint8Array {
@@ -39,7 +33,8 @@ function rgbaToRgb(rgba: Uint8Array, width: number, height: number): Uint8Array 
  * names `label` and the cause is kept.
  */
 export function decodeImageBytes(bytes: Uint8Array, label: string): DecodedImage {
-  if (startsWith(bytes, PNG_MAGIC)) {
+  const format = detectImageFormat(bytes)?.ext;
+  if (format === "png") {
     let png: { width: number; height: number; data: Uint8Array };
     try {
       png = pngjs.PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
@@ -54,7 +49,7 @@ export function decodeImageBytes(bytes: Uint8Array, label: string): DecodedImage
       data: rgbaToRgb(png.data, png.width, png.height),
     };
   }
-  if (startsWith(bytes, JPEG_MAGIC)) {
+  if (format === "jpg") {
     let image: { width: number; height: number; data: Uint8Array };
     try {
       image = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true });
@@ -69,10 +64,9 @@ export function decodeImageBytes(bytes: Uint8Array, label: string): DecodedImage
       data: rgbaToRgb(image.data, image.width, image.height),
     };
   }
-  const head = [...bytes.subarray(0, 8)].map((b) => b.toString(16).padStart(2, "0")).join(" ");
   throw new Error(
     `Cannot decode image "${label}" as it is neither PNG nor JPEG: first bytes are ${
-      head || "absent (empty file)"
+      hexHead(bytes) || "absent (empty file)"
     }`,
   );
 }

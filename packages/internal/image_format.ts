@@ -1,3 +1,11 @@
+/**
+ * Image formats recognised by their leading bytes, never by a file name: the one sniffer for
+ * dataset images (their file extension), images sent to API models (their MIME type) and
+ * images decoded for tfjs models.
+ *
+ * @module
+ */
+
 /** An encoded image format recognised by its leading bytes. */
 export interface ImageFormat {
   /** File extension without the dot (`png`, `jpg`, `gif`, `webp`, `bmp`). */
@@ -20,11 +28,12 @@ function startsWith(bytes: Uint8Array, magic: number[], at = 0): boolean {
 }
 
 /**
- * Recognises PNG, JPEG, GIF, WebP and BMP by their magic bytes; `undefined` for anything else.
+ * Recognises PNG, JPEG, GIF, WebP and BMP by their magic bytes; `undefined` for anything else
+ * (a BMP needs at least its 26-byte header).
  *
  * @example Detect a PNG
  * ```ts
- * import { detectImageFormat } from "@vlmeval/datasets";
+ * import { detectImageFormat } from "@vlmeval/internal";
  * detectImageFormat(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))?.ext; // "png"
  * ```
  */
@@ -39,4 +48,9 @@ export function detectImageFormat(bytes: Uint8Array): ImageFormat | undefined {
   }
   if (startsWith(bytes, BMP) && bytes.length >= 26) return { ext: "bmp", mime: "image/bmp" };
   return undefined;
+}
+
+/** The first `count` bytes in hex (`89 50 4e 47`), for messages about unrecognised images. */
+export function hexHead(bytes: Uint8Array, count = 8): string {
+  return Array.from(bytes.subarray(0, count), (b) => b.toString(16).padStart(2, "0")).join(" ");
 }
