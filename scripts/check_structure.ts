@@ -16,14 +16,14 @@ const ALLOWED: Record<string, string[]> = {
   schema: [],
   internal: [],
   delimited: [],
-  native: ["schema"],
+  native: ["schema", "internal"],
   datasets: ["schema", "internal", "delimited"],
   report: ["schema", "internal", "delimited"],
   scoring: ["schema", "internal"],
   video: ["schema", "internal", "delimited"],
   models: ["schema", "internal", "native"],
   pipeline: ["schema", "internal", "native", "datasets", "models", "video", "scoring", "report"],
-  cli: ["schema", "native", "models", "pipeline", "report"],
+  cli: ["schema", "internal", "native", "models", "pipeline", "report"],
 };
 
 const root = new URL("../packages/", import.meta.url).pathname;

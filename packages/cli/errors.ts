@@ -1,3 +1,4 @@
+import { causeChain } from "@vlmeval/internal";
 import { EXIT_CODES } from "@vlmeval/schema";
 
 const BY_NAME: Record<string, number> = {
@@ -25,14 +26,12 @@ export function exitCodeForError(err: unknown): number {
 /** One readable line for an error and its causes (no stack unless VLMEVAL_DEBUG is set). */
 export function describeError(err: unknown): string {
   const parts: string[] = [];
-  for (let e: unknown = err, depth = 0; e !== undefined && depth < 6; depth++) {
-    if (e instanceof Error) {
-      parts.push(depth === 0 ? e.message : `caused by ${e.name}: ${e.message}`);
-      e = e.cause;
-    } else {
+  for (const [depth, e] of causeChain(err, 6).entries()) {
+    if (!(e instanceof Error)) {
       parts.push(String(e));
       break;
     }
+    parts.push(depth === 0 ? e.message : `caused by ${e.name}: ${e.message}`);
   }
   const text = parts.join("; ");
   if (Deno.env.get("VLMEVAL_DEBUG") && err instanceof Error) return `${text}\n${err.stack}`;

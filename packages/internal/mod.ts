@@ -11,7 +11,8 @@
  * - Python compatibility: {@linkcode parsePythonStringList} (list literals, never evaluated),
  *   {@linkcode pythonFloat} (`str(float)`), {@linkcode pythonJsonDumps}, and `str` behaviour
  *   ({@linkcode pySplit}, {@linkcode pyStrip}, {@linkcode pyLen}, {@linkcode compareCodePoints});
- * - image sniffing: {@linkcode detectImageFormat} (PNG, JPEG, GIF, WebP, BMP by magic bytes).
+ * - image sniffing: {@linkcode detectImageFormat} (PNG, JPEG, GIF, WebP, BMP by magic bytes);
+ * - the cause-chain walk: {@linkcode causeChain} (bounded, cycles walked once).
  *
  * Depends on nothing and runs nothing at import.
  *
@@ -31,3 +32,4 @@ export { looksLikeList, parsePythonStringList } from "./python_list.ts";
 export { pythonFloat, pythonJsonDumps } from "./python_format.ts";
 export { compareCodePoints, PY_WHITESPACE, pyLen, pySplit, pyStrip } from "./python_text.ts";
 export { detectImageFormat, hexHead, type ImageFormat } from "./image_format.ts";
+export { causeChain } from "./cause_chain.ts";

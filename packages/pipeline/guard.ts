@@ -1,3 +1,4 @@
+import { isStickyCudaError } from "@vlmeval/native";
 import { failMessage, type VisionLanguageModel } from "@vlmeval/schema";
 
 /** GPU primitives the guard calls after a failure (the native addon, or no-ops). */
@@ -20,18 +21,12 @@ export type FailureDecision =
   /** Record the failure and stop the worker: the CUDA context is lost. */
   | "stop-sticky";
 
-/** True for errors that leave the CUDA context unusable (the native `CudaError` with `sticky`). */
-export function isStickyError(err: unknown): boolean {
-  for (let e = err, depth = 0; e && depth < 8; depth++) {
-    if (typeof e === "object" && (e as { sticky?: unknown }).sticky === true) return true;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return false;
-}
-
-/** Pure policy: what to do after a failure. */
+/**
+ * Pure policy: what to do after a failure. An error that leaves the CUDA context unusable (a
+ * sticky `CudaError` anywhere in its cause chain, `isStickyCudaError`) stops the worker.
+ */
 export function decideOnFailure(err: unknown, skipErr: boolean): FailureDecision {
-  if (isStickyError(err)) return "stop-sticky";
+  if (isStickyCudaError(err)) return "stop-sticky";
   return skipErr ? "continue" : "stop";
 }
 
@@ -61,7 +56,7 @@ export async function recoverAfterFailure(
   try {
     await gpu.synchronize();
   } catch (err) {
-    if (isStickyError(err)) return err;
+    if (isStickyCudaError(err)) return err;
     warn(`GPU synchronize after a failure reported: ${errorTypeName(err)} ${messageOf(err)}`);
   }
   try {
@@ -72,7 +67,7 @@ export async function recoverAfterFailure(
   try {
     await gpu.emptyCache();
   } catch (err) {
-    if (isStickyError(err)) return err;
+    if (isStickyCudaError(err)) return err;
     warn(`Emptying the GPU cache failed: ${errorTypeName(err)} ${messageOf(err)}`);
   }
   return undefined;

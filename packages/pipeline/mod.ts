@@ -23,7 +23,6 @@ export {
   type FailureDecision,
   failurePrediction,
   type GpuHooks,
-  isStickyError,
   NO_GPU,
 } from "./guard.ts";
 export { gpuHooksFromNative } from "./gpu_hooks.ts";
