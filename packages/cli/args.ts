@@ -1,3 +1,4 @@
+import { EXIT_CODES, type ExitCode } from "@vlmeval/schema";
 import { parseArgs } from "node:util";
 
 /** Everything `vlmeval eval` takes, after flags and environment variables are combined. */
@@ -50,6 +51,8 @@ export interface EvalArgs {
 
 /** A bad command line; the message says which flag and why. */
 export class UsageError extends Error {
+  /** A bad command line exits with code 2. */
+  readonly exitCode: ExitCode = EXIT_CODES.usage;
   override name = "UsageError";
 }
 

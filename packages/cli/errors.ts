@@ -1,26 +1,12 @@
 import { causeChain } from "@vlmeval/internal";
-import { EXIT_CODES } from "@vlmeval/schema";
+import { EXIT_CODES, exitCodeOf } from "@vlmeval/schema";
 
-const BY_NAME: Record<string, number> = {
-  DatasetFormatError: EXIT_CODES.badInput,
-  PredictionFileError: EXIT_CODES.badInput,
-  DatasetNotFoundError: EXIT_CODES.badInput,
-  UnknownDatasetError: EXIT_CODES.badInput,
-  MissingFfmpegError: EXIT_CODES.missingPrerequisite,
-  BackendUnavailableError: EXIT_CODES.missingPrerequisite,
-  JudgeUnavailableError: EXIT_CODES.missingPrerequisite,
-  JudgeInterruptedError: EXIT_CODES.interrupted,
-  UnknownModelError: EXIT_CODES.usage,
-  UnsupportedPackError: EXIT_CODES.usage,
-  RankWaitTimeoutError: EXIT_CODES.rankTimeout,
-  RankStoppedError: EXIT_CODES.sampleFailed,
-  IncompleteMergeError: EXIT_CODES.sampleFailed,
-};
-
-/** The exit code an error that ended a job stands for. */
+/**
+ * The exit code an error that ended a job stands for: the one its class carries (`exitCode`,
+ * see `exitCodeOf`), else 1 (an unexpected error).
+ */
 export function exitCodeForError(err: unknown): number {
-  const name = err instanceof Error ? err.name : "";
-  return BY_NAME[name] ?? EXIT_CODES.sampleFailed;
+  return exitCodeOf(err) ?? EXIT_CODES.sampleFailed;
 }
 
 /** One readable line for an error and its causes (no stack unless VLMEVAL_DEBUG is set). */

@@ -22,6 +22,7 @@
 export {
   DatasetFormatError,
   type DatasetLocation,
+  DatasetLocationError,
   DatasetNotFoundError,
   SampleInputError,
 } from "./errors.ts";

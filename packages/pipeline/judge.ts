@@ -9,7 +9,7 @@
 import { JsonlLog, readJsonl } from "@vlmeval/internal";
 import { createOpenAIModel } from "@vlmeval/models";
 import type { JudgeFn, JudgeRequest } from "@vlmeval/scoring";
-import { isFailure, type VisionLanguageModel } from "@vlmeval/schema";
+import { EXIT_CODES, type ExitCode, isFailure, type VisionLanguageModel } from "@vlmeval/schema";
 
 /** The judge name that means "no judge": heuristics only. */
 export const EXACT_MATCHING = "exact_matching";
@@ -41,12 +41,16 @@ export interface JudgeSettings {
 
 /** The judge did not answer its check request: the dataset is not scored (never a fallback). */
 export class JudgeUnavailableError extends Error {
+  /** A judge that does not answer ends the scoring with exit code 6. */
+  readonly exitCode: ExitCode = EXIT_CODES.missingPrerequisite;
   /** Always `"JudgeUnavailableError"`. */
   override name = "JudgeUnavailableError";
 }
 
 /** The run was interrupted while the judge was scoring; answers given so far stay cached. */
 export class JudgeInterruptedError extends Error {
+  /** An interrupted judge ends the run with exit code 130. */
+  readonly exitCode: ExitCode = EXIT_CODES.interrupted;
   /** Always `"JudgeInterruptedError"`. */
   override name = "JudgeInterruptedError";
 }

@@ -1,3 +1,4 @@
+import { EXIT_CODES, type ExitCode } from "@vlmeval/schema";
 import { join } from "node:path";
 import { isFrameLockActive, isFrameLockName } from "@vlmeval/video";
 import { parseDatasetName } from "./dataset_name.ts";
@@ -40,6 +41,8 @@ export interface MediaCacheOptions {
 
 /** Thrown for a name that is not a dataset folder of the media cache; nothing was removed. */
 export class MediaCacheNameError extends Error {
+  /** A name that is not a dataset folder is a usage error: exit code 2. */
+  readonly exitCode: ExitCode = EXIT_CODES.usage;
   /** Always `"MediaCacheNameError"`. */
   override name = "MediaCacheNameError";
   /** The name as given. */

@@ -1,10 +1,12 @@
 import { splitThinking } from "@vlmeval/scoring";
-import type { Row } from "@vlmeval/schema";
+import { EXIT_CODES, type ExitCode, type Row } from "@vlmeval/schema";
 import type { EvalTask } from "./eval_task.ts";
 import type { JournalRecord } from "./journal.ts";
 
 /** A row of the dataset misses its prediction at merge time. */
 export class IncompleteMergeError extends Error {
+  /** A merge that misses predictions ends the run with exit code 1. */
+  readonly exitCode: ExitCode = EXIT_CODES.sampleFailed;
   /** Always `"IncompleteMergeError"`. */
   override name = "IncompleteMergeError";
 }

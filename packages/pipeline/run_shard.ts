@@ -1,4 +1,4 @@
-import { isFailure, type VisionLanguageModel } from "@vlmeval/schema";
+import { EXIT_CODES, type ExitCode, isFailure, type VisionLanguageModel } from "@vlmeval/schema";
 import type { EvalTask, EvalUnit, ParsedPrediction } from "./eval_task.ts";
 import {
   decideOnFailure,
@@ -12,6 +12,8 @@ import type { Progress } from "./progress.ts";
 
 /** The model cannot answer several questions in one generation (pack mode). */
 export class UnsupportedPackError extends Error {
+  /** Pack mode with a model that cannot answer it is a usage error: exit code 2. */
+  readonly exitCode: ExitCode = EXIT_CODES.usage;
   override name = "UnsupportedPackError";
 }
 

@@ -1,3 +1,4 @@
+import { EXIT_CODES, type ExitCode } from "@vlmeval/schema";
 import { writeAtomically } from "@vlmeval/internal";
 import type { EvalTask } from "./eval_task.ts";
 import { doneMarkerName, type JournalRecord, readJournals } from "./journal.ts";
@@ -15,6 +16,8 @@ export interface DoneMarker {
 
 /** Rank 0 gave up waiting: names the ranks whose samples are still missing. */
 export class RankWaitTimeoutError extends Error {
+  /** Giving up on other ranks ends the run with exit code 5. */
+  readonly exitCode: ExitCode = EXIT_CODES.rankTimeout;
   /** Always `"RankWaitTimeoutError"`. */
   override name = "RankWaitTimeoutError";
   /** Missing ranks and how many of their samples are missing. */
@@ -28,6 +31,8 @@ export class RankWaitTimeoutError extends Error {
 
 /** Another rank stopped before finishing its shard. */
 export class RankStoppedError extends Error {
+  /** Another rank that stopped ends rank 0 with exit code 1. */
+  readonly exitCode: ExitCode = EXIT_CODES.sampleFailed;
   /** Always `"RankStoppedError"`. */
   override name = "RankStoppedError";
 }

@@ -1,3 +1,4 @@
+import { EXIT_CODES, type ExitCode } from "@vlmeval/schema";
 import {
   type Candidate,
   defaultSearchPlaces,
@@ -42,6 +43,8 @@ export interface FindFfmpegOptions {
 
 /** Thrown when no working ffmpeg or ffprobe is found; the message says how to get one. */
 export class MissingFfmpegError extends Error {
+  /** A missing ffmpeg ends the run with exit code 6. */
+  readonly exitCode: ExitCode = EXIT_CODES.missingPrerequisite;
   /** Candidates that were tried, with why each was rejected. */
   readonly tried: string[];
 

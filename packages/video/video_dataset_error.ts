@@ -1,8 +1,12 @@
+import { EXIT_CODES, type ExitCode } from "@vlmeval/schema";
+
 /**
  * A video dataset file that cannot be used: the message names the file and, where known, the
  * row (1-based line of the TSV) and the field.
  */
 export class VideoDatasetError extends Error {
+  /** A malformed video dataset ends the run with exit code 4. */
+  readonly exitCode: ExitCode = EXIT_CODES.badInput;
   /** The dataset file (absolute, when `openVideoDataset` raises it). */
   readonly file: string;
   /** 1-based line of the TSV, if the problem is in a row. */
