@@ -1,4 +1,4 @@
-import { type DecodedImage, decodeImageBytes } from "../packages/models/image_decode.ts";
+import { type DecodedImage, decodeImageBytes } from "@vlmeval/media";
 import { videoFramePositions, writeStackedImages } from "../packages/models/_shapes_input.ts";
 import { writeBagOfWords } from "../packages/models/_shapes_text.ts";
 import { renderScene } from "./_synthetic_draw.ts";

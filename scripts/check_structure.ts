@@ -20,10 +20,21 @@ const ALLOWED: Record<string, string[]> = {
   datasets: ["schema", "internal", "delimited"],
   report: ["schema", "internal", "delimited"],
   scoring: ["schema", "internal"],
-  video: ["schema", "internal", "delimited"],
-  models: ["schema", "internal", "native"],
-  pipeline: ["schema", "internal", "native", "datasets", "models", "video", "scoring", "report"],
-  cli: ["schema", "internal", "native", "models", "pipeline", "report"],
+  media: ["schema", "internal"],
+  video: ["schema", "internal", "delimited", "media"],
+  models: ["schema", "internal", "native", "media"],
+  pipeline: [
+    "schema",
+    "internal",
+    "native",
+    "datasets",
+    "media",
+    "models",
+    "video",
+    "scoring",
+    "report",
+  ],
+  cli: ["schema", "internal", "native", "media", "models", "pipeline", "report"],
 };
 
 const root = new URL("../packages/", import.meta.url).pathname;

@@ -12,8 +12,7 @@
  *    `evaluate_yes_no.ts`), with an optional LLM judge for both (`judge.ts`, opened per dataset
  *    by `scoring_judge.ts`); `run_job.ts` runs the phases for one (model, dataset).
  *
- * Decoded images and sampled frames are kept in a media cache under the work dir, which
- * `media_cache.ts` lists and cleans.
+ * Decoded images and sampled frames are kept in `@vlmeval/media`'s cache under the work dir.
  *
  * @module
  */
@@ -120,19 +119,6 @@ export {
   type SupervisorEvent,
 } from "./supervisor.ts";
 export { openVideoTask, videoTask } from "./video_task.ts";
-export {
-  cleanMediaCache,
-  type CleanMediaCacheOptions,
-  listMediaCache,
-  mediaCacheDir,
-  type MediaCacheEntry,
-  MediaCacheNameError,
-  type MediaCacheOptions,
-  type MediaCacheOutcome,
-  selectMediaCache,
-} from "./media_cache.ts";
-/** ffmpeg discovery, for `vlmeval status` (video work needs it). */
-export { type FfmpegSource, type FfmpegTools, findFfmpeg } from "@vlmeval/video";
 export {
   type DatasetRunStatus,
   type DatasetStatusEntry,

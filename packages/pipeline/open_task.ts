@@ -8,7 +8,7 @@ import {
 import { parseDatasetName, videoSettingFor } from "./dataset_name.ts";
 import type { EvalTask } from "./eval_task.ts";
 import { imageTask } from "./image_task.ts";
-import { mediaCacheDir } from "./media_cache.ts";
+import { mediaCacheDir } from "@vlmeval/media";
 import { openVideoTask } from "./video_task.ts";
 
 /** Settings that shape a task beyond its name. */

@@ -1,15 +1,9 @@
 import { resolveDatasetPath } from "@vlmeval/datasets";
-import {
-  bundledVideoDatasetPath,
-  type FfmpegTools,
-  findFfmpeg,
-  openVideoDataset,
-  type VideoDataset,
-} from "@vlmeval/video";
+import { type FfmpegTools, findFfmpeg, mediaCacheDir } from "@vlmeval/media";
+import { bundledVideoDatasetPath, openVideoDataset, type VideoDataset } from "@vlmeval/video";
 import { isFailure, type Row } from "@vlmeval/schema";
 import { type DatasetSpec, videoSettingFor } from "./dataset_name.ts";
 import type { EvalTask, EvalUnit } from "./eval_task.ts";
-import { mediaCacheDir } from "./media_cache.ts";
 import type { OpenTaskOptions } from "./open_task.ts";
 
 /**

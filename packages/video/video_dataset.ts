@@ -1,9 +1,12 @@
 import { basename, dirname, extname, join, resolve } from "node:path";
 import type { Message, Row } from "@vlmeval/schema";
-import type { FfmpegTools } from "./ffmpeg_tools.ts";
-import type { FrameSampling } from "./frame_sampling.ts";
+import {
+  type FfmpegTools,
+  type FrameSampling,
+  type SampledFrames,
+  sampleVideoFrames,
+} from "@vlmeval/media";
 import { packPredictions } from "./pack_answer.ts";
-import { type SampledFrames, sampleVideoFrames } from "./sample_video_frames.ts";
 import { resolveVideoPath } from "./video_path.ts";
 import { compareCodePoints, pythonFloat } from "@vlmeval/internal";
 import {

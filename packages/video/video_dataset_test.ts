@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { BadVideoError } from "./bad_video_error.ts";
-import { findFfmpeg } from "./ffmpeg_tools.ts";
+import { BadVideoError, findFfmpeg } from "@vlmeval/media";
 import { openVideoDataset } from "./video_dataset.ts";
 import { VideoDatasetError } from "./video_dataset_error.ts";
-import { makeIndexClip, readFrameIndex } from "./_test_clips.ts";
+import { makeIndexClip, readFrameIndex } from "@vlmeval/media/testing";
 
 function tsv(rows: string[][]): string {
   return rows.map((r) => r.join("\t")).join("\n") + "\n";

@@ -1,5 +1,5 @@
 import { isAbsolute, join, resolve, sep } from "node:path";
-import { BadVideoError } from "./bad_video_error.ts";
+import { BadVideoError } from "@vlmeval/media";
 
 /** Extensions tried, in order, after the name as given (VLMEvalKit hard-codes `.mp4`). */
 export const VIDEO_EXTENSIONS = [

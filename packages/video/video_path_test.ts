@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { BadVideoError } from "./bad_video_error.ts";
+import { BadVideoError } from "@vlmeval/media";
 import { checkVideoName, resolveVideoPath } from "./video_path.ts";
 
 Deno.test("resolveVideoPath() tries the name as given, then common extensions", async () => {

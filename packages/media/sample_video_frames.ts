@@ -61,7 +61,7 @@ export interface SampledFrames {
  *
  * @example Eight frames, extracted once
  * ```ts ignore
- * import { sampleVideoFrames } from "@vlmeval/video";
+ * import { sampleVideoFrames } from "@vlmeval/media";
  * const frames = await sampleVideoFrames({
  *   video: "/data/videos/clip.mp4",
  *   framesDir: "/work/frames/MyVideos/clip",

@@ -1,6 +1,30 @@
+/**
+ * Test and benchmark fixtures for video work, for vlmeval's own tests and benchmarks: one
+ * generator of ffmpeg `lavfi` clips ({@linkcode encodeLavfiClip}), clips whose frames show their
+ * index, and real broken videos (truncated, unknown codec, audio only).
+ *
+ * @module
+ */
 import jpeg from "jpeg-js";
 import type { FfmpegTools } from "./ffmpeg_tools.ts";
 import { runTool } from "./_run_tool.ts";
+
+/**
+ * Encodes a clip from an ffmpeg `lavfi` source (`testsrc2=size=1280x720:rate=30:duration=120`,
+ * `sine=duration=1`, ...) into `path`: `ffmpeg -f lavfi -i <source> <outputArgs> <path>`.
+ *
+ * @throws {Error} with ffmpeg's error output when it fails.
+ */
+export async function encodeLavfiClip(
+  tools: Pick<FfmpegTools, "ffmpeg">,
+  path: string,
+  source: string,
+  outputArgs: readonly string[],
+): Promise<void> {
+  const args = ["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", source];
+  const result = await runTool(tools.ffmpeg, [...args, ...outputArgs, path]);
+  if (result.code !== 0) throw new Error(`Cannot make clip ${path}: ${result.stderr}`);
+}
 
 /** Options of {@link makeIndexClip}. */
 export interface IndexClipOptions {
@@ -30,15 +54,7 @@ export async function makeIndexClip(
   const luma = "if(lt(X,W/2),20+12*mod(N,16),20+12*mod(trunc(N/16),16))";
   const filters = [`format=yuv420p`, `geq=lum='${luma}':cb=128:cr=128`];
   if (options.setpts) filters.push(`setpts='${options.setpts}'`);
-  const args = [
-    "-hide_banner",
-    "-loglevel",
-    "error",
-    "-y",
-    "-f",
-    "lavfi",
-    "-i",
-    `color=black:s=64x48:r=${fps}`,
+  await encodeLavfiClip(tools, path, `color=black:s=64x48:r=${fps}`, [
     "-vf",
     filters.join(","),
     "-frames:v",
@@ -51,10 +67,7 @@ export async function makeIndexClip(
     "yuv420p",
     ...(options.setpts ? [tools.passthroughOption, "passthrough"] : []),
     ...(options.outputArgs ?? []),
-    path,
-  ];
-  const result = await runTool(tools.ffmpeg, args);
-  if (result.code !== 0) throw new Error(`Cannot make test clip ${path}: ${result.stderr}`);
+  ]);
 }
 
 /** Reads the frame index drawn by {@link makeIndexClip} from a JPEG frame. */
@@ -72,20 +85,7 @@ export async function readFrameIndex(jpegPath: string): Promise<number> {
 
 /** Encodes a short audio-only MP4 (AAC). */
 export async function makeAudioOnly(tools: FfmpegTools, path: string): Promise<void> {
-  const result = await runTool(tools.ffmpeg, [
-    "-hide_banner",
-    "-loglevel",
-    "error",
-    "-y",
-    "-f",
-    "lavfi",
-    "-i",
-    "sine=duration=1",
-    "-c:a",
-    "aac",
-    path,
-  ]);
-  if (result.code !== 0) throw new Error(`Cannot make audio clip ${path}: ${result.stderr}`);
+  await encodeLavfiClip(tools, path, "sine=duration=1", ["-c:a", "aac"]);
 }
 
 /**

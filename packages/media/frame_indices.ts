@@ -5,7 +5,7 @@
  *
  * @example Eight frames of a 3600-frame clip
  * ```ts
- * import { frameIndicesByCount } from "@vlmeval/video";
+ * import { frameIndicesByCount } from "@vlmeval/media";
  * frameIndicesByCount(3600, 8); // [400, 800, 1200, 1600, 2000, 2400, 2800, 3200]
  * ```
  */
@@ -26,7 +26,7 @@ export function frameIndicesByCount(frameCount: number, nframe: number): number[
  *
  * @example One frame per second of a 10 s, 30 fps clip, at most 4
  * ```ts
- * import { frameIndicesByFps } from "@vlmeval/video";
+ * import { frameIndicesByFps } from "@vlmeval/media";
  * frameIndicesByFps(300, 30, 1).length; // 10
  * frameIndicesByFps(300, 30, 1, 4); // [0, 60, 150, 210]
  * ```

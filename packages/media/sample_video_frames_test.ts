@@ -4,7 +4,7 @@ import { BadVideoError } from "./bad_video_error.ts";
 import { type FfmpegTools, findFfmpeg } from "./ffmpeg_tools.ts";
 import { frameIndicesByCount } from "./frame_indices.ts";
 import { sampleVideoFrames } from "./sample_video_frames.ts";
-import { makeIndexClip, readFrameIndex } from "./_test_clips.ts";
+import { makeIndexClip, readFrameIndex } from "./testing.ts";
 
 /** Tools whose binaries do not exist: any spawn fails, so a call that succeeds spawned none. */
 const NO_SPAWN: FfmpegTools = {

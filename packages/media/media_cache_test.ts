@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { storeImageFile } from "@vlmeval/datasets";
+import { dirname } from "node:path";
 import {
   cleanMediaCache,
   listMediaCache,
@@ -18,6 +18,12 @@ async function withWorkDir(fn: (dir: string) => Promise<void>) {
 }
 
 const bytes = (n: number) => new Uint8Array(n).fill(7);
+
+/** Writes a file as the dataset readers store decoded images (folders created). */
+async function storeImageFile(path: string, data: Uint8Array): Promise<void> {
+  await Deno.mkdir(dirname(path), { recursive: true });
+  await Deno.writeFile(path, data);
+}
 
 Deno.test("listMediaCache() counts files and bytes per dataset folder; an absent cache is empty", async () => {
   await withWorkDir(async (dir) => {
@@ -49,6 +55,11 @@ Deno.test("the media cache leaves out journals, top-level files and symbolic lin
     assert.throws(
       () => selectMediaCache([], ["x"]),
       (e) => e instanceof MediaCacheNameError && /holds: nothing/.test(e.message),
+    );
+    const entries = await listMediaCache(dir);
+    assert.throws(
+      () => selectMediaCache(entries, ["Bench_8frame"], { folderOf: (n) => n.split("_")[0] }),
+      /frames live under its base name "Bench"/,
     );
     const outcomes = await cleanMediaCache(dir, { names: "all" });
     assert.deepEqual(outcomes.map((o) => [o.entry.name, o.action]), [["Bench", "removed"]]);

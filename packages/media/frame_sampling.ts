@@ -73,7 +73,7 @@ export interface FrameTarget {
  *
  * @example Frames at 1 fps
  * ```ts
- * import { frameTargets, type VideoProbe } from "@vlmeval/video";
+ * import { frameTargets, type VideoProbe } from "@vlmeval/media";
  * const probe = { frameCount: 90, fps: 30 } as VideoProbe;
  * frameTargets({ mode: "fps", fps: 1 }, probe)[1]; // { index: 30, name: "frame-2-of-3-1.0fps.jpg" }
  * ```

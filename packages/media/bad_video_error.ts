@@ -26,7 +26,7 @@ const REASON_TEXT: Record<BadVideoReason, string> = {
  *
  * @example Tell a missing file from a broken one
  * ```ts
- * import { BadVideoError } from "@vlmeval/video";
+ * import { BadVideoError } from "@vlmeval/media";
  * const error = new BadVideoError("missing-file", "/data/v.mp4", "tried v.mp4, v.mkv");
  * error.reason; // "missing-file"
  * ```

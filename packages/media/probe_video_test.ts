@@ -9,7 +9,7 @@ import {
   makeAudioOnly,
   makeIndexClip,
   truncateCopy,
-} from "./_test_clips.ts";
+} from "./testing.ts";
 
 async function inTempDir(fn: (dir: string, tools: FfmpegTools) => Promise<void>): Promise<void> {
   const tools = await findFfmpeg();

@@ -77,7 +77,7 @@ let defaultTools: Promise<FfmpegTools> | undefined;
  *
  * @example Find the tools
  * ```ts ignore
- * import { findFfmpeg } from "@vlmeval/video";
+ * import { findFfmpeg } from "@vlmeval/media";
  * const tools = await findFfmpeg();
  * console.log(tools.ffmpeg, tools.source);
  * ```

@@ -1,7 +1,6 @@
 import { EXIT_CODES, type ExitCode } from "@vlmeval/schema";
 import { join } from "node:path";
-import { isFrameLockActive, isFrameLockName } from "@vlmeval/video";
-import { parseDatasetName } from "./dataset_name.ts";
+import { isFrameLockActive, isFrameLockName } from "./frame_lock.ts";
 
 /**
  * The media cache: images decoded from benchmark TSVs and frames sampled from videos, written
@@ -92,7 +91,7 @@ export interface MediaCacheOutcome {
 }
 
 /** Which folders {@link cleanMediaCache} removes, and whether it only says so. */
-export interface CleanMediaCacheOptions extends MediaCacheOptions {
+export interface CleanMediaCacheOptions extends MediaCacheOptions, SelectMediaCacheOptions {
   /** Folder names as {@link listMediaCache} gives them, or `"all"`. */
   names: readonly string[] | "all";
   /** Report what would be removed and remove nothing. */
@@ -113,7 +112,9 @@ export async function cleanMediaCache(
   options: CleanMediaCacheOptions,
 ): Promise<MediaCacheOutcome[]> {
   const entries = await listMediaCache(workDir, options);
-  const chosen = options.names === "all" ? entries : selectMediaCache(entries, options.names);
+  const chosen = options.names === "all"
+    ? entries
+    : selectMediaCache(entries, options.names, options);
   const outcomes: MediaCacheOutcome[] = [];
   for (const entry of chosen) {
     if (entry.activeLocks.length > 0) {
@@ -135,6 +136,16 @@ export async function cleanMediaCache(
   return outcomes;
 }
 
+/** How {@link selectMediaCache} explains a name that is not in the cache. */
+export interface SelectMediaCacheOptions {
+  /**
+   * The folder a dataset name's media lives in, for the hint given with a name that is not a
+   * folder: a video benchmark's setting name (`X_8frame`) names its base name's folder (`X`).
+   * Default: the name itself (no hint).
+   */
+  folderOf?: (name: string) => string;
+}
+
 /**
  * The entries `names` name, in the order given, without repeats: each must be a plain folder
  * name (no `/`, `\`, `.` or `..`) of an entry in `entries`.
@@ -144,12 +155,18 @@ export async function cleanMediaCache(
 export function selectMediaCache(
   entries: readonly MediaCacheEntry[],
   names: readonly string[],
+  options: SelectMediaCacheOptions = {},
 ): MediaCacheEntry[] {
   const byName = new Map(entries.map((e) => [e.name, e]));
-  return [...new Set(names)].map((name) => checkedEntry(name, byName));
+  const folderOf = options.folderOf ?? ((name: string) => name);
+  return [...new Set(names)].map((name) => checkedEntry(name, byName, folderOf));
 }
 
-function checkedEntry(name: string, byName: Map<string, MediaCacheEntry>): MediaCacheEntry {
+function checkedEntry(
+  name: string,
+  byName: Map<string, MediaCacheEntry>,
+  folderOf: (name: string) => string,
+): MediaCacheEntry {
   const quoted = JSON.stringify(name);
   if (name === "" || name === "." || name === ".." || /[/\\\0]/.test(name)) {
     throw new MediaCacheNameError(
@@ -161,7 +178,7 @@ function checkedEntry(name: string, byName: Map<string, MediaCacheEntry>): Media
   const found = byName.get(name);
   if (found) return found;
   const held = [...byName.keys()];
-  const base = parseDatasetName(name).base;
+  const base = folderOf(name);
   const hint = base !== name && byName.has(base)
     ? `; a video benchmark's frames live under its base name "${base}" (every setting)`
     : "";
