@@ -11,8 +11,8 @@ export const SHAPES_MCQ_TSV =
   new URL("../datasets/bundled/Shapes_MCQ.tsv", import.meta.url).pathname;
 /** The shipped video benchmark and its clip folder. */
 export const SHAPES_VIDEO_TSV =
-  new URL("../video/bundled/Shapes_Video.tsv", import.meta.url).pathname;
-export const SHAPES_VIDEO_DIR = new URL("../video/bundled/video", import.meta.url).pathname;
+  new URL("../datasets/bundled/Shapes_Video.tsv", import.meta.url).pathname;
+export const SHAPES_VIDEO_DIR = new URL("../datasets/bundled/video", import.meta.url).pathname;
 
 /** Parses TSV text with optional pandas-style quoting into rows keyed by the header. */
 export function parseTsv(text: string): Record<string, string>[] {

@@ -31,7 +31,7 @@ export function parseDatasetName(name: string): DatasetSpec {
 /**
  * The dataset part of result file names for a video dataset, as VLMEvalKit writes it:
  * `<base>_<N>frame_<pack|nopack>` or `<base>_<F>fps_<pack|nopack>` (`<F>fps_max<M>` with a
- * frame cap), the name `@vlmeval/video` gives an opened dataset.
+ * frame cap), the name `openVideoDataset` gives an opened dataset.
  */
 export function videoTaskName(base: string, frames: FrameSetting, pack: boolean): string {
   const setting = "nframe" in frames

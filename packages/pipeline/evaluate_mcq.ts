@@ -5,11 +5,12 @@ import {
   judgeMcq,
   judgeMcqCircular,
   MCQ_EXTRACTION_VERSION,
+  mvbenchRating,
   scoreMcq,
   scoreMcqCircular,
+  videoDimensionRating,
 } from "@vlmeval/scoring";
 import type { Row } from "@vlmeval/schema";
-import { mvbenchRating, videoDimensionRating } from "@vlmeval/video";
 import type { EvalTask } from "./eval_task.ts";
 import type { EvaluateOptions, TaskScores } from "./evaluate.ts";
 import { methodText, scoringJudge } from "./scoring_judge.ts";

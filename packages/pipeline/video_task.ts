@@ -1,6 +1,10 @@
-import { resolveDatasetPath } from "@vlmeval/datasets";
+import {
+  bundledVideoDatasetPath,
+  openVideoDataset,
+  resolveDatasetPath,
+  type VideoDataset,
+} from "@vlmeval/datasets";
 import { type FfmpegTools, findFfmpeg, mediaCacheDir } from "@vlmeval/media";
-import { bundledVideoDatasetPath, openVideoDataset, type VideoDataset } from "@vlmeval/video";
 import { isFailure, type Row } from "@vlmeval/schema";
 import { type DatasetSpec, videoSettingFor } from "./dataset_name.ts";
 import type { EvalTask, EvalUnit } from "./eval_task.ts";

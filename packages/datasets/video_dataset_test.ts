@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { BadVideoError, findFfmpeg } from "@vlmeval/media";
 import { openVideoDataset } from "./video_dataset.ts";
-import { VideoDatasetError } from "./video_dataset_error.ts";
+import { DatasetFormatError } from "./errors.ts";
 import { makeIndexClip, readFrameIndex } from "@vlmeval/media/testing";
 
 function tsv(rows: string[][]): string {
@@ -233,7 +233,7 @@ Deno.test("openVideoDataset() names the line and field of a malformed row", asyn
       try {
         await Deno.writeTextFile(join(dir, "d.tsv"), tsv(rows));
         const error = await openVideoDataset(join(dir, "d.tsv")).catch((e) => e);
-        assert.ok(error instanceof VideoDatasetError, String(error));
+        assert.ok(error instanceof DatasetFormatError, String(error));
         assert.match(error.message, pattern);
       } finally {
         await Deno.remove(dir, { recursive: true });

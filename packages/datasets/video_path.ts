@@ -49,7 +49,7 @@ export function checkVideoName(name: string): void {
  *
  * @example
  * ```ts ignore
- * import { resolveVideoPath } from "@vlmeval/video";
+ * import { resolveVideoPath } from "@vlmeval/datasets";
  * await resolveVideoPath("/data/Shapes_Video/video", "clip01"); // ".../video/clip01.mp4"
  * ```
  */

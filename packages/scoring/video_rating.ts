@@ -34,7 +34,7 @@ const DIMENSIONS = ["domain", "sub_category", "task_type"] as const;
  *
  * @example
  * ```ts
- * import { videoDimensionRating } from "@vlmeval/video";
+ * import { videoDimensionRating } from "@vlmeval/scoring";
  * const rating = videoDimensionRating([
  *   { duration: "short", task_type: "Counting", score: 1 },
  *   { duration: "short", task_type: "Counting", score: 0 },
@@ -86,7 +86,7 @@ export type TaskTypeRating = [correct: number, total: number, percent: string];
  *
  * @example
  * ```ts
- * import { mvbenchRating } from "@vlmeval/video";
+ * import { mvbenchRating } from "@vlmeval/scoring";
  * mvbenchRating([{ task_type: "Action Sequence", score: 1 }, { task_type: "Action Sequence", score: 0 }]);
  * // { "Action Sequence": [1, 2, "50.00%"], overall: [1, 2, "50.00%"] }
  * ```

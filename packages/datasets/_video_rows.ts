@@ -1,8 +1,29 @@
 import type { Row } from "@vlmeval/schema";
-import { checkVideoName } from "./video_path.ts";
-import { VideoDatasetError } from "./video_dataset_error.ts";
 import { parsePythonStringList } from "@vlmeval/internal";
-import { parseTsv } from "./_tsv.ts";
+import { DatasetFormatError } from "./errors.ts";
+import { checkVideoName } from "./video_path.ts";
+import { readTsvTable } from "./_tsv_table.ts";
+
+/**
+ * A malformed video dataset: `Cannot read video dataset <file> line <n> field "<f>" as <problem>`
+ * (line and field where known), as a {@linkcode DatasetFormatError}.
+ */
+function formatError(
+  file: string,
+  problem: string,
+  where: { line?: number; field?: string } = {},
+  options?: ErrorOptions,
+): DatasetFormatError {
+  const at = [
+    where.line === undefined ? "" : ` line ${where.line}`,
+    where.field === undefined ? "" : ` field "${where.field}"`,
+  ].join("");
+  return new DatasetFormatError(
+    `Cannot read video dataset ${file}${at} as ${problem}`,
+    { file, ...where },
+    options,
+  );
+}
 
 /**
  * The layout of a video dataset's questions:
@@ -45,14 +66,14 @@ const LETTERED = /^([A-Z])\.\s?(.*)$/s;
  * Reads a video dataset TSV: `video` and `question` are required; `index` is made from the row
  * position when missing; the shape is taken from the first row and every row must match it.
  *
- * @throws {VideoDatasetError} naming the line and field of the first problem
+ * @throws {DatasetFormatError} naming the line and field of the first problem
  */
-export function readVideoTable(text: string, file: string): VideoTable {
-  const table = parseTsv(text, file);
+export async function readVideoTable(file: string): Promise<VideoTable> {
+  const table = await readTsvTable(file);
   const header = [...table.header];
   for (const column of ["video", "question"]) {
     if (!header.includes(column)) {
-      throw new VideoDatasetError(
+      throw formatError(
         file,
         `it has no "${column}" column (columns: ${header.join(", ")})`,
       );
@@ -70,16 +91,16 @@ export function readVideoTable(text: string, file: string): VideoTable {
   const seen = new Set<string>();
   const questions = rows.map(({ line, row }) => {
     const at = (field: string) => ({ line, field });
-    if (row.index === "") throw new VideoDatasetError(file, "the index is empty", at("index"));
+    if (row.index === "") throw formatError(file, "the index is empty", at("index"));
     if (seen.has(row.index)) {
-      throw new VideoDatasetError(file, `index ${row.index} appears twice`, at("index"));
+      throw formatError(file, `index ${row.index} appears twice`, at("index"));
     }
     seen.add(row.index);
     const video = row.prefix ? `${row.prefix.replace(/\/+$/, "")}/${row.video}` : row.video;
     try {
       checkVideoName(video);
     } catch (error) {
-      throw new VideoDatasetError(file, (error as Error).message, at("video"), { cause: error });
+      throw formatError(file, (error as Error).message, at("video"), { cause: error });
     }
     const base = {
       index: row.index,
@@ -95,12 +116,12 @@ export function readVideoTable(text: string, file: string): VideoTable {
     try {
       candidates = parsePythonStringList(row.candidates);
     } catch (error) {
-      throw new VideoDatasetError(file, (error as Error).message, at("candidates"), {
+      throw formatError(file, (error as Error).message, at("candidates"), {
         cause: error,
       });
     }
     if (candidates.length === 0) {
-      throw new VideoDatasetError(file, "it lists no candidates", at("candidates"));
+      throw formatError(file, "it lists no candidates", at("candidates"));
     }
     return shape === "lettered-mcq"
       ? { ...base, ...letteredOptions(candidates, row.answer, file, line) }
@@ -131,7 +152,7 @@ function letteredOptions(candidates: string[], answer: string, file: string, lin
     const match = LETTERED.exec(c.trim());
     const expected = String.fromCharCode(65 + i);
     if (!match || match[1] !== expected) {
-      throw new VideoDatasetError(
+      throw formatError(
         file,
         `candidate ${i + 1} should start with "${expected}. ": current value is ${
           JSON.stringify(c)
@@ -143,7 +164,7 @@ function letteredOptions(candidates: string[], answer: string, file: string, lin
   });
   const letter = answer.trim();
   if (!options.some(([l]) => l === letter)) {
-    throw new VideoDatasetError(
+    throw formatError(
       file,
       `the answer must be one of the letters ${
         options.map(([l]) => l).join(", ")
@@ -157,7 +178,7 @@ function letteredOptions(candidates: string[], answer: string, file: string, lin
 function textOptions(candidates: string[], answer: string, file: string, line: number) {
   const position = candidates.findIndex((c) => c.trim() === answer.trim());
   if (position === -1) {
-    throw new VideoDatasetError(
+    throw formatError(
       file,
       `the answer must be one of the candidates: current value is ${JSON.stringify(answer)}`,
       { line, field: "answer" },
@@ -178,7 +199,7 @@ function readBound(row: Row, file: string, line: number): readonly [number, numb
     row.start === "" || row.end === "" || !Number.isFinite(start) || !Number.isFinite(end) ||
     start > end
   ) {
-    throw new VideoDatasetError(
+    throw formatError(
       file,
       `a bound needs numeric start <= end: current values are ${JSON.stringify(row.start)}, ${
         JSON.stringify(row.end)

@@ -22,7 +22,7 @@ export interface PackParseFailure {
  *
  * @example Two questions, one answered
  * ```ts
- * import { parsePackAnswer } from "@vlmeval/video";
+ * import { parsePackAnswer } from "@vlmeval/datasets";
  * const parsed = parsePackAnswer('Sure: {"3": "B"}', ["3", "4"]);
  * parsed.get("3"); // "B"
  * parsed.get("4"); // { kind: "pack-parse-failure", reason: "no answer for question 4 ..." }

@@ -100,13 +100,13 @@ export interface VideoDataset {
  * Opens a video benchmark TSV in one of the shapes VLMEvalKit uses (see
  * {@link VideoDatasetShape}); the shape is detected from the columns and the first row.
  *
- * @throws {VideoDatasetError} when the file is malformed (names line and field)
+ * @throws {DatasetFormatError} when the file is malformed (names line and field)
  * @throws {RangeError} for conflicting or invalid sampling options
  *
  * @example Eight frames per question
  * ```ts ignore
- * import { openVideoDataset } from "@vlmeval/video";
- * const ds = await openVideoDataset("packages/video/bundled/Shapes_Video.tsv", { nframe: 8 });
+ * import { openVideoDataset } from "@vlmeval/datasets";
+ * const ds = await openVideoDataset("packages/datasets/bundled/Shapes_Video.tsv", { nframe: 8 });
  * ds.name; // "Shapes_Video_8frame_nopack"
  * const prompt = await ds.buildPrompt(ds.units()[0], "outputs/frames");
  * ```
@@ -117,7 +117,7 @@ export async function openVideoDataset(
 ): Promise<VideoDataset> {
   const sampling = samplingFromOptions(options);
   const file = resolve(tsvPath);
-  const table = readVideoTable(await Deno.readTextFile(file), file);
+  const table = await readVideoTable(file);
   const baseName = options.name ?? basename(file, extname(file));
   const pack = options.pack ?? false;
   const hasPrefix = table.header.includes("prefix");
