@@ -1,3 +1,4 @@
+import { jsonObjectEnd } from "@vlmeval/internal";
 import { failMessage, isFailure } from "@vlmeval/schema";
 
 /** Why one question of a packed answer has no prediction. */
@@ -92,7 +93,7 @@ function jsonObjectsIn(text: string): Record<string, unknown>[] {
   while (true) {
     const start = text.indexOf("{", pos);
     if (start === -1) break;
-    const end = balancedEnd(text, start);
+    const end = jsonObjectEnd(text, start);
     let value: unknown;
     if (end !== -1) {
       try {
@@ -109,27 +110,6 @@ function jsonObjectsIn(text: string): Record<string, unknown>[] {
     }
   }
   return found;
-}
-
-/** Index of the `}` closing the object opened at `start`, minding strings; -1 when none. */
-function balancedEnd(text: string, start: number): number {
-  let depth = 0;
-  let inString = false;
-  for (let i = start; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      if (c === "\\") i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') {
-      inString = true;
-    } else if (c === "{" || c === "[") {
-      depth++;
-    } else if (c === "}" || c === "]") {
-      depth--;
-      if (depth === 0) return c === "}" ? i : -1;
-    }
-  }
-  return -1;
 }
 
 function keyValueLines(body: string): Record<string, unknown> {

@@ -12,7 +12,8 @@
  *   {@linkcode pythonFloat} (`str(float)`), {@linkcode pythonJsonDumps}, and `str` behaviour
  *   ({@linkcode pySplit}, {@linkcode pyStrip}, {@linkcode pyLen}, {@linkcode compareCodePoints});
  * - image sniffing: {@linkcode detectImageFormat} (PNG, JPEG, GIF, WebP, BMP by magic bytes);
- * - the cause-chain walk: {@linkcode causeChain} (bounded, cycles walked once).
+ * - the cause-chain walk: {@linkcode causeChain} (bounded, cycles walked once);
+ * - JSON in free text: {@linkcode jsonObjectEnd}, the brace matcher of both ends of pack mode.
  *
  * Depends on nothing and runs nothing at import.
  *
@@ -33,3 +34,4 @@ export { pythonFloat, pythonJsonDumps } from "./python_format.ts";
 export { compareCodePoints, PY_WHITESPACE, pyLen, pySplit, pyStrip } from "./python_text.ts";
 export { detectImageFormat, hexHead, type ImageFormat } from "./image_format.ts";
 export { causeChain } from "./cause_chain.ts";
+export { jsonObjectEnd } from "./json_object.ts";
