@@ -16,15 +16,15 @@
  *
  * @module
  */
-export type { EvalTask, EvalUnit, ParsedPrediction, TaskKind } from "./eval_task.ts";
+export type { EvalTask, EvalUnit, ParsedPrediction, TaskKind } from "./task/eval_task.ts";
 export {
   decideOnFailure,
   type FailureDecision,
   failurePrediction,
   type GpuHooks,
   NO_GPU,
-} from "./guard.ts";
-export { gpuHooksFromNative } from "./gpu_hooks.ts";
+} from "./loop/guard.ts";
+export { gpuHooksFromNative } from "./loop/gpu_hooks.ts";
 export {
   doneMarkerName,
   isFinished,
@@ -34,22 +34,27 @@ export {
   type JournalState,
   JournalWriter,
   readJournals,
-} from "./journal.ts";
-export { runShard, type ShardOptions, shardPositions, type ShardSummary } from "./run_shard.ts";
+} from "./loop/journal.ts";
+export {
+  runShard,
+  type ShardOptions,
+  shardPositions,
+  type ShardSummary,
+} from "./loop/run_shard.ts";
 export {
   RankStoppedError,
   RankWaitTimeoutError,
   waitForShards,
   type WaitOptions,
-} from "./shard_wait.ts";
+} from "./ranks/shard_wait.ts";
 export {
   IncompleteMergeError,
   type MergeOptions,
   mergePredictions,
   type MergeResult,
   type PredictionWriter,
-} from "./merge.ts";
-export { type EvaluateOptions, evaluatePredictions, type TaskScores } from "./evaluate.ts";
+} from "./loop/merge.ts";
+export { type EvaluateOptions, evaluatePredictions, type TaskScores } from "./score/evaluate.ts";
 export {
   EXACT_MATCHING,
   judgeApiRoot,
@@ -62,9 +67,15 @@ export {
   type OpenedJudge,
   openJudge,
   type OpenJudgeOptions,
-} from "./judge.ts";
-export { type JobOptions, type JobPaths, jobPaths, type JobResult, runJob } from "./run_job.ts";
-export { openTask, type OpenTaskOptions } from "./open_task.ts";
+} from "./score/judge.ts";
+export {
+  type JobOptions,
+  type JobPaths,
+  jobPaths,
+  type JobResult,
+  runJob,
+} from "./loop/run_job.ts";
+export { openTask, type OpenTaskOptions } from "./task/open_task.ts";
 export {
   type DatasetSpec,
   type FrameSetting,
@@ -72,8 +83,8 @@ export {
   taskNameFor,
   videoSettingFor,
   videoTaskName,
-} from "./dataset_name.ts";
-export { imageTask } from "./image_task.ts";
+} from "./task/dataset_name.ts";
+export { imageTask } from "./task/image_task.ts";
 export {
   createMergedProgress,
   createProgress,
@@ -84,7 +95,7 @@ export {
   progressLine,
   SILENT_PROGRESS,
   type SyncWriter,
-} from "./progress.ts";
+} from "./loop/progress.ts";
 export {
   createMarkerProgress,
   encodeProgressMarker,
@@ -94,8 +105,8 @@ export {
   PROGRESS_MARKER,
   PROGRESS_MARKERS_ENV,
   type ProgressReport,
-} from "./progress_marker.ts";
-export { type MergedProgress, ProgressAggregator } from "./progress_aggregator.ts";
+} from "./ranks/progress_marker.ts";
+export { type MergedProgress, ProgressAggregator } from "./ranks/progress_aggregator.ts";
 export {
   cudaVisibleDevicesFor,
   detectRank,
@@ -108,7 +119,7 @@ export {
   type RankInfo,
   visibleGpuIds,
   workerCudaVisibleDevices,
-} from "./ranks.ts";
+} from "./ranks/ranks.ts";
 export {
   describeEvent,
   type ExitAction,
@@ -117,8 +128,8 @@ export {
   type LocalRanksResult,
   runLocalRanks,
   type SupervisorEvent,
-} from "./supervisor.ts";
-export { openVideoTask, videoTask } from "./video_task.ts";
+} from "./ranks/supervisor.ts";
+export { openVideoTask, videoTask } from "./task/video_task.ts";
 export {
   type DatasetRunStatus,
   type DatasetStatusEntry,

@@ -11,8 +11,8 @@
 import { withLock, writeAtomically } from "@vlmeval/internal";
 import type { ScoreTable } from "@vlmeval/report";
 import { EXIT_CODES } from "@vlmeval/schema";
-import { EXACT_MATCHING } from "./judge.ts";
-import type { JobResult } from "./run_job.ts";
+import { EXACT_MATCHING } from "./score/judge.ts";
+import type { JobResult } from "./loop/run_job.ts";
 
 /** How a dataset's last run ended. */
 export type DatasetRunStatus =

@@ -7,7 +7,7 @@
  * @module
  */
 import { writeAllSync } from "@vlmeval/internal";
-import type { Progress } from "./progress.ts";
+import type { Progress } from "../loop/progress.ts";
 
 /** Starts every marker line: an ASCII record separator and a name no log line begins with. */
 export const PROGRESS_MARKER = "\x1evlmeval-progress ";

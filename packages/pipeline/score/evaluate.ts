@@ -7,7 +7,7 @@ import {
 } from "@vlmeval/report";
 import { scoreVqa } from "@vlmeval/scoring";
 import type { Row } from "@vlmeval/schema";
-import type { EvalTask } from "./eval_task.ts";
+import type { EvalTask } from "../task/eval_task.ts";
 import { evaluateMcq, type ScoreOutputs } from "./evaluate_mcq.ts";
 import { evaluateYesNo } from "./evaluate_yes_no.ts";
 import { EXACT_MATCHING, type JudgeSettings, type JudgeStats } from "./judge.ts";

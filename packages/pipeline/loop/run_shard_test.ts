@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { ConstantAnswerModel, FaultInjectionModel } from "@vlmeval/models";
 import type { GenerateContext, Message, VisionLanguageModel } from "@vlmeval/schema";
-import { rowsOf, textTask } from "./_test_helpers.ts";
+import { rowsOf, textTask } from "../_test_helpers.ts";
 import { type GpuHooks, NO_GPU } from "./guard.ts";
 import { readJournals } from "./journal.ts";
 import { runShard, type ShardOptions, shardPositions } from "./run_shard.ts";

@@ -1,6 +1,6 @@
 import { splitThinking } from "@vlmeval/scoring";
 import { EXIT_CODES, type ExitCode, type Row } from "@vlmeval/schema";
-import type { EvalTask } from "./eval_task.ts";
+import type { EvalTask } from "../task/eval_task.ts";
 import type { JournalRecord } from "./journal.ts";
 
 /** A row of the dataset misses its prediction at merge time. */

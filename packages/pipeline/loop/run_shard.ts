@@ -1,5 +1,5 @@
 import { EXIT_CODES, type ExitCode, isFailure, type VisionLanguageModel } from "@vlmeval/schema";
-import type { EvalTask, EvalUnit, ParsedPrediction } from "./eval_task.ts";
+import type { EvalTask, EvalUnit, ParsedPrediction } from "../task/eval_task.ts";
 import {
   decideOnFailure,
   errorTypeName,

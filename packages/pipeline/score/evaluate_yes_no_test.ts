@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readPredictions } from "@vlmeval/report";
 import type { Row } from "@vlmeval/schema";
-import { textTask } from "./_test_helpers.ts";
+import { textTask } from "../_test_helpers.ts";
 import { evaluatePredictions } from "./evaluate.ts";
 
 async function withTemp(fn: (dir: string) => Promise<void>) {

@@ -11,7 +11,7 @@ import {
   videoDimensionRating,
 } from "@vlmeval/scoring";
 import type { Row } from "@vlmeval/schema";
-import type { EvalTask } from "./eval_task.ts";
+import type { EvalTask } from "../task/eval_task.ts";
 import type { EvaluateOptions, TaskScores } from "./evaluate.ts";
 import { methodText, scoringJudge } from "./scoring_judge.ts";
 

@@ -1,14 +1,14 @@
 import { EXIT_CODES, isFailure, type Row, type VisionLanguageModel } from "@vlmeval/schema";
 import { type PredFormat, readPredictions, writePredictions } from "@vlmeval/report";
-import type { EvalTask } from "./eval_task.ts";
-import { evaluatePredictions, type TaskScores } from "./evaluate.ts";
+import type { EvalTask } from "../task/eval_task.ts";
+import { evaluatePredictions, type TaskScores } from "../score/evaluate.ts";
 import type { GpuHooks } from "./guard.ts";
-import type { JudgeSettings } from "./judge.ts";
+import type { JudgeSettings } from "../score/judge.ts";
 import { journalDir, JournalWriter, readJournals } from "./journal.ts";
 import { mergePredictions } from "./merge.ts";
 import { type Progress, SILENT_PROGRESS } from "./progress.ts";
 import { runShard, type ShardSummary } from "./run_shard.ts";
-import { clearDoneMarker, waitForShards, writeDoneMarker } from "./shard_wait.ts";
+import { clearDoneMarker, waitForShards, writeDoneMarker } from "../ranks/shard_wait.ts";
 
 /** Settings of one (model, dataset) job on one rank. */
 export interface JobOptions {

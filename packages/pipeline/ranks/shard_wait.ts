@@ -1,8 +1,8 @@
 import { EXIT_CODES, type ExitCode } from "@vlmeval/schema";
 import { writeAtomically } from "@vlmeval/internal";
-import type { EvalTask } from "./eval_task.ts";
-import { doneMarkerName, type JournalRecord, readJournals } from "./journal.ts";
-import { shardPositions } from "./run_shard.ts";
+import type { EvalTask } from "../task/eval_task.ts";
+import { doneMarkerName, type JournalRecord, readJournals } from "../loop/journal.ts";
+import { shardPositions } from "../loop/run_shard.ts";
 
 /** What a rank writes when its shard ends, complete or not. */
 export interface DoneMarker {

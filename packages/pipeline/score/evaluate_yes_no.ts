@@ -1,6 +1,6 @@
 import { judgeYesNo, scoreYesNo } from "@vlmeval/scoring";
 import type { Row } from "@vlmeval/schema";
-import type { EvalTask } from "./eval_task.ts";
+import type { EvalTask } from "../task/eval_task.ts";
 import type { EvaluateOptions, TaskScores } from "./evaluate.ts";
 import type { ScoreOutputs } from "./evaluate_mcq.ts";
 import { methodText, scoringJudge } from "./scoring_judge.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createMergedProgress, formatDuration, progressLine, type SyncWriter } from "./progress.ts";
-import type { ProgressReport } from "./progress_marker.ts";
+import type { ProgressReport } from "../ranks/progress_marker.ts";
 
 /** A writer that keeps what it is given as text. */
 function sink(): SyncWriter & { text: () => string } {

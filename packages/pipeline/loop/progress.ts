@@ -1,8 +1,8 @@
 import cliProgress from "cli-progress";
 import process from "node:process";
 import { type SyncWriter, writeAllSync } from "@vlmeval/internal";
-import { type MergedProgress, ProgressAggregator } from "./progress_aggregator.ts";
-import type { ProgressReport } from "./progress_marker.ts";
+import { type MergedProgress, ProgressAggregator } from "../ranks/progress_aggregator.ts";
+import type { ProgressReport } from "../ranks/progress_marker.ts";
 
 /** Progress reporting for a shard: a bar on a terminal, periodic lines otherwise. */
 export interface Progress {
