@@ -25,6 +25,7 @@ const ENTRY_POINTS: EntryPoint[] = [
   { path: "scripts/setup.ts" },
   { path: "scripts/build_native.ts" },
   { path: "scripts/check_structure.ts" },
+  { path: "scripts/check_docs.ts" },
   { path: "scripts/ensure_ffmpeg.ts" },
   { path: "scripts/gen_shapes_benchmark.ts", out: "--out" },
   { path: "scripts/gen_video_benchmark.ts", out: "--out" },

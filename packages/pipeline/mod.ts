@@ -16,7 +16,13 @@
  *
  * @module
  */
-export type { EvalTask, EvalUnit, ParsedPrediction, TaskKind } from "./task/eval_task.ts";
+export type {
+  EvalTask,
+  EvalUnit,
+  OpenTaskOptions,
+  ParsedPrediction,
+  TaskKind,
+} from "./task/eval_task.ts";
 export {
   decideOnFailure,
   type FailureDecision,
@@ -54,7 +60,8 @@ export {
   type MergeResult,
   type PredictionWriter,
 } from "./loop/merge.ts";
-export { type EvaluateOptions, evaluatePredictions, type TaskScores } from "./score/evaluate.ts";
+export { evaluatePredictions } from "./score/evaluate.ts";
+export type { EvaluateOptions, TaskScores } from "./score/score_types.ts";
 export {
   EXACT_MATCHING,
   judgeApiRoot,
@@ -75,7 +82,7 @@ export {
   type JobResult,
   runJob,
 } from "./loop/run_job.ts";
-export { openTask, type OpenTaskOptions } from "./task/open_task.ts";
+export { openTask } from "./task/open_task.ts";
 export {
   type DatasetSpec,
   type FrameSetting,
@@ -86,16 +93,17 @@ export {
 } from "./task/dataset_name.ts";
 export { imageTask } from "./task/image_task.ts";
 export {
-  createMergedProgress,
   createProgress,
   formatDuration,
-  type MergedProgressDisplay,
-  type MergedProgressOptions,
   type Progress,
   progressLine,
   SILENT_PROGRESS,
-  type SyncWriter,
 } from "./loop/progress.ts";
+export {
+  createMergedProgress,
+  type MergedProgressDisplay,
+  type MergedProgressOptions,
+} from "./ranks/merged_progress.ts";
 export {
   createMarkerProgress,
   encodeProgressMarker,

@@ -1,7 +1,8 @@
 import { EXIT_CODES, isFailure, type Row, type VisionLanguageModel } from "@vlmeval/schema";
 import { type PredFormat, readPredictions, writePredictions } from "@vlmeval/report";
 import type { EvalTask } from "../task/eval_task.ts";
-import { evaluatePredictions, type TaskScores } from "../score/evaluate.ts";
+import { evaluatePredictions } from "../score/evaluate.ts";
+import type { TaskScores } from "../score/score_types.ts";
 import type { GpuHooks } from "./guard.ts";
 import type { JudgeSettings } from "../score/judge.ts";
 import { journalDir, JournalWriter, readJournals } from "./journal.ts";

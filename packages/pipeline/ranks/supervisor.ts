@@ -7,7 +7,7 @@
  */
 import { type SyncWriter, writeAllSync } from "@vlmeval/internal";
 import { EXIT_CODES } from "@vlmeval/schema";
-import { createMergedProgress, type MergedProgressDisplay } from "../loop/progress.ts";
+import { createMergedProgress, type MergedProgressDisplay } from "./merged_progress.ts";
 import { MarkerLineFilter, PROGRESS_MARKERS_ENV, type ProgressReport } from "./progress_marker.ts";
 import { cudaVisibleDevicesFor } from "./ranks.ts";
 

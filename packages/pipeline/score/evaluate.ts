@@ -1,75 +1,12 @@
 import { writeAtomically } from "@vlmeval/internal";
-import {
-  readPredictions,
-  type ScoreTable,
-  writePredictions,
-  writeScoreFile,
-} from "@vlmeval/report";
+import { readPredictions, writePredictions, writeScoreFile } from "@vlmeval/report";
 import { scoreVqa } from "@vlmeval/scoring";
 import type { Row } from "@vlmeval/schema";
 import type { EvalTask } from "../task/eval_task.ts";
-import { evaluateMcq, type ScoreOutputs } from "./evaluate_mcq.ts";
+import { evaluateMcq } from "./evaluate_mcq.ts";
 import { evaluateYesNo } from "./evaluate_yes_no.ts";
-import { EXACT_MATCHING, type JudgeSettings, type JudgeStats } from "./judge.ts";
-
-/** Scores of one prediction file, and the files written. */
-export interface TaskScores {
-  /** What `overall` measures, e.g. `accuracy (exact matching, vlmevalkit-e8e78f05)`. */
-  metric: string;
-  /**
-   * Overall score: a fraction for multiple choice, a percentage for VQA, and for yes/no the
-   * rating's primary metric as VLMEvalKit reports it (percent; MME: perception + reasoning).
-   */
-  overall: number;
-  /** The score table as written to the score file. */
-  table: ScoreTable;
-  /**
-   * Rows scored (questions, for a circular benchmark), recorded failures among them, and answers
-   * no extraction rule could read (VLMEvalKit would ask its judge; always 0 for VQA).
-   */
-  counts: {
-    total: number;
-    failed: number;
-    unresolved: number;
-    /**
-     * Multiple choice and yes/no: rows per extraction method (`McqMethod` or `YesNoMethod`;
-     * every rotation, for a circular benchmark).
-     */
-    byMethod?: Record<string, number>;
-    /** With a judge: rows (or question groups) the judge was asked about. */
-    judged?: number;
-    /** With a judge: rows it placed in no option (scored as `Z`, or yes/no's `Unknown`). */
-    judgeFailed?: number;
-  };
-  /**
-   * Multiple choice and yes/no: who read the answers, `exact_matching` (the heuristics alone)
-   * or the name of the judge that read what the heuristics left.
-   */
-  extractor?: string;
-  /** With a judge that was needed: what it was asked, and its cache file. */
-  judge?: { name: string; model: string; cachePath: string } & JudgeStats;
-  /** Paths of the files written: the score tables, then the per-row result file. */
-  files: string[];
-}
-
-/** Where score files go and in which formats. */
-export interface EvaluateOptions {
-  /** `<work-dir>/<model>/<model>_<dataset>`: score files are `<stem>_acc.csv` etc. */
-  stem: string;
-  /** Format of the per-row result file (`<stem>_exact_matching_result.<format>`). */
-  format: "xlsx" | "tsv" | "json";
-  /** Format of the score tables (`<stem>_acc.<evalFormat>`, ...). */
-  evalFormat: "csv" | "json";
-  /**
-   * Multiple choice and yes/no: the LLM judge asked about the rows no heuristic placed
-   * (VLMEvalKit's `--judge`); absent or named `exact_matching`: the heuristics alone.
-   */
-  judge?: JudgeSettings;
-  /** Receives one-line warnings (judge requests that failed after their retries). */
-  warn?: (message: string) => void;
-  /** Aborting stops the judge: no new question is asked (see `JudgeInterruptedError`). */
-  signal?: AbortSignal;
-}
+import { EXACT_MATCHING } from "./judge.ts";
+import type { EvaluateOptions, ScoreOutputs, TaskScores } from "./score_types.ts";
 
 /**
  * Scores predictions (a prediction file, or the rows just merged) by the task's kind:

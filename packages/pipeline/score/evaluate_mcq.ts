@@ -1,5 +1,4 @@
 import { looksLikeList, parsePythonStringList } from "@vlmeval/internal";
-import type { ScoreTable } from "@vlmeval/report";
 import {
   isCircularDataset,
   judgeMcq,
@@ -12,26 +11,8 @@ import {
 } from "@vlmeval/scoring";
 import type { Row } from "@vlmeval/schema";
 import type { EvalTask } from "../task/eval_task.ts";
-import type { EvaluateOptions, TaskScores } from "./evaluate.ts";
+import type { EvaluateOptions, ScoreOutputs, TaskScores } from "./score_types.ts";
 import { methodText, scoringJudge } from "./scoring_judge.ts";
-
-/** Where a scorer writes its files (`<stem>_<suffix>.<ext>`); every path written is in `files`. */
-export interface ScoreOutputs {
-  /** Writes a score table as `<stem>_<suffix>.<evalFormat>`. */
-  scoreFile(suffix: string, table: ScoreTable): Promise<void>;
-  /** Writes `value` as `<stem>_<suffix>.json`. */
-  jsonFile(suffix: string, value: unknown): Promise<void>;
-  /** Writes `source` rows (default: every prediction row) with extra columns as
-   * `<stem>_<name>_result.<format>`. */
-  perRowFile(
-    name: string,
-    extra: string[],
-    perRow: Record<string, string>[],
-    source?: readonly Row[],
-  ): Promise<void>;
-  /** Paths written so far, in order. */
-  files: string[];
-}
 
 /**
  * Multiple-choice scoring of image and video benchmarks: the heuristics, then the judge for what

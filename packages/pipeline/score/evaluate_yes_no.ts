@@ -1,8 +1,7 @@
 import { judgeYesNo, scoreYesNo } from "@vlmeval/scoring";
 import type { Row } from "@vlmeval/schema";
 import type { EvalTask } from "../task/eval_task.ts";
-import type { EvaluateOptions, TaskScores } from "./evaluate.ts";
-import type { ScoreOutputs } from "./evaluate_mcq.ts";
+import type { EvaluateOptions, ScoreOutputs, TaskScores } from "./score_types.ts";
 import { methodText, scoringJudge } from "./scoring_judge.ts";
 
 /** The file name VLMEvalKit gives each rating. */

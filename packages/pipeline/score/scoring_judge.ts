@@ -1,5 +1,4 @@
-import type { EvaluateOptions, TaskScores } from "./evaluate.ts";
-import type { ScoreOutputs } from "./evaluate_mcq.ts";
+import type { EvaluateOptions, ScoreOutputs, TaskScores } from "./score_types.ts";
 import { EXACT_MATCHING, judgeFileName, type OpenedJudge, openJudge } from "./judge.ts";
 
 /**

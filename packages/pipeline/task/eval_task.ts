@@ -54,3 +54,17 @@ export interface EvalTask {
   /** Releases open files. */
   close?(): void;
 }
+
+/** Settings that shape a task beyond its name. */
+export interface OpenTaskOptions {
+  /** `--work-dir`: decoded images and frames go to its media cache (`<workDir>/images/`). */
+  workDir: string;
+  /** Video frame sampling, overriding the name's `_<N>frame`/`_<F>fps`. */
+  nframe?: number;
+  /** Video frames per second, overriding the name's setting; ignored when `nframe` is set. */
+  fps?: number;
+  /** Cap on the frames sampled at `fps` (only used with `fps`). */
+  maxFrames?: number;
+  /** Video pack mode, in addition to a `_pack` suffix. */
+  pack?: boolean;
+}

@@ -6,24 +6,10 @@ import {
   resolveDatasetPath,
 } from "@vlmeval/datasets";
 import { parseDatasetName, videoSettingFor } from "./dataset_name.ts";
-import type { EvalTask } from "./eval_task.ts";
+import type { EvalTask, OpenTaskOptions } from "./eval_task.ts";
 import { imageTask } from "./image_task.ts";
 import { mediaCacheDir } from "@vlmeval/media";
 import { openVideoTask } from "./video_task.ts";
-
-/** Settings that shape a task beyond its name. */
-export interface OpenTaskOptions {
-  /** `--work-dir`: decoded images and frames go to its media cache (`<workDir>/images/`). */
-  workDir: string;
-  /** Video frame sampling, overriding the name's `_<N>frame`/`_<F>fps`. */
-  nframe?: number;
-  /** Video frames per second, overriding the name's setting; ignored when `nframe` is set. */
-  fps?: number;
-  /** Cap on the frames sampled at `fps` (only used with `fps`). */
-  maxFrames?: number;
-  /** Video pack mode, in addition to a `_pack` suffix. */
-  pack?: boolean;
-}
 
 /**
  * Opens a `--data` value as an evaluation task: a bundled benchmark, a name under `$LMUData`, or

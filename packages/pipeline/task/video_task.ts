@@ -7,8 +7,7 @@ import {
 import { type FfmpegTools, findFfmpeg, mediaCacheDir } from "@vlmeval/media";
 import { isFailure, type Row } from "@vlmeval/schema";
 import { type DatasetSpec, videoSettingFor } from "./dataset_name.ts";
-import type { EvalTask, EvalUnit } from "./eval_task.ts";
-import type { OpenTaskOptions } from "./open_task.ts";
+import type { EvalTask, EvalUnit, OpenTaskOptions } from "./eval_task.ts";
 
 /**
  * Opens a video benchmark as an evaluation task. Frames are sampled by ffmpeg into

@@ -11,8 +11,11 @@
 export interface ReceivedRequest {
   /** 0-based arrival order. */
   n: number;
+  /** HTTP method, e.g. `POST`. */
   method: string;
+  /** URL path, e.g. `/v1/chat/completions`. */
   path: string;
+  /** Request headers. */
   headers: Headers;
   /** Raw request body. */
   body: string;
@@ -24,8 +27,9 @@ export interface ReceivedRequest {
 
 /** What the server answers to one request. */
 export interface ScriptedReply {
-  /** @default {200} */
+  /** HTTP status. @default {200} */
   status?: number;
+  /** Extra response headers (e.g. `retry-after`). */
   headers?: Record<string, string>;
   /** Text sent as is; an object is sent as JSON. @default {a vLLM chat completion saying "A"} */
   body?: string | object;
