@@ -2,7 +2,6 @@ import { EXIT_CODES, type VisionLanguageModel } from "@vlmeval/schema";
 import {
   createMarkerProgress,
   createProgress,
-  cudaVisibleDevicesFor,
   type DatasetStatusEntry,
   detectRank,
   type EvalTask,
@@ -11,21 +10,19 @@ import {
   type JobResult,
   judgeApiRoot,
   type JudgeSettings,
-  launcherLeavesGpuSplit,
   openTask,
   type Progress,
   PROGRESS_MARKERS_ENV,
+  rankCudaVisibleDevices,
   recordDatasetStatus,
   runJob,
   runLocalRanks,
   SILENT_PROGRESS,
   statusEntryFromError,
   statusEntryFromJob,
+  supervisorGpuIds,
   taskNameFor,
-  visibleGpuIds,
-  workerCudaVisibleDevices,
 } from "@vlmeval/pipeline";
-import { gpuCountWithoutCudaInit } from "@vlmeval/native";
 import { createModel } from "@vlmeval/models";
 import { formatTable } from "@vlmeval/report";
 import { EVAL_HELP, parseEvalArgs, UsageError } from "./args.ts";
@@ -49,6 +46,7 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
     return EXIT_CODES.ok;
   }
 
+  const warn = (m: string) => console.error(`vlmeval: warning: ${m}`);
   // Nothing here may initialise CUDA before this rank's CUDA_VISIBLE_DEVICES is set: CUDA reads
   // it once, in cuInit. GPUs are counted through NVML instead (see gpuCountForSplit).
   if (args.nproc > 1 && env.VLMEVAL_WORKER !== "1") {
@@ -58,9 +56,9 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
     const onSignal = () => controller.abort();
     Deno.addSignalListener("SIGINT", onSignal);
     try {
-      const gpuIds = visibleGpuIds(env, gpuCountForSplit(env, `${args.nproc} worker processes`));
+      let gpuIds;
       try {
-        cudaVisibleDevicesFor(0, args.nproc, gpuIds);
+        gpuIds = supervisorGpuIds(env, args.nproc, warn);
       } catch (err) {
         console.error(`vlmeval: ${(err as Error).message}`);
         return EXIT_CODES.usage;
@@ -87,12 +85,9 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
     return EXIT_CODES.usage;
   }
   if (rank.note) console.error(`vlmeval: warning: ${rank.note}`);
-  const gpuCount = launcherLeavesGpuSplit(rank)
-    ? gpuCountForSplit(env, `${rank.localWorldSize} local ranks`)
-    : 0;
   let devices;
   try {
-    devices = workerCudaVisibleDevices(rank, env, gpuCount);
+    devices = rankCudaVisibleDevices(rank, env, warn);
   } catch (err) {
     // Fewer visible GPUs than local ranks: the launch itself asks for what cannot be given.
     console.error(`vlmeval: ${(err as Error).message}`);
@@ -122,7 +117,6 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
   Deno.addSignalListener("SIGTERM", onSignal);
 
   const gpu = gpuHooksFromNative();
-  const warn = (m: string) => console.error(`vlmeval: warning: ${m}`);
   const judge: JudgeSettings | undefined = args.judge === EXACT_MATCHING ||
       args.judgeBaseUrl === undefined
     ? undefined
@@ -350,32 +344,6 @@ function jobProgress(
   if (quiet) return () => SILENT_PROGRESS;
   if (env[PROGRESS_MARKERS_ENV] === "1") return () => createMarkerProgress(task, rank);
   return createProgress;
-}
-
-/** Present whenever the NVIDIA kernel driver is loaded, with or without NVML. */
-const NVIDIA_CONTROL_DEVICE = "/dev/nvidiactl";
-
-/**
- * The machine's GPU count for `visibleGpuIds`, counted by NVML so that CUDA stays
- * uninitialised until CUDA_VISIBLE_DEVICES is set. When CUDA_VISIBLE_DEVICES is already set,
- * its entries are split and no count is needed (0). Without NVML: 0, so CUDA_VISIBLE_DEVICES is
- * left alone, with a warning when the driver is there (`ranks` names who would have shared).
- */
-function gpuCountForSplit(env: Record<string, string>, ranks: string): number {
-  if (env.CUDA_VISIBLE_DEVICES !== undefined) return 0;
-  const { count, reason } = gpuCountWithoutCudaInit();
-  if (count !== null) return count;
-  try {
-    Deno.statSync(NVIDIA_CONTROL_DEVICE);
-  } catch {
-    return 0; // No NVIDIA driver either: no GPUs to split.
-  }
-  console.error(
-    `vlmeval: warning: cannot split the GPUs among ${ranks} as NVML cannot count them ` +
-      `(${reason}); CUDA_VISIBLE_DEVICES is left alone, so each rank sees every GPU: set ` +
-      `CUDA_VISIBLE_DEVICES per rank yourself`,
-  );
-  return 0;
 }
 
 function stripNproc(argv: string[]): string[] {

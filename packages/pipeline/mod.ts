@@ -116,18 +116,23 @@ export {
 } from "./ranks/progress_marker.ts";
 export { type MergedProgress, ProgressAggregator } from "./ranks/progress_aggregator.ts";
 export {
-  cudaVisibleDevicesFor,
   detectRank,
   type Env,
   expandSlurmTasksPerNode,
   type Launcher,
-  launcherLeavesGpuSplit,
   parseRankSpec,
   type RankFlags,
   type RankInfo,
+} from "./ranks/ranks.ts";
+export {
+  cudaVisibleDevicesFor,
+  gpuCountForSplit,
+  launcherLeavesGpuSplit,
+  rankCudaVisibleDevices,
+  supervisorGpuIds,
   visibleGpuIds,
   workerCudaVisibleDevices,
-} from "./ranks/ranks.ts";
+} from "./ranks/gpu_split.ts";
 export {
   describeEvent,
   type ExitAction,

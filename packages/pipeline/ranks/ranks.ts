@@ -167,89 +167,104 @@ function fromFlags(cli: RankFlags): RankInfo {
   };
 }
 
+/** One launcher: when its variables are present, and how to read the rank from them. */
+interface LauncherSpec {
+  launcher: Launcher;
+  /** The launcher as messages name it. */
+  label: string;
+  /** True when `env` holds this launcher's variables. */
+  present: (env: Env) => boolean;
+  /** The rank and world-size variables, named with their values in messages. */
+  rankVars: (env: Env) => [rankVar: string, sizeVar: string];
+  /** The rank from `env`; throws for missing or malformed values. */
+  read: (env: Env) => Omit<RankInfo, "launcher" | "note">;
+}
+
+const has = (env: Env, name: string) => env[name] !== undefined && env[name] !== "";
+const slurmSize = (env: Env) =>
+  has(env, "SLURM_STEP_NUM_TASKS") ? "SLURM_STEP_NUM_TASKS" : "SLURM_NTASKS";
+
+/** Every launcher we recognise, in the precedence of the module doc (first match wins). */
+const LAUNCHERS: readonly LauncherSpec[] = [
+  {
+    launcher: "vlmeval",
+    label: "the vlmeval supervisor",
+    present: (env) => has(env, "VLMEVAL_RANK"),
+    rankVars: () => ["VLMEVAL_RANK", "VLMEVAL_WORLD_SIZE"],
+    read: (env) => {
+      const { rank, worldSize } = rankAndSize(env, "VLMEVAL_RANK", "VLMEVAL_WORLD_SIZE");
+      const localRank = optionalInt(env, "VLMEVAL_LOCAL_RANK") ?? rank;
+      const localWorldSize = optionalInt(env, "VLMEVAL_LOCAL_WORLD_SIZE") ?? worldSize;
+      return local(rank, worldSize, localRank, localWorldSize, "VLMEVAL_LOCAL_RANK");
+    },
+  },
+  {
+    launcher: "torchrun",
+    label: "torchrun",
+    present: (env) => has(env, "RANK") || has(env, "WORLD_SIZE"),
+    rankVars: () => ["RANK", "WORLD_SIZE"],
+    read: (env) => {
+      const { rank, worldSize } = rankAndSize(env, "RANK", "WORLD_SIZE");
+      return localPair(env, rank, worldSize, "LOCAL_RANK", "LOCAL_WORLD_SIZE");
+    },
+  },
+  {
+    launcher: "openmpi",
+    label: "Open MPI",
+    present: (env) => has(env, "OMPI_COMM_WORLD_RANK"),
+    rankVars: () => ["OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE"],
+    read: (env) => {
+      const { rank, worldSize } = rankAndSize(env, "OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE");
+      return localPair(
+        env,
+        rank,
+        worldSize,
+        "OMPI_COMM_WORLD_LOCAL_RANK",
+        "OMPI_COMM_WORLD_LOCAL_SIZE",
+      );
+    },
+  },
+  {
+    launcher: "hydra",
+    label: "Hydra's mpiexec",
+    present: (env) => has(env, "MPI_LOCALRANKID"),
+    rankVars: () => ["PMI_RANK", "PMI_SIZE"],
+    read: (env) => hydraRank(env),
+  },
+  {
+    launcher: "slurm",
+    label: "Slurm",
+    present: (env) =>
+      has(env, "SLURM_PROCID") && (has(env, "SLURM_STEP_ID") || has(env, "SLURM_STEPID")),
+    rankVars: (env) => ["SLURM_PROCID", slurmSize(env)],
+    read: (env) => {
+      const { rank, worldSize } = rankAndSize(env, "SLURM_PROCID", slurmSize(env));
+      const localRank = optionalInt(env, "SLURM_LOCALID") ?? 0;
+      return local(rank, worldSize, localRank, slurmTasksOnThisNode(env), "SLURM_LOCALID");
+    },
+  },
+  {
+    launcher: "k8s",
+    label: "a Kubernetes indexed Job",
+    present: (env) => has(env, "JOB_COMPLETION_INDEX"),
+    rankVars: () => ["JOB_COMPLETION_INDEX", "VLMEVAL_WORLD_SIZE"],
+    read: (env) => {
+      const { rank, worldSize } = rankAndSize(env, "JOB_COMPLETION_INDEX", "VLMEVAL_WORLD_SIZE");
+      return { rank, worldSize, localRank: 0, localWorldSize: 1 };
+    },
+  },
+];
+
 function launchersIn(env: Env): Candidate[] {
-  const has = (name: string) => env[name] !== undefined && env[name] !== "";
-  const found: Candidate[] = [];
-  const pair = (rankVar: string, sizeVar: string) =>
-    `${rankVar}=${env[rankVar]}, ${sizeVar}=${env[sizeVar]}`;
-  if (has("VLMEVAL_RANK")) {
-    found.push({
-      launcher: "vlmeval",
-      label: "the vlmeval supervisor",
-      source: pair("VLMEVAL_RANK", "VLMEVAL_WORLD_SIZE"),
-      read: () => {
-        const { rank, worldSize } = rankAndSize(env, "VLMEVAL_RANK", "VLMEVAL_WORLD_SIZE");
-        const localRank = optionalInt(env, "VLMEVAL_LOCAL_RANK") ?? rank;
-        const localWorldSize = optionalInt(env, "VLMEVAL_LOCAL_WORLD_SIZE") ?? worldSize;
-        return local(rank, worldSize, localRank, localWorldSize, "VLMEVAL_LOCAL_RANK");
-      },
-    });
-  }
-  if (has("RANK") || has("WORLD_SIZE")) {
-    found.push({
-      launcher: "torchrun",
-      label: "torchrun",
-      source: pair("RANK", "WORLD_SIZE"),
-      read: () => {
-        const { rank, worldSize } = rankAndSize(env, "RANK", "WORLD_SIZE");
-        return localPair(env, rank, worldSize, "LOCAL_RANK", "LOCAL_WORLD_SIZE");
-      },
-    });
-  }
-  if (has("OMPI_COMM_WORLD_RANK")) {
-    found.push({
-      launcher: "openmpi",
-      label: "Open MPI",
-      source: pair("OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE"),
-      read: () => {
-        const { rank, worldSize } = rankAndSize(
-          env,
-          "OMPI_COMM_WORLD_RANK",
-          "OMPI_COMM_WORLD_SIZE",
-        );
-        return localPair(
-          env,
-          rank,
-          worldSize,
-          "OMPI_COMM_WORLD_LOCAL_RANK",
-          "OMPI_COMM_WORLD_LOCAL_SIZE",
-        );
-      },
-    });
-  }
-  if (has("MPI_LOCALRANKID")) {
-    found.push({
-      launcher: "hydra",
-      label: "Hydra's mpiexec",
-      source: pair("PMI_RANK", "PMI_SIZE"),
-      read: () => hydraRank(env),
-    });
-  }
-  const slurmSize = has("SLURM_STEP_NUM_TASKS") ? "SLURM_STEP_NUM_TASKS" : "SLURM_NTASKS";
-  if (has("SLURM_PROCID") && (has("SLURM_STEP_ID") || has("SLURM_STEPID"))) {
-    found.push({
-      launcher: "slurm",
-      label: "Slurm",
-      source: pair("SLURM_PROCID", slurmSize),
-      read: () => {
-        const { rank, worldSize } = rankAndSize(env, "SLURM_PROCID", slurmSize);
-        const localRank = optionalInt(env, "SLURM_LOCALID") ?? 0;
-        return local(rank, worldSize, localRank, slurmTasksOnThisNode(env), "SLURM_LOCALID");
-      },
-    });
-  }
-  if (has("JOB_COMPLETION_INDEX")) {
-    found.push({
-      launcher: "k8s",
-      label: "a Kubernetes indexed Job",
-      source: pair("JOB_COMPLETION_INDEX", "VLMEVAL_WORLD_SIZE"),
-      read: () => {
-        const { rank, worldSize } = rankAndSize(env, "JOB_COMPLETION_INDEX", "VLMEVAL_WORLD_SIZE");
-        return { rank, worldSize, localRank: 0, localWorldSize: 1 };
-      },
-    });
-  }
-  return found;
+  return LAUNCHERS.filter((spec) => spec.present(env)).map((spec) => {
+    const [rankVar, sizeVar] = spec.rankVars(env);
+    return {
+      launcher: spec.launcher,
+      label: spec.label,
+      source: `${rankVar}=${env[rankVar]}, ${sizeVar}=${env[sizeVar]}`,
+      read: () => spec.read(env),
+    };
+  });
 }
 
 /** Hydra's variables, found through `MPI_LOCALRANKID` (see the module doc). */
@@ -381,82 +396,4 @@ export function expandSlurmTasksPerNode(text: string, name = "SLURM_TASKS_PER_NO
     for (let i = 0; i < repeat; i++) counts.push(Number(match[1]));
   }
   return counts;
-}
-
-/**
- * VLMEvalKit's GPU split: local rank `r` of `n` gets `floor(G / n)` consecutive GPUs of the `G`
- * in `gpuIds`, starting at `r * floor(G / n)`, joined with commas for `CUDA_VISIBLE_DEVICES`.
- * Leftover GPUs stay unused. Undefined when there are no GPUs.
- *
- * @throws {RangeError} when there are fewer GPUs than local ranks.
- */
-export function cudaVisibleDevicesFor(
-  localRank: number,
-  localWorldSize: number,
-  gpuIds: string[],
-): string | undefined {
-  if (gpuIds.length === 0) return undefined;
-  if (!Number.isSafeInteger(localWorldSize) || localWorldSize < 1) {
-    throw new RangeError(
-      `Cannot split GPUs as the number of local ranks must be a positive integer: current ` +
-        `value is ${localWorldSize}`,
-    );
-  }
-  if (!Number.isSafeInteger(localRank) || localRank < 0 || localRank >= localWorldSize) {
-    throw new RangeError(
-      `Cannot split GPUs as the local rank must be in 0..${localWorldSize - 1}: current value ` +
-        `is ${localRank}`,
-    );
-  }
-  if (gpuIds.length < localWorldSize) {
-    throw new RangeError(
-      `Cannot give each of ${localWorldSize} local ranks a GPU as only ${gpuIds.length} are ` +
-        `visible (${gpuIds.join(",")}); use at most ${gpuIds.length} ranks per machine`,
-    );
-  }
-  const perRank = Math.floor(gpuIds.length / localWorldSize);
-  return gpuIds.slice(localRank * perRank, (localRank + 1) * perRank).join(",");
-}
-
-/**
- * GPU ids to split among local ranks: the entries of `CUDA_VISIBLE_DEVICES` when it is set
- * (empty when it is set to the empty string or `-1`, which hide every GPU), else `0..count-1`
- * from the device count the native addon reports.
- */
-export function visibleGpuIds(env: Env, deviceCount: number): string[] {
-  const visible = env.CUDA_VISIBLE_DEVICES;
-  if (visible !== undefined) {
-    const ids = visible.split(",").map((s) => s.trim()).filter((s) => s !== "");
-    return ids[0] === "-1" ? [] : ids;
-  }
-  return Array.from({ length: deviceCount }, (_, i) => String(i));
-}
-
-/**
- * Whether this rank must pick its own GPUs: its launcher (torchrun, mpirun, Hydra's mpiexec,
- * srun) started several ranks on this machine without splitting the GPUs among them.
- */
-export function launcherLeavesGpuSplit(info: RankInfo): boolean {
-  return ["torchrun", "openmpi", "hydra", "slurm"].includes(info.launcher) &&
-    info.localWorldSize > 1;
-}
-
-/**
- * `CUDA_VISIBLE_DEVICES` a worker must set for itself before touching CUDA, or undefined to
- * leave it alone: only launchers that start several ranks on one machine without splitting the
- * GPUs (torchrun, mpirun, Hydra's mpiexec, srun) need it. Our supervisor sets it for its
- * children, and an explicit `--rank`, a Kubernetes pod or a single process keep what they were
- * given.
- */
-export function workerCudaVisibleDevices(
-  info: RankInfo,
-  env: Env,
-  deviceCount: number,
-): string | undefined {
-  if (!launcherLeavesGpuSplit(info)) return undefined;
-  return cudaVisibleDevicesFor(
-    info.localRank,
-    info.localWorldSize,
-    visibleGpuIds(env, deviceCount),
-  );
 }

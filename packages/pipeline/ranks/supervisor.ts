@@ -9,7 +9,7 @@ import { type SyncWriter, writeAllSync } from "@vlmeval/internal";
 import { EXIT_CODES } from "@vlmeval/schema";
 import { createMergedProgress, type MergedProgressDisplay } from "./merged_progress.ts";
 import { MarkerLineFilter, PROGRESS_MARKERS_ENV, type ProgressReport } from "./progress_marker.ts";
-import { cudaVisibleDevicesFor } from "./ranks.ts";
+import { cudaVisibleDevicesFor } from "./gpu_split.ts";
 
 /** What the supervisor does after a worker exits. */
 export type ExitAction =
