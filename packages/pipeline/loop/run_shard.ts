@@ -134,6 +134,15 @@ export async function runShard(opts: ShardOptions): Promise<ShardSummary> {
   return summary;
 }
 
+/** Where one unit is in its run: what a failure is recorded against. */
+interface UnitRun {
+  position: number;
+  started: number;
+  unit?: EvalUnit;
+  stage: "prompt" | "generate" | "parse";
+}
+
+/** One unit inside the failure guard: prompt, generate, parse, then journal the outcome. */
 async function runOneUnit(
   position: number,
   opts: ShardOptions,
@@ -141,58 +150,21 @@ async function runOneUnit(
   journal: JournalWriter,
   summary: ShardSummary,
 ): Promise<void> {
-  const t0 = performance.now();
-  let unit: EvalUnit | undefined;
-  let stage: "prompt" | "generate" | "parse" = "prompt";
+  const run: UnitRun = { position, started: performance.now(), stage: "prompt" };
   let results: Map<string, ParsedPrediction>;
   try {
-    unit = await opts.task.unitAt(position);
-    const message = await unit.buildPrompt();
-    stage = "generate";
+    run.unit = await opts.task.unitAt(position);
+    const message = await run.unit.buildPrompt();
+    run.stage = "generate";
     const answer = await model.generate(message, {
       dataset: opts.task.name,
-      index: unit.key,
+      index: run.unit.key,
       signal: opts.signal,
     });
-    stage = "parse";
-    results = unit.parseAnswer(String(answer));
+    run.stage = "parse";
+    results = run.unit.parseAnswer(String(answer));
   } catch (err) {
-    const key = unit?.key ?? opts.task.unitIndices(position).join(",");
-    const indices = unit?.indices ?? opts.task.unitIndices(position);
-    const prediction = failurePrediction(err);
-    for (const index of indices) {
-      journal.append({
-        index,
-        prediction,
-        ok: false,
-        stage,
-        errorType: errorTypeName(err),
-        ms: performance.now() - t0,
-      });
-    }
-    summary.failed++;
-    summary.done++;
-    opts.progress?.tick({ failed: true });
-    let decision = decideOnFailure(err, opts.skipErr);
-    let cause = err;
-    const where = `${opts.task.name} sample ${key} (${stage})`;
-    if (decision !== "stop-sticky") {
-      const sticky = await recoverAfterFailure(model, opts.gpu, opts.warn);
-      if (sticky) {
-        decision = "stop-sticky";
-        cause = sticky;
-      }
-    }
-    if (decision === "continue") {
-      opts.warn(`Failed on ${where}, recorded and skipped: ${prediction}`);
-      return;
-    }
-    journal.sync();
-    summary.stopped ??= {
-      reason: decision === "stop-sticky" ? "sticky" : "error",
-      error: cause,
-      key,
-    };
+    await recordFailure(err, run, opts, model, journal, summary);
     return;
   }
   let anyFailed = false;
@@ -203,7 +175,7 @@ async function runOneUnit(
       index,
       prediction: parsed.prediction,
       ok,
-      ms: performance.now() - t0,
+      ms: performance.now() - run.started,
     };
     if (!ok) {
       record.stage = "parse";
@@ -218,4 +190,56 @@ async function runOneUnit(
     await model.releaseCaches?.();
     await opts.gpu.emptyCache();
   }
+}
+
+/**
+ * A unit that threw: journals the failure for each of its indices, cleans up the GPU and the
+ * model's caches, and decides (`decideOnFailure`) whether the shard goes on or stops.
+ */
+async function recordFailure(
+  err: unknown,
+  run: UnitRun,
+  opts: ShardOptions,
+  model: VisionLanguageModel,
+  journal: JournalWriter,
+  summary: ShardSummary,
+): Promise<void> {
+  const { unit, stage } = run;
+  const key = unit?.key ?? opts.task.unitIndices(run.position).join(",");
+  const indices = unit?.indices ?? opts.task.unitIndices(run.position);
+  const prediction = failurePrediction(err);
+  for (const index of indices) {
+    journal.append({
+      index,
+      prediction,
+      ok: false,
+      stage,
+      errorType: errorTypeName(err),
+      ms: performance.now() - run.started,
+    });
+  }
+  summary.failed++;
+  summary.done++;
+  opts.progress?.tick({ failed: true });
+  let decision = decideOnFailure(err, opts.skipErr);
+  let cause = err;
+  if (decision !== "stop-sticky") {
+    const sticky = await recoverAfterFailure(model, opts.gpu, opts.warn);
+    if (sticky) {
+      decision = "stop-sticky";
+      cause = sticky;
+    }
+  }
+  if (decision === "continue") {
+    opts.warn(
+      `Failed on ${opts.task.name} sample ${key} (${stage}), recorded and skipped: ${prediction}`,
+    );
+    return;
+  }
+  journal.sync();
+  summary.stopped ??= {
+    reason: decision === "stop-sticky" ? "sticky" : "error",
+    error: cause,
+    key,
+  };
 }

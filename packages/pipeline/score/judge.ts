@@ -6,8 +6,8 @@
  *
  * @module
  */
-import { JsonlLog, readJsonl } from "@vlmeval/internal";
 import { createOpenAIModel } from "@vlmeval/models";
+import { JudgeCache, sha256Hex } from "./_judge_cache.ts";
 import type { JudgeFn, JudgeRequest } from "@vlmeval/scoring";
 import { EXIT_CODES, type ExitCode, isFailure, type VisionLanguageModel } from "@vlmeval/schema";
 
@@ -95,25 +95,6 @@ export function judgeApiRoot(url: string): string {
   return url.trim().replace(/\/+$/, "").replace(/\/chat\/completions$/, "");
 }
 
-/** One cached judge answer: a line of `<stem>_<judge>_judge.jsonl`. */
-interface CacheRecord {
-  index: string;
-  prompt_sha256: string;
-  attempt: number;
-  /** The temperature asked for, when the request set one (yes/no retries). */
-  temperature?: number;
-  model: string;
-  answer: string;
-  time: number;
-}
-
-const encoder = new TextEncoder();
-
-async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", encoder.encode(text));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
-
 /** What a judge did for one dataset. */
 export interface JudgeStats {
   /** Questions sent to the endpoint (the check request not included). */
@@ -170,24 +151,7 @@ export async function openJudge(
   opts: OpenJudgeOptions,
 ): Promise<OpenedJudge> {
   const model = settings.model || judgeModelVersion(settings.name);
-  const cache = new Map<string, string>();
-  try {
-    for (const value of readJsonl(await Deno.readTextFile(opts.cachePath)).values) {
-      const record = value as CacheRecord;
-      if (
-        typeof record?.index !== "string" || typeof record.answer !== "string" ||
-        record.model !== model || isFailure(record.answer)
-      ) continue;
-      cache.set(cacheKey(record.index, record.prompt_sha256, record.attempt), record.answer);
-    }
-  } catch (err) {
-    if (!(err instanceof Deno.errors.NotFound)) throw err;
-  }
-
-  // Opened at the first answer to keep (a torn last line is closed then).
-  let log: JsonlLog | undefined;
-  const append = (record: CacheRecord) => (log ??= JsonlLog.open(opts.cachePath)).append(record);
-
+  const cache = await JudgeCache.open(opts.cachePath, model);
   let api: VisionLanguageModel | undefined;
   const getApi = () =>
     api ??= (opts.createModel ?? createJudgeModel)({ ...settings, model }, model);
@@ -197,32 +161,16 @@ export async function openJudge(
         `kept in ${opts.cachePath}, rerun to finish`,
     );
   let checked: Promise<void> | undefined;
-  const check = async () => {
-    let answer: string;
-    try {
-      answer = await getApi().generate([{ type: "text", value: "hello" }], {
-        dataset: opts.dataset,
-        index: "judge-check",
-        signal: opts.signal,
-      });
-    } catch (err) {
-      answer = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-    }
-    if (opts.signal?.aborted) throw interrupted();
-    if (answer.trim() === "" || isFailure(answer)) {
-      throw new JudgeUnavailableError(
-        `Cannot score ${opts.dataset} with judge ${settings.name} (model ${model} at ` +
-          `${endpointOrigin(settings.baseUrl)}) as it did not answer a check request: ` +
-          `${answer.trim() || "an empty answer"}. Fix --judge-base-url / --judge-key-env, or ` +
-          `pass --judge ${EXACT_MATCHING} to score by the heuristics alone`,
-      );
-    }
-  };
+  const check = () => checkJudge(getApi(), settings, model, opts, interrupted);
 
   const stats: JudgeStats = { asked: 0, cached: 0, apiFailures: 0 };
   const ask = async (prompt: string, request: JudgeRequest): Promise<string> => {
-    const hash = await sha256Hex(prompt);
-    const key = cacheKey(request.index, hash, request.attempt);
+    const key = {
+      index: request.index,
+      attempt: request.attempt,
+      promptSha256: await sha256Hex(prompt),
+      temperature: request.temperature,
+    };
     const hit = cache.get(key);
     if (hit !== undefined) {
       stats.cached++;
@@ -244,15 +192,6 @@ export async function openJudge(
       return answer;
     }
     cache.set(key, answer);
-    append({
-      index: request.index,
-      prompt_sha256: hash,
-      attempt: request.attempt,
-      ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
-      model,
-      answer,
-      time: Date.now(),
-    });
     return answer;
   };
 
@@ -263,15 +202,43 @@ export async function openJudge(
     ask,
     stats,
     async close() {
-      log?.close();
-      log = undefined;
+      cache.close();
       await api?.dispose?.();
     },
   };
 }
 
-function cacheKey(index: string, hash: string, attempt: number): string {
-  return `${index}\u0000${hash}\u0000${attempt}`;
+/**
+ * VLMEvalKit's `working()`: a one-line `hello` that must get a non-empty answer.
+ *
+ * @throws {JudgeUnavailableError} naming the judge, its model and endpoint otherwise.
+ */
+async function checkJudge(
+  api: VisionLanguageModel,
+  settings: JudgeSettings,
+  model: string,
+  opts: OpenJudgeOptions,
+  interrupted: () => JudgeInterruptedError,
+): Promise<void> {
+  let answer: string;
+  try {
+    answer = await api.generate([{ type: "text", value: "hello" }], {
+      dataset: opts.dataset,
+      index: "judge-check",
+      signal: opts.signal,
+    });
+  } catch (err) {
+    answer = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  }
+  if (opts.signal?.aborted) throw interrupted();
+  if (answer.trim() === "" || isFailure(answer)) {
+    throw new JudgeUnavailableError(
+      `Cannot score ${opts.dataset} with judge ${settings.name} (model ${model} at ` +
+        `${endpointOrigin(settings.baseUrl)}) as it did not answer a check request: ` +
+        `${answer.trim() || "an empty answer"}. Fix --judge-base-url / --judge-key-env, or ` +
+        `pass --judge ${EXACT_MATCHING} to score by the heuristics alone`,
+    );
+  }
 }
 
 function endpointOrigin(baseUrl: string): string {
