@@ -43,101 +43,130 @@ function isPythonSpace(ch: string): boolean {
  * ```
  */
 export function parsePythonStringList(text: string): string[] {
+  const reader = new ListReader(text);
   const out: string[] = [];
-  let i = 0;
-  const fail = (what: string): never => {
-    throw new SyntaxError(`Cannot parse Python string list: ${what} at position ${i}`);
-  };
-  const skipSpace = () => {
-    while (i < text.length && isPythonSpace(text[i])) i++;
-  };
-
-  skipSpace();
-  if (text[i] !== "[") fail("expected '['");
-  i++;
-  skipSpace();
-  if (text[i] === "]") {
-    i++;
-  } else {
+  reader.skipSpace();
+  reader.expect("[", "expected '['");
+  reader.skipSpace();
+  if (!reader.take("]")) {
     while (true) {
-      out.push(readString());
-      skipSpace();
-      if (text[i] === ",") {
-        i++;
-        skipSpace();
-        if (text[i] === "]") {
-          i++;
-          break;
-        }
+      out.push(reader.readString());
+      reader.skipSpace();
+      if (reader.take(",")) {
+        reader.skipSpace();
+        if (reader.take("]")) break;
         continue;
       }
-      if (text[i] === "]") {
-        i++;
-        break;
-      }
-      fail(i >= text.length ? "unexpected end of text" : `unexpected character '${text[i]}'`);
+      if (reader.take("]")) break;
+      reader.fail(
+        reader.atEnd() ? "unexpected end of text" : `unexpected character '${reader.peek()}'`,
+      );
     }
   }
-  skipSpace();
-  if (i !== text.length) fail("unexpected text after ']'");
+  reader.skipSpace();
+  if (!reader.atEnd()) reader.fail("unexpected text after ']'");
   return out;
+}
 
-  function readString(): string {
-    if ((text[i] === "u" || text[i] === "U") && (text[i + 1] === "'" || text[i + 1] === '"')) i++;
-    const quote = text[i];
-    if (quote !== "'" && quote !== '"') {
-      fail(i >= text.length ? "unexpected end of text" : "expected a quoted string");
+/** A position in the text being parsed, with the grammar's pieces. */
+class ListReader {
+  readonly #text: string;
+  #i = 0;
+
+  constructor(text: string) {
+    this.#text = text;
+  }
+
+  fail(what: string): never {
+    throw new SyntaxError(`Cannot parse Python string list: ${what} at position ${this.#i}`);
+  }
+
+  atEnd(): boolean {
+    return this.#i >= this.#text.length;
+  }
+
+  peek(): string | undefined {
+    return this.#text[this.#i];
+  }
+
+  skipSpace(): void {
+    while (this.#i < this.#text.length && isPythonSpace(this.#text[this.#i])) this.#i++;
+  }
+
+  /** Consumes `ch` when it is next. */
+  take(ch: string): boolean {
+    if (this.#text[this.#i] !== ch) return false;
+    this.#i++;
+    return true;
+  }
+
+  expect(ch: string, what: string): void {
+    if (!this.take(ch)) this.fail(what);
+  }
+
+  readString(): string {
+    const text = this.#text;
+    const next = text[this.#i + 1];
+    if ((text[this.#i] === "u" || text[this.#i] === "U") && (next === "'" || next === '"')) {
+      this.#i++;
     }
-    if (text.startsWith(quote.repeat(3), i)) fail("triple-quoted strings are not supported");
-    i++;
+    const quote = text[this.#i];
+    if (quote !== "'" && quote !== '"') {
+      this.fail(this.atEnd() ? "unexpected end of text" : "expected a quoted string");
+    }
+    if (text.startsWith(quote.repeat(3), this.#i)) {
+      this.fail("triple-quoted strings are not supported");
+    }
+    this.#i++;
     let value = "";
     while (true) {
-      if (i >= text.length) fail("unterminated string");
-      const ch = text[i];
+      if (this.atEnd()) this.fail("unterminated string");
+      const ch = text[this.#i];
       if (ch === quote) {
-        i++;
+        this.#i++;
         return value;
       }
-      if (ch === "\n" || ch === "\r") fail("newline inside a string");
+      if (ch === "\n" || ch === "\r") this.fail("newline inside a string");
       if (ch !== "\\") {
         value += ch;
-        i++;
+        this.#i++;
         continue;
       }
-      value += readEscape();
+      value += this.#readEscape();
     }
   }
 
-  function readEscape(): string {
+  #readEscape(): string {
+    const text = this.#text;
+    const i = this.#i;
     const next = text[i + 1];
-    if (next === undefined) fail("unterminated string");
+    if (next === undefined) this.fail("unterminated string");
     if (next === "\n") {
-      i += 2;
+      this.#i += 2;
       return "";
     }
     if (next in SIMPLE_ESCAPES) {
-      i += 2;
+      this.#i += 2;
       return SIMPLE_ESCAPES[next];
     }
     if (next >= "0" && next <= "7") {
       let j = i + 1;
       while (j < i + 4 && text[j] >= "0" && text[j] <= "7") j++;
-      const code = parseInt(text.slice(i + 1, j), 8);
-      i = j;
-      return String.fromCodePoint(code);
+      this.#i = j;
+      return String.fromCodePoint(parseInt(text.slice(i + 1, j), 8));
     }
     if (next in HEX_ESCAPE_DIGITS) {
       const digits = text.slice(i + 2, i + 2 + HEX_ESCAPE_DIGITS[next]);
       if (!/^[0-9a-fA-F]+$/.test(digits) || digits.length !== HEX_ESCAPE_DIGITS[next]) {
-        fail(`truncated \\${next} escape`);
+        this.fail(`truncated \\${next} escape`);
       }
       const code = parseInt(digits, 16);
-      if (code > 0x10ffff) fail(`\\${next} escape out of range`);
-      i += 2 + digits.length;
+      if (code > 0x10ffff) this.fail(`\\${next} escape out of range`);
+      this.#i += 2 + digits.length;
       return String.fromCodePoint(code);
     }
-    if (next === "N") fail("\\N{...} escapes are not supported");
-    i += 2;
+    if (next === "N") this.fail("\\N{...} escapes are not supported");
+    this.#i += 2;
     return "\\" + next;
   }
 }
