@@ -154,3 +154,10 @@ export {
   type StatusFile,
   StatusFileUnreadableError,
 } from "./status_file.ts";
+export {
+  type EvaluationOptions,
+  type EvaluationResult,
+  runEvaluation,
+  type SharedJobOptions,
+  worseExitCode,
+} from "./run_evaluation.ts";
