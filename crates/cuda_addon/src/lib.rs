@@ -3,6 +3,8 @@
 //! without them. One file per concern; policy (what to do on a sticky error) lives in TypeScript.
 
 #![deny(clippy::all)]
+// Every `unsafe` block says why it is sound (`// SAFETY:`); `cargo clippy` enforces it.
+#![deny(clippy::undocumented_unsafe_blocks)]
 
 mod context;
 mod device;
