@@ -6,6 +6,7 @@
  *   workspace name or a subpath export the package declares; no relative import leaves its
  *   package;
  * - no import cycle between files, inside a package or across them;
+ * - a package over 2,500 lines of non-test code has subfolders that name its parts;
  * - scripts/, benchmarks/ and tests/ use packages through their entry points only: never a
  *   package's private (`_`) file, test file, `testdata/` or any file by path, and never a test
  *   helper (`tests/helpers/` is for tests);
@@ -98,6 +99,25 @@ for (const entry of Deno.readDirSync(packagesDir)) {
     problems.push(`packages/${pkg}: missing mod.ts`);
   }
   packages.set(pkg, { dir, exports });
+}
+
+/** Lines of non-test code a package may have with all its files in one folder. */
+const FLAT_PACKAGE_LINES = 2500;
+
+for (const [pkg, { dir }] of packages) {
+  let lines = 0;
+  let subfolders = 0;
+  for (const file of tsFiles(dir)) {
+    if (/_test\.ts$/.test(file) || file.includes("/testdata/")) continue;
+    lines += Deno.readTextFileSync(file).split("\n").length;
+    if (dirname(file) !== dir) subfolders++;
+  }
+  if (lines > FLAT_PACKAGE_LINES && subfolders === 0) {
+    problems.push(
+      `packages/${pkg}: ${lines} lines of code in one folder: over ${FLAT_PACKAGE_LINES}, ` +
+        `give its parts subfolders`,
+    );
+  }
 }
 
 /** The table itself must not loop. */

@@ -26,6 +26,7 @@ const ENTRY_POINTS: EntryPoint[] = [
   { path: "scripts/build_native.ts" },
   { path: "scripts/check_structure.ts" },
   { path: "scripts/check_docs.ts" },
+  { path: "scripts/gate.ts" },
   { path: "scripts/ensure_ffmpeg.ts" },
   { path: "scripts/gen_shapes_benchmark.ts", out: "--out" },
   { path: "scripts/gen_video_benchmark.ts", out: "--out" },
