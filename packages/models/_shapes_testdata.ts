@@ -4,6 +4,7 @@
  */
 import { Buffer } from "node:buffer";
 import ffmpegInstaller from "@ffmpeg-installer/ffmpeg";
+import { parsePythonStringList } from "@vlmeval/internal";
 import type { Message } from "@vlmeval/schema";
 
 /** The shipped image benchmark. */
@@ -80,7 +81,7 @@ export function mcqMessage(row: Record<string, string>, imagePath: string): Mess
 
 /** The candidate strings of a Video-MME `candidates` cell (a Python list of quoted strings). */
 export function candidates(cell: string): string[] {
-  return [...cell.matchAll(/'((?:[^'\\]|\\.)*)'/g)].map((m) => m[1].replace(/\\(.)/g, "$1"));
+  return parsePythonStringList(cell);
 }
 
 /** Runs the npm-shipped ffmpeg and returns its log (stderr). */
