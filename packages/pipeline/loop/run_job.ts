@@ -2,7 +2,7 @@ import { EXIT_CODES, isFailure, type Row, type VisionLanguageModel } from "@vlme
 import { type PredFormat, readPredictions, writePredictions } from "@vlmeval/report";
 import type { EvalTask } from "../task/eval_task.ts";
 import { evaluatePredictions } from "../score/evaluate.ts";
-import type { TaskScores } from "../score/score_types.ts";
+import type { EvaluateOptions, TaskScores } from "../score/score_types.ts";
 import type { GpuHooks } from "./guard.ts";
 import type { JudgeSettings } from "../score/judge.ts";
 import { journalDir, JournalWriter, readJournals } from "./journal.ts";
@@ -114,28 +114,7 @@ export async function runJob(opts: JobOptions): Promise<JobResult> {
   const { task } = opts;
   const paths = jobPaths(opts.workDir, opts.modelName, task.name, opts.format);
   const result: JobResult = { task: task.name, exitCode: EXIT_CODES.ok };
-
-  if (opts.mode === "eval") {
-    if (opts.rank !== 0) return result;
-    if (!exists(paths.predictionFile)) {
-      return {
-        ...result,
-        exitCode: EXIT_CODES.badInput,
-        message: `No predictions to score for ${task.name}: ${paths.predictionFile} does not ` +
-          `exist (run with --mode all or --mode infer first)`,
-      };
-    }
-    result.predictionFile = paths.predictionFile;
-    result.scores = await evaluatePredictions(task, paths.predictionFile, {
-      stem: `${paths.modelDir}/${paths.stem}`,
-      format: opts.format,
-      evalFormat: opts.evalFormat,
-      judge: opts.judge,
-      warn: opts.warn,
-      signal: opts.signal,
-    });
-    return result;
-  }
+  if (opts.mode === "eval") return opts.rank === 0 ? await scoreExisting(opts, paths) : result;
 
   const startedAt = Date.now();
   if (opts.rank === 0) await importPreviousPredictions(paths, opts);
@@ -173,7 +152,36 @@ export async function runJob(opts: JobOptions): Promise<JobResult> {
     return { ...result, exitCode: code, message: stopReason(shard) };
   }
   if (opts.rank !== 0) return result;
+  return await mergeAndScore(opts, paths, startedAt, result);
+}
 
+/** `--mode eval` on rank 0: scores the prediction file an earlier run wrote. */
+async function scoreExisting(opts: JobOptions, paths: JobPaths): Promise<JobResult> {
+  const { task } = opts;
+  if (!exists(paths.predictionFile)) {
+    return {
+      task: task.name,
+      exitCode: EXIT_CODES.badInput,
+      message: `No predictions to score for ${task.name}: ${paths.predictionFile} does not ` +
+        `exist (run with --mode all or --mode infer first)`,
+    };
+  }
+  return {
+    task: task.name,
+    exitCode: EXIT_CODES.ok,
+    predictionFile: paths.predictionFile,
+    scores: await evaluatePredictions(task, paths.predictionFile, scoreOptions(opts, paths)),
+  };
+}
+
+/** Rank 0 after its shard: waits for every rank, merges the prediction file, then scores. */
+async function mergeAndScore(
+  opts: JobOptions,
+  paths: JobPaths,
+  startedAt: number,
+  result: JobResult,
+): Promise<JobResult> {
+  const { task } = opts;
   const journals = readJournals(paths.journalDir);
   const others = [...journals.worldSizes].filter((w) => w !== opts.worldSize);
   if (others.length > 0) {
@@ -218,16 +226,22 @@ export async function runJob(opts: JobOptions): Promise<JobResult> {
   result.merged = { rows: written.rows, failed: written.failed };
   result.predictionFile = paths.predictionFile;
   if (opts.mode === "all") {
-    result.scores = await evaluatePredictions(task, { columns: written.columns, rows: merged }, {
-      stem: `${paths.modelDir}/${paths.stem}`,
-      format: opts.format,
-      evalFormat: opts.evalFormat,
-      judge: opts.judge,
-      warn: opts.warn,
-      signal: opts.signal,
-    });
+    const rows = { columns: written.columns, rows: merged };
+    result.scores = await evaluatePredictions(task, rows, scoreOptions(opts, paths));
   }
   return result;
+}
+
+/** Where and how a job's scores are written (one options block for both scoring paths). */
+function scoreOptions(opts: JobOptions, paths: JobPaths): EvaluateOptions {
+  return {
+    stem: `${paths.modelDir}/${paths.stem}`,
+    format: opts.format,
+    evalFormat: opts.evalFormat,
+    judge: opts.judge,
+    warn: opts.warn,
+    signal: opts.signal,
+  };
 }
 
 function stopReason(shard: ShardSummary): string {
