@@ -53,7 +53,6 @@ export class FaultInjectionModel implements VisionLanguageModel {
 
   async generate(message: Message, ctx: GenerateContext): Promise<string> {
     const c = this.#config;
-    ctx.signal?.throwIfAborted();
     if (c.delayMs) await new Promise((r) => setTimeout(r, c.delayMs));
     const attempt = (this.#attempts.get(ctx.index) ?? 0) + 1;
     this.#attempts.set(ctx.index, attempt);
