@@ -1,5 +1,5 @@
 import ExcelJS from "exceljs";
-import { removeIfPresent, syncFile, tempPathBeside, writeAtomically } from "./_atomic.ts";
+import { commitFile, removeIfPresent, tempPathBeside, writeAtomically } from "@vlmeval/internal";
 import { TsvWriter } from "./_tsv_predictions.ts";
 import { companionPathFor, escapeXlsxText, EXCEL_CELL_LIMIT, fitExcelCell } from "./_xlsx_text.ts";
 import { neutraliseCell } from "./neutralise.ts";
@@ -169,8 +169,7 @@ export async function writeXlsxPredictions(
       companion = undefined;
       await finished.close();
       if (result.truncated.length === 0) return result;
-      await syncFile(companionTemp);
-      await Deno.rename(companionTemp, companionPath);
+      await commitFile(companionTemp, companionPath);
       return { ...result, companionPath };
     });
   } finally {

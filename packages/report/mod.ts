@@ -39,7 +39,6 @@ export {
   scoreFormatOf,
 } from "./formats.ts";
 export { neutraliseCell, restoreCell } from "./neutralise.ts";
-export { writeAtomically } from "./_atomic.ts";
 export { MalformedFileError, type MalformedFileErrorOptions } from "./malformed_file_error.ts";
 export { type TruncatedCell, writePredictions, type WriteReport } from "./write_predictions.ts";
 export { type PredictionTable, readPredictions } from "./read_predictions.ts";

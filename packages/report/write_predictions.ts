@@ -1,5 +1,5 @@
 import type { Row } from "@vlmeval/schema";
-import { writeAtomically } from "./_atomic.ts";
+import { writeAtomically } from "@vlmeval/internal";
 import { writeJsonRecords } from "./_json_predictions.ts";
 import { TsvWriter } from "./_tsv_predictions.ts";
 import { type TruncatedCell, writeXlsxPredictions } from "./_xlsx_write.ts";

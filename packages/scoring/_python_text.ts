@@ -1,37 +1,6 @@
 /**
- * Python `str` behaviour the scoring rules depend on: what `split()` and `strip()` treat as
- * whitespace (`str.isspace`), and `len()` counting code points.
+ * Python `str` behaviour the scoring rules depend on (`split()`, `strip()`, `len()`, string
+ * order). Its one implementation is in `@vlmeval/internal`; this file names it for the scoring
+ * rules.
  */
-export const PY_WHITESPACE =
-  "\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
-
-const SPLIT = new RegExp(`[${PY_WHITESPACE}]+`, "u");
-const STRIP = new RegExp(`^[${PY_WHITESPACE}]+|[${PY_WHITESPACE}]+$`, "gu");
-
-/** Python `text.split()`: split on runs of whitespace, no empty tokens. */
-export function pySplit(text: string): string[] {
-  return text.split(SPLIT).filter((token) => token !== "");
-}
-
-/** Python `text.strip()`. */
-export function pyStrip(text: string): string {
-  return text.replace(STRIP, "");
-}
-
-/** Python `len(text)`: the number of code points. */
-export function pyLen(text: string): number {
-  let n = 0;
-  for (const _ of text) n++;
-  return n;
-}
-
-/** Python's default string ordering: by code point (JS `<` compares UTF-16 units). */
-export function compareCodePoints(a: string, b: string): number {
-  const left = [...a];
-  const right = [...b];
-  for (let k = 0; k < Math.min(left.length, right.length); k++) {
-    const diff = left[k].codePointAt(0)! - right[k].codePointAt(0)!;
-    if (diff !== 0) return diff;
-  }
-  return left.length - right.length;
-}
+export { compareCodePoints, PY_WHITESPACE, pyLen, pySplit, pyStrip } from "@vlmeval/internal";

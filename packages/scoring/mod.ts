@@ -4,7 +4,8 @@
  * of rows that would have needed a judge; circular scoring of rotated copies as for MMBench),
  * yes/no (`YOrN_Extraction`; the rating VLMEvalKit picks by name: `MME_rating`,
  * `Hallusion_rating`, `POPE_rating`, `AMBER_rating` or `default_rating`) and free-form VQA (exact
- * and normalised matching). An optional judge phase (`judgeMcq`, `judgeMcqCircular`,
+ * and normalised matching); video benchmarks' own ratings (Video-MME's per-duration and
+ * per-dimension means, MVBench's per-task-type counts). An optional judge phase (`judgeMcq`, `judgeMcqCircular`,
  * `judgeYesNo`) sends what the heuristics left unplaced to an LLM judge through a callback. No
  * file or network IO: callers ask the judge and write the tables.
  *
@@ -111,3 +112,10 @@ export {
 export { type SplitThinking, splitThinking } from "./split_thinking.ts";
 export { scoreVqa, vqaAnswers, type VqaRowScore, type VqaScore } from "./score_vqa.ts";
 export { normalizeVqaAnswer, processDigitArticle, processPunctuation } from "./vqa_normalize.ts";
+export {
+  type DimensionRating,
+  mvbenchRating,
+  type ScoredVideoRow,
+  type TaskTypeRating,
+  videoDimensionRating,
+} from "./video_rating.ts";

@@ -1,5 +1,5 @@
 import { isFailure, type Row } from "@vlmeval/schema";
-import { looksLikeList, parsePythonStringList } from "@vlmeval/datasets";
+import { looksLikeList, parsePythonStringList } from "@vlmeval/internal";
 import { pyStrip } from "./_python_text.ts";
 import { requireField, rowGroups } from "./_row_fields.ts";
 import { reportAcc, type ScoreTable } from "./score_table.ts";

@@ -93,19 +93,7 @@ export function createOpenAIModel(opts: OpenAIModelOptions): VisionLanguageModel
   async function generate(message: Message, ctx: GenerateContext): Promise<string> {
     const signal = ctx.signal ? AbortSignal.any([ctx.signal, disposed.signal]) : disposed.signal;
     signal.throwIfAborted();
-    const temperature = ctx.temperature ?? settings.temperature;
-    if (!Number.isFinite(temperature) || temperature < 0) {
-      throw new RangeError(
-        `Cannot ask ${settings.name} for ${ctx.dataset}/${ctx.index} as the call's 'temperature' must be a number >= 0: current value is ${temperature}`,
-      );
-    }
-    const messages = await buildChatMessages(message);
-    const body = JSON.stringify({
-      model: opts.model,
-      messages,
-      max_tokens: settings.maxTokens,
-      temperature,
-    });
+    const body = await chatRequestBody(opts.model, settings, message, ctx);
     const sample = `${ctx.dataset}/${ctx.index}`;
     let reason = "no attempt made";
     for (let attempt = 1; attempt <= attempts; attempt++) {
@@ -157,6 +145,27 @@ export function createOpenAIModel(opts: OpenAIModelOptions): VisionLanguageModel
       disposed.abort(new DOMException(`Model ${settings.name} was disposed`, "AbortError"));
     },
   };
+}
+
+/**
+ * The JSON body of one chat completion request for `message`.
+ *
+ * @throws {RangeError} when the context's `temperature` is not a number >= 0.
+ */
+async function chatRequestBody(
+  model: string,
+  settings: CheckedOptions,
+  message: Message,
+  ctx: GenerateContext,
+): Promise<string> {
+  const temperature = ctx.temperature ?? settings.temperature;
+  if (!Number.isFinite(temperature) || temperature < 0) {
+    throw new RangeError(
+      `Cannot ask ${settings.name} for ${ctx.dataset}/${ctx.index} as the call's 'temperature' must be a number >= 0: current value is ${temperature}`,
+    );
+  }
+  const messages = await buildChatMessages(message);
+  return JSON.stringify({ model, messages, max_tokens: settings.maxTokens, temperature });
 }
 
 interface CheckedOptions {

@@ -7,7 +7,7 @@ import {
   type ScriptedReply,
   startLoopbackVllmServer,
   vllmChatCompletion,
-} from "../../../tests/helpers/fake_vllm_server.ts";
+} from "../testing/fake_vllm_server.ts";
 import { createOpenAIModel, type OpenAIModelOptions } from "./openai_model.ts";
 
 const KEY_ENV = "VLMEVAL_TEST_OPENAI_KEY";
