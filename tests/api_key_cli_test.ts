@@ -11,7 +11,7 @@ import {
   type ReceivedRequest,
   startLoopbackVllmServer,
   vllmChatCompletion,
-} from "./helpers/fake_vllm_server.ts";
+} from "@vlmeval/models/testing";
 
 const LONG_KEY = "sk-proj-7Qz1xV9mK2pL4nR8tW3yB6cF0hJ5dG";
 
