@@ -1,0 +1,66 @@
+/** A benchmark name that is neither in the catalog nor an alias of one. */
+export class UnknownBenchmarkError extends Error {
+  override name = "UnknownBenchmarkError";
+  /** Catalog names close to the one asked for. */
+  readonly suggestions: string[];
+
+  constructor(asked: string, suggestions: string[]) {
+    super(
+      `Cannot find benchmark "${asked}" in the catalog` +
+        (suggestions.length ? `: did you mean ${suggestions.join(", ")}?` : "") +
+        ` (vlmeval datasets lists every name; a local TSV is given by its path)`,
+    );
+    this.suggestions = suggestions;
+  }
+}
+
+/**
+ * A file that could not be downloaded: an HTTP status that retrying cannot change, or every
+ * attempt failed (the message names the URL, the attempts and the last reason).
+ */
+export class DatasetDownloadError extends Error {
+  override name = "DatasetDownloadError";
+  /** The URL asked (after `VLMEVAL_DATA_MIRROR` / `HF_ENDPOINT`). */
+  readonly url: string;
+  /** The last HTTP status, when a server answered. */
+  readonly status?: number;
+
+  constructor(message: string, url: string, status?: number, options?: ErrorOptions) {
+    super(message, options);
+    this.url = url;
+    this.status = status;
+  }
+}
+
+/** A downloaded file whose checksum is not the catalog's; nothing is left under its name. */
+export class ChecksumMismatchError extends Error {
+  override name = "ChecksumMismatchError";
+  readonly path: string;
+  readonly algorithm: string;
+  readonly expected: string;
+  readonly actual: string;
+
+  constructor(path: string, algorithm: string, expected: string, actual: string, url: string) {
+    super(
+      `Cannot use the download of ${url} as ${path}: its ${algorithm.toUpperCase()} is ` +
+        `${actual}, the catalog expects ${expected}; nothing was kept under ${path} (the server ` +
+        `may hold another version of the file: a mirror out of date, or a changed upstream file)`,
+    );
+    this.path = path;
+    this.algorithm = algorithm;
+    this.expected = expected;
+    this.actual = actual;
+  }
+}
+
+/** A benchmark archive or source file that cannot be unpacked into the expected layout. */
+export class DatasetLayoutError extends Error {
+  override name = "DatasetLayoutError";
+  /** The file at fault. */
+  readonly path: string;
+
+  constructor(path: string, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.path = path;
+  }
+}
