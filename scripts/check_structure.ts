@@ -20,9 +20,10 @@ const ALLOWED: Record<string, string[]> = {
   report: ["schema", "delimited"],
   scoring: ["schema", "datasets"],
   video: ["schema", "delimited"],
+  catalog: ["schema"],
   models: ["schema", "native"],
   pipeline: ["schema", "native", "datasets", "models", "video", "scoring", "report"],
-  cli: ["schema", "native", "models", "pipeline", "report"],
+  cli: ["schema", "native", "models", "pipeline", "report", "catalog"],
 };
 
 const root = new URL("../packages/", import.meta.url).pathname;

@@ -16,16 +16,18 @@ export interface EnsureDatasetOptions {
   entry?: CatalogEntry;
   /** Keep a present file whose MD5 differs from the catalog's, instead of fetching it again. */
   keep?: boolean;
+  /** Video benchmarks: keep the downloaded archives after unpacking (default: removed). */
+  keepArchives?: boolean;
   /** Environment for `VLMEVAL_DATA_MIRROR`, `HF_ENDPOINT`, `HF_TOKEN`, `LMUData`. */
   env?: Record<string, string | undefined>;
   progress?: DownloadProgress;
   /** Warnings (a file fetched again, a file kept): default stderr. */
   warn?: (line: string) => void;
-  /** Attempts after the first per file. @default 5 */
+  /** Attempts after the first per file. @default `$VLMEVAL_FETCH_RETRIES`, else 5 */
   retries?: number;
-  /** Ms to wait for response headers. @default 30_000 */
+  /** Ms to wait for response headers. @default `$VLMEVAL_FETCH_TIMEOUT` s, else 30_000 */
   connectTimeoutMs?: number;
-  /** Ms without data before an attempt is given up. @default 60_000 */
+  /** Ms without data before an attempt is given up. @default `$VLMEVAL_FETCH_TIMEOUT` s, else 60_000 */
   stallTimeoutMs?: number;
   /** First retry back-off in ms. @default 1000 */
   backoffMs?: number;
@@ -52,6 +54,24 @@ export interface EnsuredDataset {
 
 const stderrWarn = (line: string) => console.error(line);
 
+function definedOnly<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<
+    T
+  >;
+}
+
+/** `VLMEVAL_FETCH_RETRIES` and `VLMEVAL_FETCH_TIMEOUT` (seconds), for fetches started by eval. */
+function fetchSettingsFromEnv(env: Record<string, string | undefined>): EnsureDatasetOptions {
+  const out: EnsureDatasetOptions = {};
+  const retries = Number(env.VLMEVAL_FETCH_RETRIES);
+  if (env.VLMEVAL_FETCH_RETRIES && Number.isInteger(retries) && retries >= 0) out.retries = retries;
+  const timeout = Number(env.VLMEVAL_FETCH_TIMEOUT);
+  if (env.VLMEVAL_FETCH_TIMEOUT && Number.isFinite(timeout) && timeout > 0) {
+    out.connectTimeoutMs = out.stallTimeoutMs = timeout * 1000;
+  }
+  return out;
+}
+
 /**
  * Makes a benchmark available under the data root, as VLMEvalKit's `prepare_tsv` does, and
  * returns its TSV: a verified file is used as it is; a missing one is downloaded (see
@@ -76,6 +96,7 @@ export async function ensureDataset(
 ): Promise<EnsuredDataset> {
   const entry = options.entry ?? getBenchmark(name);
   const env = options.env ?? Deno.env.toObject();
+  options = { ...fetchSettingsFromEnv(env), ...definedOnly(options) };
   const root = await dataRoot({ dataRoot: options.dataRoot, env, create: true });
   const warn = options.warn ?? stderrWarn;
   if (entry.video) return await fetchVideoBenchmark(entry, root, { ...options, env, warn });

@@ -17,8 +17,6 @@ import { mvbenchTsv, videoMmeTsv } from "./_video_tsv.ts";
 export interface FetchVideoOptions extends EnsureDatasetOptions {
   env: Record<string, string | undefined>;
   warn: (line: string) => void;
-  /** Keep the downloaded archives after unpacking them (default: removed, to halve the disk used). */
-  keepArchives?: boolean;
 }
 
 async function isCompleteHere(folder: string, tsv: string): Promise<boolean> {

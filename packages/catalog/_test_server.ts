@@ -1,0 +1,165 @@
+/**
+ * Test helpers: a real HTTP server on 127.0.0.1 (port 0) that records every request, file
+ * responses with Range support and injected faults (a connection cut after N bytes, a stall),
+ * and the CLI run as a process. Used by this package's tests only.
+ */
+import { createHash } from "node:crypto";
+
+/** A request as the server saw it. */
+export interface SeenRequest {
+  method: string;
+  path: string;
+  range: string | null;
+  authorization: string | null;
+  /** The absolute URL when the request came through a proxy (absolute-form target). */
+  url: string;
+}
+
+/** A running loopback server. */
+export interface TestServer {
+  /** `http://127.0.0.1:<port>`. */
+  origin: string;
+  requests: SeenRequest[];
+  close(): Promise<void>;
+}
+
+/** Starts `handler` on 127.0.0.1, a free port, recording every request. */
+export function startServer(
+  handler: (req: Request, seen: SeenRequest) => Response | Promise<Response>,
+): TestServer {
+  const requests: SeenRequest[] = [];
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, (req) => {
+    const url = new URL(req.url);
+    const seen: SeenRequest = {
+      method: req.method,
+      path: decodeURIComponent(url.pathname),
+      range: req.headers.get("range"),
+      authorization: req.headers.get("authorization"),
+      url: req.url,
+    };
+    requests.push(seen);
+    return handler(req, seen);
+  });
+  return {
+    origin: `http://127.0.0.1:${server.addr.port}`,
+    requests,
+    close: async () => {
+      await server.shutdown();
+    },
+  };
+}
+
+/** Ways a file response goes wrong. */
+export interface FileFaults {
+  /** Send this many bytes of the body, then break the connection. */
+  cutAfter?: number;
+  /** Send this many bytes, then nothing more until the client gives up. */
+  stallAfter?: number;
+  /** Answer a Range request with the whole file (200). */
+  ignoreRange?: boolean;
+  /** Extra headers (an ETag). */
+  headers?: Record<string, string>;
+}
+
+/** A response serving `data`, honouring `Range: bytes=N-` with 206 and Content-Range. */
+export function fileResponse(req: Request, data: Uint8Array, faults: FileFaults = {}): Response {
+  const range = req.headers.get("range")?.match(/^bytes=(\d+)-$/);
+  let start = 0;
+  let status = 200;
+  const headers: Record<string, string> = { ...faults.headers };
+  if (range && !faults.ignoreRange) {
+    start = Number(range[1]);
+    if (start >= data.length) {
+      return new Response(null, {
+        status: 416,
+        headers: { "content-range": `bytes */${data.length}` },
+      });
+    }
+    status = 206;
+    headers["content-range"] = `bytes ${start}-${data.length - 1}/${data.length}`;
+  }
+  const body = data.slice(start);
+  headers["content-length"] = String(body.length);
+  if (faults.cutAfter === undefined && faults.stallAfter === undefined) {
+    return new Response(body, { status, headers });
+  }
+  const limit = faults.cutAfter ?? faults.stallAfter!;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(body.slice(0, limit));
+      if (faults.cutAfter !== undefined) {
+        // Let the first bytes go out, then break the connection mid-body.
+        timer = setTimeout(() => controller.error(new Error("cut by the test")), 50);
+      }
+    },
+    cancel() {
+      clearTimeout(timer);
+    },
+  });
+  return new Response(stream, { status, headers });
+}
+
+/** Deterministic bytes of a given length. */
+export function testBytes(length: number, seed = 1): Uint8Array {
+  const out = new Uint8Array(length);
+  let x = seed * 2654435761 >>> 0;
+  for (let i = 0; i < length; i++) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    out[i] = x >>> 24;
+  }
+  return out;
+}
+
+/** MD5 hex of bytes or text. */
+export function md5Hex(data: Uint8Array | string): string {
+  return createHash("md5").update(data).digest("hex");
+}
+
+/** SHA-256 hex of bytes. */
+export function sha256Hex(data: Uint8Array): string {
+  return createHash("sha256").update(data).digest("hex");
+}
+
+/** The CLI's outcome. */
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+const MAIN = new URL("../cli/main.ts", import.meta.url).pathname;
+
+/** Runs `vlmeval ARGS` as a process (the same permissions as `deno task eval`). */
+export async function runCli(args: string[], env: Record<string, string>): Promise<CliRun> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-read",
+      "--allow-write",
+      "--allow-env",
+      "--allow-net",
+      "--allow-sys",
+      "--allow-ffi",
+      "--allow-run",
+      MAIN,
+      ...args,
+    ],
+    env,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder();
+  return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
+}
+
+/** Makes a temporary folder for a test and removes it afterwards. */
+export async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "vlmeval-catalog-test-" });
+  try {
+    await fn(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
