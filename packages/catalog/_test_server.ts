@@ -163,3 +163,82 @@ export async function withTempDir(fn: (dir: string) => Promise<void>): Promise<v
     await Deno.remove(dir, { recursive: true });
   }
 }
+
+/** Git's blob SHA-1 of `data`, as the Hub lists small files. */
+export function gitBlobSha1(data: Uint8Array): string {
+  return createHash("sha1").update(`blob ${data.length}\0`).update(data).digest("hex");
+}
+
+/** Options of {@link startHubServer}. */
+export interface HubOptions {
+  /** Paths listed and served as LFS files (SHA-256); the others get a git blob SHA-1. */
+  lfs?: (path: string) => boolean;
+  /** Answer a file request with this status instead (403 for a gated file, say). */
+  statusFor?: (path: string, req: Request) => number | undefined;
+  /** Serve this content instead of the listed one (a file changed behind the listing). */
+  bodyFor?: (path: string) => Uint8Array | undefined;
+}
+
+/**
+ * A loopback stand-in for the Hugging Face Hub's two endpoints a snapshot uses: the recursive
+ * tree listing `/api/datasets/<repo>/tree/<rev>` (split into pages of 2 with `Link: rel="next"`)
+ * and `/datasets/<repo>/resolve/<rev>/<path>`. Requests are recorded.
+ */
+export function startHubServer(
+  repo: string,
+  files: Record<string, Uint8Array>,
+  options: HubOptions = {},
+): TestServer {
+  const lfs = options.lfs ?? ((path: string) => /\.(zip|pkl|parquet)$/.test(path));
+  const listing = Object.entries(files).map(([path, data]) =>
+    lfs(path)
+      ? {
+        type: "file",
+        path,
+        size: data.length,
+        oid: gitBlobSha1(data).slice(0, 40),
+        lfs: { oid: sha256Hex(data), size: data.length, pointerSize: 134 },
+      }
+      : { type: "file", path, size: data.length, oid: gitBlobSha1(data) }
+  );
+  const dirs = [
+    ...new Set(Object.keys(files).flatMap((p) => p.includes("/") ? [p.split("/")[0]] : [])),
+  ];
+  const items = [
+    ...dirs.map((d) => ({ type: "directory", path: d, oid: "0".repeat(40), size: 0 })),
+    ...listing,
+  ];
+  let server: TestServer;
+  server = startServer((req, seen) => {
+    const url = new URL(req.url);
+    const tree = `/api/datasets/${repo}/tree/main`;
+    if (seen.path === tree) {
+      const page = Number(url.searchParams.get("cursor") ?? "0");
+      const headers: Record<string, string> = { "content-type": "application/json" };
+      if (page + 2 < items.length) {
+        headers.link = `<${server.origin}${tree}?recursive=true&cursor=${page + 2}>; rel="next"`;
+      }
+      return Response.json(items.slice(page, page + 2), { headers });
+    }
+    const prefix = `/datasets/${repo}/resolve/main/`;
+    if (seen.path.startsWith(prefix)) {
+      const path = seen.path.slice(prefix.length);
+      const status = options.statusFor?.(path, req);
+      if (status) return new Response("refused", { status });
+      const data = options.bodyFor?.(path) ?? files[path];
+      if (data) return fileResponse(req, data);
+    }
+    return new Response("not found", { status: 404 });
+  });
+  return server;
+}
+
+/** A zip archive of `members` (name -> bytes), written with zip.js. */
+export async function makeZip(members: Record<string, Uint8Array>): Promise<Uint8Array> {
+  const { BlobWriter, Uint8ArrayReader, ZipWriter } = await import("@zip.js/zip.js");
+  const writer = new ZipWriter(new BlobWriter("application/zip"), { useWebWorkers: false });
+  for (const [name, data] of Object.entries(members)) {
+    await writer.add(name, new Uint8ArrayReader(data));
+  }
+  return new Uint8Array(await (await writer.close()).arrayBuffer());
+}
