@@ -190,6 +190,9 @@ export async function unpickleVideos(
           fail(`it holds pickle opcode 0x${op.toString(16).padStart(2, "0")}`);
       }
     }
+  } catch (error) {
+    if (error instanceof RangeError) fail(error.message);
+    throw error;
   } finally {
     for (const temp of temps) await Deno.remove(temp).catch(() => {});
   }

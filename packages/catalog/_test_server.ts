@@ -177,6 +177,8 @@ export interface HubOptions {
   statusFor?: (path: string, req: Request) => number | undefined;
   /** Serve this content instead of the listed one (a file changed behind the listing). */
   bodyFor?: (path: string) => Uint8Array | undefined;
+  /** Wait for this before answering a file request (to let another process arrive). */
+  holdFor?: (path: string) => Promise<void> | undefined;
 }
 
 /**
@@ -209,7 +211,7 @@ export function startHubServer(
     ...listing,
   ];
   let server: TestServer;
-  server = startServer((req, seen) => {
+  server = startServer(async (req, seen) => {
     const url = new URL(req.url);
     const tree = `/api/datasets/${repo}/tree/main`;
     if (seen.path === tree) {
@@ -223,6 +225,7 @@ export function startHubServer(
     const prefix = `/datasets/${repo}/resolve/main/`;
     if (seen.path.startsWith(prefix)) {
       const path = seen.path.slice(prefix.length);
+      await options.holdFor?.(path);
       const status = options.statusFor?.(path, req);
       if (status) return new Response("refused", { status });
       const data = options.bodyFor?.(path) ?? files[path];

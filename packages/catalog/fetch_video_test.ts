@@ -169,7 +169,10 @@ Deno.test("ensureDataset() refuses an archive member that would leave the video 
     }).catch((e) => e);
     assert.ok(error instanceof DatasetLayoutError, String(error));
     // zip.js refuses the name while reading the directory; our own check stands behind it.
-    assert.match(error.message, /videos_chunked_01\.zip.*(Unsafe filename|would be written outside)/);
+    assert.match(
+      error.message,
+      /videos_chunked_01\.zip.*(Unsafe filename|would be written outside)/,
+    );
     assert.equal(await exists(join(dir, "escaped.mp4")), false);
     assert.equal(await readVideoFetchRecord(join(dir, "Video-MME")), undefined);
     assert.equal((await localState(getBenchmark("Video-MME"), dir)).state, "absent");
