@@ -5,6 +5,7 @@ import { createHash, type Hash } from "node:crypto";
  * file's SHA-256, or a small Hugging Face file's git blob SHA-1 (`sha1("blob <size>\0" + data)`).
  */
 export interface Checksum {
+  /** The hash function. */
   algorithm: "md5" | "sha256" | "git-sha1";
   /** Lowercase hex digest expected. */
   hex: string;

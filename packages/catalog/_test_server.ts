@@ -210,8 +210,7 @@ export function startHubServer(
     ...dirs.map((d) => ({ type: "directory", path: d, oid: "0".repeat(40), size: 0 })),
     ...listing,
   ];
-  let server: TestServer;
-  server = startServer(async (req, seen) => {
+  const server: TestServer = startServer(async (req, seen) => {
     const url = new URL(req.url);
     const tree = `/api/datasets/${repo}/tree/main`;
     if (seen.path === tree) {

@@ -35,10 +35,15 @@ export type UnpackStep =
 
 /** One MVBench task: its question file and where its videos are. */
 export interface MvbenchTask {
+  /** The task's name in scores (`Action Sequence`). */
   task_type: string;
+  /** Its question file in the repository's `json/` folder. */
   json: string;
+  /** Folder of its videos, relative to the benchmark folder (`video/star/Charades_v1_480/`). */
   prefix: string;
+  /** `video`, `gif` or `frame`. */
   data_type: string;
+  /** True when questions give a start and end time. */
   bound: boolean;
 }
 
@@ -52,10 +57,13 @@ export type VideoTsvSource =
 export interface VideoSource {
   /** `owner/name` of the dataset repository. */
   repo: string;
+  /** Branch or commit (`main`). */
   revision: string;
   /** Files of the repository to download (globs; `*` stays within one folder). */
   include: string[];
+  /** Steps from downloaded archives to the video layout, in order. */
   unpack: UnpackStep[];
+  /** Where the TSV comes from. */
   tsv: VideoTsvSource;
   /** True when the repository needs an accepted licence and a token (`HF_TOKEN`). */
   gated?: boolean;
@@ -65,6 +73,7 @@ export interface VideoSource {
 export interface CatalogEntry {
   /** VLMEvalKit's dataset name. */
   name: string;
+  /** What it asks (from VLMEvalKit's `TYPE`). */
   kind: BenchmarkKind;
   /** The metric family VLMEvalKit scores it with (`mcq_circular`, `yes_no:mme`, `anls`, ...). */
   scorer: string;
@@ -72,6 +81,7 @@ export interface CatalogEntry {
   class: string;
   /** VLMEvalKit's `TYPE` of that class. */
   type: string;
+  /** `IMAGE` or `VIDEO`, VLMEvalKit's `MODALITY`. */
   modality: "IMAGE" | "VIDEO";
   /** The TSV's URL; for a video benchmark, its dataset repository's page. */
   url: string;
@@ -81,14 +91,19 @@ export interface CatalogEntry {
   size: number | null;
   /** Other names for it: VLMEvalKit's video preset spellings (`MMBench_Video`). */
   aliases?: string[];
+  /** For a video benchmark: its repository and unpacking. */
   video?: VideoSource;
 }
 
 /** Where the catalog's facts come from. */
 export interface CatalogSource {
+  /** `open-compass/VLMEvalKit`. */
   repository: string;
+  /** The commit read. */
   commit: string;
+  /** The files read. */
   read: string;
+  /** The script that wrote the catalog. */
   generated_by: string;
 }
 

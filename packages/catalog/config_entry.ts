@@ -10,6 +10,7 @@ export interface ConfigDataEntry {
   url?: string;
   /** MD5 of that TSV. */
   md5?: string;
+  /** Other fields (`nframe`, `fps`, ...) for the dataset class. */
   [key: string]: unknown;
 }
 

@@ -28,14 +28,17 @@ export interface DownloadFileOptions {
   lockStaleMs?: number;
   /** Pause between looks at another process's lock. @default 500 */
   lockPollMs?: number;
+  /** Progress display (bytes, rate, ETA); none by default. */
   progress?: DownloadProgress;
   /** The name shown in progress lines. @default the file name */
   label?: string;
+  /** Aborting stops the download; the part is kept. */
   signal?: AbortSignal;
 }
 
 /** What {@linkcode downloadFile} did. */
 export interface DownloadResult {
+  /** The final path. */
   path: string;
   /** Size of the file. */
   bytes: number;

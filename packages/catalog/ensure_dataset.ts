@@ -20,6 +20,7 @@ export interface EnsureDatasetOptions {
   keepArchives?: boolean;
   /** Environment for `VLMEVAL_DATA_MIRROR`, `HF_ENDPOINT`, `HF_TOKEN`, `LMUData`. */
   env?: Record<string, string | undefined>;
+  /** Progress display for downloads; none by default. */
   progress?: DownloadProgress;
   /** Warnings (a file fetched again, a file kept): default stderr. */
   warn?: (line: string) => void;
@@ -31,6 +32,7 @@ export interface EnsureDatasetOptions {
   stallTimeoutMs?: number;
   /** First retry back-off in ms. @default 1000 */
   backoffMs?: number;
+  /** Aborting stops the fetch; partial downloads are kept. */
   signal?: AbortSignal;
 }
 
@@ -44,11 +46,13 @@ export type EnsureAction =
 
 /** A benchmark ready on disk. */
 export interface EnsuredDataset {
+  /** The benchmark's catalog entry. */
   entry: CatalogEntry;
   /** The TSV to open: `<root>/<name>.tsv`, or `<root>/<name>/<name>.tsv` for a video benchmark. */
   path: string;
   /** The data root. */
   root: string;
+  /** What was done. */
   action: EnsureAction;
 }
 

@@ -1,9 +1,11 @@
 /** A benchmark name that is neither in the catalog nor an alias of one. */
 export class UnknownBenchmarkError extends Error {
+  /** The error's name. */
   override name = "UnknownBenchmarkError";
   /** Catalog names close to the one asked for. */
   readonly suggestions: string[];
 
+  /** Says which name is unknown and which catalog names are close. */
   constructor(asked: string, suggestions: string[]) {
     super(
       `Cannot find benchmark "${asked}" in the catalog` +
@@ -19,12 +21,14 @@ export class UnknownBenchmarkError extends Error {
  * attempt failed (the message names the URL, the attempts and the last reason).
  */
 export class DatasetDownloadError extends Error {
+  /** The error's name. */
   override name = "DatasetDownloadError";
   /** The URL asked (after `VLMEVAL_DATA_MIRROR` / `HF_ENDPOINT`). */
   readonly url: string;
   /** The last HTTP status, when a server answered. */
   readonly status?: number;
 
+  /** Wraps the reason, keeping the URL and the status. */
   constructor(message: string, url: string, status?: number, options?: ErrorOptions) {
     super(message, options);
     this.url = url;
@@ -34,12 +38,18 @@ export class DatasetDownloadError extends Error {
 
 /** A downloaded file whose checksum is not the catalog's; nothing is left under its name. */
 export class ChecksumMismatchError extends Error {
+  /** The error's name. */
   override name = "ChecksumMismatchError";
+  /** The final path nothing was kept under. */
   readonly path: string;
+  /** `md5`, `sha256` or `git-sha1`. */
   readonly algorithm: string;
+  /** The digest expected. */
   readonly expected: string;
+  /** The digest of the download. */
   readonly actual: string;
 
+  /** Names the file, the URL and both digests. */
   constructor(path: string, algorithm: string, expected: string, actual: string, url: string) {
     super(
       `Cannot use the download of ${url} as ${path}: its ${algorithm.toUpperCase()} is ` +
@@ -55,10 +65,12 @@ export class ChecksumMismatchError extends Error {
 
 /** A benchmark archive or source file that cannot be unpacked into the expected layout. */
 export class DatasetLayoutError extends Error {
+  /** The error's name. */
   override name = "DatasetLayoutError";
   /** The file at fault. */
   readonly path: string;
 
+  /** The message names the file and the member or row. */
   constructor(path: string, message: string, options?: ErrorOptions) {
     super(message, options);
     this.path = path;

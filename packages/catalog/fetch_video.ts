@@ -15,7 +15,9 @@ import { mvbenchTsv, videoMmeTsv } from "./_video_tsv.ts";
 
 /** Options of {@linkcode fetchVideoBenchmark}: those of `ensureDataset`, resolved. */
 export interface FetchVideoOptions extends EnsureDatasetOptions {
+  /** Environment for the mirror, the endpoint and the token. */
   env: Record<string, string | undefined>;
+  /** Warnings (a TSV that is not VLMEvalKit's byte for byte). */
   warn: (line: string) => void;
 }
 

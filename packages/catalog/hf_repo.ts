@@ -6,6 +6,7 @@ import { sourceUrl } from "./source_url.ts";
 export interface RepoFile {
   /** Path inside the repository (`/`-separated). */
   path: string;
+  /** Bytes. */
   size: number;
   /** SHA-256 for LFS files, the git blob SHA-1 for the others. */
   checksum: Checksum;
@@ -21,10 +22,13 @@ interface TreeItem {
 
 /** Options of {@linkcode listRepoFiles}. */
 export interface ListRepoFilesOptions {
+  /** Environment for `VLMEVAL_DATA_MIRROR` and `HF_ENDPOINT`. */
   env?: Record<string, string | undefined>;
+  /** Request headers (a token). */
   headers?: Record<string, string>;
   /** Ms to wait for each page. @default 30_000 */
   timeoutMs?: number;
+  /** Aborts the listing. */
   signal?: AbortSignal;
 }
 

@@ -28,8 +28,11 @@ export const VIDEO_FETCH_RECORD = ".vlmeval-fetch.json";
 
 /** The record {@link VIDEO_FETCH_RECORD} holds. */
 export interface VideoFetchRecord {
+  /** The benchmark. */
   name: string;
+  /** Its repository. */
   repo: string;
+  /** The revision fetched. */
   revision: string;
   /** MD5 of the TSV written (or downloaded). */
   tsv_md5: string;
@@ -37,6 +40,7 @@ export interface VideoFetchRecord {
   matches_vlmevalkit_md5: boolean;
   /** The repository files fetched, each verified against the repository's checksum. */
   files: { path: string; size: number; checksum: string }[];
+  /** When the fetch completed (ISO 8601). */
   fetched_at: string;
 }
 
