@@ -176,6 +176,9 @@ Deno.test("ensureDataset() refuses an archive member that would leave the video 
     assert.equal(await exists(join(dir, "escaped.mp4")), false);
     assert.equal(await readVideoFetchRecord(join(dir, "Video-MME")), undefined);
     assert.equal((await localState(getBenchmark("Video-MME"), dir)).state, "absent");
+    // A TSV put there by hand, without a completed fetch, is not vouched for.
+    await Deno.writeTextFile(join(dir, "Video-MME", "Video-MME.tsv"), "index\tvideo\n");
+    assert.equal((await localState(getBenchmark("Video-MME"), dir)).state, "unverified");
   });
   await server.close();
 });

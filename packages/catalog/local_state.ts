@@ -10,7 +10,8 @@ export interface LocalState {
   /**
    * `absent`; `verified` (the catalog's MD5, or for a video benchmark a completed fetch whose
    * sources were verified); `md5_mismatch` (present, another MD5); `unverified` (present, and
-   * the catalog knows no MD5 to check it against).
+   * there is no MD5 to check it against: none in the catalog, or a video benchmark's TSV
+   * without the record of a completed fetch).
    */
   state: LocalStateName;
   /** The TSV's path (present or not). */
@@ -79,8 +80,10 @@ export async function localState(entry: CatalogEntry, root: string): Promise<Loc
   const md5 = await cachedMd5(path);
   let expected = entry.md5;
   if (entry.video) {
+    // Only a completed fetch vouches for the videos beside the TSV; a TSV without its record
+    // (a fetch cut short, or a copy made by hand) is present but unverified.
     const record = await readVideoFetchRecord(join(root, entry.name));
-    if (record) expected = record.tsv_md5;
+    expected = record ? record.tsv_md5 : null;
   }
   const state: LocalStateName = expected === null
     ? "unverified"
