@@ -32,6 +32,7 @@ const ALLOWED: Record<string, string[]> = {
   media: ["schema", "internal"],
   datasets: ["schema", "internal", "delimited", "media"],
   report: ["schema", "internal", "delimited"],
+  catalog: ["schema", "internal"],
   scoring: ["schema", "internal"],
   models: ["schema", "internal", "native", "media"],
   pipeline: [
@@ -44,7 +45,7 @@ const ALLOWED: Record<string, string[]> = {
     "scoring",
     "report",
   ],
-  cli: ["schema", "internal", "native", "media", "models", "pipeline", "report"],
+  cli: ["schema", "internal", "native", "media", "models", "pipeline", "report", "catalog"],
 };
 
 const repo = resolve(new URL("..", import.meta.url).pathname);
