@@ -28,6 +28,11 @@ export interface JudgeRequest {
    * VLMEvalKit's `YOrN_auxeval`); absent: the judge model's own (multiple choice).
    */
   temperature?: number;
+  /**
+   * The most tokens the answer may take, where VLMEvalKit's `build_judge(max_tokens=...)` sets it
+   * (MathVista 128, MMVet 2048); absent: the judge model's own.
+   */
+  maxTokens?: number;
 }
 
 /**
