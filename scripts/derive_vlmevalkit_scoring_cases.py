@@ -6,6 +6,7 @@ Run by hand (not by CI) whenever a rule is ported or the VLMEvalKit commit chang
     python3 -m venv /tmp/vlmeval-cases && /tmp/vlmeval-cases/bin/pip install numpy pandas
     /tmp/vlmeval-cases/bin/python scripts/derive_vlmevalkit_scoring_cases.py \
         --vlmevalkit /work/vlmevalkit
+    deno fmt packages/scoring/testdata packages/datasets/testdata
 
 It never imports the `vlmeval` package (that pulls in torch and model code). It reads the
 source files, takes the named functions and methods out with `ast`, and executes them unchanged

@@ -32,6 +32,7 @@ export {
   type PositionedRow,
 } from "./image_dataset.ts";
 export { detectImageFormat, type ImageFormat } from "./image_format.ts";
+export { buildMmmuPrompt } from "./mmmu_prompt.ts";
 export { storeImageFile } from "./image_store.ts";
 export {
   assemblePrompt,

@@ -1,12 +1,16 @@
 /**
  * Scoring as VLMEvalKit does it, as pure functions over prediction rows:
  * multiple choice (`can_infer` extraction, `report_acc` table, the method per row and the count
- * of rows that would have needed a judge; circular scoring of rotated copies as for MMBench),
+ * of rows that would have needed a judge; circular scoring of rotated copies as for MMBench;
+ * MMMU's open questions through `mmmuRows`),
  * yes/no (`YOrN_Extraction`; the rating VLMEvalKit picks by name: `MME_rating`,
- * `Hallusion_rating`, `POPE_rating`, `AMBER_rating` or `default_rating`) and free-form VQA (exact
- * and normalised matching). An optional judge phase (`judgeMcq`, `judgeMcqCircular`,
- * `judgeYesNo`) sends what the heuristics left unplaced to an LLM judge through a callback. No
- * file or network IO: callers ask the judge and write the tables.
+ * `Hallusion_rating`, `POPE_rating`, `AMBER_rating` or `default_rating`), VLMEvalKit's free-form
+ * benchmarks (`scoreImageVqa`: VQA score, ChartQA's relaxed accuracy, DocVQA/InfoVQA ANLS,
+ * OCRVQA/GQA accuracy, picked by name; `scoreOcrbench`; MathVista and MMVet through their
+ * judges) and free-form VQA by exact and normalised matching (`scoreVqa`). An optional judge
+ * phase (`judgeMcq`, `judgeMcqCircular`, `judgeYesNo`, `judgeMathVista`, `judgeMmvet`) sends
+ * what the rules left to an LLM judge through a callback. No file or network IO: callers ask
+ * the judge and write the files each scorer describes (`ScoreFileSpec`, `scoreFilePath`).
  *
  * @example Score MCQ predictions
  * ```ts
@@ -111,3 +115,69 @@ export {
 export { type SplitThinking, splitThinking } from "./split_thinking.ts";
 export { scoreVqa, vqaAnswers, type VqaRowScore, type VqaScore } from "./score_vqa.ts";
 export { normalizeVqaAnswer, processDigitArticle, processPunctuation } from "./vqa_normalize.ts";
+export {
+  ANLS_THRESHOLD,
+  type ImageVqaMetric,
+  imageVqaMetric,
+  type ImageVqaRowScore,
+  type ImageVqaScore,
+  scoreImageVqa,
+  vqaHit,
+  type VqaHitRule,
+} from "./score_image_vqa.ts";
+export {
+  anlsCompute,
+  levenshteinDistance,
+  processVqaLine,
+  relaxedCorrectness,
+  vqaAnswerList,
+  type VqaLineMatch,
+  type VqaMethod,
+} from "./vqa_match.ts";
+export {
+  OCRBENCH_CATEGORIES,
+  ocrbenchHit,
+  type OcrbenchScore,
+  scoreOcrbench,
+} from "./score_ocrbench.ts";
+export {
+  extractMathVista,
+  type JudgeFreeFormOptions,
+  judgeMathVista,
+  judgeMathVistaAnswer,
+  MATHVISTA_DEFAULT_JUDGE,
+  MATHVISTA_EXAMPLES,
+  MATHVISTA_JUDGE_MAX_TOKENS,
+  MATHVISTA_JUDGE_TRIES,
+  MATHVISTA_PREFETCH_LOG,
+  type MathVistaExtraction,
+  mathVistaHit,
+  type MathVistaMethod,
+  mathVistaPrefetch,
+  mathVistaPrompt,
+  type MathVistaScore,
+  scoreMathVista,
+} from "./mathvista.ts";
+export {
+  judgeMmvet,
+  judgeMmvetAnswer,
+  MMVET_CAPABILITIES,
+  MMVET_DEFAULT_JUDGE,
+  MMVET_JUDGE_MAX_TOKENS,
+  MMVET_JUDGE_TRIES,
+  type MmvetJudged,
+  type MmvetMethod,
+  mmvetPrompt,
+  type MmvetScore,
+  parseMmvetScore,
+  scoreMmvet,
+  unjudgedMmvet,
+} from "./mmvet.ts";
+export { isMmmuDataset, MMMU_OTHER_ANSWERS, type MmmuRows, mmmuRows } from "./mmmu.ts";
+export {
+  type ScoreFileContent,
+  type ScoreFileFormat,
+  type ScoreFileFormats,
+  scoreFilePath,
+  type ScoreFileSpec,
+} from "./score_files.ts";
