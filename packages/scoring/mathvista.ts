@@ -91,7 +91,7 @@ export const MATHVISTA_DEFAULT_JUDGE = "gpt-4o-mini";
 export const MATHVISTA_PREFETCH_LOG = "Prefetch succeed";
 
 /**
- * VLMEvalKit's `build_mathvista_gpt4_prompt` (utils/mathvista.py:59), byte for byte: the task
+ * VLMEvalKit's `build_mathvista_gpt4_prompt` (utils/mathvista.py:56), byte for byte: the task
  * description, each example followed by a newline, the question and a newline, then
  * `Model respone: ` (sic) with the prediction and, with no newline between, `Extracted answer:`.
  *
@@ -155,7 +155,7 @@ function postCheck(row: Row, position: number, response: string): PostCheck {
 }
 
 /**
- * VLMEvalKit's `post_check(line, prefetch=True)` (utils/mathvista.py:76) on the model's
+ * VLMEvalKit's `post_check(line, prefetch=True)` (utils/mathvista.py:77) on the model's
  * prediction: what it reads without a judge, as `str()` of the Python value, or `false`. Kept
  * quirks: a multiple-choice prediction in which `can_infer` finds any option letter succeeds,
  * right or wrong; a free-form answer succeeds only when Python's `int()`/`float()` reads the
@@ -330,7 +330,7 @@ function skillsOf(cell: string | undefined): string[] {
 }
 
 /**
- * Scores MathVista as VLMEvalKit's `MathVista_acc` (utils/mathvista.py:128): each row is right
+ * Scores MathVista as VLMEvalKit's `MathVista_acc` (utils/mathvista.py:127): each row is right
  * when {@linkcode mathVistaHit} accepts its `res`; counts per `task` and per skill (a Python
  * list in `skills`, or one skill when it is not a list; a skill named like a task shares its
  * row, as VLMEvalKit's dict does). `judge` names the files. An `unresolved` row (no judge asked)

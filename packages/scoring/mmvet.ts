@@ -113,7 +113,7 @@ export interface MmvetJudged {
 }
 
 /**
- * Asks the judge about one prediction as VLMEvalKit's `MMVet_auxeval` (utils/mmvet.py:51): up to
+ * Asks the judge about one prediction as VLMEvalKit's `MMVet_auxeval` (utils/mmvet.py:49): up to
  * {@linkcode MMVET_JUDGE_TRIES} questions at temperature `0.5 × (attempt - 1)` with `max_tokens`
  * {@linkcode MMVET_JUDGE_MAX_TOKENS}; each answer read by {@linkcode parseMmvetScore}; a refused
  * one logs `Try <i>: output is <answer>, <reason>.` and asks again; the first accepted one is
@@ -213,7 +213,7 @@ export interface MmvetScore {
 }
 
 /**
- * Scores MMVet as VLMEvalKit's `MMVet_acc` (utils/mmvet.py:76): per capability (a row counts for
+ * Scores MMVet as VLMEvalKit's `MMVet_acc` (utils/mmvet.py:73): per capability (a row counts for
  * every capability whose name is a substring of its `category`), per distinct category, and
  * overall, the mean judge score in percent (sums in row order, as Python's). Kept quirk: both
  * tables read one set of counters, so a category that is itself a capability (`rec`) counts its

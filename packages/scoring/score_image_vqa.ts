@@ -23,7 +23,7 @@ export interface ImageVqaMetric {
 
 /**
  * The metric of a free-form dataset by its name, as VLMEvalKit's
- * `ImageVQADataset.evaluate_heuristic` (image_vqa.py:78) and `hit_calculate` (vqa_eval.py:161)
+ * `ImageVQADataset.evaluate_heuristic` (image_vqa.py:78) and `hit_calculate` (vqa_eval.py:163)
  * pick them by substring, each in its own order: the method is `vqa_score` for `TextVQA`,
  * `relaxed_accuracy` for `ChartQA`, `accuracy` for `OCRVQA`/`GQA`, `anls` for
  * `DocVQA`/`InfoVQA`, else `vqa_score` (the default branch); the hit rule is `mean` for

@@ -41,7 +41,7 @@ export function vqaAnswerList(cell: string): string[] {
 }
 
 /**
- * VLMEvalKit's `relaxed_correctness` (from pix2struct, vqa_eval.py:177): when both texts read as
+ * VLMEvalKit's `relaxed_correctness` (from pix2struct, vqa_eval.py:175): when both texts read as
  * Python floats (`12%` is 0.12, trailing `%`s all removed) and the target is not zero, the
  * relative change must be at most `maxRelativeChange`; otherwise case-insensitive equality.
  * Kept quirks: a zero target (`0`, `0.0`, `-0`) falls back to text equality, so `0.0` does not
@@ -94,7 +94,7 @@ export function levenshteinDistance(a: string, b: string): number {
 }
 
 /**
- * VLMEvalKit's `anls_compute` (vqa_eval.py:226): the Levenshtein distance between the stripped,
+ * VLMEvalKit's `anls_compute` (vqa_eval.py:233): the Levenshtein distance between the stripped,
  * lowercased, whitespace-collapsed texts, divided by the longer of the two RAW texts' uppercase
  * lengths (a quirk: surrounding spaces and `ß`→`SS` lengthen the divisor). 0 for two empty texts.
  * A distance: 0 is identical.
@@ -125,7 +125,7 @@ function vqaScores(gt: readonly string[], pred: string): number[] {
 }
 
 /**
- * VLMEvalKit's `process_line` (vqa_eval.py:244) for one row: the answers from the `answer` cell
+ * VLMEvalKit's `process_line` (vqa_eval.py:251) for one row: the answers from the `answer` cell
  * ({@linkcode vqaAnswerList}), then per method: `vqa_score` normalises both sides with
  * `process_answer` and scores each answer against the others; `anls` gives
  * {@linkcode anlsCompute} per answer with the prediction as is; `relaxed_accuracy` strips the
