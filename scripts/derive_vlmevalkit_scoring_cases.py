@@ -37,8 +37,7 @@ from functools import partial
 from pathlib import Path
 from typing import Optional
 
-import numpy as np
-import pandas as pd
+np = pd = None  # numpy and pandas, imported once the arguments are read (--help needs neither)
 
 COMMIT = 'e8e78f05f3080fe28154f2130321f17951c3be94'
 REPO = Path(__file__).resolve().parent.parent
@@ -602,6 +601,9 @@ def main():
     parser.add_argument('--vlmevalkit', default='/work/vlmevalkit',
                         help='VLMEvalKit checkout at commit ' + COMMIT)
     args = parser.parse_args()
+    global np, pd
+    import numpy as np
+    import pandas as pd
     scoring, prompts = derive(Path(args.vlmevalkit))
     targets = [
         (REPO / 'packages/scoring/testdata/vlmevalkit_cases.json', scoring),
