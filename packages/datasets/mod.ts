@@ -39,6 +39,7 @@ export {
   type OpenImageDatasetOptions,
   type PositionedRow,
 } from "./image_dataset.ts";
+export { buildMmmuPrompt } from "./mmmu_prompt.ts";
 export { storeImageFile } from "./image_store.ts";
 export {
   assemblePrompt,

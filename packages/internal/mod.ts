@@ -9,7 +9,8 @@
  * - append-only JSON lines: {@linkcode JsonlLog} (torn-line repair) and {@linkcode readJsonl};
  *   {@linkcode writeAllSync} for every synchronous writer;
  * - Python compatibility: {@linkcode parsePythonStringList} (list literals, never evaluated),
- *   {@linkcode pythonFloat} (`str(float)`), {@linkcode pythonJsonDumps}, and `str` behaviour
+ *   {@linkcode pythonFloat} (`str(float)`), {@linkcode pyInt} and {@linkcode pyFloat} (`int()`,
+ *   `float()` of text), {@linkcode pythonJsonDumps}, and `str` behaviour
  *   ({@linkcode pySplit}, {@linkcode pyStrip}, {@linkcode pyLen}, {@linkcode compareCodePoints});
  * - image sniffing: {@linkcode detectImageFormat} (PNG, JPEG, GIF, WebP, BMP by magic bytes);
  * - the cause-chain walk: {@linkcode causeChain} (bounded, cycles walked once);
@@ -31,6 +32,7 @@ export { acquireLock, isLockActive, type Lock, type LockOptions, withLock } from
 export { JsonlLog, readJsonl, type SyncWriter, writeAllSync } from "./jsonl_log.ts";
 export { looksLikeList, parsePythonStringList } from "./python_list.ts";
 export { pythonFloat, pythonJsonDumps } from "./python_format.ts";
+export { pyFloat, pyInt } from "./python_number.ts";
 export { compareCodePoints, PY_WHITESPACE, pyLen, pySplit, pyStrip } from "./python_text.ts";
 export { detectImageFormat, hexHead, type ImageFormat } from "./image_format.ts";
 export { causeChain } from "./cause_chain.ts";

@@ -1,10 +1,12 @@
 /**
- * A number as Python's `str(float(x))` prints it: `1.0`, `0.5`, `1e-05`, `1e+16`. Used in
+ * A number as Python's `str(float(x))` (and `repr`) prints it: `1.0`, `0.5`, `1e-05`, `1e+16`,
+ * `-0.0`, `inf`, `nan`. Used in
  * VLMEvalKit-compatible names such as `frame-1-of-10-1.0fps.jpg` and `Video-MME_1.0fps`.
  */
 export function pythonFloat(x: number): string {
   if (Number.isNaN(x)) return "nan";
   if (!Number.isFinite(x)) return x > 0 ? "inf" : "-inf";
+  if (Object.is(x, -0)) return "-0.0";
   const abs = Math.abs(x);
   if (abs !== 0 && (abs < 1e-4 || abs >= 1e16)) {
     const [mantissa, exponent] = x.toExponential().split("e");

@@ -1,6 +1,6 @@
 import type { Row } from "@vlmeval/schema";
-import { API_FAILURE_MARK, forEachLimited } from "./_judge_common.ts";
-import type { JudgeFn } from "./mcq_judge.ts";
+import { API_FAILURE_MARK, forEachLimited } from "../_judge_common.ts";
+import type { JudgeFn } from "../mcq/mcq_judge.ts";
 import {
   extractYesNo,
   summarizeYesNo,

@@ -1,9 +1,9 @@
 import { isFailure, type Row } from "@vlmeval/schema";
-import { pySplit } from "./_python_text.ts";
-import { requireField } from "./_row_fields.ts";
-import type { ScoreTable } from "./score_table.ts";
+import { pySplit } from "@vlmeval/internal";
+import { requireField } from "../_row_fields.ts";
+import type { ScoreTable } from "../score_table.ts";
 import { rateYesNo, yesNoRatingFor, type YesNoRatingName } from "./yes_no_ratings.ts";
-import { processPunctuation } from "./vqa_normalize.ts";
+import { processPunctuation } from "../vqa/vqa_normalize.ts";
 
 /** What a yes/no prediction says. */
 export type YesNo = "Yes" | "No" | "Unknown";

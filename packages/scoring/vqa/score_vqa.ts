@@ -1,8 +1,8 @@
 import { isFailure, type Row } from "@vlmeval/schema";
 import { looksLikeList, parsePythonStringList } from "@vlmeval/internal";
-import { pyStrip } from "./_python_text.ts";
-import { requireField, rowGroups } from "./_row_fields.ts";
-import { reportAcc, type ScoreTable } from "./score_table.ts";
+import { pyStrip } from "@vlmeval/internal";
+import { requireField, rowGroups } from "../_row_fields.ts";
+import { reportAcc, type ScoreTable } from "../score_table.ts";
 import { normalizeVqaAnswer } from "./vqa_normalize.ts";
 
 /** One row's VQA score. */

@@ -1,4 +1,4 @@
-import { PY_WHITESPACE, pyLen, pySplit } from "./_python_text.ts";
+import { PY_WHITESPACE, pyLen, pySplit } from "@vlmeval/internal";
 
 /** Option letter to option text for the options present in a row (VLMEvalKit's `choices`). */
 export type Choices = Readonly<Record<string, string>>;

@@ -1,4 +1,4 @@
-import { pySplit, pyStrip } from "./_python_text.ts";
+import { pySplit, pyStrip } from "@vlmeval/internal";
 
 const PUNCTUATION = [
   ";",
@@ -24,7 +24,8 @@ const PUNCTUATION = [
   "!",
 ];
 const COMMA_BETWEEN_DIGITS = /\p{Nd},\p{Nd}/u;
-const PERIOD_NOT_BEFORE_DIGIT = /(?!<=\p{Nd})\.(?!\p{Nd})/gu;
+/** `(?<!\d)\.(?!\d)` as in VLMEvalKit's `process_punctuation` (smp/misc.py:26): `3.` keeps its period. */
+const PERIOD_AWAY_FROM_DIGITS = /(?<!\p{Nd})\.(?!\p{Nd})/gu;
 /** VLMEvalKit passes `re.UNICODE` (32) where `re.sub` expects its count: only 32 periods go. */
 const PERIOD_REMOVAL_LIMIT = 32;
 
@@ -76,7 +77,8 @@ const CONTRACTIONS: ReadonlyMap<string, string> = new Map(
 /**
  * VLMEvalKit's `process_punctuation` (from the VQA evaluation): each of 21 punctuation marks is
  * deleted when it touches a space (or when the text has a digit-comma-digit anywhere), otherwise
- * replaced by a space; then periods not followed by a digit are deleted (the first 32 only).
+ * replaced by a space; then periods neither preceded nor followed by a digit are deleted (the first
+ * 32 only).
  */
 export function processPunctuation(text: string): string {
   let out = text;
@@ -87,7 +89,7 @@ export function processPunctuation(text: string): string {
   }
   let removed = 0;
   return out.replace(
-    PERIOD_NOT_BEFORE_DIGIT,
+    PERIOD_AWAY_FROM_DIGITS,
     (period) => removed++ < PERIOD_REMOVAL_LIMIT ? "" : period,
   );
 }

@@ -1,8 +1,8 @@
 import type { Row } from "@vlmeval/schema";
 import type { CanInferOptions } from "./can_infer.ts";
-import { rowGroups } from "./_row_fields.ts";
+import { rowGroups } from "../_row_fields.ts";
 import { emptyMethodCounts, extractRowAnswer, type McqMethod } from "./score_mcq.ts";
-import { reportAcc, type ScoreTable } from "./score_table.ts";
+import { reportAcc, type ScoreTable } from "../score_table.ts";
 
 /** Rotated copies of a question sit at `index + k × CIRCULAR_OFFSET` (VLMEvalKit's 1e6). */
 export const CIRCULAR_OFFSET = 1_000_000;

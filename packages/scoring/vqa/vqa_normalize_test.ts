@@ -25,3 +25,9 @@ Deno.test("normalizeVqaAnswer() chains the VQA normalisation steps", () => {
   assert.equal(normalizeVqaAnswer("two dogs"), "2 dogs");
   assert.equal(normalizeVqaAnswer("A red-and-blue\tflag!"), "red and blue flag");
 });
+
+Deno.test("processPunctuation() keeps a period that follows a digit, as VLMEvalKit's (?<!\\d)", () => {
+  assert.equal(processPunctuation("3. apples"), "3. apples");
+  assert.equal(processPunctuation("10."), "10.");
+  assert.equal(processPunctuation("No. 3"), "No 3");
+});

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { JudgeRequest } from "./mcq_judge.ts";
+import type { JudgeRequest } from "../mcq/mcq_judge.ts";
 import { scoreYesNo } from "./score_yes_no.ts";
 import {
   judgeYesNo,

@@ -1,8 +1,8 @@
 import { isFailure, type Row } from "@vlmeval/schema";
 import { canInferOption, type CanInferOptions, canInferText, type Choices } from "./can_infer.ts";
-import { pyStrip } from "./_python_text.ts";
-import { requireField, rowGroups } from "./_row_fields.ts";
-import { reportAcc, type ScoreTable } from "./score_table.ts";
+import { pyStrip } from "@vlmeval/internal";
+import { requireField, rowGroups } from "../_row_fields.ts";
+import { reportAcc, type ScoreTable } from "../score_table.ts";
 
 /** The version of the extraction rules implemented here (VLMEvalKit commit they follow). */
 export const MCQ_EXTRACTION_VERSION = "vlmevalkit-e8e78f05";

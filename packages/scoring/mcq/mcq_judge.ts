@@ -1,15 +1,15 @@
 import type { Row } from "@vlmeval/schema";
 import { canInfer, type CanInferOptions, type Choices } from "./can_infer.ts";
-import { API_FAILURE_MARK, forEachLimited } from "./_judge_common.ts";
-import { pyStrip } from "./_python_text.ts";
-import { rowGroups } from "./_row_fields.ts";
+import { API_FAILURE_MARK, forEachLimited } from "../_judge_common.ts";
+import { pyStrip } from "@vlmeval/internal";
+import { rowGroups } from "../_row_fields.ts";
 import { buildChoices, type McqRowScore, type McqScore } from "./score_mcq.ts";
 import type {
   CircularGroupScore,
   CircularMcqScore,
   CircularRotation,
 } from "./score_mcq_circular.ts";
-import { reportAcc } from "./score_table.ts";
+import { reportAcc } from "../score_table.ts";
 
 /** Questions VLMEvalKit asks its judge about one prediction before giving up (`retry = 3`). */
 export const JUDGE_TRIES = 3;
@@ -28,6 +28,11 @@ export interface JudgeRequest {
    * VLMEvalKit's `YOrN_auxeval`); absent: the judge model's own (multiple choice).
    */
   temperature?: number;
+  /**
+   * The most tokens the answer may take, where VLMEvalKit's `build_judge(max_tokens=...)` sets it
+   * (MathVista 128, MMVet 2048); absent: the judge model's own.
+   */
+  maxTokens?: number;
 }
 
 /**

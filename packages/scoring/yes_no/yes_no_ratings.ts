@@ -1,5 +1,5 @@
-import { compareCodePoints } from "./_python_text.ts";
-import { defaultRating, type ScoreTable } from "./score_table.ts";
+import { compareCodePoints } from "@vlmeval/internal";
+import { defaultRating, type ScoreTable } from "../score_table.ts";
 
 /**
  * The rating a yes/no benchmark's `<stem>_score.csv` holds, chosen by VLMEvalKit's name rule
