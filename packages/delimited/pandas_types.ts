@@ -148,11 +148,28 @@ function isNa(bytes: Uint8Array): boolean {
   return PANDAS_NA_VALUES.has(latin1.decode(bytes.subarray(0, end)));
 }
 
-/** pandas joins blocks of different dtypes with numpy's rules (bool with numbers: object). */
-function joinDtypes(dtypes: ReadonlySet<PandasDtype>): PandasDtype {
-  if (dtypes.size === 1) return [...dtypes][0];
-  if (dtypes.has("object") || dtypes.has("bool")) return "object";
-  return "float64";
+/** How the values of a block are cast when blocks of different dtypes are joined. */
+const enum Cast {
+  None,
+  Int,
+  Float,
+}
+
+/**
+ * pandas' `concat_compat` over the blocks' dtypes: numpy's common type (object when any block is
+ * object; float64 for int64 with float64 or uint64), every block cast to it, and then object
+ * again when booleans were cast to numbers (so `True` joined with ints reads back as `1`).
+ */
+function joinDtypes(dtypes: ReadonlySet<PandasDtype>): { dtype: PandasDtype; cast: Cast } {
+  if (dtypes.size === 1) return { dtype: [...dtypes][0], cast: Cast.None };
+  if (dtypes.has("object")) return { dtype: "object", cast: Cast.None };
+  const numeric = dtypes.has("float64") || (dtypes.has("int64") && dtypes.has("uint64"))
+    ? "float64"
+    : dtypes.has("int64")
+    ? "int64"
+    : "uint64";
+  const cast = numeric === "float64" ? Cast.Float : Cast.Int;
+  return { dtype: dtypes.has("bool") ? "object" : numeric, cast };
 }
 
 const encoder = new TextEncoder();
@@ -173,6 +190,7 @@ export class PandasColumnTypes {
   /** Rows per block of type inference ({@linkcode pandasChunkRows}). */
   readonly chunkRows: number;
   readonly #locals: Uint8Array;
+  readonly #casts: Cast[];
   readonly #width: number;
 
   /** Made by {@linkcode PandasTypeInference.finish}. */
@@ -182,12 +200,14 @@ export class PandasColumnTypes {
     this.chunkRows = chunkRows;
     this.#locals = locals;
     const blocks = Math.max(1, Math.ceil(rows / chunkRows));
-    this.dtypes = Array.from({ length: width }, (_, column) => {
-      if (rows === 0) return "object";
+    const joined = Array.from({ length: width }, (_, column) => {
+      if (rows === 0) return { dtype: "object" as const, cast: Cast.None };
       const seen = new Set<PandasDtype>();
       for (let b = 0; b < blocks; b++) seen.add(LOCAL_DTYPE[locals[b * width + column]]);
       return joinDtypes(seen);
     });
+    this.dtypes = joined.map((j) => j.dtype);
+    this.#casts = joined.map((j) => j.cast);
   }
 
   /**
@@ -205,7 +225,7 @@ export class PandasColumnTypes {
       );
     }
     const local: Local = this.#locals[Math.floor(row / this.chunkRows) * this.#width + column];
-    const final = this.dtypes[column];
+    const cast = this.#casts[column];
     if (local === Local.Text || local === Local.TextLiteral) {
       const text = typeof field === "string" ? field : utf8.decode(field);
       const cut = text.indexOf("\0");
@@ -217,6 +237,8 @@ export class PandasColumnTypes {
     if (local === Local.Bool || local === Local.BoolNa) {
       const value = readBool(bytes);
       if (value === undefined) return MISSING;
+      if (cast === Cast.Int) return { text: value ? "1" : "0", missing: false };
+      if (cast === Cast.Float) return { text: value ? "1.0" : "0.0", missing: false };
       return { text: value ? "True" : "False", missing: false };
     }
     if (local === Local.Float) {
@@ -229,7 +251,7 @@ export class PandasColumnTypes {
       // pandas marks the missing cells of an int64 block with INT64_MIN and masks that value.
       return MISSING;
     }
-    if (local === Local.IntNa || final === "float64") {
+    if (local === Local.IntNa || cast === Cast.Float) {
       return { text: pythonFloatRepr(integerAsFloat(bytes)), missing: false };
     }
     return { text: integerText(bytes), missing: false };
