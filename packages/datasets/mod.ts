@@ -32,6 +32,7 @@ export {
   type PositionedRow,
 } from "./image_dataset.ts";
 export { detectImageFormat, type ImageFormat } from "./image_format.ts";
+export { CELL_READINGS, type CellReading, isMissingCell } from "./cell_reading.ts";
 export { storeImageFile } from "./image_store.ts";
 export {
   assemblePrompt,
