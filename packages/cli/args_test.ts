@@ -33,3 +33,9 @@ Deno.test("parseEvalArgs() refuses a judge without an endpoint, naming the flags
   const inferOnly = ["--model", "ConstantAnswer", "--judge", "gpt-4o-mini", "--mode", "infer"];
   assert.equal(parseEvalArgs(inferOnly, {}).judge, "gpt-4o-mini");
 });
+
+Deno.test("parseEvalArgs() reads cells as pandas does unless --literal-cells is given", () => {
+  assert.equal(parseEvalArgs([], {}).literalCells, false);
+  assert.equal(parseEvalArgs(["--literal-cells"], {}).literalCells, true);
+  assert.throws(() => parseEvalArgs(["--literal-cells=yes"], {}), UsageError);
+});

@@ -123,6 +123,13 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
 
   const gpu = gpuHooksFromNative();
   const warn = (m: string) => console.error(`vlmeval: warning: ${m}`);
+  // How the pandas reading changes a benchmark is said once, by rank 0, whatever the models.
+  const readingWarnings = new Set<string>();
+  const warnOncePerBenchmark = (m: string) => {
+    if (rank.rank !== 0 || readingWarnings.has(m)) return;
+    readingWarnings.add(m);
+    warn(m);
+  };
   const judge: JudgeSettings | undefined = args.judge === EXACT_MATCHING ||
       args.judgeBaseUrl === undefined
     ? undefined
@@ -195,6 +202,8 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
             fps: args.fps,
             maxFrames: args.maxFrames,
             pack: args.pack,
+            literalCells: args.literalCells,
+            warn: warnOncePerBenchmark,
           });
           const job = await runJob({
             task,

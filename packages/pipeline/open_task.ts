@@ -23,6 +23,10 @@ export interface OpenTaskOptions {
   maxFrames?: number;
   /** Video pack mode, in addition to a `_pack` suffix. */
   pack?: boolean;
+  /** `--literal-cells`: cells as written instead of as VLMEvalKit's pandas reads them. */
+  literalCells?: boolean;
+  /** Hears, once per benchmark, how many prompts and answers the pandas reading changes. */
+  warn?: (message: string) => void;
 }
 
 /**
@@ -35,7 +39,10 @@ export async function openTask(name: string, opts: OpenTaskOptions): Promise<Eva
     const spec = parseDatasetName(name);
     if (videoSettingFor(spec, opts)) return await openVideoTask(spec, opts);
     const path = bundledDatasetPath(name) ?? await resolveDatasetPath(name);
-    const dataset = await openImageDataset(path);
+    const dataset = await openImageDataset(path, {
+      cells: opts.literalCells ? "literal" : "pandas",
+    });
+    if (dataset.readingWarning) opts.warn?.(dataset.readingWarning);
     return imageTask(dataset, `${mediaCacheDir(opts.workDir)}/${dataset.name}`);
   } catch (err) {
     const isPath = name.includes("/") || name.toLowerCase().endsWith(".tsv");

@@ -25,7 +25,9 @@ export async function openVideoTask(spec: DatasetSpec, opts: OpenTaskOptions): P
     name: bundled ? spec.base : undefined,
     ...frames,
     pack,
+    cells: opts.literalCells ? "literal" : "pandas",
   });
+  if (dataset.readingWarning) opts.warn?.(dataset.readingWarning);
   // A missing ffmpeg fails the job up front (exit 6), not every sample one by one.
   const tools = await findFfmpeg();
   return videoTask(dataset, mediaCacheDir(opts.workDir), tools);
