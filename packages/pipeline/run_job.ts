@@ -199,8 +199,8 @@ export async function runJob(opts: JobOptions): Promise<JobResult> {
     task,
     records,
     paths.predictionFile,
-    async (path, columns, rows) => {
-      const report = await writePredictions(path, columns, rows, opts.format);
+    async (path, columns, rows, dtypes) => {
+      const report = await writePredictions(path, columns, rows, opts.format, dtypes);
       for (const warning of report.warnings) opts.warn(warning);
     },
     { keep: opts.mode === "all" ? merged : undefined, splitThink: opts.splitThink },

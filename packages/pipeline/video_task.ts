@@ -73,6 +73,7 @@ export function videoTask(
       });
     },
     outputColumns: () => columns,
+    outputDtypes: () => dataset.dtypes,
     outputRows: async function* (): AsyncIterable<Row> {
       for (const row of dataset.rows()) {
         const out: Row = {};
