@@ -10,6 +10,10 @@ import { OPTION_LETTERS } from "./prompt.ts";
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 /** A cell that pandas may read as a number or a boolean starts so (after spaces). */
 const MAYBE_TYPED = /^\s*[-+.0-9iItTfF]/;
+/** First bytes {@linkcode MAYBE_TYPED} allows: spaces, sign, dot, digits, i/I/t/T/f/F. */
+const TYPED_FIRST = new Set(
+  Array.from(" \t\n\v\f\r+-.0123456789iItTfF", (c) => c.charCodeAt(0)),
+);
 /** Longer cells are not kept for the change count (numbers are short in practice). */
 const TYPED_CELL_LIMIT = 64;
 
@@ -88,7 +92,7 @@ export class PandasRows {
         if (naSet && (emptyCounts || bytes.length > 0)) naSet.add(ordinal);
         return;
       }
-      if (bytes.length > TYPED_CELL_LIMIT) return;
+      if (bytes.length > TYPED_CELL_LIMIT || !TYPED_FIRST.has(bytes[0])) return;
       const text = utf8.decode(bytes);
       if (!MAYBE_TYPED.test(text)) return;
       let cells = this.#typedCells.get(column);
@@ -153,8 +157,13 @@ export class PandasRows {
   }
 }
 
+const latin1 = new TextDecoder("latin1");
+const NA_FIRST = new Set(Array.from("#-1<Nn", (c) => c.charCodeAt(0)));
+
+/** A short cell whose bytes are one of pandas' missing-value strings. */
 function isNaText(bytes: Uint8Array): boolean {
-  return PANDAS_NA_VALUES.has(new TextDecoder("latin1").decode(bytes));
+  if (bytes.length === 0) return true;
+  return NA_FIRST.has(bytes[0]) && PANDAS_NA_VALUES.has(latin1.decode(bytes));
 }
 
 /**

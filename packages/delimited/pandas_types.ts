@@ -105,7 +105,16 @@ class BlockColumn {
       this.sawNa = true;
       return;
     }
-    if (this.int === IntResult.Ok) this.int = readInt64(bytes);
+    if (this.int === IntResult.Ok) {
+      this.int = readInt64(bytes);
+      if (this.int === IntResult.Ok) {
+        // A whole number in range reads as a float and as a uint64 (a negative one only sets
+        // seen_sint), and never as a boolean: no need to parse it again.
+        this.boolOk = false;
+        if (isNegative(bytes)) this.seenSint = true;
+        return;
+      }
+    }
     if (this.uint === IntResult.Ok) {
       const read = readUint64(bytes);
       if (read.result === IntResult.Negative) this.seenSint = true;
@@ -114,7 +123,8 @@ class BlockColumn {
     }
     if (this.floatOk && readFloat(bytes) === undefined) this.floatOk = false;
     if (this.boolOk && readBool(bytes) === undefined) this.boolOk = false;
-    this.settled = this.int !== IntResult.Ok && !this.floatOk && !this.boolOk &&
+    // Here the int64 attempt has failed (a whole number returned above).
+    this.settled = !this.floatOk && !this.boolOk &&
       (this.int !== IntResult.Overflow || this.uint !== IntResult.Ok);
   }
 
@@ -136,10 +146,20 @@ class BlockColumn {
 }
 
 const latin1 = new TextDecoder("latin1");
+/** First bytes of the missing-value strings: `#`, `-`, `1`, `<`, `N`, `n`. */
+const NA_FIRST = new Set([35, 45, 49, 60, 78, 110]);
+
+/** The first byte that is not a space is `-`. */
+function isNegative(bytes: Uint8Array): boolean {
+  let p = 0;
+  while (p < bytes.length && (bytes[p] === 32 || (bytes[p] >= 9 && bytes[p] <= 13))) p++;
+  return bytes[p] === 45;
+}
 
 /** The cell (up to a NUL, as pandas' C strings end) is one of {@linkcode PANDAS_NA_VALUES}. */
 function isNa(bytes: Uint8Array): boolean {
   if (bytes.length === 0) return true;
+  if (!NA_FIRST.has(bytes[0])) return false;
   let end = bytes.length;
   if (end > 8) {
     end = bytes.subarray(0, 9).indexOf(0);
@@ -230,7 +250,8 @@ export class PandasColumnTypes {
       const text = typeof field === "string" ? field : utf8.decode(field);
       const cut = text.indexOf("\0");
       const kept = cut < 0 ? text : text.slice(0, cut);
-      if (local === Local.Text && isNa(encoder.encode(kept.slice(0, 9)))) return MISSING;
+      // The missing-value strings are ASCII: the text matches one exactly when its bytes do.
+      if (local === Local.Text && kept.length <= 8 && PANDAS_NA_VALUES.has(kept)) return MISSING;
       return { text: kept, missing: false };
     }
     const bytes = typeof field === "string" ? encoder.encode(field) : field;
