@@ -112,10 +112,18 @@ export class PandasRows {
     this.#inference = undefined;
   }
 
-  /** Each column's pandas dtype (pandas reading only). */
+  /**
+   * Each column's dtype as VLMEvalKit's dataset holds it (pandas reading only): pandas' own,
+   * except `index`, which VLMEvalKit turns into text unless every value is an integer.
+   */
   dtypes(): Record<string, PandasDtype> | undefined {
-    if (this.#types === undefined) return undefined;
-    return Object.fromEntries(this.#header.map((name, k) => [name, this.#types!.dtypes[k]]));
+    const types = this.#types;
+    if (types === undefined) return undefined;
+    return Object.fromEntries(this.#header.map((name, k) => {
+      const dtype = types.dtypes[k];
+      const integer = dtype === "int64" || dtype === "uint64";
+      return [name, name === "index" && !integer ? "object" : dtype];
+    }));
   }
 
   /** The cell as the model and the prediction file see it. */
