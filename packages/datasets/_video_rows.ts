@@ -1,6 +1,7 @@
 import type { Row } from "@vlmeval/schema";
 import { parsePythonStringList } from "@vlmeval/internal";
 import { DatasetFormatError } from "./errors.ts";
+import { type PandasDtype, readPandasTable } from "@vlmeval/delimited";
 import { checkVideoName } from "./video_path.ts";
 import { readTsvTable } from "./_tsv_table.ts";
 
@@ -58,6 +59,31 @@ export interface VideoTable {
   shape: VideoDatasetShape;
   header: string[];
   questions: VideoQuestion[];
+  /** pandas reading only: each column's dtype. */
+  dtypes?: Record<string, PandasDtype>;
+  /** pandas reading only: rows whose question (or options) and answer read differently. */
+  changes?: { prompts: number; answers: number };
+}
+
+/**
+ * The cells as VLMEvalKit's `pd.read_csv(sep='\t')` holds them (Python's `str()`, `nan` for
+ * missing values), and how many rows' prompt or answer cells differ from the literal text.
+ */
+function readAsPandas(header: string[], records: { line: number; cells: string[] }[]) {
+  const { types, cells } = readPandasTable(header.length, records.map((r) => r.cells));
+  const watched = (names: string[]) =>
+    names.map((name) => header.indexOf(name)).filter((k) => k >= 0);
+  const promptColumns = watched(["question", "candidates"]);
+  const answerColumns = watched(["answer"]);
+  const changes = { prompts: 0, answers: 0 };
+  records.forEach((record, r) => {
+    const differs = (k: number) => cells[r][k].text !== record.cells[k];
+    if (promptColumns.some(differs)) changes.prompts++;
+    if (answerColumns.some(differs)) changes.answers++;
+    record.cells = cells[r].map((cell) => cell.text);
+  });
+  const dtypes = Object.fromEntries(header.map((name, k) => [name, types.dtypes[k]]));
+  return { dtypes, changes };
 }
 
 const LETTERED = /^([A-Z])\.\s?(.*)$/s;
@@ -68,8 +94,12 @@ const LETTERED = /^([A-Z])\.\s?(.*)$/s;
  *
  * @throws {DatasetFormatError} naming the line and field of the first problem
  */
-export async function readVideoTable(file: string): Promise<VideoTable> {
+export async function readVideoTable(
+  file: string,
+  reading: "pandas" | "literal" = "pandas",
+): Promise<VideoTable> {
   const table = await readTsvTable(file);
+  const typed = reading === "pandas" ? readAsPandas(table.header, table.records) : undefined;
   const header = [...table.header];
   for (const column of ["video", "question"]) {
     if (!header.includes(column)) {
@@ -127,7 +157,7 @@ export async function readVideoTable(file: string): Promise<VideoTable> {
       ? { ...base, ...letteredOptions(candidates, row.answer, file, line) }
       : { ...base, ...textOptions(candidates, row.answer, file, line) };
   });
-  return { shape, header, questions };
+  return { shape, header, questions, ...typed };
 }
 
 function detectShape(first: Row | undefined, header: string[]): VideoDatasetShape {

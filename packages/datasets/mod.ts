@@ -40,6 +40,7 @@ export {
   type PositionedRow,
 } from "./image_dataset.ts";
 export { buildMmmuPrompt } from "./mmmu_prompt.ts";
+export { CELL_READINGS, type CellReading, isMissingCell } from "./cell_reading.ts";
 export { storeImageFile } from "./image_store.ts";
 export {
   assemblePrompt,

@@ -34,6 +34,11 @@ export interface OpenVideoDatasetOptions {
   pack?: boolean;
   /** Folder of the videos (default `<tsv folder>/video`, or the TSV's folder when rows have `prefix`). */
   videoRoot?: string;
+  /**
+   * `pandas` (default): cells as VLMEvalKit's pandas reads them (`nan` for missing values,
+   * numbers as Python prints them); `literal`: the text as written.
+   */
+  cells?: "pandas" | "literal";
 }
 
 /** A unit of work: one question (nopack) or every question about one video (pack). */
@@ -70,6 +75,12 @@ export interface VideoDataset {
   readonly pack: boolean;
   /** Number of units: videos in pack mode, questions otherwise. */
   readonly size: number;
+  /** How the cells were read. */
+  readonly cellReading: "pandas" | "literal";
+  /** pandas reading only: each column's dtype, for prediction files. */
+  readonly dtypes?: Readonly<Record<string, string>>;
+  /** pandas reading only: a warning counting the prompts and answers the reading changes. */
+  readonly readingWarning?: string;
   /** The file's rows (with `index` added when the file has none), for the prediction table. */
   rows(): Row[];
   /** Column names of {@link rows}, in file order. */
@@ -117,8 +128,16 @@ export async function openVideoDataset(
 ): Promise<VideoDataset> {
   const sampling = samplingFromOptions(options);
   const file = resolve(tsvPath);
-  const table = await readVideoTable(file);
+  const cellReading = options.cells ?? "pandas";
+  const table = await readVideoTable(file, cellReading);
   const baseName = options.name ?? basename(file, extname(file));
+  const changed = table.changes;
+  const readingWarning = changed && (changed.prompts > 0 || changed.answers > 0)
+    ? `${baseName}: read as VLMEvalKit's pandas reads it, ${changed.prompts} of ` +
+      `${table.questions.length} questions differ from the file's literal text (missing ` +
+      `values as "nan", numbers as Python prints them) and ${changed.answers} answers do; ` +
+      `--literal-cells keeps the text as written`
+    : undefined;
   const pack = options.pack ?? false;
   const hasPrefix = table.header.includes("prefix");
   const videoRoot = resolve(
@@ -157,6 +176,9 @@ export async function openVideoDataset(
     videoRoot,
     shape: table.shape,
     pack,
+    cellReading,
+    ...(table.dtypes ? { dtypes: table.dtypes } : {}),
+    ...(readingWarning ? { readingWarning } : {}),
     size: units.length,
     rows: () => table.questions.map((q) => ({ ...q.row })),
     columns: () => [...table.header],

@@ -1,4 +1,5 @@
 import ExcelJS from "exceljs";
+import { pythonFloatRepr } from "@vlmeval/delimited";
 import type { Row } from "@vlmeval/schema";
 import { readOwnXlsx } from "./_xlsx_stream_read.ts";
 import { restoreCutCells, type XlsxTable, XlsxTableBuilder } from "./_xlsx_table.ts";
@@ -11,7 +12,11 @@ import { MalformedFileError } from "./malformed_file_error.ts";
 function valueText(value: ExcelJS.CellValue | undefined): string {
   if (value === null || value === undefined) return "";
   if (typeof value === "string") return value;
-  if (typeof value === "number") return String(value);
+  if (typeof value === "number") {
+    return Number.isInteger(value) && Math.abs(value) < 2 ** 53
+      ? String(value)
+      : pythonFloatRepr(value);
+  }
   if (typeof value === "boolean") return value ? "True" : "False";
   if (value instanceof Date) return value.toISOString();
   if ("richText" in value) return value.richText.map((run) => run.text).join("");

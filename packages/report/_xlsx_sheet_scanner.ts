@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { pythonFloatRepr } from "@vlmeval/delimited";
 
 /** Markup this scanner does not handle; the caller falls back to a complete reader. */
 export class NotOurSheet extends Error {
@@ -238,6 +239,23 @@ function readT(bytes: Uint8Array, at: number, limit: number): { text: string; en
 }
 
 const CELL_REFERENCE = /^([A-Z]{1,3})([1-9][0-9]*)$/;
+const V_CLOSE = new TextEncoder().encode("</v>");
+const NUMBER_VALUE = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?$/;
+
+/**
+ * A number or boolean cell's value as Python's `str()` shows what `pd.read_excel` holds for it:
+ * `True`/`False`, a whole number as an int (`7`), any other as a float's repr (`0.5`, `1e-05`).
+ */
+function valueText(value: string, bool: boolean): string {
+  if (bool) {
+    if (value !== "0" && value !== "1") notOurs("a boolean cell that is neither 0 nor 1");
+    return value === "1" ? "True" : "False";
+  }
+  if (!NUMBER_VALUE.test(value)) notOurs("a number cell that is not a plain number");
+  const number = Number(value);
+  if (Number.isInteger(number) && Math.abs(number) < 2 ** 53) return String(number);
+  return pythonFloatRepr(number);
+}
 const MAX_COLUMN = 16_384;
 
 /**
@@ -271,7 +289,18 @@ function readCell(
     expectTag(tag, "c", true);
     return { end: tag.end, column, text: "" };
   }
-  if (type !== "inlineStr") notOurs(`a cell of type ${type ?? "number"}`);
+  if (type === undefined || type === "n" || type === "b") {
+    // A number or boolean cell, as our writer makes them for numeric and bool columns.
+    expectTag(tag, "v");
+    if (tag.selfClosing || tag.attributes.length > 0) notOurs("an unusual <v>");
+    const end = indexOfBytes(bytes, V_CLOSE, tag.end, limit);
+    if (end < 0) needMore();
+    const value = ascii(bytes, tag.end, end);
+    const close = readTag(bytes, skipSpace(bytes, end + V_CLOSE.length, limit), limit);
+    expectTag(close, "c", true);
+    return { end: close.end, column, text: valueText(value, type === "b") };
+  }
+  if (type !== "inlineStr") notOurs(`a cell of type ${type}`);
   expectTag(tag, "is");
   if (tag.attributes.length > 0) notOurs("attributes on <is>");
   let text = "";

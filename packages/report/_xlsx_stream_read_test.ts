@@ -308,8 +308,6 @@ const ACCEPTED: Record<string, string> = {
 /** Crafted sheets the stream reader must leave to exceljs. */
 const FALLBACKS: Record<string, string> = {
   "a shared string": `<row r="2"><c r="A2" t="s"><v>0</v></c></row>`,
-  "a number": `<row r="2"><c r="A2"><v>7</v></c></row>`,
-  "a boolean": `<row r="2"><c r="A2" t="b"><v>1</v></c></row>`,
   "a formula": `<row r="2"><c r="A2" t="str"><f>1+1</f><v>2</v></c></row>`,
   "a styled cell": `<row r="2"><c r="A2" s="1" t="inlineStr"><is><r><t>1</t></r></is></c></row>`,
   "a CDATA section": `<row r="2">${cell("A2", "<![CDATA[x]]>")}</row>`,
@@ -358,6 +356,24 @@ Deno.test("readOwnXlsx() reads unusual but plain inline-string sheets as exceljs
     }
     const path = await writeCrafted(dir, "plain", ACCEPTED["a plain <t> keeps its escapes"]);
     assert.equal((await readPredictions(path)).rows[0].prediction, "A_x0041_ & b ");
+  });
+});
+
+Deno.test("readOwnXlsx() reads number and boolean cells as exceljs does, as Python's str()", async () => {
+  await withTempDir(async (dir) => {
+    const path = await writeCrafted(
+      dir,
+      "typed",
+      `<row r="2"><c r="A2"><v>7</v></c><c r="B2"><v>0.00001</v></c></row>` +
+        `<row r="3"><c r="A3" t="b"><v>1</v></c><c r="B3"><v>10000000000000000</v></c></row>`,
+    );
+    const ours = await readOwnXlsx(path);
+    assert.ok(ours !== undefined, "the stream reader takes number and boolean cells");
+    assert.deepEqual(ours.rows, [
+      { index: "7", prediction: "1e-05" },
+      { index: "True", prediction: "1e+16" },
+    ]);
+    assert.deepEqual(ours, await readXlsxWithExcelJS(path));
   });
 });
 
@@ -464,14 +480,14 @@ Deno.test("readPredictions() falls back when a file of ours turns odd far into t
     await writePredictions(path, ["index", "prediction"], trickyRows(3000, 3));
     const parts = await zipParts(path);
     const xml = new TextDecoder().decode(parts.get(SHEET));
-    // A number in row 2,900 (long after the first chunks were read).
+    // A formula in row 2,900 (long after the first chunks were read).
     const at = xml.indexOf('<c r="B2900"');
-    const odd = xml.slice(0, at) + '<c r="B2900"><v>7</v></c>' +
+    const odd = xml.slice(0, at) + '<c r="B2900" t="str"><f>1+1</f><v>7</v></c>' +
       xml.slice(xml.indexOf("</c>", at) + 4);
     parts.set(SHEET, new TextEncoder().encode(odd));
     const numbered = `${dir}/numbered.xlsx`;
     await Deno.writeFile(numbered, await makeZip(parts, 8));
-    const result = await assertFallsBack(numbered, "a number in row 2,900");
+    const result = await assertFallsBack(numbered, "a formula in row 2,900");
     assert.ok("table" in result);
     const rows = (result.table as { rows: Row[] }).rows;
     assert.equal(rows.length, 3000);

@@ -3,6 +3,7 @@ import { commitFile, removeIfPresent, tempPathBeside, writeAtomically } from "@v
 import { TsvWriter } from "./_tsv_predictions.ts";
 import { companionPathFor, escapeXlsxText, EXCEL_CELL_LIMIT, fitExcelCell } from "./_xlsx_text.ts";
 import { neutraliseCell } from "./neutralise.ts";
+import { type ColumnDtypes, typedCell } from "./_typed_cells.ts";
 
 /** A cell cut to fit Excel's limit; its full text is in the companion `.tsv`. */
 export interface TruncatedCell {
@@ -91,6 +92,7 @@ async function streamWorkbook(
   records: AsyncIterable<string[]>,
   companion: TsvWriter,
   companionName: string,
+  dtypes: ColumnDtypes | undefined,
 ): Promise<{ rows: number; truncated: TruncatedCell[] }> {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
     filename: path,
@@ -119,6 +121,13 @@ async function streamWorkbook(
       rows++;
       await companion.writeRow(cells);
       const values = cells.map((cell, i) => {
+        const typed = typedCell(cell, dtypes?.[columns[i]]);
+        // pandas writes a missing value, and an empty text, as no cell at all.
+        if (typed.kind === "missing" || (dtypes && cell === "")) return null;
+        // xlsxwriter (VLMEvalKit's engine) writes numbers with 16 significant digits.
+        if (typed.kind === "number") return Number(typed.value.toPrecision(16));
+        if (typed.kind === "bool") return typed.value;
+        if (typed.kind === "infinity") return inlineText(typed.text);
         const safe = neutraliseCell(cell);
         sincePause += safe.length;
         if (safe.length <= EXCEL_CELL_LIMIT) return inlineText(safe);
@@ -156,6 +165,7 @@ export async function writeXlsxPredictions(
   path: string,
   columns: readonly string[],
   records: AsyncIterable<string[]>,
+  dtypes?: ColumnDtypes,
 ): Promise<XlsxWriteResult> {
   const companionPath = companionPathFor(path);
   const companionName = companionPath.slice(companionPath.lastIndexOf("/") + 1);
@@ -164,7 +174,14 @@ export async function writeXlsxPredictions(
   try {
     return await writeAtomically(path, async (tempPath) => {
       companion = await TsvWriter.create(companionTemp, columns);
-      const result = await streamWorkbook(tempPath, columns, records, companion, companionName);
+      const result = await streamWorkbook(
+        tempPath,
+        columns,
+        records,
+        companion,
+        companionName,
+        dtypes,
+      );
       const finished = companion;
       companion = undefined;
       await finished.close();

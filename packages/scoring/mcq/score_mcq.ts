@@ -86,13 +86,17 @@ export interface McqScore {
   counts: McqCounts;
 }
 
-/** `{letter: text}` for every option column A-Z that is present and not empty in the row. */
+/**
+ * `{letter: text}` for every option column A-Z that is present and not missing in the row:
+ * neither empty nor `nan`, which is how a value pandas reads as missing is rendered (VLMEvalKit's
+ * `build_choices` drops `pd.isna` options, and no text cell survives pandas' reading as `nan`).
+ */
 export function buildChoices(row: Row): Record<string, string> {
   const choices: Record<string, string> = {};
   for (let code = 65; code <= 90; code++) {
     const letter = String.fromCharCode(code);
     const text = row[letter];
-    if (text !== undefined && text !== "") choices[letter] = text;
+    if (text !== undefined && text !== "" && text !== "nan") choices[letter] = text;
   }
   return choices;
 }

@@ -12,6 +12,10 @@ Deno.test("buildChoices() keeps present, non-empty option columns A-Z", () => {
   });
 });
 
+Deno.test("buildChoices() drops an option pandas read as missing (rendered nan)", () => {
+  assert.deepEqual(buildChoices({ ...base, C: "nan", answer: "A" }), { A: "dog", B: "cat" });
+});
+
 Deno.test("extractMcqAnswer() records how each letter was found", () => {
   const choices = buildChoices(base);
   assert.deepEqual(extractMcqAnswer("  (B)\n", choices), { letter: "B", method: "option" });
