@@ -59,7 +59,7 @@ export {
 } from "./resolve_dataset_path.ts";
 export { formatTsvField, formatTsvRow, writeTsvFile } from "./tsv_writer.ts";
 export { bundledDatasetNames, bundledDatasetPath, bundledVideoDatasetPath } from "./bundled.ts";
-export { checkVideoName, resolveVideoPath, VIDEO_EXTENSIONS } from "./video_path.ts";
+export { checkVideoName, resolveVideoPath, VIDEO_EXTENSIONS } from "./video/video_path.ts";
 export {
   type BuildPromptOptions,
   openVideoDataset,
@@ -68,10 +68,10 @@ export {
   type VideoDatasetShape,
   type VideoQuestion,
   type VideoUnit,
-} from "./video_dataset.ts";
+} from "./video/video_dataset.ts";
 export {
   isPackParseFailure,
   type PackParseFailure,
   packPredictions,
   parsePackAnswer,
-} from "./pack_answer.ts";
+} from "./video/pack_answer.ts";

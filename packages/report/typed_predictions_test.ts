@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { entryBytes, readZipDirectory } from "./_zip_entries.ts";
+import { entryBytes, readZipDirectory } from "./xlsx/_zip_entries.ts";
 import { restoreCell } from "./neutralise.ts";
 import { readPredictions } from "./read_predictions.ts";
 import { writePredictions } from "./write_predictions.ts";

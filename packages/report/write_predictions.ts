@@ -2,7 +2,7 @@ import type { Row } from "@vlmeval/schema";
 import { writeAtomically } from "@vlmeval/internal";
 import { writeJsonRecords } from "./_json_predictions.ts";
 import { TsvWriter } from "./_tsv_predictions.ts";
-import { type TruncatedCell, writeXlsxPredictions } from "./_xlsx_write.ts";
+import { type TruncatedCell, writeXlsxPredictions } from "./xlsx/_xlsx_write.ts";
 import { type PredFormat, predictionFormatOf } from "./formats.ts";
 import { type ColumnDtypes, typedCell } from "./_typed_cells.ts";
 

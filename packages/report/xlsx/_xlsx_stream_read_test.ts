@@ -7,9 +7,9 @@ import { readXlsxWithExcelJS } from "./_xlsx_read.ts";
 import { SheetScanner } from "./_xlsx_sheet_scanner.ts";
 import { readOwnXlsx } from "./_xlsx_stream_read.ts";
 import { restoreCutCells } from "./_xlsx_table.ts";
-import { MalformedFileError } from "./malformed_file_error.ts";
-import { readPredictions } from "./read_predictions.ts";
-import { writePredictions } from "./write_predictions.ts";
+import { MalformedFileError } from "../malformed_file_error.ts";
+import { readPredictions } from "../read_predictions.ts";
+import { writePredictions } from "../write_predictions.ts";
 
 async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "vlmeval_xlsx_stream_test_" });
@@ -413,7 +413,7 @@ Deno.test("readPredictions() reports a table of ours that is wrong without loadi
 Deno.test("readPredictions() falls back for workbooks others wrote", async () => {
   await withTempDir(async (dir) => {
     // VLMEvalKit's (pandas through xlsxwriter): shared strings, numbers, empty cells.
-    const fixture = new URL("./testdata/vlmevalkit_pred.xlsx", import.meta.url).pathname;
+    const fixture = new URL("../testdata/vlmevalkit_pred.xlsx", import.meta.url).pathname;
     const vlmevalkit = await assertFallsBack(fixture, "VLMEvalKit's xlsx");
     assert.ok("table" in vlmevalkit);
     // exceljs' own in-memory writer (openpyxl-like: shared strings, styles), and two sheets.

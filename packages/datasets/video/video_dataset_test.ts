@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { BadVideoError, findFfmpeg } from "@vlmeval/media";
 import { openVideoDataset } from "./video_dataset.ts";
-import { DatasetFormatError } from "./errors.ts";
+import { DatasetFormatError } from "../errors.ts";
 import { makeIndexClip, readFrameIndex } from "@vlmeval/media/testing";
 
 function tsv(rows: string[][]): string {

@@ -1,9 +1,9 @@
 import type { Row } from "@vlmeval/schema";
 import { parsePythonStringList } from "@vlmeval/internal";
-import { DatasetFormatError } from "./errors.ts";
+import { DatasetFormatError } from "../errors.ts";
 import { type PandasDtype, readPandasTable } from "@vlmeval/delimited";
 import { checkVideoName } from "./video_path.ts";
-import { readTsvTable } from "./_tsv_table.ts";
+import { readTsvTable } from "../_tsv_table.ts";
 
 /**
  * A malformed video dataset: `Cannot read video dataset <file> line <n> field "<f>" as <problem>`

@@ -3,7 +3,7 @@ import { letteredMcqPrompt, mvbenchPrompt, openPrompt } from "./_video_prompts.t
 import { readVideoTable } from "./_video_rows.ts";
 
 /** Fixtures written by scripts/pandas_fixtures.py: pandas 2.3.3 and VLMEvalKit's build_prompt. */
-const FIXTURES = new URL("../delimited/testdata/pandas/", import.meta.url);
+const FIXTURES = new URL("../../delimited/testdata/pandas/", import.meta.url);
 const expected: {
   video: Record<string, { prompts: { index: string; text?: string; error?: string }[] }>;
 } = JSON.parse(Deno.readTextFileSync(new URL("expected.json", FIXTURES)));

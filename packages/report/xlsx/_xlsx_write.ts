@@ -1,9 +1,9 @@
 import ExcelJS from "exceljs";
 import { commitFile, removeIfPresent, tempPathBeside, writeAtomically } from "@vlmeval/internal";
-import { TsvWriter } from "./_tsv_predictions.ts";
+import { TsvWriter } from "../_tsv_predictions.ts";
 import { companionPathFor, escapeXlsxText, EXCEL_CELL_LIMIT, fitExcelCell } from "./_xlsx_text.ts";
-import { neutraliseCell } from "./neutralise.ts";
-import { type ColumnDtypes, typedCell } from "./_typed_cells.ts";
+import { neutraliseCell } from "../neutralise.ts";
+import { type ColumnDtypes, typedCell } from "../_typed_cells.ts";
 
 /** A cell cut to fit Excel's limit; its full text is in the companion `.tsv`. */
 export interface TruncatedCell {

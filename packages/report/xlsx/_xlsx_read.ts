@@ -3,7 +3,7 @@ import { pythonFloatRepr } from "@vlmeval/delimited";
 import type { Row } from "@vlmeval/schema";
 import { readOwnXlsx } from "./_xlsx_stream_read.ts";
 import { restoreCutCells, type XlsxTable, XlsxTableBuilder } from "./_xlsx_table.ts";
-import { MalformedFileError } from "./malformed_file_error.ts";
+import { MalformedFileError } from "../malformed_file_error.ts";
 
 /**
  * A cell's value as text: strings as exceljs decoded them (`_xHHHH_` escapes already undone in

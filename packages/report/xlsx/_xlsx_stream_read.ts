@@ -14,7 +14,7 @@
  */
 import { entryBytes, entryChunks, readZipDirectory, type ZipEntry } from "./_zip_entries.ts";
 import { SheetScanner } from "./_xlsx_sheet_scanner.ts";
-import { MalformedFileError } from "./malformed_file_error.ts";
+import { MalformedFileError } from "../malformed_file_error.ts";
 import { type XlsxTable, XlsxTableBuilder } from "./_xlsx_table.ts";
 
 /** Something this reader does not handle; the caller falls back to exceljs. */

@@ -1,9 +1,9 @@
 import type { Row } from "@vlmeval/schema";
-import { checkHeader } from "./_table_text.ts";
-import { readTsvPredictions } from "./_tsv_predictions.ts";
+import { checkHeader } from "../_table_text.ts";
+import { readTsvPredictions } from "../_tsv_predictions.ts";
 import { companionPathFor, truncatedCell } from "./_xlsx_text.ts";
-import { MalformedFileError } from "./malformed_file_error.ts";
-import { neutraliseCell, restoreCell } from "./neutralise.ts";
+import { MalformedFileError } from "../malformed_file_error.ts";
+import { neutraliseCell, restoreCell } from "../neutralise.ts";
 
 /** A cell cut at Excel's limit: where it is, what was kept and how long the full text is. */
 export interface CutCell {
