@@ -58,7 +58,7 @@ prepare() {
   mv "$carry/node_modules.tar.gz.partial" "$carry/node_modules.tar.gz"
   (cd "$carry" && find . -type f ! -name MANIFEST -printf '%s %P\n' | sort -k2 >MANIFEST)
   local total
-  total=$(awk '{n += $1} END {print n}' "$carry/MANIFEST")
+  total=$(awk '{n += $1} END {printf "%.0f\n", n}' "$carry/MANIFEST")
   echo "gpu_tfjs_node: $carry holds $(wc -l <"$carry/MANIFEST") files, $((total / 1024 / 1024)) MiB" >&2
   if [ "$total" -gt "$device_tool_limit" ]; then
     echo "gpu_tfjs_node: that is more than the 64 MiB the device tool carries; copy $carry to the GPU machine by other means" >&2

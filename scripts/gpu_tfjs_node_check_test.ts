@@ -105,3 +105,62 @@ Deno.test({
     }
   },
 });
+
+/** Runs scripts/gpu_tfjs_node.sh with `carry` as its carry folder. */
+async function carryScript(args: string[], carry: string) {
+  const out = await new Deno.Command("bash", {
+    args: [join(ROOT, "scripts", "gpu_tfjs_node.sh"), ...args],
+    env: { VLMEVAL_TFJS_GPU_CARRY: carry },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return { code: out.code, stderr: new TextDecoder().decode(out.stderr) };
+}
+
+Deno.test("gpu_tfjs_node.sh check and run refuse an incomplete carry folder (exit 6) before any work", async () => {
+  const carry = await Deno.makeTempDir({ prefix: "vlmeval-carry-" });
+  try {
+    const missing = await carryScript(["run"], carry);
+    assert.equal(missing.code, 6);
+    assert.match(
+      missing.stderr,
+      /MANIFEST is missing; run 'bash scripts\/gpu_tfjs_node\.sh prepare' first/,
+    );
+
+    const files: Record<string, string> = {
+      "deno.xz": "deno",
+      "cuda_addon.linux-x64-gnu.node": "addon",
+      "node_modules.tar.gz": "modules",
+      "libtensorflow/lib/libtensorflow_framework.so.2": "framework",
+      "libtensorflow/lib/_pywrap_tensorflow_internal.so": "c api",
+      "libtensorflow/lib/libtfjs_python_stub.so": "stub",
+      "libtensorflow/lib/libcudart.so.11.0": "cudart",
+    };
+    await Deno.mkdir(join(carry, "libtensorflow", "lib"), { recursive: true });
+    for (const [path, text] of Object.entries(files)) {
+      await Deno.writeTextFile(join(carry, path), text);
+    }
+    const manifest = Object.entries(files).map(([path, text]) => `${text.length} ${path}`);
+    await Deno.writeTextFile(join(carry, "MANIFEST"), manifest.join("\n") + "\n");
+    const noCudnn = await carryScript(["check"], carry);
+    assert.equal(noCudnn.code, 6);
+    assert.match(noCudnn.stderr, /MANIFEST does not list libtensorflow\/lib\/libcudnn\.so\.8/);
+
+    await Deno.writeTextFile(join(carry, "libtensorflow/lib/libcudnn.so.8"), "cudnn");
+    await Deno.writeTextFile(
+      join(carry, "MANIFEST"),
+      [...manifest, "5 libtensorflow/lib/libcudnn.so.8"].join("\n") + "\n",
+    );
+    const complete = await carryScript(["check"], carry);
+    assert.equal(complete.code, 0, complete.stderr);
+    assert.match(complete.stderr, /is complete \(8 files\)/);
+
+    await Deno.writeTextFile(join(carry, "node_modules.tar.gz"), "cut");
+    const cut = await carryScript(["run", "--allow-cpu"], carry);
+    assert.equal(cut.code, 6);
+    assert.match(cut.stderr, /node_modules\.tar\.gz: expected 7 bytes, found 3/);
+    assert.match(cut.stderr, /is incomplete \(1 problem\(s\)\)/);
+  } finally {
+    await Deno.remove(carry, { recursive: true });
+  }
+});

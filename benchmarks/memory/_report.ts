@@ -220,7 +220,7 @@ export function summaryMarkdown(
     "",
     "- wasm: WebAssembly memory grows but never shrinks; the allocator reuses the memory of disposed tensors, so clearing has nothing to give back.",
     "- cpu: tensor data are JavaScript arrays freed by the garbage collector once disposed.",
-    "- tfjs-node (CPU): TensorFlow's CPU allocator pools nothing; what malloc keeps after tensors are disposed is returned by the release's `malloc_trim(0)`. With `TF_CPU_ALLOCATOR_USE_BFC=true` TensorFlow would keep a BFC pool that nothing can shrink from outside.",
+    "- tfjs-node (CPU): TensorFlow's own CPU allocator pools nothing, so there is nothing of TensorFlow's to clear; the free pages malloc keeps after tensors are disposed are returned by the release's `malloc_trim(0)`, and come back with the next sample (returning them after every sample costs time: see the generate-call medians). With `TF_CPU_ALLOCATOR_USE_BFC=true` TensorFlow would keep a BFC pool that nothing outside can shrink.",
     "- tfjs-node-gpu: tfjs has no call to release TensorFlow's allocator cache. The guard's native `emptyCache` (a CUDA memory-pool trim) only frees TensorFlow's memory under `TF_GPU_ALLOCATOR=cuda_malloc_async` (the backend sets it unless the user chose another allocator); with TensorFlow's default BFC allocator nothing can be released from outside and memory is held until the process exits. tfjs-node-gpu needs an NVIDIA driver and the CUDA 11 / cuDNN 8 libraries `deno task build:tfjs-node --gpu` lays out, and otherwise runs on the CPU; `selectBackend` says which device really runs.",
     "",
   ].join("\n");
