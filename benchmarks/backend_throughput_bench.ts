@@ -3,8 +3,8 @@
  * call (image decode + forward pass) per iteration over the Shapes_MCQ prompts, on wasm
  * (baseline), webgpu, cpu and tfjs-node (TensorFlow 2.9.1's CPU kernels; built by
  * `deno task build:tfjs-node`, else listed as not run). Each backend gets its own model
- * instance, loaded while that
- * backend was active, and is made active again before its calls, outside the timed part.
+ * instance, loaded while that backend was active, and is made active again before its calls,
+ * outside the timed part.
  * Prints a samples/s table with the device that really computes at the end.
  *
  *   deno bench -A benchmarks/backend_throughput_bench.ts
