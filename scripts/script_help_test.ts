@@ -48,9 +48,12 @@ interface Ran {
 
 async function runEntry(entry: EntryPoint, args: string[], cwd: string): Promise<Ran> {
   const script = join(REPO, entry.path);
+  // --quiet keeps Deno's own diagnostics out of stderr: the parallel runs meet at node_modules'
+  // lock ("Blocking waiting for file lock on node_modules directory"), which is not the
+  // script's output.
   const [command, prefix] = entry.path.endsWith(".sh")
     ? ["bash", [script]]
-    : [Deno.execPath(), ["run", "-A", script]];
+    : [Deno.execPath(), ["run", "--quiet", "-A", script]];
   const started = performance.now();
   const output = await new Deno.Command(command, {
     args: [...prefix, ...args],
