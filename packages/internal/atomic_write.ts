@@ -7,12 +7,65 @@
  * @module
  */
 
-/** A fresh, hidden temporary path in the same folder as `path` (so a rename is atomic). */
+import { processExists } from "./lock_file.ts";
+
+/**
+ * A fresh, hidden temporary path in the same folder as `path` (so a rename is atomic):
+ * `.<name>.<pid>-<host>-<random>.tmp`, naming its writer's process and (hashed) host, so that
+ * {@linkcode removeDeadTempFiles} can tell a dead writer's leftovers from a live writer's file.
+ */
 export function tempPathBeside(path: string): string {
   const slash = path.lastIndexOf("/");
   const folder = path.slice(0, slash + 1);
   const base = path.slice(slash + 1);
-  return `${folder}.${base}.${crypto.randomUUID().slice(0, 8)}.tmp`;
+  return `${folder}.${base}.${Deno.pid}-${hostTag()}-${crypto.randomUUID().slice(0, 6)}.tmp`;
+}
+
+/** This host's name hashed to 8 hex digits (FNV-1a), as temporary file names carry it. */
+function hostTag(): string {
+  let h = 0x811c9dc5;
+  for (const char of Deno.hostname()) h = Math.imul(h ^ char.charCodeAt(0), 16777619) >>> 0;
+  return h.toString(16).padStart(8, "0");
+}
+
+/** `.<name>.<pid>-<host>-<random>.tmp`, as {@linkcode tempPathBeside} names them. */
+const TEMP_NAME = /^\.(.+)\.(\d+)-([0-9a-f]{8})-[0-9a-f]+\.tmp$/;
+/** `.<name>.<random>.tmp`, as earlier versions named them (no writer recorded). */
+const OLD_TEMP_NAME = /^\.(.+)\.[0-9a-f]{8}\.tmp$/;
+
+/**
+ * Removes the temporary files of dead writers from `dir` (not its subfolders), as
+ * {@linkcode tempPathBeside} names them: a writer of this host whose process no longer exists,
+ * or any file not modified for `idleMs` (a writer on another host of a shared filesystem, a
+ * reused pid, a file of an earlier version that names no writer). A live writer's file is never
+ * touched. Returns the names removed; a missing folder has none.
+ */
+export async function removeDeadTempFiles(dir: string, idleMs = 600_000): Promise<string[]> {
+  const removed: string[] = [];
+  let entries: Deno.DirEntry[];
+  try {
+    entries = await Array.fromAsync(Deno.readDir(dir));
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return removed;
+    throw error;
+  }
+  const here = hostTag();
+  for (const entry of entries) {
+    if (!entry.isFile || !entry.name.endsWith(".tmp")) continue;
+    const ours = TEMP_NAME.exec(entry.name);
+    if (!ours && !OLD_TEMP_NAME.test(entry.name)) continue;
+    const path = `${dir}/${entry.name}`;
+    let dead = ours !== null && ours[3] === here && !processExists(Number(ours[2]));
+    if (!dead) {
+      const mtime = await Deno.stat(path).then((s) => s.mtime?.getTime() ?? 0, () => undefined);
+      if (mtime === undefined) continue;
+      dead = Date.now() - mtime > idleMs;
+    }
+    if (!dead) continue;
+    await removeIfPresent(path);
+    removed.push(entry.name);
+  }
+  return removed;
 }
 
 /** Removes a file, doing nothing when it is already gone. */

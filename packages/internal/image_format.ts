@@ -54,3 +54,72 @@ export function detectImageFormat(bytes: Uint8Array): ImageFormat | undefined {
 export function hexHead(bytes: Uint8Array, count = 8): string {
   return Array.from(bytes.subarray(0, count), (b) => b.toString(16).padStart(2, "0")).join(" ");
 }
+
+/**
+ * Why an image of a recognised format is cut short, or undefined when it is whole as far as its
+ * container says: a PNG must reach its `IEND` chunk, a JPEG end with its EOI marker (`FF D9`,
+ * trailing zero padding allowed), a GIF with its trailer (`3B`), a WebP hold the length its RIFF
+ * header gives, and a BMP the file size its header gives. A decoder meeting a truncated file
+ * fails with a message about its stream; this names what is missing instead.
+ *
+ * @example
+ * ```ts
+ * import { detectImageFormat, imageTruncation } from "@vlmeval/internal";
+ * const bytes = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
+ * imageTruncation(bytes, detectImageFormat(bytes)!); // "the PNG ends inside chunk 1 at byte 12 ..."
+ * ```
+ */
+export function imageTruncation(bytes: Uint8Array, format: ImageFormat): string | undefined {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  switch (format.ext) {
+    case "png": {
+      let at = 8;
+      for (let chunk = 1;; chunk++) {
+        if (at + 8 > bytes.length) {
+          return `the PNG ends inside chunk ${chunk} at byte ${bytes.length}, before its IEND ` +
+            `chunk: the image is truncated`;
+        }
+        const length = view.getUint32(at);
+        const type = String.fromCharCode(...bytes.subarray(at + 4, at + 8));
+        const end = at + 12 + length;
+        if (end > bytes.length) {
+          return `the PNG's ${type} chunk needs ${end} bytes but the image has ${bytes.length}: ` +
+            `the image is truncated`;
+        }
+        if (type === "IEND") return undefined;
+        at = end;
+      }
+    }
+    case "jpg": {
+      let end = bytes.length;
+      while (end > 2 && bytes[end - 1] === 0) end--;
+      return bytes[end - 2] === 0xff && bytes[end - 1] === 0xd9
+        ? undefined
+        : `the JPEG does not end with its end-of-image marker (FF D9) after ${bytes.length} ` +
+          `bytes: the image is truncated`;
+    }
+    case "gif": {
+      let end = bytes.length;
+      while (end > 6 && bytes[end - 1] === 0) end--;
+      return bytes[end - 1] === 0x3b
+        ? undefined
+        : `the GIF does not end with its trailer (3B) after ${bytes.length} bytes: the image ` +
+          `is truncated`;
+    }
+    case "webp": {
+      const size = bytes.length >= 8 ? view.getUint32(4, true) + 8 : Infinity;
+      return size <= bytes.length
+        ? undefined
+        : `the WebP's RIFF header says ${size} bytes but the image has ${bytes.length}: the ` +
+          `image is truncated`;
+    }
+    case "bmp": {
+      const size = view.getUint32(2, true);
+      return size <= bytes.length || size === 0
+        ? undefined
+        : `the BMP's header says ${size} bytes but the image has ${bytes.length}: the image ` +
+          `is truncated`;
+    }
+  }
+  return undefined;
+}

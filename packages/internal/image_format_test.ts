@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { detectImageFormat, hexHead } from "./image_format.ts";
+import { detectImageFormat, hexHead, imageTruncation } from "./image_format.ts";
 
 Deno.test("detectImageFormat() recognises the fixture images by their bytes", async () => {
   const png = await Deno.readFile(new URL("./testdata/red.png", import.meta.url));
@@ -45,4 +45,20 @@ Deno.test("hexHead() writes the first bytes in hex", () => {
   assert.equal(hexHead(new TextEncoder().encode("hello world")), "68 65 6c 6c 6f 20 77 6f");
   assert.equal(hexHead(new Uint8Array([0xff, 0xd8]), 1), "ff");
   assert.equal(hexHead(new Uint8Array()), "");
+});
+
+Deno.test("imageTruncation() passes whole images and names what a cut one is missing", async () => {
+  const png = await Deno.readFile(new URL("./testdata/red.png", import.meta.url));
+  const jpg = await Deno.readFile(new URL("./testdata/blue.jpg", import.meta.url));
+  const format = (bytes: Uint8Array) => detectImageFormat(bytes)!;
+  assert.equal(imageTruncation(png, format(png)), undefined);
+  assert.equal(imageTruncation(jpg, format(jpg)), undefined);
+  const halfPng = png.subarray(0, Math.floor(png.length / 2));
+  assert.match(imageTruncation(halfPng, format(halfPng))!, /^the PNG('s \w+ chunk| ends)/);
+  assert.match(imageTruncation(halfPng, format(halfPng))!, /the image is truncated$/);
+  const halfJpg = jpg.subarray(0, Math.floor(jpg.length / 2));
+  assert.match(imageTruncation(halfJpg, format(halfJpg))!, /end-of-image marker \(FF D9\)/);
+  const gif = new TextEncoder().encode("GIF89a\x01\x00\x01\x00\x00\x00\x00;");
+  assert.equal(imageTruncation(gif, format(gif)), undefined);
+  assert.match(imageTruncation(gif.subarray(0, 10), format(gif))!, /trailer \(3B\)/);
 });

@@ -68,19 +68,24 @@ export class JsonlLog {
 }
 
 /**
- * The values of JSON-lines text, in order, and how many non-blank lines could not be parsed (a
- * torn line after a kill).
+ * The values of JSON-lines text, in order, with the 1-based line of each (`lines`), and the
+ * non-blank lines that could not be parsed: how many (`skipped`) and which (`skippedLines`,
+ * 1-based; a torn line after a kill, or damage).
  */
-export function readJsonl(text: string): { values: unknown[]; skipped: number } {
+export function readJsonl(
+  text: string,
+): { values: unknown[]; lines: number[]; skipped: number; skippedLines: number[] } {
   const values: unknown[] = [];
-  let skipped = 0;
-  for (const line of text.split("\n")) {
+  const lines: number[] = [];
+  const skippedLines: number[] = [];
+  for (const [k, line] of text.split("\n").entries()) {
     if (line.trim() === "") continue;
     try {
       values.push(JSON.parse(line));
+      lines.push(k + 1);
     } catch {
-      skipped++;
+      skippedLines.push(k + 1);
     }
   }
-  return { values, skipped };
+  return { values, lines, skipped: skippedLines.length, skippedLines };
 }

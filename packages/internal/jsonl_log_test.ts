@@ -12,7 +12,12 @@ Deno.test("JsonlLog.open() closes a torn last line so the next value starts on i
     log.close();
     const text = await Deno.readTextFile(path);
     assert.equal(text, '{"a":1}\n{"b":\n{"c":3}\n');
-    assert.deepEqual(readJsonl(text), { values: [{ a: 1 }, { c: 3 }], skipped: 1 });
+    assert.deepEqual(readJsonl(text), {
+      values: [{ a: 1 }, { c: 3 }],
+      lines: [1, 3],
+      skipped: 1,
+      skippedLines: [2],
+    });
     JsonlLog.open(path).close();
     assert.equal(await Deno.readTextFile(path), text, "a whole last line is left as it is");
   } finally {

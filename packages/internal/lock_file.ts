@@ -1,13 +1,16 @@
 /**
  * Advisory lock files shared by processes, ranks and machines on one filesystem: the lock of
- * `status.json` and the lock of a video's frame extraction are this one implementation.
+ * `status.json`, of a benchmark's writer and of a video's frame extraction are this one
+ * implementation.
  *
- * A lock is a file created exclusively, holding its holder's pid, host and a random token. The
- * holder refreshes the file's time while it holds it, so a long holder is not mistaken for a
- * dead one; a lock not refreshed for `staleMs` is taken over, and so is one whose holder ran on
- * this host and no longer exists (a process killed with SIGKILL). A lock from another host (a
- * shared filesystem) is judged by its age alone. Release removes the file only while it is
- * still this holder's.
+ * A lock is a file created exclusively, holding its holder's pid, host, a random token and a
+ * note (what it is doing). The holder refreshes the file's time while it holds it, so a long
+ * holder is not mistaken for a dead one; a lock not refreshed for `staleMs` is taken over, and
+ * so is one whose holder ran on this host and no longer exists (a process killed with SIGKILL).
+ * A lock from another host (a shared filesystem) is judged by its age alone. A lock file that
+ * names no holder (its writer could not write it: a full disk) is taken over once it is older
+ * than the moment between creating a lock and writing it. Release removes the file only while
+ * it is still this holder's.
  *
  * @module
  */
@@ -27,6 +30,24 @@ export interface LockOptions {
    * other process finished the work the lock guards) the wait ends with an unheld lock.
    */
   ready?: () => Promise<boolean>;
+  /** One line written into the lock for whoever finds it held (e.g. `rank 0 of 2`). */
+  note?: string;
+  /** Called once, when the lock is first found held by a live holder (before waiting). */
+  onWait?: (holder: LockHolder) => void;
+  /** Called when a lock left by a dead or silent holder is taken over, with why. */
+  onTakeover?: (reason: string) => void;
+}
+
+/** Who holds a lock file, as written in it. */
+export interface LockHolder {
+  /** The holder's process id, when the file names one. */
+  pid?: number;
+  /** The holder's host name, when the file names one. */
+  host?: string;
+  /** What the holder said it is doing. */
+  note?: string;
+  /** Milliseconds since the holder wrote or refreshed the file. */
+  ageMs: number;
 }
 
 /** What {@linkcode acquireLock} got. */
@@ -42,23 +63,69 @@ export interface Lock {
 const NOT_HELD = { held: false, release: () => Promise.resolve() } as const;
 
 /**
+ * A lock file naming no holder is taken over once older than this: long enough for its creator
+ * to write its holder line (creating and writing are two calls), short enough not to stall.
+ */
+const NAMELESS_GRACE_MS = 2_000;
+
+/** The holder a lock file names and its age; undefined when there is no lock file. */
+export async function readLockHolder(path: string): Promise<LockHolder | undefined> {
+  let text: string;
+  let ageMs: number;
+  try {
+    const stat = await Deno.stat(path);
+    ageMs = Date.now() - (stat.mtime?.getTime() ?? 0);
+    text = await Deno.readTextFile(path);
+  } catch {
+    return undefined;
+  }
+  const [pidText, host, , note] = text.split("\n");
+  const pid = Number(pidText);
+  return {
+    ...(Number.isInteger(pid) && pid > 0 ? { pid } : {}),
+    ...(host ? { host } : {}),
+    ...(note ? { note } : {}),
+    ageMs,
+  };
+}
+
+/** `pid 1234 on host h (rank 0 of 2), refreshed 3 s ago`, for messages about a held lock. */
+export function describeLockHolder(holder: LockHolder): string {
+  const who = holder.pid === undefined
+    ? "a holder that left no name"
+    : `pid ${holder.pid} on host ${holder.host ?? "?"}`;
+  const note = holder.note ? ` (${holder.note})` : "";
+  return `${who}${note}, refreshed ${Math.round(holder.ageMs / 1000)} s ago`;
+}
+/**
  * True when the lock file at `path` stands for a holder working now: it exists, it was
  * refreshed within `staleMs`, and its holder is not a process of this host that no longer
  * exists. This is the judgement {@linkcode acquireLock} makes before taking a lock over, so a
  * lock this calls inactive is one the next `acquireLock` would take.
  */
 export async function isLockActive(path: string, staleMs: number): Promise<boolean> {
-  const age = await lockAge(path);
-  if (age === undefined || age > staleMs) return false;
-  return !(await holderIsDeadHere(path));
+  const holder = await readLockHolder(path);
+  return holder !== undefined && takeoverReason(holder, staleMs) === undefined;
 }
 
-/** Milliseconds since the lock was written or refreshed; undefined when there is none. */
-async function lockAge(path: string): Promise<number | undefined> {
-  return await Deno.stat(path).then(
-    (s) => Date.now() - (s.mtime?.getTime() ?? 0),
-    () => undefined,
-  );
+/**
+ * Why a lock with this holder may be taken over, or undefined when its holder may be working:
+ * not refreshed for `staleMs`, a holder of this host that no longer exists, or no holder named
+ * past the moment its creator needed to write one.
+ */
+function takeoverReason(holder: LockHolder, staleMs: number): string | undefined {
+  if (holder.ageMs > staleMs) {
+    return `it was not refreshed for ${Math.round(holder.ageMs / 1000)} s`;
+  }
+  if (holder.pid === undefined) {
+    return holder.ageMs > NAMELESS_GRACE_MS
+      ? "it names no holder (its writer could not write it, e.g. on a full disk)"
+      : undefined;
+  }
+  if (holder.host === Deno.hostname() && !processExists(holder.pid)) {
+    return `its holder, pid ${holder.pid} on this host, no longer exists`;
+  }
+  return undefined;
 }
 
 /**
@@ -83,21 +150,23 @@ async function lockAge(path: string): Promise<number | undefined> {
  */
 export async function acquireLock(path: string, options: LockOptions): Promise<Lock> {
   const started = Date.now();
-  const holder = `${Deno.pid}\n${Deno.hostname()}\n${crypto.randomUUID()}\n`;
+  const note = (options.note ?? "").replace(/[\r\n]+/g, " ");
+  const holder = `${Deno.pid}\n${Deno.hostname()}\n${crypto.randomUUID()}\n${note}\n`;
+  let waiting = false;
   while (true) {
     options.signal?.throwIfAborted();
-    try {
-      using file = await Deno.open(path, { createNew: true, write: true });
-      await file.write(new TextEncoder().encode(holder));
-      return heldLock(path, holder, options.staleMs);
-    } catch (error) {
-      if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
-    }
-    const age = (await lockAge(path)) ?? 0;
-    if (age > options.staleMs || await holderIsDeadHere(path)) {
-      await Deno.remove(path).catch(() => {});
+    if (await createLockFile(path, holder)) return heldLock(path, holder, options.staleMs);
+    const current = await readLockHolder(path);
+    if (current === undefined) continue;
+    const reason = takeoverReason(current, options.staleMs);
+    if (reason !== undefined) {
+      // Take over only the file judged: a newer holder's is left alone.
+      await removeIfUnchanged(path, current);
+      options.onTakeover?.(`took over ${path}: ${reason}`);
       continue;
     }
+    if (!waiting) options.onWait?.(current);
+    waiting = true;
     await new Promise((resolve) => setTimeout(resolve, options.pollMs));
     if (await options.ready?.()) return { ...NOT_HELD, ready: true };
     if (Date.now() - started > options.maxWaitMs) return { ...NOT_HELD, ready: false };
@@ -118,8 +187,10 @@ export async function withLock<T>(
 ): Promise<T> {
   const lock = await acquireLock(path, options);
   if (!lock.held) {
+    const holder = await readLockHolder(path);
+    const by = holder ? ` (${describeLockHolder(holder)})` : "";
     throw new Error(
-      `Cannot ${what} as ${path} is held by another process: waited ${options.maxWaitMs} ms`,
+      `Cannot ${what} as ${path} is held by another process${by}: waited ${options.maxWaitMs} ms`,
     );
   }
   try {
@@ -147,23 +218,50 @@ function heldLock(path: string, holder: string, staleMs: number): Lock {
 }
 
 /**
- * True when the lock names a process on this host that no longer exists. A lock from another
- * host (a shared filesystem) is judged by its age alone.
+ * Creates the lock file holding `holder`; false when it exists already. A file that was
+ * created but could not be written (a full disk) is removed again before the error is
+ * rethrown, so it never stands for a holder that does not exist.
  */
-async function holderIsDeadHere(path: string): Promise<boolean> {
-  let text: string;
+async function createLockFile(path: string, holder: string): Promise<boolean> {
+  let file: Deno.FsFile;
   try {
-    text = await Deno.readTextFile(path);
-  } catch {
-    return false;
-  }
-  const [pidText, host] = text.split("\n");
-  const pid = Number(pidText);
-  if (!Number.isInteger(pid) || pid <= 0 || host !== Deno.hostname()) return false;
-  try {
-    await Deno.stat(`/proc/${pid}`);
-    return false;
+    file = await Deno.open(path, { createNew: true, write: true });
   } catch (error) {
-    return error instanceof Deno.errors.NotFound;
+    if (error instanceof Deno.errors.AlreadyExists) return false;
+    throw error;
+  }
+  try {
+    const bytes = new TextEncoder().encode(holder);
+    let written = 0;
+    while (written < bytes.length) written += await file.write(bytes.subarray(written));
+  } catch (error) {
+    file.close();
+    await Deno.remove(path).catch(() => {});
+    throw error;
+  }
+  file.close();
+  return true;
+}
+
+/** Removes the lock file if it still names the holder just judged. */
+async function removeIfUnchanged(path: string, judged: LockHolder): Promise<void> {
+  const now = await readLockHolder(path);
+  if (now === undefined) return;
+  if (now.pid !== judged.pid || now.host !== judged.host || now.ageMs < judged.ageMs - 1000) {
+    return;
+  }
+  await Deno.remove(path).catch(() => {});
+}
+
+/**
+ * True when process `pid` exists on this host. On Linux `/proc` answers; elsewhere signal 0
+ * is not available from Deno, so a process is assumed alive (the lock then ages out).
+ */
+export function processExists(pid: number): boolean {
+  try {
+    Deno.statSync(`/proc/${pid}`);
+    return true;
+  } catch (error) {
+    return !(error instanceof Deno.errors.NotFound);
   }
 }

@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { acquireLock, isLockActive, withLock } from "./lock_file.ts";
+import {
+  acquireLock,
+  describeLockHolder,
+  isLockActive,
+  type LockHolder,
+  readLockHolder,
+  withLock,
+} from "./lock_file.ts";
 
 const quick = { staleMs: 60_000, maxWaitMs: 300, pollMs: 20 };
 
@@ -88,6 +95,62 @@ Deno.test("withLock() refuses to run without the lock; release leaves another ho
       await withLock(path, "update", { ...quick, staleMs: 0 }, () => Promise.resolve(7)),
       7,
     );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("acquireLock() takes over a lock file that names no holder, once past its creation", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/status.json.lock`;
+    // What a full disk leaves: the file was created, its holder line could not be written.
+    await Deno.writeTextFile(path, "");
+    const old = new Date(Date.now() - 10_000);
+    await Deno.utime(path, old, old);
+    const said: string[] = [];
+    const lock = await acquireLock(path, {
+      ...quick,
+      maxWaitMs: 5_000,
+      onTakeover: (m) => said.push(m),
+    });
+    assert.equal(lock.held, true, "an empty lock 10 s old is not waited on for staleMs");
+    assert.match(said.join("\n"), /status\.json\.lock: it names no holder .*full disk/);
+    await lock.release();
+
+    // A lock just created (its holder line not written yet) is still respected.
+    await Deno.writeTextFile(path, "");
+    assert.equal((await acquireLock(path, quick)).held, false);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("acquireLock() writes a note; a waiter hears the holder named, withLock names it", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/job.lock`;
+    const lock = await acquireLock(path, { ...quick, note: "rank 0 of 2\nsecond line" });
+    const holder = await readLockHolder(path);
+    assert.equal(holder?.pid, Deno.pid);
+    assert.equal(holder?.host, Deno.hostname());
+    assert.equal(holder?.note, "rank 0 of 2 second line");
+    const heard: LockHolder[] = [];
+    const second = await acquireLock(path, { ...quick, onWait: (h) => heard.push(h) });
+    assert.equal(second.held, false);
+    assert.equal(heard.length, 1, "told once, not at every poll");
+    assert.match(
+      describeLockHolder(heard[0]),
+      new RegExp(
+        `^pid ${Deno.pid} on host .+ \\(rank 0 of 2 second line\\), refreshed \\d+ s ago$`,
+      ),
+    );
+    await assert.rejects(
+      withLock(path, "run the job", quick, () => Promise.resolve()),
+      new RegExp(`held by another process \\(pid ${Deno.pid} on host `),
+    );
+    await lock.release();
+    assert.equal(await readLockHolder(path), undefined);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
