@@ -16,6 +16,6 @@ import { restoreCutCells } from "./xlsx/_xlsx_table.ts";
  * @throws {MalformedFileError} When the file is not a well-formed table.
  */
 export async function readXlsxPredictionsWithExcelJS(path: string): Promise<PredictionTable> {
-  const read = await readXlsxWithExcelJS(path);
-  return { ...read, warnings: await restoreCutCells(path, read.rows, read.cut) };
+  const { columns, rows, cut, neutralised } = await readXlsxWithExcelJS(path);
+  return { columns, rows, warnings: await restoreCutCells(path, rows, cut, neutralised) };
 }

@@ -2,7 +2,8 @@
  * Prediction and score files in VLMEvalKit's formats, and terminal tables.
  *
  * - {@linkcode writePredictions} / {@linkcode readPredictions}: xlsx (streamed), tsv or json,
- *   atomic, formula-safe and loss-free (long xlsx cells get a complete `.tsv` companion).
+ *   atomic, formula-safe (xlsx string cells hold text as it is; csv/tsv text is guarded) and
+ *   loss-free (long xlsx cells get a complete `.tsv` companion).
  * - {@linkcode writeCsv} / {@linkcode writeScoreFile}: score tables as VLMEvalKit writes them.
  * - {@linkcode formatTable}: aligned plain text for the end-of-run summary.
  * - {@linkcode predictionFormat} and the file name helpers, as `PRED_FORMAT`/`EVAL_FORMAT` pick.

@@ -6,9 +6,11 @@ const NEUTRALISED = /^'+[=+\-@\t\r]/;
 const PLAIN_NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /**
- * Guards untrusted text against spreadsheet formula injection: text starting with `=`, `+`,
- * `-`, `@`, tab or carriage return (after any run of `'`) gets one leading `'`. Plain numbers
- * such as `-2` are left alone. {@linkcode restoreCell} undoes it exactly.
+ * Guards untrusted text against spreadsheet formula injection in formats a spreadsheet
+ * evaluates when it opens them (csv, tsv): text starting with `=`, `+`, `-`, `@`, tab or
+ * carriage return (after any run of `'`) gets one leading `'`. Plain numbers such as `-2` are
+ * left alone. {@linkcode restoreCell} undoes it exactly. xlsx string cells need no guard (a
+ * string cell is never a formula) and hold the text as it is.
  *
  * @example
  * ```ts

@@ -103,14 +103,16 @@ function truncationWarning(path: string, cut: TruncatedCell, companionPath: stri
  * anything fails (including the `rows` iterable throwing). Rows are consumed one at a time,
  * so 100k rows never sit in memory.
  *
- * - `xlsx`: one sheet, every cell a string (no formula or URL conversion). A cell longer than
- *   Excel's 32,767 characters is cut with a visible marker, a complete `<stem>.tsv` is written
- *   beside it and the report's `warnings` name the rows.
+ * - `xlsx`: one sheet, every text cell an inline string holding the text as it is (a string
+ *   cell is never a formula or a link, so nothing needs guarding). A cell longer than Excel's
+ *   32,767 characters is cut with a visible marker, a complete `<stem>.tsv` is written beside it
+ *   and the report's `warnings` name the rows.
  * - `tsv`: tab-separated, every field quoted (pandas `QUOTE_ALL`), UTF-8, header row.
  * - `json`: a list of records, indent 4, non-ASCII kept.
  *
- * In xlsx and tsv, text that a spreadsheet could run as a formula gets a leading `'`
- * ({@linkcode neutraliseCell}); {@linkcode readPredictions} removes it again.
+ * In tsv, which a spreadsheet evaluates when it opens it, text that could run as a formula gets
+ * a leading `'` ({@linkcode neutraliseCell}); {@linkcode readPredictions} removes it again (and
+ * from xlsx files of earlier versions, which carried it too: see `XLSX_CREATOR`).
  *
  * With `dtypes` (the dataset's columns as pandas read them), cells are written as VLMEvalKit's
  * pandas writes them: in xlsx, number cells for `int64`/`float64` columns (so Excel sums them

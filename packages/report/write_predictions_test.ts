@@ -137,7 +137,7 @@ Deno.test("writePredictions() writes json like json.dump(indent=4, ensure_ascii=
   });
 });
 
-Deno.test("writePredictions() writes xlsx cells as strings, never formulas or links", async () => {
+Deno.test("writePredictions() writes xlsx cells as strings holding the text as it is, never formulas or links", async () => {
   await withTempDir(async (dir) => {
     const path = `${dir}/M_D.xlsx`;
     await writePredictions(path, COLUMNS, nastyRows());
@@ -155,9 +155,11 @@ Deno.test("writePredictions() writes xlsx cells as strings, never formulas or li
       }
     }
     const sheetRowOf = (text: string) => NASTY.indexOf(text) + 2;
+    // A string cell is never evaluated: the text is kept as it is, as pandas reads it back.
     for (const formula of ["=1+1", "+cmd|' /C calc'!A0", "@SUM(A1)", "'=x", "\t=tab first"]) {
-      assert.equal(cellText(sheetRowOf(formula), 3), `'${formula}`);
+      assert.equal(cellText(sheetRowOf(formula), 3), formula);
     }
+    assert.equal(workbook.creator, "vlmeval", "the workbook says its cells are verbatim");
     assert.equal(cellText(sheetRowOf("-2"), 3), "-2");
     assert.equal(cellText(sheetRowOf(LONG_URL), 3), LONG_URL);
     assert.ok(LONG_URL.length > 2079);
@@ -304,10 +306,66 @@ Deno.test("writePredictions() restores a long xlsx cell that starts with = from 
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile(path);
     const cell = workbook.worksheets[0].getRow(2).getCell(3).text;
-    assert.ok(cell.startsWith("'="), "the cell is neutralised");
+    assert.ok(cell.startsWith("=z"), "the xlsx cell holds the text as it is");
     assert.match(cell, /full text of 40001 characters in M_D\.tsv\]$/);
+    // The companion is tab-separated text, which a spreadsheet evaluates: neutralised there.
+    assert.match(await Deno.readTextFile(`${dir}/M_D.tsv`), /"'=zzz/);
     const back = await readPredictions(path);
     assert.deepEqual(back.warnings, []);
     assert.equal(back.rows[0].prediction, long);
+  });
+});
+
+Deno.test("readPredictions() undoes the old formula guard only in xlsx files our earlier versions wrote", async () => {
+  await withTempDir(async (dir) => {
+    const write = async (path: string, creator: string | undefined, cells: string[][]) => {
+      const workbook = new ExcelJS.Workbook();
+      if (creator) workbook.creator = creator;
+      const sheet = workbook.addWorksheet("Sheet1");
+      for (const row of cells) sheet.addRow(row);
+      await workbook.xlsx.writeFile(path);
+    };
+    // What vlmeval wrote before: exceljs' streaming writer and its default creator (ExcelJS),
+    // a leading ' on formula-like text; read by the streaming reader and, for any workbook
+    // exceljs made, by the full reader.
+    const oldCells = [["index", "prediction"], ["1", "'=1+1"], ["2", "''=x"], ["3", "'-A"]];
+    const old = `${dir}/old.xlsx`;
+    const writer = new ExcelJS.stream.xlsx.WorkbookWriter({
+      filename: old,
+      useSharedStrings: false,
+      useStyles: false,
+    });
+    const oldSheet = writer.addWorksheet("Sheet1");
+    for (const row of oldCells) {
+      oldSheet.addRow(row.map((text) => ({ richText: [{ text }] }))).commit();
+    }
+    oldSheet.commit();
+    await writer.commit();
+    const oldByExceljs = `${dir}/old_full.xlsx`;
+    await write(oldByExceljs, "ExcelJS", oldCells);
+    for (const path of [old, oldByExceljs]) {
+      assert.deepEqual((await readPredictions(path)).rows.map((r) => r.prediction), [
+        "=1+1",
+        "'=x",
+        "-A",
+      ]);
+    }
+    // VLMEvalKit's (pandas through openpyxl): a cell starting with ' is that text.
+    const theirs = `${dir}/theirs.xlsx`;
+    await write(theirs, "openpyxl", [["index", "prediction"], ["1", "'=1+1"], ["2", "=x"]]);
+    assert.deepEqual((await readPredictions(theirs)).rows.map((r) => r.prediction), [
+      "'=1+1",
+      "=x",
+    ]);
+    // Ours now: what was written is what is read, through the streaming reader too.
+    const ours = `${dir}/ours.xlsx`;
+    await writePredictions(ours, ["index", "prediction"], [
+      { index: "1", prediction: "'=1+1" },
+      { index: "2", prediction: "=x" },
+    ]);
+    assert.deepEqual((await readPredictions(ours)).rows.map((r) => r.prediction), [
+      "'=1+1",
+      "=x",
+    ]);
   });
 });

@@ -2,7 +2,12 @@ import ExcelJS from "exceljs";
 import { pythonFloatRepr } from "@vlmeval/delimited";
 import type { Row } from "@vlmeval/schema";
 import { readOwnXlsx } from "./_xlsx_stream_read.ts";
-import { restoreCutCells, type XlsxTable, XlsxTableBuilder } from "./_xlsx_table.ts";
+import {
+  neutralisedByCreator,
+  restoreCutCells,
+  type XlsxTable,
+  XlsxTableBuilder,
+} from "./_xlsx_table.ts";
 import { MalformedFileError } from "../malformed_file_error.ts";
 
 /**
@@ -52,7 +57,7 @@ export async function readXlsxWithExcelJS(path: string): Promise<XlsxTable> {
   if (sheet === undefined) {
     throw new MalformedFileError(`Cannot read ${path} as it has no worksheet`, { path });
   }
-  const table = new XlsxTableBuilder(path);
+  const table = new XlsxTableBuilder(path, neutralisedByCreator(workbook.creator));
   table.header(rowTexts(sheet.getRow(1)));
   for (let r = 2; r <= sheet.rowCount; r++) table.row(r, rowTexts(sheet.getRow(r)));
   return table.table();
@@ -60,8 +65,9 @@ export async function readXlsxWithExcelJS(path: string): Promise<XlsxTable> {
 
 /**
  * Reads the first sheet of an xlsx prediction file: row 1 is the header, every cell becomes
- * text, Excel escapes and our neutralisation are undone, and cells cut at Excel's limit get
- * their full text back from the companion `<stem>.tsv` (a warning when that is impossible).
+ * text, Excel escapes are undone (and the formula guard of files we wrote before cells were
+ * kept as they are), and cells cut at Excel's limit get their full text back from the
+ * companion `<stem>.tsv` (a warning when that is impossible).
  * Files our own writer made are streamed (one row of XML in memory at a time); any other
  * workbook, or one of ours that turns out damaged, goes through exceljs.
  */
@@ -69,7 +75,8 @@ export async function readXlsxPredictions(
   path: string,
 ): Promise<{ columns: string[]; rows: Row[]; warnings: string[] }> {
   await Deno.stat(path);
-  const { columns, rows, cut } = await readOwnXlsx(path) ?? await readXlsxWithExcelJS(path);
-  const warnings = cut.length === 0 ? [] : await restoreCutCells(path, rows, cut);
+  const { columns, rows, cut, neutralised } = await readOwnXlsx(path) ??
+    await readXlsxWithExcelJS(path);
+  const warnings = cut.length === 0 ? [] : await restoreCutCells(path, rows, cut, neutralised);
   return { columns, rows, warnings };
 }

@@ -15,7 +15,7 @@
 import { entryBytes, entryChunks, readZipDirectory, type ZipEntry } from "./_zip_entries.ts";
 import { SheetScanner } from "./_xlsx_sheet_scanner.ts";
 import { MalformedFileError } from "../malformed_file_error.ts";
-import { type XlsxTable, XlsxTableBuilder } from "./_xlsx_table.ts";
+import { neutralisedByCreator, type XlsxTable, XlsxTableBuilder } from "./_xlsx_table.ts";
 
 /** Something this reader does not handle; the caller falls back to exceljs. */
 class NotOurs extends Error {
@@ -52,15 +52,21 @@ const CORE_PROPERTIES = new RegExp(
     '<cp:coreProperties xmlns:cp="http://schemas\\.openxmlformats\\.org/package/2006/metadata/' +
     'core-properties" xmlns:dc="http://purl\\.org/dc/elements/1\\.1/" ' +
     'xmlns:dcterms="http://purl\\.org/dc/terms/" xmlns:dcmitype="http://purl\\.org/dc/dcmitype/" ' +
-    'xmlns:xsi="http://www\\.w3\\.org/2001/XMLSchema-instance"><dc:creator>ExcelJS</dc:creator>' +
-    "<cp:lastModifiedBy>ExcelJS</cp:lastModifiedBy>" +
+    'xmlns:xsi="http://www\\.w3\\.org/2001/XMLSchema-instance"><dc:creator>(ExcelJS|vlmeval)' +
+    "</dc:creator><cp:lastModifiedBy>\\1</cp:lastModifiedBy>" +
     `<dcterms:created xsi:type="dcterms:W3CDTF">${W3CDTF}</dcterms:created>` +
     `<dcterms:modified xsi:type="dcterms:W3CDTF">${W3CDTF}</dcterms:modified>` +
     "</cp:coreProperties>$",
 );
 
-/** Checks, from the central directory and the small parts, that this is a file of ours. */
-async function checkParts(file: Deno.FsFile, entries: Map<string, ZipEntry>): Promise<ZipEntry> {
+/**
+ * Checks, from the central directory and the small parts, that this is a file of ours; returns
+ * its sheet and whether it is of the versions that neutralised text (creator `ExcelJS`).
+ */
+async function checkParts(
+  file: Deno.FsFile,
+  entries: Map<string, ZipEntry>,
+): Promise<{ sheet: ZipEntry; neutralised: boolean }> {
   if (entries.size !== FIXED_PARTS.size + 2) notOurs("the archive has other parts");
   for (const [name, expected] of FIXED_PARTS) {
     const entry = entries.get(name);
@@ -76,10 +82,11 @@ async function checkParts(file: Deno.FsFile, entries: Map<string, ZipEntry>): Pr
   const coreText = new TextDecoder("utf-8", { fatal: true }).decode(
     await entryBytes(file, core, 4096),
   );
-  if (!CORE_PROPERTIES.test(coreText)) notOurs(`${CORE} is not the one our writer makes`);
+  const properties = CORE_PROPERTIES.exec(coreText);
+  if (properties === null) notOurs(`${CORE} is not the one our writer makes`);
   const sheet = entries.get(SHEET);
   if (sheet === undefined) notOurs(`${SHEET} is missing`);
-  return sheet;
+  return { sheet, neutralised: neutralisedByCreator(properties[1]) };
 }
 
 /**
@@ -96,8 +103,8 @@ export async function readOwnXlsx(
   try {
     file = await Deno.open(path, { read: true });
     const entries = await readZipDirectory(file, (await file.stat()).size);
-    const sheet = await checkParts(file, entries);
-    const table = new XlsxTableBuilder(path);
+    const { sheet, neutralised } = await checkParts(file, entries);
+    const table = new XlsxTableBuilder(path, neutralised);
     const scanner = new SheetScanner((row, cells) => {
       if (row === 1) table.header(cells);
       else table.row(row, cells);

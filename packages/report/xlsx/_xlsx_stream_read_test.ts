@@ -161,7 +161,12 @@ Deno.test("readOwnXlsx() reads 3000 rows of tricky text exactly as exceljs does"
     await Deno.remove(`${dir}/M_D.tsv`);
     const alone = await readPredictions(path);
     const expected = await readXlsxWithExcelJS(path);
-    const warnings = await restoreCutCells(path, expected.rows, expected.cut);
+    const warnings = await restoreCutCells(
+      path,
+      expected.rows,
+      expected.cut,
+      expected.neutralised,
+    );
     assert.deepEqual(alone, { columns: expected.columns, rows: expected.rows, warnings });
     assert.equal(alone.warnings.length, report.truncated.length);
   });
@@ -253,8 +258,8 @@ async function outcome(read: () => Promise<unknown>): Promise<Outcome> {
 /** What readPredictions() gave before the stream reader existed: exceljs all the way. */
 function excelOutcome(path: string): Promise<Outcome> {
   return outcome(async () => {
-    const { columns, rows, cut } = await readXlsxWithExcelJS(path);
-    return { columns, rows, warnings: await restoreCutCells(path, rows, cut) };
+    const { columns, rows, cut, neutralised } = await readXlsxWithExcelJS(path);
+    return { columns, rows, warnings: await restoreCutCells(path, rows, cut, neutralised) };
   });
 }
 

@@ -18,6 +18,22 @@ export interface XlsxTable {
   columns: string[];
   rows: Row[];
   cut: CutCell[];
+  /** The file is one of ours from before cells were kept as they are (see the builder). */
+  neutralised: boolean;
+}
+
+/**
+ * The creator our writer names in `docProps/core.xml`. Files of earlier versions carry
+ * exceljs' default, `ExcelJS`, and were written with a leading `'` on formula-like text: those
+ * (any workbook exceljs made) have it removed when read; every other workbook (ours now,
+ * VLMEvalKit's from pandas) is read exactly as its cells hold it, since an xlsx string cell is
+ * never a formula.
+ */
+export const XLSX_CREATOR = "vlmeval";
+
+/** True for a workbook whose text cells carry our old formula guard (creator `ExcelJS`). */
+export function neutralisedByCreator(creator: string | undefined): boolean {
+  return creator === "ExcelJS";
 }
 
 function columnLetter(column: number): string {
@@ -30,16 +46,21 @@ function columnLetter(column: number): string {
 
 /**
  * Turns a sheet's cell texts (as exceljs decodes them) into a prediction table, whichever reader
- * produced them: sheet row 1 is the header, our neutralisation is undone, cut cells are noted.
+ * produced them: sheet row 1 is the header, the old formula guard of our earlier files is undone
+ * (`neutralised`), cut cells are noted.
  */
 export class XlsxTableBuilder {
   readonly path: string;
   readonly columns: string[] = [];
   readonly rows: Row[] = [];
   readonly cut: CutCell[] = [];
+  readonly neutralised: boolean;
+  #cell: (text: string) => string;
 
-  constructor(path: string) {
+  constructor(path: string, neutralised: boolean) {
     this.path = path;
+    this.neutralised = neutralised;
+    this.#cell = neutralised ? restoreCell : (text) => text;
   }
 
   /**
@@ -48,7 +69,7 @@ export class XlsxTableBuilder {
    * @throws {MalformedFileError} For an empty, unnamed or repeated column.
    */
   header(cells: readonly string[]): void {
-    for (const cell of cells) this.columns.push(restoreCell(cell));
+    for (const cell of cells) this.columns.push(this.#cell(cell));
     while (this.columns.length > 0 && this.columns[this.columns.length - 1] === "") {
       this.columns.pop();
     }
@@ -78,22 +99,26 @@ export class XlsxTableBuilder {
       const name = columns[c];
       const truncated = truncatedCell(cell);
       if (truncated !== undefined) this.cut.push({ row: sheetRow - 1, column: name, ...truncated });
-      row[name] = restoreCell(cell);
+      row[name] = this.#cell(cell);
     }
     this.rows.push(row);
   }
 
   /** The table read so far. */
   table(): XlsxTable {
-    return { columns: this.columns, rows: this.rows, cut: this.cut };
+    return { columns: this.columns, rows: this.rows, cut: this.cut, neutralised: this.neutralised };
   }
 }
 
-/** Puts back the full text of cells cut at Excel's limit, from the companion `.tsv`. */
+/**
+ * Puts back the full text of cells cut at Excel's limit, from the companion `.tsv`;
+ * `neutralised`: the xlsx cells hold our old formula guard (the kept text is compared so).
+ */
 export async function restoreCutCells(
   path: string,
   rows: Row[],
   cut: readonly CutCell[],
+  neutralised: boolean,
 ): Promise<string[]> {
   const companionPath = companionPathFor(path);
   let companion: Row[] | undefined;
@@ -108,7 +133,7 @@ export async function restoreCutCells(
   const warnings: string[] = [];
   for (const { row, column, prefix, fullLength } of cut) {
     const full = companion?.[row - 1]?.[column];
-    const safe = full === undefined ? undefined : neutraliseCell(full);
+    const safe = full === undefined ? undefined : neutralised ? neutraliseCell(full) : full;
     // Files written before the marker counted the original length recorded the neutralised one.
     const lengthMatches = full !== undefined &&
       (full.length === fullLength || safe!.length === fullLength);

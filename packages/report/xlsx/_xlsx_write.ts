@@ -2,7 +2,7 @@ import ExcelJS from "exceljs";
 import { commitFile, removeIfPresent, tempPathBeside, writeAtomically } from "@vlmeval/internal";
 import { TsvWriter } from "../_tsv_predictions.ts";
 import { companionPathFor, escapeXlsxText, EXCEL_CELL_LIMIT, fitExcelCell } from "./_xlsx_text.ts";
-import { neutraliseCell } from "../neutralise.ts";
+import { XLSX_CREATOR } from "./_xlsx_table.ts";
 import { type ColumnDtypes, typedCell } from "../_typed_cells.ts";
 
 /** A cell cut to fit Excel's limit; its full text is in the companion `.tsv`. */
@@ -94,11 +94,16 @@ async function streamWorkbook(
   companionName: string,
   dtypes: ColumnDtypes | undefined,
 ): Promise<{ rows: number; truncated: TruncatedCell[] }> {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+  // The creator says that text cells hold their text as it is (see XLSX_CREATOR); exceljs
+  // 4.4.0's streaming writer reads it from its options, which its declarations leave out.
+  const options = {
     filename: path,
     useSharedStrings: false,
     useStyles: false,
-  });
+    creator: XLSX_CREATOR,
+    lastModifiedBy: XLSX_CREATOR,
+  };
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter(options);
   const internals = workbook as unknown as WriterInternals;
   let failure: Error | undefined;
   let reportFailure: (error: Error) => void = () => {};
@@ -115,7 +120,7 @@ async function streamWorkbook(
   let rows = 0;
   try {
     const sheet = workbook.addWorksheet("Sheet1");
-    sheet.addRow(columns.map((name) => inlineText(neutraliseCell(name)))).commit();
+    sheet.addRow(columns.map((name) => inlineText(name))).commit();
     let sincePause = 0;
     for await (const cells of records) {
       rows++;
@@ -128,16 +133,16 @@ async function streamWorkbook(
         if (typed.kind === "number") return Number(typed.value.toPrecision(16));
         if (typed.kind === "bool") return typed.value;
         if (typed.kind === "infinity") return inlineText(typed.text);
-        const safe = neutraliseCell(cell);
-        sincePause += safe.length;
-        if (safe.length <= EXCEL_CELL_LIMIT) return inlineText(safe);
+        // An inline string cell is text, never a formula: written as it is.
+        sincePause += cell.length;
+        if (cell.length <= EXCEL_CELL_LIMIT) return inlineText(cell);
         truncated.push({
           row: rows,
           ...(indexColumn >= 0 ? { index: cells[indexColumn] } : {}),
           column: columns[i],
           length: cell.length,
         });
-        return inlineText(fitExcelCell(safe, companionName, cell.length));
+        return inlineText(fitExcelCell(cell, companionName, cell.length));
       });
       sheet.addRow(values).commit();
       if (sincePause >= PAUSE_EVERY_CHARS) {
