@@ -33,6 +33,8 @@ export interface RowIndex {
   positions: Map<string, number>;
   /** Rows dropped because their `image` cell is empty (VLMEvalKit's `skip_noimg`). */
   skippedRows: number;
+  /** The 1-based lines of the first dropped rows (at most 20). */
+  skippedLines: number[];
   /** True when there is an `answer` column and every kept row's answer is `Yes` or `No`. */
   allAnswersYesNo: boolean;
   /** True when every kept row's answer is yes or no in any letter case (AMBER's `yes`/`no`). */
@@ -114,6 +116,7 @@ export async function buildRowIndex(
     referenceTargets: new Map(),
     positions: new Map(),
     skippedRows: 0,
+    skippedLines: [],
     allAnswersYesNo: columns.answer >= 0,
     allAnswersYesNoAnyCase: columns.answer >= 0,
     cells: new PandasRows(columns.header, reading),
@@ -139,6 +142,7 @@ export async function buildRowIndex(
     if (columns.image >= 0 && index.cells.imageMissing(record.fields[columns.image])) {
       index.cells.add(record.fields, false);
       index.skippedRows++;
+      if (index.skippedLines.length < 20) index.skippedLines.push(record.line);
       continue;
     }
     if (columns.image >= 0) {
@@ -154,6 +158,7 @@ export async function buildRowIndex(
       }
       if (shape.kind === "none") {
         index.skippedRows++;
+        if (index.skippedLines.length < 20) index.skippedLines.push(record.line);
         continue;
       }
       if (shape.kind === "reference") reference = shape.target;

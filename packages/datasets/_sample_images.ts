@@ -1,7 +1,7 @@
 import { dirname, resolve } from "node:path";
 import { type DatasetLocation, describeLocation, SampleInputError } from "./errors.ts";
 import { imageCellValues, pathCellValues } from "./_image_cells.ts";
-import { detectImageFormat, hexHead } from "@vlmeval/internal";
+import { detectImageFormat, hexHead, imageTruncation } from "@vlmeval/internal";
 import { storeImageFile } from "./image_store.ts";
 import type { RowIndex } from "./_row_index.ts";
 import { checkRootRelativePath, resolveInsideFolder } from "./_safe_path.ts";
@@ -95,6 +95,8 @@ export async function sampleImagePaths(
         at,
       );
     }
+    const truncated = imageTruncation(bytes, format);
+    if (truncated) fail(`${label} cannot be decoded: ${truncated}`, at);
     let name = values.length > 1
       ? `${namingIndex}_${k}.${format.ext}`
       : `${namingIndex}.${format.ext}`;

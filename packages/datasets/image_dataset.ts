@@ -45,6 +45,8 @@ export interface ImageDataset {
   readonly size: number;
   /** Rows dropped because their `image` cell was empty. */
   readonly skippedRows: number;
+  /** The 1-based lines of the first dropped rows (at most 20). */
+  readonly skippedLines: readonly number[];
   /** True when there is no `image` column: images are files named by `image_path`. */
   readonly metaOnly: boolean;
   /** How the cells are read: as pandas does (the default) or as written. */
@@ -133,6 +135,10 @@ class TsvImageDataset implements ImageDataset {
 
   get skippedRows(): number {
     return this.#rows.skippedRows;
+  }
+
+  get skippedLines(): readonly number[] {
+    return this.#rows.skippedLines;
   }
 
   get metaOnly(): boolean {
