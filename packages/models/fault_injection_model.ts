@@ -53,7 +53,8 @@ export class FaultInjectionModel implements VisionLanguageModel {
 
   async generate(message: Message, ctx: GenerateContext): Promise<string> {
     const c = this.#config;
-    if (c.delayMs) await new Promise((r) => setTimeout(r, c.delayMs));
+    ctx.signal?.throwIfAborted();
+    if (c.delayMs) await delay(c.delayMs, ctx.signal);
     const attempt = (this.#attempts.get(ctx.index) ?? 0) + 1;
     this.#attempts.set(ctx.index, attempt);
     const active = !c.failTimes || attempt <= c.failTimes;
@@ -76,4 +77,19 @@ export class FaultInjectionModel implements VisionLanguageModel {
   dispose(): void | Promise<void> {
     return this.#inner.dispose?.();
   }
+}
+
+/** Waits `ms`, or rejects with the signal's reason as soon as it aborts (a model mid-call). */
+function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
 }

@@ -12,7 +12,8 @@ export class ConstantAnswerModel implements VisionLanguageModel {
   constructor(answer = "A") {
     this.#answer = answer;
   }
-  generate(_message: Message, _ctx: GenerateContext): Promise<string> {
+  generate(_message: Message, ctx: GenerateContext): Promise<string> {
+    if (ctx.signal?.aborted) return Promise.reject(ctx.signal.reason);
     return Promise.resolve(this.#answer);
   }
 }
@@ -30,6 +31,7 @@ export class BusyLoopModel implements VisionLanguageModel {
     this.#iterations = iterations;
   }
   generate(message: Message, ctx: GenerateContext): Promise<string> {
+    if (ctx.signal?.aborted) return Promise.reject(ctx.signal.reason);
     let h = 2166136261;
     // Text and image file names only: the answer must not depend on where the work dir is.
     const text = ctx.index +

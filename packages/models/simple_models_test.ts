@@ -11,10 +11,6 @@ runModelConformance({
   skip: [
     { test: "failure", reason: "it answers without reading the prompt: nothing can fail" },
     { test: "dispose", reason: "it holds nothing to release" },
-    {
-      test: "signal",
-      reason: "it answers at once: the loop checks the signal between samples, not inside",
-    },
   ],
 });
 
@@ -25,10 +21,6 @@ runModelConformance({
   skip: [
     { test: "failure", reason: "it hashes any prompt into a letter: nothing can fail" },
     { test: "dispose", reason: "it holds nothing to release" },
-    {
-      test: "signal",
-      reason: "it answers at once: the loop checks the signal between samples, not inside",
-    },
   ],
 });
 
@@ -43,8 +35,5 @@ runModelConformance({
     create: () =>
       Promise.resolve(new FaultInjectionModel(new ConstantAnswerModel(), { failOn: ["0"] })),
   },
-  skip: [
-    { test: "dispose", reason: "it wraps ConstantAnswer, which holds nothing to release" },
-    { test: "signal", reason: "it wraps ConstantAnswer, which answers at once" },
-  ],
+  skip: [{ test: "dispose", reason: "it wraps ConstantAnswer, which holds nothing to release" }],
 });

@@ -3,8 +3,9 @@ import * as tf from "@tensorflow/tfjs";
 import { convDenseForward } from "./_conv_dense_fixture.ts";
 import { releaseBackendCaches } from "./release_caches.ts";
 import { selectBackend } from "./select_backend.ts";
+import { probeWebGpuAdapter } from "./webgpu_backend.ts";
 
-const adapter = await navigator.gpu?.requestAdapter();
+const adapter = await probeWebGpuAdapter();
 const NO_WEBGPU = !navigator.gpu
   ? "navigator.gpu is undefined in this Deno"
   : !adapter

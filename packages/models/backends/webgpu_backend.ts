@@ -129,6 +129,17 @@ function describe(adapter: WebGPUAdapterSummary): string {
 }
 
 /**
+ * The WebGPU adapter, if any, asked for as the backend asks for it: without libwayland's
+ * misleading XDG_RUNTIME_DIR line (see `quietWaylandProbe`). For tests deciding what can run.
+ */
+export async function probeWebGpuAdapter(): Promise<GPUAdapter | null | undefined> {
+  const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
+  if (!gpu) return undefined;
+  quietWaylandProbe();
+  return await gpu.requestAdapter();
+}
+
+/**
  * Sets XDG_RUNTIME_DIR to a private folder when it is unset. Vulkan drivers probe for a
  * Wayland display while the adapter is created, and libwayland prints "error: XDG_RUNTIME_DIR
  * is invalid or not set in the environment." when the variable is missing; WebGPU works either
