@@ -5,11 +5,12 @@
  */
 import assert from "node:assert/strict";
 import { readPredictions } from "@vlmeval/report";
-import { CLI } from "./helpers/distributed_cli.ts";
+import { cliCommand } from "./helpers/distributed_cli.ts";
 
 async function runDefault(cwd: string, extra: string[] = []) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", CLI, ...extra],
+  const [command, ...prefix] = cliCommand();
+  const out = await new Deno.Command(command, {
+    args: [...prefix, ...extra],
     cwd,
     stdin: "null",
     stdout: "piped",

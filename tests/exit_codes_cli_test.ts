@@ -5,7 +5,14 @@
  */
 import assert from "node:assert/strict";
 import { EXIT_CODES } from "@vlmeval/schema";
-import { CLI, journalLines, runProcess, waitFor, writeMcqTsv } from "./helpers/distributed_cli.ts";
+import {
+  cliCommand,
+  journalLines,
+  journalPath,
+  runProcess,
+  waitFor,
+  writeMcqTsv,
+} from "./helpers/distributed_cli.ts";
 
 const faults = (config: object) => ({
   VLMEVAL_FAULT_INJECTION: JSON.stringify({ inner: "ConstantAnswer", ...config }),
@@ -51,7 +58,7 @@ Deno.test("vlmeval eval exits with every documented code, each from the class th
     }));
 
   await t.step(
-    "2: a bad command line, and an unknown model (UnknownModelError)",
+    "2: a bad command line, an unknown model or benchmark name",
     () =>
       withTemp(async (dir) => {
         const flag = await evalIn(dir, ["--mode", "sometimes", ...MCQ(dir)]);
@@ -59,6 +66,8 @@ Deno.test("vlmeval eval exits with every documented code, each from the class th
         const model = await evalIn(dir, ["--model", "NoSuchModel", ...MCQ(dir)]);
         assert.equal(model.code, EXIT_CODES.usage, model.stderr);
         assert.match(model.stderr, /Cannot build model "NoSuchModel"/);
+        const missing = await evalIn(dir, ["--model", "ConstantAnswer", "--data", "NoSuchBench"]);
+        assert.equal(missing.code, EXIT_CODES.usage, missing.stderr);
       }),
   );
 
@@ -71,7 +80,7 @@ Deno.test("vlmeval eval exits with every documented code, each from the class th
     }));
 
   await t.step(
-    "4: a malformed image TSV, video TSV or prediction file, or no such dataset",
+    "4: a malformed image TSV, video TSV or prediction file",
     () =>
       withTemp(async (dir) => {
         await Deno.writeTextFile(
@@ -86,6 +95,8 @@ Deno.test("vlmeval eval exits with every documented code, each from the class th
         const video = await evalIn(dir, ["--model", "ConstantAnswer", "--data", "BadVideo_8frame"]);
         assert.equal(video.code, EXIT_CODES.badInput, video.stderr);
         assert.match(video.stderr, /has no "question" column/);
+        // Said once, not once per wrapping layer.
+        assert.equal(video.stderr.match(/has no "question" column/g)?.length, 1, video.stderr);
 
         await Deno.mkdir(`${dir}/out/ConstantAnswer`, { recursive: true });
         await Deno.writeTextFile(`${dir}/out/ConstantAnswer/ConstantAnswer_Mcq.xlsx`, "not a zip");
@@ -98,9 +109,6 @@ Deno.test("vlmeval eval exits with every documented code, each from the class th
         ]);
         assert.equal(predictions.code, EXIT_CODES.badInput, predictions.stderr);
         assert.match(predictions.stderr, /ConstantAnswer_Mcq\.xlsx/);
-
-        const missing = await evalIn(dir, ["--model", "ConstantAnswer", "--data", "NoSuchBench"]);
-        assert.equal(missing.code, EXIT_CODES.badInput, missing.stderr);
       }),
   );
 
@@ -136,14 +144,29 @@ Deno.test("vlmeval eval exits with every documented code, each from the class th
       }),
   );
 
+  await t.step(
+    "75: another run is writing the benchmark (the message names it)",
+    () =>
+      withTemp(async (dir) => {
+        const journal = journalPath(`${dir}/out`, "ConstantAnswer", "Mcq");
+        await Deno.mkdir(journal, { recursive: true });
+        await Deno.writeTextFile(
+          `${journal}/rank0of1.lock`,
+          `${Deno.pid}\n${Deno.hostname()}\nt\n\n`,
+        );
+        const run = await evalIn(dir, ["--model", "ConstantAnswer", ...MCQ(dir)]);
+        assert.equal(run.code, EXIT_CODES.busy, run.stderr);
+        assert.match(run.stderr, new RegExp(`another run is writing it .*pid ${Deno.pid} on host`));
+      }),
+  );
+
   await t.step("130: interrupted by SIGINT, finished samples kept", () =>
     withTemp(async (dir) => {
       await writeMcqTsv(`${dir}/Mcq.tsv`, 40);
-      const child = new Deno.Command(Deno.execPath(), {
+      const [command, ...prefix] = cliCommand();
+      const child = new Deno.Command(command, {
         args: [
-          "run",
-          "-A",
-          CLI,
+          ...prefix,
           "eval",
           "--model",
           "FaultInjection",

@@ -14,7 +14,7 @@ export class UnknownBenchmarkError extends Error {
     super(
       `Cannot find benchmark "${asked}" in the catalog` +
         (suggestions.length ? `: did you mean ${suggestions.join(", ")}?` : "") +
-        ` (vlmeval datasets lists every name; a local TSV is given by its path)`,
+        ` (deno task eval datasets lists every name; a local TSV is given by its path)`,
     );
     this.suggestions = suggestions;
   }

@@ -7,6 +7,8 @@ export interface EvalArgs {
   models: string[];
   data: string[];
   workDir: string;
+  /** `--out-dir`: with `--mode eval`, where scores and status go instead of the work dir. */
+  outDir?: string;
   mode: "all" | "infer" | "eval";
   skipErr: boolean;
   keepFailed: boolean;
@@ -48,6 +50,8 @@ export interface EvalArgs {
   verbose: boolean;
   quiet: boolean;
   help: boolean;
+  /** `--version`: print the version and exit. */
+  version: boolean;
   /** True when neither --model nor --data was given: the embedded default runs. */
   isDefault: boolean;
 }
@@ -91,6 +95,7 @@ export const EVAL_HELP = `vlmeval eval: run a model over benchmarks and score it
 Usage: deno task eval [options]
        (no options: the bundled ShapesVLM model on the bundled Shapes_MCQ and
         Shapes_Video_8frame benchmarks)
+       deno task eval eval [options]   the same
 
 Options:
   --model NAME...        model(s): ShapesVLM, ConstantAnswer, BusyLoop, FaultInjection,
@@ -100,6 +105,8 @@ Options:
                          Shapes_Video_<F>fps[_pack]); video names take _<N>frame or _<F>fps
   --work-dir DIR         output root (default ${DEFAULTS.workDir}; $MMEVAL_ROOT overrides)
   --mode all|infer|eval  infer and score (default), predictions only, or re-score
+  --out-dir DIR          with --mode eval: write scores and status.json under DIR instead
+                         of the work dir (a finished run on a read-only share)
   --skip-err             record a failing sample as "Failed to obtain answer: ..." and go on
                          (same as SKIP_ERR=1)
   --keep-failed          do not retry samples that failed in earlier runs
@@ -141,11 +148,18 @@ Options:
                          (default ${DEFAULTS.emptyCache})
   --verbose              print every answer
   --quiet                no progress bars
+  --version              print the version
   -h, --help             this text
 
-Exit codes: 0 done; 1 a sample failed (without --skip-err) or an error; 2 bad usage;
-3 sticky CUDA error (rerun resumes); 4 malformed input; 5 timed out waiting for ranks;
-6 missing prerequisite; 130 interrupted. Finished samples are never lost: rerun to resume.
+Ctrl-C (or SIGTERM): no new sample starts, samples in flight finish or are dropped (never
+recorded as failures), exit 130; a second Ctrl-C quits at once. Rerun the same command to
+resume. One run writes a benchmark of a model in a work dir at a time: a second waits a few
+seconds, then stops with exit 75 naming the first (pid, host).
+
+Exit codes: 0 done; 1 a sample failed (without --skip-err) or an error; 2 bad usage (also an
+unknown model or benchmark name); 3 sticky CUDA error (rerun resumes); 4 malformed input;
+5 timed out waiting for ranks; 6 missing prerequisite; 75 another run is writing this
+benchmark; 130 interrupted. Finished samples are never lost: rerun to resume.
 `;
 
 function intFlag(name: string, value: string | undefined): number | undefined {
@@ -155,6 +169,14 @@ function intFlag(name: string, value: string | undefined): number | undefined {
     throw new UsageError(
       `Cannot use --${name} as it must be an integer: current value is "${value}"`,
     );
+  }
+  return n;
+}
+
+/** `n`, refused with a usage error when below `min`. */
+function atLeast(name: string, n: number | undefined, min: number): number | undefined {
+  if (n !== undefined && n < min) {
+    throw new UsageError(`Cannot use --${name} ${n} as it must be >= ${min}`);
   }
   return n;
 }
@@ -179,11 +201,36 @@ function oneOf<T extends string>(name: string, value: string, allowed: readonly 
   return value as T;
 }
 
-/** `--data A B --model M` (VLMEvalKit's style) as `--data A --data B --model M`. */
+/** Options that take a number, so that `--nproc -1` reads as a value (then refused). */
+const NUMBER_OPTIONS = new Set([
+  "--nproc",
+  "--rank",
+  "--world-size",
+  "--rank-timeout",
+  "--max-restarts",
+  "--api-nproc",
+  "--retry",
+  "--timeout",
+  "--judge-nproc",
+  "--nframe",
+  "--fps",
+  "--max-frames",
+]);
+
+/**
+ * `--data A B --model M` (VLMEvalKit's style) as `--data A --data B --model M`; a negative
+ * number after a numeric option (`--nproc -1`) as its value, not as an option.
+ */
 function expandMultiValueFlags(argv: string[]): string[] {
   const out: string[] = [];
   let repeating: string | undefined;
-  for (const arg of argv) {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (NUMBER_OPTIONS.has(arg) && /^-\d/.test(argv[i + 1] ?? "")) {
+      repeating = undefined;
+      out.push(`${arg}=${argv[++i]}`);
+      continue;
+    }
     if (arg === "--data" || arg === "--model") {
       repeating = arg;
       out.push(arg);
@@ -210,6 +257,7 @@ export function parseEvalArgs(argv: string[], env: Record<string, string | undef
         model: { type: "string", multiple: true },
         data: { type: "string", multiple: true },
         "work-dir": { type: "string" },
+        "out-dir": { type: "string" },
         mode: { type: "string" },
         "skip-err": { type: "boolean" },
         "keep-failed": { type: "boolean" },
@@ -240,6 +288,7 @@ export function parseEvalArgs(argv: string[], env: Record<string, string | undef
         verbose: { type: "boolean" },
         quiet: { type: "boolean" },
         help: { type: "boolean", short: "h" },
+        version: { type: "boolean" },
       },
     });
   } catch (err) {
@@ -269,8 +318,7 @@ export function parseEvalArgs(argv: string[], env: Record<string, string | undef
       `Cannot run rank ${rank} of ${worldSize} as a rank must be in 0..world size - 1`,
     );
   }
-  const nproc = intFlag("nproc", v.nproc) ?? 1;
-  if (nproc < 1) throw new UsageError(`Cannot use --nproc ${nproc} as it must be >= 1`);
+  const nproc = atLeast("nproc", intFlag("nproc", v.nproc), 1) ?? 1;
   if (nproc > 1 && rank !== undefined) {
     throw new UsageError("Cannot combine --nproc with --rank: --nproc starts the ranks itself");
   }
@@ -299,15 +347,21 @@ export function parseEvalArgs(argv: string[], env: Record<string, string | undef
       `Cannot use --judge-key-env "${judgeKeyEnv}" as it must name an environment variable`,
     );
   }
-  const judgeNproc = intFlag("judge-nproc", v["judge-nproc"]) ?? DEFAULTS.judgeNproc;
-  if (judgeNproc < 1) {
-    throw new UsageError(`Cannot use --judge-nproc ${judgeNproc} as it must be >= 1`);
+  const judgeNproc = atLeast("judge-nproc", intFlag("judge-nproc", v["judge-nproc"]), 1) ??
+    DEFAULTS.judgeNproc;
+  const outDir = v["out-dir"];
+  if (outDir !== undefined && mode !== "eval") {
+    throw new UsageError(
+      `Cannot use --out-dir with --mode ${mode} as inference writes its journals and ` +
+        `predictions into --work-dir: --out-dir only moves the scores of --mode eval`,
+    );
   }
   const skipErrEnv = env.SKIP_ERR;
   return {
     models: models.length ? models : [DEFAULT_MODEL],
     data: data.length ? data : DEFAULT_DATA,
     workDir: env.MMEVAL_ROOT || v["work-dir"] || DEFAULTS.workDir,
+    outDir,
     mode,
     skipErr: v["skip-err"] === true || skipErrEnv === "1",
     keepFailed: v["keep-failed"] === true,
@@ -328,7 +382,7 @@ export function parseEvalArgs(argv: string[], env: Record<string, string | undef
     rank,
     worldSize,
     backend: v.backend ?? DEFAULTS.backend,
-    apiNproc: intFlag("api-nproc", v["api-nproc"]) ?? DEFAULTS.apiNproc,
+    apiNproc: atLeast("api-nproc", intFlag("api-nproc", v["api-nproc"]), 1) ?? DEFAULTS.apiNproc,
     baseUrl: v["base-url"],
     apiKeyEnv: v["api-key-env"] ?? DEFAULTS.apiKeyEnv,
     retry: intFlag("retry", v.retry) ?? DEFAULTS.retry,
@@ -340,7 +394,7 @@ export function parseEvalArgs(argv: string[], env: Record<string, string | undef
     judgeNproc,
     nframe,
     fps,
-    maxFrames: intFlag("max-frames", v["max-frames"]),
+    maxFrames: atLeast("max-frames", intFlag("max-frames", v["max-frames"]), 1),
     pack: v.pack === true,
     emptyCache: oneOf(
       "--empty-cache",
@@ -352,10 +406,12 @@ export function parseEvalArgs(argv: string[], env: Record<string, string | undef
     ),
     rankTimeoutS: numFlag("rank-timeout", v["rank-timeout"]) ??
       (env.DIST_TIMEOUT ? numFlag("rank-timeout", env.DIST_TIMEOUT)! : DEFAULTS.rankTimeoutS),
-    maxRestarts: intFlag("max-restarts", v["max-restarts"]) ?? DEFAULTS.maxRestarts,
+    maxRestarts: atLeast("max-restarts", intFlag("max-restarts", v["max-restarts"]), 0) ??
+      DEFAULTS.maxRestarts,
     verbose: v.verbose === true,
     quiet: v.quiet === true,
     help: v.help === true,
+    version: v.version === true,
     isDefault,
   };
 }

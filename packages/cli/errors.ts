@@ -1,11 +1,14 @@
 import { causeChain } from "@vlmeval/internal";
+import { isStickyCudaError } from "@vlmeval/native";
 import { EXIT_CODES, exitCodeOf } from "@vlmeval/schema";
 
 /**
- * The exit code an error that ended a job stands for: the one its class carries (`exitCode`,
- * see `exitCodeOf`), else 1 (an unexpected error).
+ * The exit code an error that ended a job stands for: 3 when a sticky CUDA error is anywhere
+ * in its cause chain (wherever it was met, the process must restart), else the one its class
+ * carries (`exitCode`, see `exitCodeOf`), else 1 (an unexpected error).
  */
 export function exitCodeForError(err: unknown): number {
+  if (isStickyCudaError(err)) return EXIT_CODES.stickyCuda;
   return exitCodeOf(err) ?? EXIT_CODES.sampleFailed;
 }
 

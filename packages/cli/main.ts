@@ -2,11 +2,11 @@
  * The `vlmeval` command line.
  *
  *   deno task eval [options]        evaluate (no options: the embedded default)
- *   deno run ... main.ts status     what this machine offers: CUDA, backends, ffmpeg
- *   deno run ... main.ts cache      list or clean the media cache (decoded images, frames)
- *   deno run ... main.ts datasets   the benchmark catalog and what is on disk
- *   deno run ... main.ts fetch      download benchmarks by name into $LMUData
- *   deno run ... main.ts --help
+ *   deno task eval status           what this machine offers: CUDA, backends, ffmpeg
+ *   deno task eval cache            list or clean the media cache (decoded images, frames)
+ *   deno task eval datasets         the benchmark catalog and what is on disk
+ *   deno task eval fetch            download benchmarks by name into $LMUData
+ *   deno task eval --help
  *
  * @module
  */
@@ -17,16 +17,18 @@ import { runStatusCommand } from "./run_status.ts";
 import { runCacheCommand } from "./run_cache.ts";
 import { runDatasetsCommand } from "./run_datasets.ts";
 import { runFetchCommand } from "./run_fetch.ts";
+import { VERSION } from "./version.ts";
 
 const MAIN_HELP = `vlmeval: evaluate vision-language models on image and video benchmarks
 
-Usage: deno task eval [options]          run a model over benchmarks and score it
-       vlmeval eval [options]            the same
-       vlmeval status                    CUDA (native addon), tfjs backends, ffmpeg
-       vlmeval cache [--clean] [NAME...] list or remove decoded images and video frames
-       vlmeval datasets [--json]         the benchmarks fetched by name, and what is on disk
-       vlmeval fetch NAME...             download benchmarks into $LMUData
-       vlmeval <command> --help
+Usage: deno task eval [options]                    run a model over benchmarks and score it
+       deno task eval eval [options]               the same
+       deno task eval status                       CUDA (native addon), tfjs backends, ffmpeg
+       deno task eval cache [--clean] [NAME...]    list or remove decoded images and frames
+       deno task eval datasets [--json]            the benchmarks fetched by name, on disk
+       deno task eval fetch NAME...                download benchmarks into $LMUData
+       deno task eval <command> --help
+       deno task eval --version
 
 ${EVAL_HELP}`;
 
@@ -42,11 +44,15 @@ async function main(argv: string[]): Promise<number> {
     return EXIT_CODES.ok;
   }
   if (first !== undefined && !first.startsWith("-")) {
-    console.error(`vlmeval: unknown command "${first}"; see --help`);
+    console.error(`vlmeval: unknown command "${first}"; see deno task eval --help`);
     return EXIT_CODES.usage;
   }
   if (argv.includes("--help") || argv.includes("-h")) {
     console.log(MAIN_HELP);
+    return EXIT_CODES.ok;
+  }
+  if (argv.includes("--version")) {
+    console.log(VERSION);
     return EXIT_CODES.ok;
   }
   return await runEvalCommand(argv);

@@ -15,6 +15,7 @@ export function printJob(modelName: string, job: JobResult, rank: number): void 
   if (s) {
     parts.push(
       `${s.units} samples on this rank, ${s.done} done, ${s.reused} reused, ${s.failed} failed, ` +
+        (s.dropped ? `${s.dropped} dropped unrecorded, ` : "") +
         `${(s.elapsedMs / 1000).toFixed(1)} s`,
     );
   }
@@ -47,20 +48,43 @@ export function printJob(modelName: string, job: JobResult, rank: number): void 
   }
 }
 
-/** The end-of-run table of every job: overall score, counts, who scored, status. */
+/**
+ * The end-of-run table of every job: overall score, counts, who scored, status; with a model
+ * column when the run evaluated several models, and a `left out` column when rows of a
+ * benchmark file were left out.
+ */
 export function printSummary(results: JobResult[]): void {
+  const models = new Set(results.map((r) => r.model));
+  const withModel = models.size > 1;
+  const withLeftOut = results.some((r) => r.leftOut);
   const rows = results.map((r) => [
+    ...(withModel ? [r.model ?? "-"] : []),
     r.task,
     r.scores ? r.scores.overall.toFixed(3) : "-",
     r.scores?.counts.total ?? "-",
     r.scores?.counts.failed ?? "-",
+    ...(withLeftOut ? [r.leftOut ?? 0] : []),
     scoredBy(r),
     r.exitCode === 0 ? "ok" : `exit ${r.exitCode}`,
   ]);
   console.log("\nSummary:");
-  console.log(
-    formatTable(["benchmark", "overall", "samples", "failed", "scored by", "status"], rows),
-  );
+  const columns = [
+    ...(withModel ? ["model"] : []),
+    "benchmark",
+    "overall",
+    "samples",
+    "failed",
+    ...(withLeftOut ? ["left out"] : []),
+    "scored by",
+    "status",
+  ];
+  console.log(formatTable(columns, rows));
+  if (withLeftOut) {
+    console.log(
+      "left out: rows of the benchmark file with an empty image cell, not run or scored " +
+        "(as VLMEvalKit's skip_noimg)",
+    );
+  }
 }
 
 /**

@@ -17,9 +17,9 @@ import { describeError } from "./errors.ts";
 export const CACHE_HELP =
   `vlmeval cache: list or remove the media cache (decoded images, video frames)
 
-Usage: vlmeval cache [--work-dir DIR] [NAME...]             list the cache, or only NAMEs
-       vlmeval cache --clean [--dry-run] NAME...            remove these datasets' media
-       vlmeval cache --clean [--dry-run] --all              remove every dataset's media
+Usage: deno task eval cache [--work-dir DIR] [NAME...]    list the cache, or only NAMEs
+       deno task eval cache --clean [--dry-run] NAME...   remove these datasets' media
+       deno task eval cache --clean [--dry-run] --all     remove every dataset's media
 
 Images and frames are decoded once into <work-dir>/images/<dataset>/ and reused by later runs
 and ranks. A video benchmark's folder is its base name (Shapes_Video for every
@@ -124,7 +124,7 @@ export async function runCacheCommand(argv: string[]): Promise<number> {
   try {
     args = parseCacheArgs(argv, Deno.env.toObject());
   } catch (err) {
-    console.error(`vlmeval cache: ${(err as Error).message}\nSee vlmeval cache --help.`);
+    console.error(`vlmeval cache: ${(err as Error).message}\nSee deno task eval cache --help.`);
     return EXIT_CODES.usage;
   }
   if (args.help) {

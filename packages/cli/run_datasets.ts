@@ -16,7 +16,7 @@ import { describeError } from "./errors.ts";
 export const DATASETS_HELP =
   `vlmeval datasets: the benchmarks vlmeval fetches by name, and what is on disk
 
-Usage: vlmeval datasets [--json] [--data-root DIR] [--kind KIND] [NAME...]
+Usage: deno task eval datasets [--json] [--data-root DIR] [--kind KIND] [NAME...]
 
 Lists VLMEvalKit's benchmarks from the catalog (packages/catalog/catalog.json, read from
 VLMEvalKit's dataset classes): name, kind, scorer (the metric family), size when known, and the
@@ -65,7 +65,9 @@ export async function runDatasetsCommand(argv: string[]): Promise<number> {
       },
     });
   } catch (err) {
-    console.error(`vlmeval datasets: ${(err as Error).message}\nSee vlmeval datasets --help.`);
+    console.error(
+      `vlmeval datasets: ${(err as Error).message}\nSee deno task eval datasets --help.`,
+    );
     return EXIT_CODES.usage;
   }
   const v = parsed.values;

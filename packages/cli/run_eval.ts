@@ -1,21 +1,28 @@
-import { EXIT_CODES } from "@vlmeval/schema";
+import { EXIT_CODES, type VisionLanguageModel } from "@vlmeval/schema";
+import { writeAllSync } from "@vlmeval/internal";
 import {
   detectRank,
+  encodeUnitMarker,
   type EvaluationOptions,
   EXACT_MATCHING,
   gpuHooksFromNative,
   judgeApiRoot,
   type JudgeSettings,
+  LIFELINE_ENV,
+  PROGRESS_MARKERS_ENV,
   rankCudaVisibleDevices,
   type RankInfo,
+  RUN_STARTED_ENV,
   runEvaluation,
 } from "@vlmeval/pipeline";
 import { createModel } from "@vlmeval/models";
 import { EVAL_HELP, type EvalArgs, parseEvalArgs, UsageError } from "./args.ts";
 import { describeError, exitCodeForError } from "./errors.ts";
 import { jobProgress, printJob, printSummary } from "./print.ts";
-import { stopAfterSamplesInFlight } from "./signals.ts";
+import { endWithSupervisor, stopOnInterrupt } from "./signals.ts";
 import { superviseWorkers } from "./supervise.ts";
+import { checkDataNames, checkModelNames, checkWritable } from "./preflight.ts";
+import { VERSION } from "./version.ts";
 
 /** `vlmeval eval`: returns the process exit code. */
 export async function runEvalCommand(argv: string[]): Promise<number> {
@@ -34,7 +41,22 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
     console.log(EVAL_HELP);
     return EXIT_CODES.ok;
   }
+  if (args.version) {
+    console.log(VERSION);
+    return EXIT_CODES.ok;
+  }
   const warn = (m: string) => console.error(`vlmeval: warning: ${m}`);
+  const worker = env.VLMEVAL_WORKER === "1";
+  // A supervised worker ends with its supervisor (see endWithSupervisor).
+  if (worker && env[LIFELINE_ENV] === "stdin") endWithSupervisor();
+  // Names and the output folder are checked once, before any process or folder is made.
+  if (!worker) {
+    const problem = await preflight(args);
+    if (problem) {
+      console.error(`vlmeval: ${problem.message}`);
+      return problem.exitCode;
+    }
+  }
   // Nothing here may initialise CUDA before this rank's CUDA_VISIBLE_DEVICES is set: CUDA reads
   // it once, in cuInit. GPUs are counted through NVML instead (see gpuCountForSplit).
   if (args.nproc > 1 && env.VLMEVAL_WORKER !== "1") {
@@ -52,7 +74,7 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
   if (rank.worldSize > 1) {
     console.error(`vlmeval: rank ${rank.rank} of ${rank.worldSize} (${rank.launcher})`);
   }
-  using interrupts = stopAfterSamplesInFlight();
+  using interrupts = stopOnInterrupt();
   const { exitCode, jobs } = await runEvaluation(
     evaluationOptions(args, argv, env, rank, warn, interrupts.signal),
   );
@@ -62,6 +84,37 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
   }
   return exitCode;
 }
+
+/** The checks made before anything runs (see `preflight.ts`). */
+async function preflight(args: EvalArgs) {
+  const open = { workDir: args.workDir, nframe: args.nframe, fps: args.fps, pack: args.pack };
+  const out = args.outDir ?? args.workDir;
+  const [flag, hint] = args.outDir !== undefined
+    ? ["--out-dir", "Pass another --out-dir."]
+    : args.mode === "eval"
+    ? ["--work-dir", "To score a finished run on a read-only share, pass --out-dir DIR."]
+    : ["--work-dir", "Pass a --work-dir that can be written."];
+  return checkModelNames(args.models, args.baseUrl) ??
+    await checkDataNames(args.data, open) ??
+    await checkWritable(out, flag, hint);
+}
+
+/** The model, printing every answer it gives (`--verbose`, for models of every kind). */
+function printingAnswers(model: VisionLanguageModel): VisionLanguageModel {
+  return {
+    name: model.name,
+    supportsPack: model.supportsPack,
+    async generate(message, ctx) {
+      const answer = await model.generate(message, ctx);
+      console.error(`vlmeval: [verbose] ${model.name} ${ctx.dataset} ${ctx.index}: ${answer}`);
+      return answer;
+    },
+    releaseCaches: model.releaseCaches && (() => model.releaseCaches!()),
+    dispose: model.dispose && (() => model.dispose!()),
+  };
+}
+
+const encoder = new TextEncoder();
 
 /** What `runEvaluation` needs, from the command line and this process's rank. */
 function evaluationOptions(
@@ -75,8 +128,8 @@ function evaluationOptions(
   return {
     models: args.models,
     data: args.data,
-    createModel: (name) =>
-      createModel(name, {
+    createModel: async (name) => {
+      const model = await createModel(name, {
         backend: args.backend,
         baseUrl: args.baseUrl,
         apiKeyEnv: args.apiKeyEnv,
@@ -84,7 +137,9 @@ function evaluationOptions(
         retry: args.retry,
         timeoutMs: args.timeoutS * 1000,
         verbose: args.verbose,
-      }),
+      });
+      return args.verbose ? printingAnswers(model) : model;
+    },
     open: {
       workDir: args.workDir,
       nframe: args.nframe,
@@ -107,6 +162,13 @@ function evaluationOptions(
       gpu: gpuHooksFromNative(),
       rankTimeoutMs: args.rankTimeoutS * 1000,
       warn,
+      note: (m) => console.error(`vlmeval: ${m}`),
+      outDir: args.outDir,
+      since: env[RUN_STARTED_ENV] ? Number(env[RUN_STARTED_ENV]) : undefined,
+      // A supervised worker tells its supervisor the samples it is on (crash counting).
+      onUnit: env[PROGRESS_MARKERS_ENV] === "1"
+        ? (unit) => writeAllSync(Deno.stderr, encoder.encode(encodeUnitMarker(unit)))
+        : undefined,
     },
     rank,
     run: {

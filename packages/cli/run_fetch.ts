@@ -13,9 +13,9 @@ import { describeError } from "./errors.ts";
 /** `vlmeval fetch --help`. */
 export const FETCH_HELP = `vlmeval fetch: download benchmarks by name into the data root
 
-Usage: vlmeval fetch [options] NAME...
+Usage: deno task eval fetch [options] NAME...
 
-Downloads each benchmark of the catalog (see vlmeval datasets) into $LMUData (created when
+Downloads each benchmark of the catalog (see deno task eval datasets) into $LMUData (created when
 missing; without it ~/LMUData), as VLMEvalKit does: <root>/<NAME>.tsv, or for a video benchmark
 <root>/<NAME>/ with <NAME>.tsv beside its video/ folder, fetched from its Hugging Face
 repository and unpacked. A video preset name (Video-MME_8frame, MMBench_Video_8frame_pack)
@@ -113,7 +113,7 @@ export async function runFetchCommand(argv: string[]): Promise<number> {
       false,
     );
   } catch (err) {
-    console.error(`vlmeval fetch: ${(err as Error).message}\nSee vlmeval fetch --help.`);
+    console.error(`vlmeval fetch: ${(err as Error).message}\nSee deno task eval fetch --help.`);
     return EXIT_CODES.usage;
   }
   const v = parsed.values;
@@ -122,7 +122,9 @@ export async function runFetchCommand(argv: string[]): Promise<number> {
     return EXIT_CODES.ok;
   }
   if (parsed.positionals.length === 0) {
-    console.error("vlmeval fetch: Cannot fetch without a name: see vlmeval datasets for them");
+    console.error(
+      "vlmeval fetch: Cannot fetch without a name: see deno task eval datasets for them",
+    );
     return EXIT_CODES.usage;
   }
   const names: string[] = [];
@@ -135,7 +137,7 @@ export async function runFetchCommand(argv: string[]): Promise<number> {
   if (unknown.length > 0) {
     console.error(
       `vlmeval fetch: Cannot fetch ${unknown.map((n) => `"${n}"`).join(", ")} as the catalog ` +
-        `has no such benchmark (vlmeval datasets lists them); nothing was fetched`,
+        `has no such benchmark (deno task eval datasets lists them); nothing was fetched`,
     );
     return EXIT_CODES.usage;
   }

@@ -16,7 +16,7 @@ export async function runStatusCommand(argv: string[]): Promise<number> {
   if (argv.includes("--help") || argv.includes("-h")) {
     console.log(
       "vlmeval status: native addon, CUDA devices, ffmpeg and built-in models\n\n" +
-        "Usage: vlmeval status",
+        "Usage: deno task eval status",
     );
     return EXIT_CODES.ok;
   }

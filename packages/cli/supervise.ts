@@ -1,11 +1,12 @@
 import { EXIT_CODES } from "@vlmeval/schema";
 import { runLocalRanks, supervisorGpuIds } from "@vlmeval/pipeline";
 import type { EvalArgs } from "./args.ts";
-import { abortOnInterrupt } from "./signals.ts";
+import { CLI_PERMISSIONS } from "./permissions.ts";
 
 /**
  * `--nproc N`: starts N worker processes of this same command (one rank each, their GPUs split
- * among them) and supervises them; returns the run's exit code.
+ * among them) and supervises them; returns the run's exit code. The supervisor handles Ctrl-C
+ * and SIGTERM itself (it passes each interrupt on to the workers once).
  */
 export async function superviseWorkers(
   args: EvalArgs,
@@ -14,7 +15,6 @@ export async function superviseWorkers(
   warn: (message: string) => void,
 ): Promise<number> {
   console.error(`vlmeval: starting ${args.nproc} worker processes`);
-  using interrupts = abortOnInterrupt();
   let gpuIds;
   try {
     gpuIds = supervisorGpuIds(env, args.nproc, warn);
@@ -28,10 +28,14 @@ export async function superviseWorkers(
     args: [...workerRunArgs(), "eval", ...stripNproc(argv)],
     maxRestarts: args.maxRestarts,
     gpuIds,
-    signal: interrupts.signal,
+    skipErr: args.skipErr,
+    graceMs: WORKER_GRACE_MS,
   });
   return outcome.exitCode;
 }
+
+/** Time a worker has to stop cleanly (rank 0 may be writing a large prediction file). */
+const WORKER_GRACE_MS = 15_000;
 
 function stripNproc(argv: string[]): string[] {
   const out: string[] = [];
@@ -49,15 +53,5 @@ function stripNproc(argv: string[]): string[] {
 /** `deno run` flags and script path for a worker process: the same as this process. */
 function workerRunArgs(): string[] {
   const main = new URL("./main.ts", import.meta.url).pathname;
-  return [
-    "run",
-    "--allow-read",
-    "--allow-write",
-    "--allow-env",
-    "--allow-ffi",
-    "--allow-run",
-    "--allow-net",
-    "--allow-sys",
-    main,
-  ];
+  return ["run", ...CLI_PERMISSIONS, main];
 }

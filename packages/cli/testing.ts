@@ -5,8 +5,17 @@
  * @module
  */
 
+import { CLI_PERMISSIONS } from "./permissions.ts";
+
+export { CLI_PERMISSIONS };
+
 /** Path of the CLI's entry point, `packages/cli/main.ts`. */
 export const CLI_MAIN: string = new URL("./main.ts", import.meta.url).pathname;
+
+/** `deno run <the eval task's permissions> packages/cli/main.ts`: the CLI as users run it. */
+export function cliCommand(): string[] {
+  return [Deno.execPath(), "run", ...CLI_PERMISSIONS, CLI_MAIN];
+}
 
 /** What a finished process said. */
 export interface CliOutcome {
@@ -24,15 +33,15 @@ export interface CliOutcome {
 export interface RunCliOptions {
   /** Extra environment (the parent's is inherited). */
   env?: Record<string, string>;
-  /** Command and leading arguments to run instead of `deno run -A <CLI_MAIN>`. */
+  /** Command and leading arguments to run instead of {@linkcode cliCommand}'s. */
   command?: string[];
   /** Working directory. @default {the current one} */
   cwd?: string;
 }
 
 /**
- * Runs `deno run -A packages/cli/main.ts <args>` (or `options.command` with `args`) with no
- * stdin, and returns its exit status and output.
+ * Runs the CLI with `args` as `deno task eval` does ({@linkcode cliCommand}; or
+ * `options.command` with `args`) with no stdin, and returns its exit status and output.
  *
  * @example
  * ```ts ignore
@@ -41,7 +50,7 @@ export interface RunCliOptions {
  * ```
  */
 export async function runCli(args: string[], options: RunCliOptions = {}): Promise<CliOutcome> {
-  const [command, ...prefix] = options.command ?? [Deno.execPath(), "run", "-A", CLI_MAIN];
+  const [command, ...prefix] = options.command ?? cliCommand();
   const output = await new Deno.Command(command, {
     args: [...prefix, ...args],
     cwd: options.cwd,

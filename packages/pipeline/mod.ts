@@ -14,7 +14,8 @@
  *    (`merged_progress.ts`);
  * 3. per unit (`loop/`): build the prompt (decode images, sample frames), generate, parse,
  *    journal, all inside the failure guard (`run_shard.ts`, `guard.ts`, `gpu_hooks.ts`,
- *    `journal.ts`), with a bar or plain lines (`progress.ts`);
+ *    `journal.ts`), with a bar or plain lines (`progress.ts`); one writer per benchmark and
+ *    rank (`writer_lock.ts`); an interrupt drops what is in flight (`interrupted.ts`);
  * 4. wait and merge: rank 0 waits for every shard (`ranks/shard_wait.ts`) and writes the
  *    prediction file (`loop/merge.ts`);
  * 5. score (`score/`): `evaluate.ts` (multiple choice in `evaluate_mcq.ts`, yes/no in
@@ -41,7 +42,7 @@ export type {
   ParsedPrediction,
   TaskKind,
 } from "./task/eval_task.ts";
-export { openTask } from "./task/open_task.ts";
+export { bundledTaskNames, findTaskFile, openTask, type TaskFile } from "./task/open_task.ts";
 export { parseDatasetName } from "./task/dataset_name.ts";
 export type { DatasetSpec, FrameSetting } from "./task/dataset_name.ts";
 export { type GpuHooks, NO_GPU } from "./loop/guard.ts";
@@ -60,14 +61,20 @@ export {
   jobPaths,
   type JobResult,
   runJob,
+  ScoringFailedError,
+  UnscorableTaskError,
 } from "./loop/run_job.ts";
+export { BenchmarkBusyError, WRITER_LOCK_STALE_MS } from "./loop/writer_lock.ts";
+export { InterruptedError } from "./loop/interrupted.ts";
 export { createProgress, type Progress, SILENT_PROGRESS } from "./loop/progress.ts";
 export { waitForShards, type WaitOptions } from "./ranks/shard_wait.ts";
 export {
   createMarkerProgress,
+  encodeUnitMarker,
   type MarkerProgressOptions,
   PROGRESS_MARKERS_ENV,
   type ProgressReport,
+  type UnitReport,
 } from "./ranks/progress_marker.ts";
 export {
   detectRank,
@@ -78,9 +85,13 @@ export {
 } from "./ranks/ranks.ts";
 export { rankCudaVisibleDevices, supervisorGpuIds } from "./ranks/gpu_split.ts";
 export {
+  CRASH_LIMIT,
+  LIFELINE_ENV,
   type LocalRanksOptions,
   type LocalRanksResult,
+  RUN_STARTED_ENV,
   runLocalRanks,
+  SAME_INTERRUPT_MS,
   type SupervisorEvent,
 } from "./ranks/supervisor.ts";
 export type { EvaluateOptions, TaskScores } from "./score/score_types.ts";

@@ -7,7 +7,8 @@
  */
 import { EXIT_CODES, type VisionLanguageModel } from "@vlmeval/schema";
 import type { Progress } from "./loop/progress.ts";
-import { type JobOptions, type JobResult, runJob } from "./loop/run_job.ts";
+import { type JobOptions, jobPaths, type JobResult, runJob } from "./loop/run_job.ts";
+import { BenchmarkBusyError } from "./loop/writer_lock.ts";
 import type { RankInfo } from "./ranks/ranks.ts";
 import { EXACT_MATCHING } from "./score/judge.ts";
 import {
@@ -74,6 +75,7 @@ const SEVERITY: number[] = [
   EXIT_CODES.rankTimeout,
   EXIT_CODES.badInput,
   EXIT_CODES.missingPrerequisite,
+  EXIT_CODES.busy,
   EXIT_CODES.usage,
   EXIT_CODES.interrupted,
   EXIT_CODES.stickyCuda,
@@ -98,7 +100,7 @@ export async function runEvaluation(opts: EvaluationOptions): Promise<Evaluation
     const model = lazyModel(modelName, opts.createModel);
     for (const dataName of opts.data) {
       if (opts.signal?.aborted) break;
-      const job = await runDataset(modelName, dataName, model.get, opts);
+      const job = await runDataset(modelName, dataName, model, opts);
       exitCode = worseExitCode(exitCode, job.exitCode);
       if (job.result) jobs.push(job.result);
       if (job.exitCode === EXIT_CODES.stickyCuda) return { exitCode, jobs };
@@ -130,13 +132,18 @@ function lazyModel(name: string, create: (name: string) => Promise<VisionLanguag
   };
 }
 
-/** One dataset of one model: open, run, record; never throws. */
+/**
+ * One dataset of one model: open, run, record; never throws. Nothing is recorded for a model
+ * that could not be built (its folder is removed again when this run made it and left it
+ * empty), nor for a benchmark another run is writing (that run records it).
+ */
 async function runDataset(
   modelName: string,
   dataName: string,
-  getModel: () => Promise<VisionLanguageModel>,
+  model: { get: () => Promise<VisionLanguageModel>; failed: () => boolean },
   opts: EvaluationOptions,
 ): Promise<{ exitCode: number; result?: JobResult }> {
+  const getModel = model.get;
   const { rank } = opts;
   let task: EvalTask | undefined;
   try {
@@ -163,6 +170,11 @@ async function runDataset(
   } catch (err) {
     const code = opts.exitCodeForError(err);
     opts.onError?.(modelName, dataName, err);
+    if (model.failed()) {
+      if (task) removeEmptyFolders(opts, modelName, task.name);
+      return { exitCode: code };
+    }
+    if (err instanceof BenchmarkBusyError) return { exitCode: code };
     if (rank.rank === 0) {
       const name = task?.name ?? taskNameFor(dataName, opts.open);
       const entry = statusEntryFromError(opts.describeError(err), code, opts.judgeName);
@@ -174,8 +186,21 @@ async function runDataset(
   }
 }
 
+/** The model's folder of results: under `--out-dir` when scores go elsewhere. */
 function modelDir(opts: EvaluationOptions, modelName: string): string {
-  return `${opts.open.workDir}/${modelName}`;
+  return `${opts.job.outDir ?? opts.open.workDir}/${modelName}`;
+}
+
+/** The job's journal folder and the model's folder, when empty (made by a model never built). */
+function removeEmptyFolders(opts: EvaluationOptions, modelName: string, taskName: string): void {
+  const paths = jobPaths(opts.open.workDir, modelName, taskName, opts.job.format);
+  for (const dir of [paths.journalDir, paths.modelDir]) {
+    try {
+      Deno.removeSync(dir);
+    } catch {
+      return; // not empty, or not there: leave it
+    }
+  }
 }
 
 /** `status.json` is a report for scripts: failing to write it never fails the run. */

@@ -13,7 +13,7 @@ Deno.test("worseExitCode() keeps the more severe code, sticky CUDA the worst", (
   assert.equal(worseExitCode(EXIT_CODES.stickyCuda, EXIT_CODES.usage), 3);
 });
 
-Deno.test("runEvaluation() runs every model on every dataset, records each, skips a model that cannot be built", async () => {
+Deno.test("runEvaluation() runs every model on every dataset, records each, skips a model that cannot be built and leaves nothing of it", async () => {
   const dir = await Deno.makeTempDir({ prefix: "vlmeval_run_evaluation_" });
   try {
     await writeMcqTsv(`${dir}/Mcq.tsv`, 3);
@@ -55,8 +55,11 @@ Deno.test("runEvaluation() runs every model on every dataset, records each, skip
     assert.deepEqual(Object.keys(good.datasets).sort(), ["Mcq", "Missing"]);
     assert.equal(good.datasets.Mcq.status, "done");
     assert.equal(good.datasets.Missing.exit_code, 4);
-    const broken = JSON.parse(await Deno.readTextFile(`${dir}/out/Broken/status.json`));
-    assert.equal(broken.datasets.Mcq.error_message, "no weights");
+    // A model that could not be built ran nothing: no folder, no status.json, no journal.
+    assert.deepEqual([...Deno.readDirSync(`${dir}/out`)].map((e) => e.name).sort(), [
+      "Good",
+      "images",
+    ]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -17,6 +17,11 @@ export const EXIT_CODES = {
   rankTimeout: 5,
   /** A prerequisite is missing (ffmpeg, an optional backend, the native addon build). */
   missingPrerequisite: 6,
+  /**
+   * Another run is writing the same benchmark of the same model in the same work dir (the
+   * message names it: pid and host); sysexits' EX_TEMPFAIL: try again once it has finished.
+   */
+  busy: 75,
   /** Interrupted by SIGINT/SIGTERM; finished work is kept. */
   interrupted: 130,
 } as const;

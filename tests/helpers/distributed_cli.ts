@@ -2,7 +2,7 @@
  * Shared by the end-to-end tests: runs the real `vlmeval` CLI as a process (`@vlmeval/cli/testing`),
  * writes a small MCQ benchmark (`@vlmeval/datasets/testing`), and reads prediction files back.
  */
-import { CLI_MAIN, type CliOutcome, runCli } from "@vlmeval/cli/testing";
+import { CLI_MAIN, cliCommand, type CliOutcome, runCli } from "@vlmeval/cli/testing";
 import { readPredictions } from "@vlmeval/report";
 
 /** Repository root. */
@@ -10,10 +10,8 @@ export const REPO = new URL("../../", import.meta.url).pathname.replace(/\/$/, "
 /** The CLI entry point. */
 export const CLI = CLI_MAIN;
 
-/** `deno run <perms> packages/cli/main.ts`, as launchers start it. */
-export function cliCommand(): string[] {
-  return [Deno.execPath(), "run", "-A", CLI];
-}
+/** `deno run <the eval task's permissions> packages/cli/main.ts`, as launchers start it. */
+export { cliCommand };
 
 /** What a finished CLI process said. */
 export type { CliOutcome } from "@vlmeval/cli/testing";

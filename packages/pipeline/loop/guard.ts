@@ -59,9 +59,23 @@ export async function recoverAfterFailure(
     if (isStickyCudaError(err)) return err;
     warn(`GPU synchronize after a failure reported: ${errorTypeName(err)} ${messageOf(err)}`);
   }
+  return await releaseAfterUnit(model, gpu, warn);
+}
+
+/**
+ * Releases the model's framework caches and the device's cached memory (after a failure, and
+ * after every unit under `--empty-cache always`). Returns a sticky CUDA error met on the way
+ * (the process must restart); any other error is reported through `warn`.
+ */
+export async function releaseAfterUnit(
+  model: VisionLanguageModel,
+  gpu: GpuHooks,
+  warn: (message: string) => void,
+): Promise<unknown | undefined> {
   try {
     await model.releaseCaches?.();
   } catch (err) {
+    if (isStickyCudaError(err)) return err;
     warn(`Releasing the model's caches failed: ${errorTypeName(err)} ${messageOf(err)}`);
   }
   try {

@@ -94,8 +94,28 @@ export interface JournalState {
   records: Map<string, JournalRecord>;
   /** World sizes seen in the journal file names. */
   worldSizes: Set<number>;
-  /** Lines that could not be parsed (a torn last line after a kill), per file. */
+  /** Lines that could not be read (a torn line after a kill, or damage), over every file. */
   skippedLines: number;
+  /** Where those lines are: each journal file with its unreadable 1-based line numbers. */
+  unreadable: { file: string; lines: number[] }[];
+}
+
+/**
+ * A warning naming the unreadable journal lines (file and line), or undefined when every line
+ * was read; their samples have no answer and are computed again.
+ */
+export function unreadableLinesWarning(state: JournalState, task: string): string | undefined {
+  if (state.skippedLines === 0) return undefined;
+  const where = state.unreadable.map(({ file, lines }) => {
+    const shown = lines.slice(0, 5).join(", ") + (lines.length > 5 ? ", ..." : "");
+    return `${file} line${lines.length > 1 ? "s" : ""} ${shown}`;
+  }).join("; ");
+  return `${task}: ${state.skippedLines} journal line${
+    state.skippedLines > 1 ? "s" : ""
+  } could not be read and ${
+    state.skippedLines > 1 ? "were" : "was"
+  } skipped (${where}): a write cut short by a kill, or damage; a sample without a readable ` +
+    `answer is computed again`;
 }
 
 /**
@@ -103,7 +123,12 @@ export interface JournalState {
  * (missing folder: empty).
  */
 export function readJournals(dir: string): JournalState {
-  const state: JournalState = { records: new Map(), worldSizes: new Set(), skippedLines: 0 };
+  const state: JournalState = {
+    records: new Map(),
+    worldSizes: new Set(),
+    skippedLines: 0,
+    unreadable: [],
+  };
   let entries: Deno.DirEntry[];
   try {
     entries = [...Deno.readDirSync(dir)];
@@ -116,16 +141,20 @@ export function readJournals(dir: string): JournalState {
   for (const name of files) {
     const world = name.match(/of(\d+)\./);
     if (world) state.worldSizes.add(Number(world[1]));
-    const { values, skipped } = readJsonl(Deno.readTextFileSync(`${dir}/${name}`));
-    state.skippedLines += skipped;
-    for (const value of values) {
+    const { values, lines, skippedLines } = readJsonl(Deno.readTextFileSync(`${dir}/${name}`));
+    const bad = [...skippedLines];
+    for (const [k, value] of values.entries()) {
       const record = value as JournalRecord;
       if (typeof record?.index !== "string" || typeof record.prediction !== "string") {
-        state.skippedLines++;
+        bad.push(lines[k]);
         continue;
       }
       const previous = state.records.get(record.index);
       if (!previous || record.ok || !previous.ok) state.records.set(record.index, record);
+    }
+    if (bad.length > 0) {
+      state.skippedLines += bad.length;
+      state.unreadable.push({ file: `${dir}/${name}`, lines: bad.sort((a, b) => a - b) });
     }
   }
   return state;

@@ -35,8 +35,41 @@ export function progressLine(
 }
 
 /**
+ * `label`, cut in the middle (`…`) to at most `room` characters: a long task name gives way
+ * before the count, rate, ETA or failures would.
+ */
+export function fitLabel(label: string, room: number): string {
+  if (label.length <= room) return label;
+  if (room <= 1) return label.slice(0, Math.max(0, room));
+  const head = Math.ceil((room - 1) / 2);
+  return `${label.slice(0, head)}\u2026${label.slice(label.length - (room - 1 - head))}`;
+}
+
+/**
+ * A bar line `label |bar| tail` that fits `columns - 1` characters: the tail (count, rate, ETA,
+ * failures) whole, a bar of 10 to 30 characters, and the label shortened to what is left.
+ */
+export function fitBarLine(label: string, tail: string, columns: number): string {
+  const width = Math.max(20, (columns > 0 ? columns : 80) - 1);
+  const bar = Math.max(10, Math.min(30, width - tail.length - label.length - 4));
+  return `${fitLabel(label, Math.max(8, width - tail.length - bar - 4))} |${"{bar}"}| ${tail}`
+    .replace("{bar}", "\0".repeat(bar));
+}
+
+/** The width of the terminal on stderr, 80 when it cannot be known. */
+export function consoleColumns(): number {
+  try {
+    return Deno.consoleSize().columns;
+  } catch {
+    return 80;
+  }
+}
+
+/**
  * A progress bar with rate and ETA on stderr. Without a terminal it prints a plain line with
- * rate and ETA every 10% (and at the end), so logs under Slurm or CI stay readable.
+ * rate and ETA every 10% (and at the end), so logs under Slurm or CI stay readable. The ETA is
+ * `--` until a sample has finished; at any terminal width the count, rate, ETA and failures
+ * are shown whole and a long label is shortened instead.
  */
 export function createProgress(label: string): Progress {
   const tty = Deno.stderr.isTerminal();
@@ -53,13 +86,19 @@ export function createProgress(label: string): Progress {
       value = already;
       started = performance.now();
       if (tty) {
+        // The widest tail the run can show, so the line never outgrows the terminal.
+        const widest = `${total}/${total} 9999.9/s ETA 99h59m failed ${total}`;
+        const line = fitBarLine(label, widest, consoleColumns());
+        const barsize = line.split("\0").length - 1;
+        const shown = line.slice(0, line.indexOf(" |"));
         bar = new cliProgress.SingleBar({
-          format: `${label} |{bar}| {value}/{total} {rate}/s ETA {eta_formatted} failed {failed}`,
+          format: `${shown} |{bar}| {value}/{total} {rate}/s ETA {etaText} failed {failed}`,
           stream: process.stderr,
           hideCursor: true,
-          etaBuffer: 50,
+          barsize,
+          linewrap: false,
         }, cliProgress.Presets.shades_classic);
-        bar.start(total, already, { rate: "0.0", failed: 0 });
+        bar.start(total, already, { rate: "0.0", failed: 0, etaText: "--" });
       } else {
         console.error(`${label}: ${total} samples, ${already} already done`);
       }
@@ -71,7 +110,8 @@ export function createProgress(label: string): Progress {
       const seconds = (performance.now() - started) / 1000;
       const ratePerS = seconds > 0 ? fresh / seconds : 0;
       if (bar) {
-        bar.update(value, { rate: ratePerS.toFixed(1), failed });
+        const etaS = value >= total ? 0 : ratePerS > 0 ? (total - value) / ratePerS : undefined;
+        bar.update(value, { rate: ratePerS.toFixed(1), failed, etaText: formatDuration(etaS) });
       } else {
         const decile = Math.floor((value / Math.max(total, 1)) * 10);
         if (decile !== lastReported && (decile > 0 || value === total)) {

@@ -1,15 +1,29 @@
-import { EXIT_CODES, isFailure, type Row, type VisionLanguageModel } from "@vlmeval/schema";
+import {
+  EXIT_CODES,
+  type ExitCode,
+  isFailure,
+  type Row,
+  type VisionLanguageModel,
+} from "@vlmeval/schema";
 import { type PredFormat, readPredictions, writePredictions } from "@vlmeval/report";
+import { removeDeadTempFiles, withLock, writeAtomically } from "@vlmeval/internal";
 import type { EvalTask } from "../task/eval_task.ts";
 import { evaluatePredictions } from "../score/evaluate.ts";
 import type { EvaluateOptions, TaskScores } from "../score/score_types.ts";
 import type { GpuHooks } from "./guard.ts";
 import type { JudgeSettings } from "../score/judge.ts";
-import { journalDir, JournalWriter, readJournals } from "./journal.ts";
+import { journalDir, readJournals } from "./journal.ts";
 import { mergePredictions } from "./merge.ts";
 import { type Progress, SILENT_PROGRESS } from "./progress.ts";
-import { runShard, type ShardSummary } from "./run_shard.ts";
-import { clearDoneMarker, waitForShards, writeDoneMarker } from "../ranks/shard_wait.ts";
+import { runShard, type ShardOptions, type ShardSummary } from "./run_shard.ts";
+import type { UnitReport } from "../ranks/progress_marker.ts";
+import {
+  clearDoneMarker,
+  stoppedRankCause,
+  waitForShards,
+  writeDoneMarker,
+} from "../ranks/shard_wait.ts";
+import { lockBenchmark } from "./writer_lock.ts";
 
 /** Settings of one (model, dataset) job on one rank. */
 export interface JobOptions {
@@ -52,6 +66,23 @@ export interface JobOptions {
   rankTimeoutMs: number;
   /** Receives one-line warnings for the user. */
   warn: (message: string) => void;
+  /** Receives one-line notes that are no warning (waiting for ranks, answers reused); default `warn`. */
+  note?: (message: string) => void;
+  /**
+   * `--mode eval` only: the folder that receives the scores instead of the work dir (a finished
+   * run on a read-only share); `<outDir>/<model>/<model>_<dataset>_acc.csv`, ...
+   */
+  outDir?: string;
+  /**
+   * Recorded failures at or after this time (ms since the epoch) are not retried: a restarted
+   * worker's supervisor recorded them in this run (see `ShardOptions.since`).
+   */
+  since?: number;
+  /**
+   * Hears each unit when it starts and ends (a supervised worker reports them to its
+   * supervisor, which counts the crashes of a sample).
+   */
+  onUnit?: (unit: UnitReport) => void;
   /** Makes the progress reporter of this rank's shard from a label; default none. */
   progress?: (label: string) => Progress;
   /** Aborting stops the shard before its next unit (exit `interrupted`) and the wait for ranks. */
@@ -60,8 +91,12 @@ export interface JobOptions {
 
 /** How one job ended. */
 export interface JobResult {
+  /** The model's name. */
+  model?: string;
   /** The task's name. */
   task: string;
+  /** Rows of the benchmark file left out (an empty image cell), as VLMEvalKit does. */
+  leftOut?: number;
   /** One of the schema's `EXIT_CODES`: `ok`, or what went wrong. */
   exitCode: number;
   /** A sentence for the user when the job did not finish. */
@@ -113,12 +148,43 @@ export function jobPaths(
 export async function runJob(opts: JobOptions): Promise<JobResult> {
   const { task } = opts;
   const paths = jobPaths(opts.workDir, opts.modelName, task.name, opts.format);
-  const result: JobResult = { task: task.name, exitCode: EXIT_CODES.ok };
+  const result: JobResult = {
+    model: opts.modelName,
+    task: task.name,
+    exitCode: EXIT_CODES.ok,
+    ...(task.leftOut ? { leftOut: task.leftOut.rows } : {}),
+  };
+  if (opts.mode !== "infer") checkScorable(task);
   if (opts.mode === "eval") return opts.rank === 0 ? await scoreExisting(opts, paths) : result;
 
   const startedAt = Date.now();
-  if (opts.rank === 0) await importPreviousPredictions(paths, opts);
-  clearDoneMarker(paths.journalDir, opts.rank, opts.worldSize);
+  const lock = await lockBenchmark({
+    journalDir: paths.journalDir,
+    what: `${opts.modelName} on ${task.name}`,
+    rank: opts.rank,
+    worldSize: opts.worldSize,
+    warn: opts.warn,
+    note: opts.note,
+    signal: opts.signal,
+  });
+  try {
+    if (opts.rank === 0) await removeDeadWritersFiles(paths, task, opts.warn);
+    await importPreviousPredictions(paths, opts);
+    clearDoneMarker(paths.journalDir, opts.rank, opts.worldSize);
+    return await inferThenMerge(opts, paths, startedAt, result);
+  } finally {
+    await lock.release();
+  }
+}
+
+/** This rank's shard, its done marker, then on rank 0 the merge and the scores. */
+async function inferThenMerge(
+  opts: JobOptions,
+  paths: JobPaths,
+  startedAt: number,
+  result: JobResult,
+): Promise<JobResult> {
+  const { task } = opts;
   const shard = await runShard({
     task,
     getModel: opts.getModel,
@@ -135,24 +201,99 @@ export async function runJob(opts: JobOptions): Promise<JobResult> {
       opts.progress?.(`${opts.modelName}/${task.name} rank ${opts.rank}/${opts.worldSize}`) ??
         SILENT_PROGRESS,
     signal: opts.signal,
+    since: opts.since,
+    inFlight: unitWatcher(opts, paths),
   });
   result.shard = shard;
+  const stop = shard.stopped ? stopOutcome(shard) : undefined;
   await writeDoneMarker(paths.journalDir, {
     rank: opts.rank,
     worldSize: opts.worldSize,
     complete: !shard.stopped,
-    reason: shard.stopped ? stopReason(shard) : undefined,
+    reason: stop?.message,
+    exitCode: stop?.exitCode,
   });
-  if (shard.stopped) {
-    const code = shard.stopped.reason === "sticky"
-      ? EXIT_CODES.stickyCuda
-      : shard.stopped.reason === "aborted"
-      ? EXIT_CODES.interrupted
-      : EXIT_CODES.sampleFailed;
-    return { ...result, exitCode: code, message: stopReason(shard) };
+  if (stop) {
+    if (stop.exitCode === EXIT_CODES.interrupted) {
+      const cause = otherRankCause(opts, paths, startedAt);
+      if (cause) return { ...result, ...cause };
+    }
+    return { ...result, ...stop };
   }
   if (opts.rank !== 0) return result;
-  return await mergeAndScore(opts, paths, startedAt, result);
+  try {
+    return await mergeAndScore(opts, paths, startedAt, result);
+  } catch (err) {
+    // Stopped while waiting for the other ranks because one of them failed: its cause.
+    const cause = opts.signal?.aborted ? otherRankCause(opts, paths, startedAt) : undefined;
+    if (cause) return { ...result, ...cause };
+    throw err;
+  }
+}
+
+function unitWatcher(opts: JobOptions, paths: JobPaths): ShardOptions["inFlight"] {
+  const onUnit = opts.onUnit;
+  if (!onUnit) return undefined;
+  const unit = { journalDir: paths.journalDir, rank: opts.rank, worldSize: opts.worldSize };
+  return {
+    start: (indices) => onUnit({ ...unit, indices, phase: "start" }),
+    end: (indices) => onUnit({ ...unit, indices, phase: "end" }),
+  };
+}
+
+/** Another rank's failure that stopped this run (the supervisor stops every rank after it). */
+function otherRankCause(
+  opts: JobOptions,
+  paths: JobPaths,
+  startedAt: number,
+): { exitCode: number; message: string } | undefined {
+  if (opts.worldSize < 2) return undefined;
+  const cause = stoppedRankCause(paths.journalDir, opts.worldSize, opts.rank, startedAt);
+  if (!cause) return undefined;
+  return {
+    exitCode: cause.exitCode,
+    message: `rank ${cause.rank} of ${opts.worldSize} stopped: ${cause.reason}`,
+  };
+}
+
+/** Scoring needs the benchmark's answers: checked before any inference, not after it. */
+function checkScorable(task: EvalTask): void {
+  if (task.outputColumns().includes("answer")) return;
+  throw new UnscorableTaskError(
+    `Cannot score ${task.name} as its benchmark file has no "answer" column (line 1, the ` +
+      `header): run with --mode infer to write predictions only`,
+  );
+}
+
+/** A benchmark that cannot be scored (no `answer` column): found before inference starts. */
+export class UnscorableTaskError extends Error {
+  /** A benchmark that cannot be scored is bad input: exit code 4. */
+  readonly exitCode: ExitCode = EXIT_CODES.badInput;
+  /** Always `"UnscorableTaskError"`. */
+  override name = "UnscorableTaskError";
+}
+
+/**
+ * Temporary files of writers killed mid-write (a prediction or score file being replaced, a
+ * decoded image): the job's folder, its journals and its media are cleaned of them.
+ */
+async function removeDeadWritersFiles(
+  paths: JobPaths,
+  task: EvalTask,
+  warn: (message: string) => void,
+): Promise<void> {
+  const dirs = [paths.modelDir, paths.journalDir, ...(task.mediaDirs?.() ?? [])];
+  let removed = 0;
+  for (const dir of dirs) {
+    try {
+      removed += (await removeDeadTempFiles(dir)).length;
+    } catch (err) {
+      warn(`could not clean up temporary files in ${dir}: ${(err as Error).message}`);
+    }
+  }
+  if (removed > 0) {
+    warn(`removed ${removed} temporary file(s) left by killed writers of ${task.name}`);
+  }
 }
 
 /** `--mode eval` on rank 0: scores the prediction file an earlier run wrote. */
@@ -160,6 +301,7 @@ async function scoreExisting(opts: JobOptions, paths: JobPaths): Promise<JobResu
   const { task } = opts;
   if (!exists(paths.predictionFile)) {
     return {
+      model: opts.modelName,
       task: task.name,
       exitCode: EXIT_CODES.badInput,
       message: `No predictions to score for ${task.name}: ${paths.predictionFile} does not ` +
@@ -167,8 +309,10 @@ async function scoreExisting(opts: JobOptions, paths: JobPaths): Promise<JobResu
     };
   }
   return {
+    model: opts.modelName,
     task: task.name,
     exitCode: EXIT_CODES.ok,
+    ...(task.leftOut ? { leftOut: task.leftOut.rows } : {}),
     predictionFile: paths.predictionFile,
     scores: await evaluatePredictions(task, paths.predictionFile, scoreOptions(opts, paths)),
   };
@@ -199,8 +343,8 @@ async function mergeAndScore(
     since: startedAt,
     signal: opts.signal,
     onWait: (missing) =>
-      opts.warn(
-        `Waiting for rank(s) ${[...missing.keys()].join(", ")} to finish ${task.name}...`,
+      (opts.note ?? opts.warn)(
+        `waiting for rank(s) ${[...missing.keys()].join(", ")} to finish ${task.name}...`,
       ),
   });
   const merged: Row[] = [];
@@ -227,15 +371,41 @@ async function mergeAndScore(
   result.predictionFile = paths.predictionFile;
   if (opts.mode === "all") {
     const rows = { columns: written.columns, rows: merged };
-    result.scores = await evaluatePredictions(task, rows, scoreOptions(opts, paths));
+    try {
+      result.scores = await evaluatePredictions(task, rows, scoreOptions(opts, paths));
+    } catch (err) {
+      throw new ScoringFailedError(
+        `${(err as Error).message}. The predictions are kept in ${paths.predictionFile}: ` +
+          `once the cause is fixed, score them with --mode eval (no inference again)`,
+        err,
+      );
+    }
   }
   return result;
 }
 
+/** Scoring failed after the predictions were written: says they are kept, and how to score. */
+export class ScoringFailedError extends Error {
+  /** The scoring error's own exit code, else 1. */
+  readonly exitCode: ExitCode;
+  /** Always `"ScoringFailedError"`. */
+  override name = "ScoringFailedError";
+  /** `cause` is the scoring error. */
+  constructor(message: string, cause: unknown) {
+    super(message, { cause });
+    const code = (cause as { exitCode?: unknown })?.exitCode;
+    this.exitCode = typeof code === "number" && (Object.values(EXIT_CODES) as number[])
+        .includes(code)
+      ? code as ExitCode
+      : EXIT_CODES.sampleFailed;
+  }
+}
+
 /** Where and how a job's scores are written (one options block for both scoring paths). */
 function scoreOptions(opts: JobOptions, paths: JobPaths): EvaluateOptions {
+  const dir = opts.outDir === undefined ? paths.modelDir : `${opts.outDir}/${opts.modelName}`;
   return {
-    stem: `${paths.modelDir}/${paths.stem}`,
+    stem: `${dir}/${paths.stem}`,
     format: opts.format,
     evalFormat: opts.evalFormat,
     judge: opts.judge,
@@ -244,46 +414,79 @@ function scoreOptions(opts: JobOptions, paths: JobPaths): EvaluateOptions {
   };
 }
 
-function stopReason(shard: ShardSummary): string {
+/** The exit code and the sentence of a shard that stopped early. */
+function stopOutcome(shard: ShardSummary): { exitCode: number; message: string } {
   const stop = shard.stopped!;
   const err = stop.error;
   const what = err instanceof Error ? `${err.name}: ${err.message}` : String(err ?? "");
   switch (stop.reason) {
     case "sticky":
-      return `A sticky CUDA error on sample ${stop.key} left the GPU unusable (${what}); ` +
-        `finished samples are kept, rerun to resume`;
-    case "aborted":
-      return "Interrupted; finished samples are kept, rerun to resume";
+      return {
+        exitCode: EXIT_CODES.stickyCuda,
+        message: `A sticky CUDA error on sample ${stop.key} left the GPU unusable (${what}); ` +
+          `finished samples are kept, rerun to resume`,
+      };
+    case "aborted": {
+      const dropped = shard.dropped > 0
+        ? `; ${shard.dropped} sample${shard.dropped > 1 ? "s" : ""} in flight ${
+          shard.dropped > 1 ? "were" : "was"
+        } dropped, not recorded`
+        : "";
+      return {
+        exitCode: EXIT_CODES.interrupted,
+        message: `Interrupted${dropped}; finished samples are kept: run the same command ` +
+          `again to resume`,
+      };
+    }
     default:
-      return `Sample ${stop.key} failed (${what}); finished samples are kept. Set SKIP_ERR=1 ` +
-        `or pass --skip-err to record failures and go on`;
+      return {
+        exitCode: EXIT_CODES.sampleFailed,
+        message: `Sample ${stop.key} failed (${what}); finished samples are kept. Set ` +
+          `SKIP_ERR=1 or pass --skip-err to record failures and go on`,
+      };
   }
 }
 
+/** `prev.jsonl`: answers imported from a prediction file whose journals were gone. */
+const IMPORT_FILE = "prev.jsonl";
+
 /**
  * A prediction file from an earlier run (ours or VLMEvalKit's) whose journals are gone is
- * imported once as `prev.jsonl`, so its answers are reused (failures are retried).
+ * imported once as `prev.jsonl`, so its answers are reused (failures are retried). Every rank
+ * calls this before its shard: under a lock, the first imports and the others find it done;
+ * the file appears whole or not at all, so a killed import is simply done again.
  */
-async function importPreviousPredictions(
-  paths: JobPaths,
-  opts: JobOptions,
-): Promise<void> {
-  if (!exists(paths.predictionFile) || readJournals(paths.journalDir).records.size > 0) return;
-  const { rows } = await readPredictions(paths.predictionFile);
-  const writer = JournalWriter.open(paths.journalDir, 0, 1, "prev.jsonl");
-  try {
-    for (const row of rows) {
-      if (row.index === undefined || row.prediction === undefined) continue;
-      writer.append({
-        index: row.index,
-        prediction: row.prediction,
-        ok: !isFailure(row.prediction),
-      });
-    }
-  } finally {
-    writer.close();
-  }
-  opts.warn(`Reusing ${rows.length} predictions from ${paths.predictionFile}`);
+async function importPreviousPredictions(paths: JobPaths, opts: JobOptions): Promise<void> {
+  const prev = `${paths.journalDir}/${IMPORT_FILE}`;
+  if (exists(prev) || !exists(paths.predictionFile)) return;
+  await withLock(
+    `${paths.journalDir}/import.lock`,
+    `import ${paths.predictionFile}`,
+    { staleMs: 120_000, maxWaitMs: 3_600_000, pollMs: 100, signal: opts.signal },
+    async () => {
+      if (exists(prev) || readJournals(paths.journalDir).records.size > 0) return;
+      const { rows } = await readPredictions(paths.predictionFile);
+      // Answered when the file was written: an imported failure is one of an earlier run.
+      const time = Deno.statSync(paths.predictionFile).mtime?.getTime() ?? 0;
+      const lines: string[] = [];
+      for (const row of rows) {
+        if (row.index === undefined || row.prediction === undefined) continue;
+        const ok = !isFailure(row.prediction);
+        lines.push(JSON.stringify({
+          index: row.index,
+          prediction: row.prediction,
+          ok,
+          rank: 0,
+          worldSize: 1,
+          time,
+        }));
+      }
+      await writeAtomically(prev, (temp) => Deno.writeTextFile(temp, lines.join("\n") + "\n"));
+      (opts.note ?? opts.warn)(
+        `reusing ${lines.length} predictions from ${paths.predictionFile}`,
+      );
+    },
+  );
 }
 
 function exists(path: string): boolean {

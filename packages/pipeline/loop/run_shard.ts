@@ -6,8 +6,15 @@ import {
   failurePrediction,
   type GpuHooks,
   recoverAfterFailure,
+  releaseAfterUnit,
 } from "./guard.ts";
-import { isFinished, type JournalRecord, JournalWriter, readJournals } from "./journal.ts";
+import {
+  isFinished,
+  type JournalRecord,
+  JournalWriter,
+  readJournals,
+  unreadableLinesWarning,
+} from "./journal.ts";
 import type { Progress } from "./progress.ts";
 
 /** The model cannot answer several questions in one generation (pack mode). */
@@ -43,8 +50,19 @@ export interface ShardOptions {
   warn: (message: string) => void;
   /** Reports units as they finish; default none. */
   progress?: Progress;
-  /** Passed to `generate`; once aborted, no new unit starts (`stopped.reason` `aborted`). */
+  /**
+   * Passed to `generate`; once aborted, no new unit starts (`stopped.reason` `aborted`), and a
+   * unit in flight that then fails is dropped, not recorded: it runs again on resume.
+   */
   signal?: AbortSignal;
+  /**
+   * Failures recorded at or after this time (ms since the epoch) count as finished: a restarted
+   * worker does not retry what its supervisor recorded in this run (a sample that crashed the
+   * process again and again). Default: none do.
+   */
+  since?: number;
+  /** Hears each unit's indices when it starts and when it ends (the supervisor's crash count). */
+  inFlight?: { start(indices: string[]): void; end(indices: string[]): void };
 }
 
 /** How one rank's inference ended. */
@@ -57,6 +75,8 @@ export interface ShardSummary {
   reused: number;
   /** Units that failed in this run. */
   failed: number;
+  /** Units in flight when the run was interrupted, dropped unrecorded (they run again). */
+  dropped: number;
   /** Milliseconds spent. */
   elapsedMs: number;
   /** Why the shard stopped early, if it did. */
@@ -78,16 +98,23 @@ export function shardPositions(unitCount: number, rank: number, worldSize: numbe
 export async function runShard(opts: ShardOptions): Promise<ShardSummary> {
   const started = performance.now();
   const { task, rank, worldSize } = opts;
-  const previous = readJournals(opts.journalDir).records;
+  const journals = readJournals(opts.journalDir);
+  const unreadable = unreadableLinesWarning(journals, task.name);
+  if (unreadable && rank === 0) opts.warn(unreadable);
+  const previous = journals.records;
   const positions = shardPositions(task.unitCount, rank, worldSize);
+  const finished = (record: JournalRecord | undefined) =>
+    isFinished(record, opts.keepFailed) ||
+    (record !== undefined && opts.since !== undefined && record.time >= opts.since);
   const pending = positions.filter((p) =>
-    !task.unitIndices(p).every((i) => isFinished(previous.get(i), opts.keepFailed))
+    !task.unitIndices(p).every((i) => finished(previous.get(i)))
   );
   const summary: ShardSummary = {
     units: positions.length,
     done: 0,
     reused: positions.length - pending.length,
     failed: 0,
+    dropped: 0,
     elapsedMs: 0,
   };
   opts.progress?.start(positions.length, summary.reused);
@@ -151,6 +178,23 @@ async function runOneUnit(
   summary: ShardSummary,
 ): Promise<void> {
   const run: UnitRun = { position, started: performance.now(), stage: "prompt" };
+  const indices = opts.task.unitIndices(position);
+  opts.inFlight?.start(indices);
+  try {
+    await runUnitInFlight(run, opts, model, journal, summary);
+  } finally {
+    opts.inFlight?.end(indices);
+  }
+}
+
+async function runUnitInFlight(
+  run: UnitRun,
+  opts: ShardOptions,
+  model: VisionLanguageModel,
+  journal: JournalWriter,
+  summary: ShardSummary,
+): Promise<void> {
+  const { position } = run;
   let results: Map<string, ParsedPrediction>;
   try {
     run.unit = await opts.task.unitAt(position);
@@ -164,6 +208,12 @@ async function runOneUnit(
     run.stage = "parse";
     results = run.unit.parseAnswer(String(answer));
   } catch (err) {
+    if (opts.signal?.aborted) {
+      // Interrupted: whatever this unit threw after the stop was asked for (the abort itself,
+      // most likely) is not its answer. It is dropped and runs again on resume.
+      summary.dropped++;
+      return;
+    }
     await recordFailure(err, run, opts, model, journal, summary);
     return;
   }
@@ -187,8 +237,11 @@ async function runOneUnit(
   if (anyFailed) summary.failed++;
   opts.progress?.tick({ failed: anyFailed });
   if (opts.emptyCache === "always") {
-    await model.releaseCaches?.();
-    await opts.gpu.emptyCache();
+    const sticky = await releaseAfterUnit(model, opts.gpu, opts.warn);
+    if (sticky) {
+      journal.sync();
+      summary.stopped ??= { reason: "sticky", error: sticky, key: run.unit!.key };
+    }
   }
 }
 
@@ -219,7 +272,6 @@ async function recordFailure(
     });
   }
   summary.failed++;
-  summary.done++;
   opts.progress?.tick({ failed: true });
   let decision = decideOnFailure(err, opts.skipErr);
   let cause = err;
@@ -231,6 +283,8 @@ async function recordFailure(
     }
   }
   if (decision === "continue") {
+    // Recorded and skipped: this run is done with it (a failure that stops the run is not).
+    summary.done++;
     opts.warn(
       `Failed on ${opts.task.name} sample ${key} (${stage}), recorded and skipped: ${prediction}`,
     );

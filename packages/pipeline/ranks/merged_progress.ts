@@ -5,7 +5,7 @@
  * @module
  */
 import { type SyncWriter, writeAllSync } from "@vlmeval/internal";
-import { formatDuration, progressLine } from "../loop/progress.ts";
+import { consoleColumns, fitBarLine, formatDuration, progressLine } from "../loop/progress.ts";
 import { type MergedProgress, ProgressAggregator } from "./progress_aggregator.ts";
 import type { ProgressReport } from "./progress_marker.ts";
 
@@ -40,7 +40,6 @@ interface TaskView {
   finished: boolean;
 }
 
-const BAR_WIDTH = 30;
 const REDRAW_MS = 100;
 
 /**
@@ -75,9 +74,8 @@ export function createMergedProgress(
     timer = undefined;
     lastDraw = now();
     const cols = columns();
-    const width = Math.max(20, (cols > 0 ? cols : 80) - 1);
     const lines = aggregator.all().filter((p) => !views.get(p.task)?.finished)
-      .map((p) => barLine(p).slice(0, width));
+      .map((p) => barLine(p, cols));
     erase();
     if (lines.length > 0) print(err, lines.join("\n"));
     drawnLines = lines.length;
@@ -151,26 +149,25 @@ function ranksNote(p: MergedProgress): string {
     : "";
 }
 
-function barLine(p: MergedProgress): string {
-  const filled = Math.round(BAR_WIDTH * Math.min(1, p.count / Math.max(p.total, 1)));
-  const bar = "\u2588".repeat(filled) + "\u2591".repeat(BAR_WIDTH - filled);
-  return `${p.task} |${bar}| ${p.count}/${p.total} ${p.ratePerS.toFixed(1)}/s ETA ${
+/** One task's bar line, fitted to the terminal by shortening the task's name, never the counts. */
+export function barLine(p: MergedProgress, columns: number): string {
+  const tail = `${p.count}/${p.total} ${p.ratePerS.toFixed(1)}/s ETA ${
     formatDuration(p.etaS)
   } failed ${p.failed}${ranksNote(p)}`;
+  const line = fitBarLine(p.task, tail, columns);
+  const width = line.split("\0").length - 1;
+  const filled = Math.round(width * Math.min(1, p.count / Math.max(p.total, 1)));
+  return line.replace(
+    "\0".repeat(width),
+    "\u2588".repeat(filled) + "\u2591".repeat(width - filled),
+  );
 }
 
 function doneLine(p: MergedProgress): string {
-  return `${p.task}: ${p.count}/${p.total} on ${p.worldSize} ranks in ${
+  const stopped = p.count < p.total ? "stopped at " : "";
+  return `${p.task}: ${stopped}${p.count}/${p.total} on ${p.worldSize} ranks in ${
     formatDuration(p.elapsedS)
   } (${p.ratePerS.toFixed(1)}/s, failed ${p.failed})`;
-}
-
-function consoleColumns(): number {
-  try {
-    return Deno.consoleSize().columns;
-  } catch {
-    return 80;
-  }
 }
 
 const encoder = new TextEncoder();

@@ -13,6 +13,53 @@ import type { Progress } from "../loop/progress.ts";
 export const PROGRESS_MARKER = "\x1evlmeval-progress ";
 
 /**
+ * Starts a unit marker: a supervised worker says which samples it starts and ends, so that its
+ * supervisor knows the sample a worker that died by a signal was on (see `supervisor.ts`).
+ */
+export const UNIT_MARKER = "\x1evlmeval-unit ";
+
+/** A unit a supervised worker started or ended (a unit marker's content). */
+export interface UnitReport {
+  /** The job's journal folder, where the supervisor records a crash. */
+  journalDir: string;
+  /** The worker's rank. */
+  rank: number;
+  /** The run's world size. */
+  worldSize: number;
+  /** The indices the unit answers. */
+  indices: string[];
+  /** `start` before the model is called, `end` once the unit is journaled or dropped. */
+  phase: "start" | "end";
+}
+
+/** The marker line (with its newline) for `unit`. */
+export function encodeUnitMarker(unit: UnitReport): string {
+  const { journalDir, rank, worldSize, indices, phase } = unit;
+  return UNIT_MARKER + JSON.stringify({ journalDir, rank, worldSize, indices, phase }) + "\n";
+}
+
+/** The unit in a marker line, or `undefined` when the line is not a well-formed unit marker. */
+export function parseUnitMarker(line: string): UnitReport | undefined {
+  if (!line.startsWith(UNIT_MARKER)) return undefined;
+  let v: Record<string, unknown>;
+  try {
+    v = JSON.parse(line.slice(UNIT_MARKER.length));
+  } catch {
+    return undefined;
+  }
+  if (
+    typeof v !== "object" || v === null || typeof v.journalDir !== "string" ||
+    !Number.isSafeInteger(v.rank) || !Number.isSafeInteger(v.worldSize) ||
+    !Array.isArray(v.indices) || !v.indices.every((i) => typeof i === "string") ||
+    (v.phase !== "start" && v.phase !== "end")
+  ) {
+    return undefined;
+  }
+  const { journalDir, rank, worldSize, indices, phase } = v as unknown as UnitReport;
+  return { journalDir, rank, worldSize, indices, phase };
+}
+
+/**
  * Set to `"1"` by the supervisor in a worker's environment when it reads the worker's output
  * (and so can take the markers out); a worker reports progress as markers only then.
  */
@@ -82,10 +129,15 @@ export class MarkerLineFilter {
   #decoder = new TextDecoder();
   #pending = "";
   #onReport: (report: ProgressReport) => void;
+  #onUnit?: (unit: UnitReport) => void;
 
-  /** `onReport` receives each well-formed marker's report, in stream order. */
-  constructor(onReport: (report: ProgressReport) => void) {
+  /**
+   * `onReport` receives each well-formed progress marker's report, `onUnit` each unit
+   * marker's unit, in stream order.
+   */
+  constructor(onReport: (report: ProgressReport) => void, onUnit?: (unit: UnitReport) => void) {
     this.#onReport = onReport;
+    this.#onUnit = onUnit;
   }
 
   /** The ordinary lines completed by `chunk`, without their newlines. */
@@ -104,10 +156,18 @@ export class MarkerLineFilter {
   }
 
   #take(line: string): string[] {
-    const at = line.indexOf(PROGRESS_MARKER);
+    const at = line.indexOf("\x1evlmeval-");
     if (at < 0) return [line];
-    const report = parseProgressMarker(line.slice(at));
-    if (report) this.#onReport(report);
+    const marker = line.slice(at);
+    if (marker.startsWith(UNIT_MARKER)) {
+      const unit = parseUnitMarker(marker);
+      if (unit) this.#onUnit?.(unit);
+    } else if (marker.startsWith(PROGRESS_MARKER)) {
+      const report = parseProgressMarker(marker);
+      if (report) this.#onReport(report);
+    } else {
+      return [line];
+    }
     return at > 0 ? [line.slice(0, at)] : [];
   }
 }

@@ -11,6 +11,8 @@ export interface DoneMarker {
   complete: boolean;
   /** Why the rank stopped early. */
   reason?: string;
+  /** The exit code the rank's stop stands for (absent in markers of earlier versions). */
+  exitCode?: number;
   finishedAt: number;
 }
 
@@ -65,6 +67,28 @@ function readMarker(dir: string, rank: number, worldSize: number) {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Why another rank of this run stopped early, when one did for another reason than an
+ * interrupt: rank 0, stopped by the supervisor because that rank failed, records that rank's
+ * cause instead of its own "interrupted". Markers written before `since` are of earlier runs.
+ */
+export function stoppedRankCause(
+  dir: string,
+  worldSize: number,
+  exceptRank: number,
+  since: number,
+): { rank: number; reason: string; exitCode: number } | undefined {
+  for (let rank = 0; rank < worldSize; rank++) {
+    if (rank === exceptRank) continue;
+    const found = readMarker(dir, rank, worldSize);
+    if (!found || found.marker.complete || (found.mtime?.getTime() ?? 0) < since) continue;
+    const code = found.marker.exitCode ?? EXIT_CODES.sampleFailed;
+    if (code === EXIT_CODES.interrupted) continue;
+    return { rank, reason: found.marker.reason ?? "no reason given", exitCode: code };
+  }
+  return undefined;
 }
 
 /**

@@ -3,23 +3,52 @@
  * restarts a worker that dies (it resumes from its journal), and stops them all on Ctrl-C.
  * Rank 0 merges by itself once every shard is complete; the supervisor only supervises.
  *
+ * Workers run in their own session, so a terminal's Ctrl-C reaches the supervisor alone, which
+ * passes each interrupt on once (a first one lets the workers stop cleanly, a second makes them
+ * quit at once). Each worker's stdin is a pipe the supervisor never writes: when the supervisor
+ * dies, even by SIGKILL, the pipe closes and the workers end (`VLMEVAL_WORKER` processes watch
+ * it). A worker killed by a signal while on a sample has that crash counted in the job's
+ * `crashes.jsonl`; a sample that crashed its worker {@linkcode CRASH_LIMIT} times is recorded as
+ * a failure naming the signal.
+ *
  * @module
  */
-import { type SyncWriter, writeAllSync } from "@vlmeval/internal";
-import { EXIT_CODES } from "@vlmeval/schema";
+import { JsonlLog, readJsonl, type SyncWriter, writeAllSync } from "@vlmeval/internal";
+import { EXIT_CODES, failMessage } from "@vlmeval/schema";
 import { createMergedProgress, type MergedProgressDisplay } from "./merged_progress.ts";
-import { MarkerLineFilter, PROGRESS_MARKERS_ENV, type ProgressReport } from "./progress_marker.ts";
+import {
+  MarkerLineFilter,
+  PROGRESS_MARKERS_ENV,
+  type ProgressReport,
+  type UnitReport,
+} from "./progress_marker.ts";
 import { cudaVisibleDevicesFor } from "./gpu_split.ts";
+import { JournalWriter } from "../loop/journal.ts";
+
+/** Crashes of a worker on one sample after which the sample is recorded as failed. */
+export const CRASH_LIMIT = 3;
+
+/** Environment variable giving workers the time the supervised run started (ms). */
+export const RUN_STARTED_ENV = "VLMEVAL_RUN_STARTED_AT";
+
+/**
+ * Set to `stdin` in every worker's environment: its stdin is the supervisor's lifeline, and
+ * its end means the supervisor is gone.
+ */
+export const LIFELINE_ENV = "VLMEVAL_LIFELINE";
+
+/** Two interrupts closer than this are one (a terminal's Ctrl-C also forwarded by `deno task`). */
+export const SAME_INTERRUPT_MS = 500;
 
 /** What the supervisor does after a worker exits. */
 export type ExitAction =
   /** Exit 0: the rank is done. */
   | "done"
-  /** Died and may succeed when resumed: sticky CUDA error (3), crash (1), killed by a signal
-   * other than an interrupt (SIGKILL from the OOM killer, SIGSEGV, ...), an unknown code. */
+  /** Died and may succeed when resumed: sticky CUDA error (3), killed by a signal other than
+   * an interrupt (SIGKILL from the OOM killer, SIGSEGV, ...), an unknown code. */
   | "restart"
-  /** Would fail the same way again: usage (2), bad input (4), rank timeout (5), missing
-   * prerequisite (6). */
+  /** Would fail the same way again: a sample failed without --skip-err or an error (1), usage
+   * (2), bad input (4), rank timeout (5), missing prerequisite (6), a busy benchmark (75). */
   | "fatal"
   /** Interrupted (130, SIGINT, SIGTERM, SIGHUP): the whole run stops. */
   | "interrupted";
@@ -38,7 +67,19 @@ export type SupervisorEvent =
     action: "done" | "restart" | "give-up" | "fatal" | "interrupted" | "stopped";
   }
   | { kind: "stop"; reason: string }
-  | { kind: "kill"; rank: number; pid: number };
+  | { kind: "kill"; rank: number; pid: number }
+  | {
+    kind: "crash";
+    rank: number;
+    signal: Deno.Signal;
+    /** The indices the worker was on. */
+    indices: string[];
+    /** Crashes on them so far, this one included (the most of any of them). */
+    count: number;
+    /** True when they reached {@linkcode CRASH_LIMIT} and were recorded as failed. */
+    recorded: boolean;
+  }
+  | { kind: "interrupt"; signal: Deno.Signal; again: boolean };
 
 /** Settings of {@link runLocalRanks}. */
 export interface LocalRanksOptions {
@@ -90,6 +131,12 @@ export interface LocalRanksOptions {
    * @default {true}
    */
   handleSignals?: boolean;
+  /**
+   * After a sample is recorded as failed for crashing its worker {@linkcode CRASH_LIMIT} times:
+   * restart the worker and go on (`--skip-err`), or stop the run (exit 1).
+   * @default {false}
+   */
+  skipErr?: boolean;
 }
 
 /** How a supervised run ended. */
@@ -105,7 +152,9 @@ export interface LocalRanksResult {
 }
 
 const FATAL_CODES: ReadonlySet<number> = new Set([
+  EXIT_CODES.sampleFailed,
   EXIT_CODES.usage,
+  EXIT_CODES.busy,
   EXIT_CODES.badInput,
   EXIT_CODES.rankTimeout,
   EXIT_CODES.missingPrerequisite,
@@ -144,6 +193,15 @@ export function describeEvent(event: SupervisorEvent): string {
       return `[supervisor] stopping every rank: ${event.reason}`;
     case "kill":
       return `[supervisor] rank ${event.rank} (pid ${event.pid}) did not stop in time; SIGKILL`;
+    case "crash":
+      return `[supervisor] rank ${event.rank} was killed by ${event.signal} while on sample ` +
+        `${event.indices.join(", ")} (crash ${event.count} of ${CRASH_LIMIT} on it)` +
+        (event.recorded ? `: recorded as failed, not tried again in this run` : "");
+    case "interrupt":
+      return event.again
+        ? `[supervisor] ${event.signal} again: every rank quits at once`
+        : `[supervisor] ${event.signal}: every rank stops after its samples in flight ` +
+          `(interrupt again to quit at once)`;
   }
 }
 
@@ -192,8 +250,12 @@ interface Worker {
   rank: number;
   attempt: number;
   child?: Deno.ChildProcess;
+  /** The write end of the worker's stdin: held open while it lives (see the module doc). */
+  lifeline?: WritableStreamDefaultWriter<Uint8Array>;
   finished: boolean;
   restartTimer?: ReturnType<typeof setTimeout>;
+  /** Units the worker started and has not ended, by journal folder and first index. */
+  inFlight: Map<string, UnitReport>;
 }
 
 class Supervisor {
@@ -217,14 +279,31 @@ class Supervisor {
       rank,
       attempt: 0,
       finished: false,
+      inFlight: new Map(),
     }));
   }
+
+  #startedAt = Date.now();
+  #lastInterrupt = -Infinity;
 
   async run(): Promise<LocalRanksResult> {
     const allDone = new Promise<void>((resolve) => this.#settle = resolve);
     const onSignal = (signal: Deno.Signal) => () => {
+      const now = performance.now();
+      const repeat = now - this.#lastInterrupt < SAME_INTERRUPT_MS;
+      this.#lastInterrupt = now;
+      if (repeat) return;
+      if (this.#interrupted) {
+        // A second interrupt: the workers quit at once, as a second Ctrl-C does alone.
+        this.#emit({ kind: "interrupt", signal, again: true });
+        for (const worker of this.#workers) {
+          if (worker.child) signalChild(worker.child, signal);
+        }
+        return;
+      }
       this.#interrupted = true;
-      this.#stop(`received ${signal}`);
+      this.#emit({ kind: "interrupt", signal, again: false });
+      this.#stop(`received ${signal}`, signal);
     };
     const listeners: [Deno.Signal, () => void][] = this.#opts.handleSignals === false
       ? []
@@ -277,6 +356,7 @@ class Supervisor {
     }
     const env: Record<string, string> = {
       ...this.#opts.env,
+      [RUN_STARTED_ENV]: String(this.#startedAt),
       VLMEVAL_RANK: String(rank),
       VLMEVAL_WORLD_SIZE: String(this.#opts.nproc),
       VLMEVAL_LOCAL_RANK: String(rank),
@@ -287,12 +367,16 @@ class Supervisor {
     if (devices !== undefined) env.CUDA_VISIBLE_DEVICES = devices;
     const prefix = this.#opts.output !== "inherit";
     if (prefix) env[PROGRESS_MARKERS_ENV] = "1";
+    env[LIFELINE_ENV] = "stdin";
     let child: Deno.ChildProcess;
     try {
       child = new Deno.Command(this.#opts.command, {
         args: this.#opts.args,
         env,
-        stdin: "null",
+        // Its own session: a terminal's Ctrl-C reaches the supervisor, which passes it on once.
+        detached: true,
+        // Never written: it closes when the supervisor dies, and the worker ends then.
+        stdin: "piped",
         stdout: prefix ? "piped" : "inherit",
         stderr: prefix ? "piped" : "inherit",
       }).spawn();
@@ -303,27 +387,73 @@ class Supervisor {
       return;
     }
     worker.child = child;
+    worker.lifeline = child.stdin.getWriter();
+    worker.inFlight.clear();
     this.#emit({ kind: "start", rank, attempt: worker.attempt, pid: child.pid });
     const readers = prefix ? [child.stdout.getReader(), child.stderr.getReader()] : [];
     const pumps = readers.map((reader, i) =>
       pumpLines(
         reader,
         (text) => this.#write(i === 0 ? Deno.stdout : Deno.stderr, text),
-        `[rank ${rank}] `,
+        // stdout holds rank 0's scores and summary, printed as they are; logs are prefixed.
+        i === 0 ? "" : `[rank ${rank}] `,
         (report) => this.#onProgress(report),
+        (unit) => onUnit(worker, unit),
       )
     );
     child.status.then(async (status) => {
       await drain(pumps, readers);
-      this.#onExit(worker, status);
+      await worker.lifeline?.close().catch(() => {});
+      worker.lifeline = undefined;
+      const crash = this.#countCrash(worker, status);
+      this.#onExit(worker, status, crash);
     });
   }
 
-  #onExit(worker: Worker, status: Deno.CommandStatus): void {
+  /**
+   * A worker killed by a signal (not an interrupt) while on samples: each such sample's crash
+   * is counted in its job's `crashes.jsonl`; at {@linkcode CRASH_LIMIT} it is recorded in the
+   * rank's journal as failed. Returns whether a sample was recorded so.
+   */
+  #countCrash(worker: Worker, status: Deno.CommandStatus): boolean {
+    const signal = status.signal;
+    if (signal === null || INTERRUPT_SIGNALS.has(signal) || worker.inFlight.size === 0) {
+      return false;
+    }
+    let recorded = false;
+    for (const unit of worker.inFlight.values()) {
+      try {
+        const count = recordCrash(unit, signal);
+        const limit = count >= CRASH_LIMIT;
+        if (limit) recordCrashFailure(unit, signal, count);
+        recorded ||= limit;
+        this.#emit({
+          kind: "crash",
+          rank: worker.rank,
+          signal,
+          indices: unit.indices,
+          count,
+          recorded: limit,
+        });
+      } catch (err) {
+        this.#write(
+          Deno.stderr,
+          `[supervisor] could not count the crash of rank ${worker.rank} in ` +
+            `${unit.journalDir}: ${(err as Error).message}\n`,
+        );
+      }
+    }
+    worker.inFlight.clear();
+    return recorded;
+  }
+
+  #onExit(worker: Worker, status: Deno.CommandStatus, crashRecorded: boolean): void {
     worker.child = undefined;
     const { rank, attempt } = worker;
     const base = { kind: "exit", rank, attempt, code: status.code, signal: status.signal } as const;
-    const action = exitAction(status.code, status.signal);
+    let action = exitAction(status.code, status.signal);
+    // Without --skip-err a sample recorded as failed stops the run, as any failing sample does.
+    if (crashRecorded && !this.#opts.skipErr) action = "fatal";
     if (this.#stopping || action === "done") {
       worker.finished = true;
       this.#emit({ ...base, action: this.#stopping && action !== "done" ? "stopped" : "done" });
@@ -343,19 +473,25 @@ class Supervisor {
       worker.finished = true;
       this.#failure ??= status.signal === null ? status.code : EXIT_CODES.sampleFailed;
       this.#emit({ ...base, action: action === "fatal" ? "fatal" : "give-up" });
-      this.#stop(`rank ${rank} failed; the work done so far is kept, rerun to resume`);
+      this.#stop(
+        crashRecorded && !this.#opts.skipErr
+          ? `rank ${rank} crashed ${CRASH_LIMIT} times on one sample, now recorded as failed; ` +
+            `pass --skip-err to go on past such samples (the work done so far is kept)`
+          : `rank ${rank} failed; the work done so far is kept, rerun to resume`,
+      );
     }
     this.#checkAllDone();
   }
 
-  #stop(reason: string): void {
+  /** Stops every worker: `signal` first (a clean stop), SIGKILL after the grace period. */
+  #stop(reason: string, signal: Deno.Signal = "SIGTERM"): void {
     if (this.#stopping) return;
     this.#stopping = true;
     this.#emit({ kind: "stop", reason });
     for (const worker of this.#workers) {
       clearTimeout(worker.restartTimer);
       worker.restartTimer = undefined;
-      if (worker.child) signalChild(worker.child, "SIGTERM");
+      if (worker.child) signalChild(worker.child, signal);
       else worker.finished = true;
     }
     this.#killTimer = setTimeout(() => {
@@ -383,17 +519,68 @@ function signalChild(child: Deno.ChildProcess, signal: Deno.Signal): void {
 
 const encoder = new TextEncoder();
 
+/** Keeps a worker's units in flight up to date from its unit markers. */
+function onUnit(worker: Worker, unit: UnitReport): void {
+  const key = `${unit.journalDir}\0${unit.indices[0] ?? ""}`;
+  if (unit.phase === "start") worker.inFlight.set(key, unit);
+  else worker.inFlight.delete(key);
+}
+
+/** Appends one crash of `unit` to its job's `crashes.jsonl`; returns its crashes so far. */
+function recordCrash(unit: UnitReport, signal: Deno.Signal): number {
+  const path = `${unit.journalDir}/crashes.jsonl`;
+  let text = "";
+  try {
+    text = Deno.readTextFileSync(path);
+  } catch (err) {
+    if (!(err instanceof Deno.errors.NotFound)) throw err;
+  }
+  const key = unit.indices.join(",");
+  const before = readJsonl(text).values.filter((v) => (v as { key?: unknown })?.key === key).length;
+  const log = JsonlLog.open(path);
+  try {
+    log.append({ key, indices: unit.indices, signal, rank: unit.rank, time: Date.now() });
+    log.sync();
+  } finally {
+    log.close();
+  }
+  return before + 1;
+}
+
+/** Records each index of `unit` as failed in its rank's journal, naming the signal. */
+function recordCrashFailure(unit: UnitReport, signal: Deno.Signal, count: number): void {
+  const journal = JournalWriter.open(unit.journalDir, unit.rank, unit.worldSize);
+  try {
+    for (const index of unit.indices) {
+      journal.append({
+        index,
+        prediction: failMessage(
+          "WorkerCrash",
+          `the worker process was killed by ${signal} on this sample ${count} times`,
+        ),
+        ok: false,
+        stage: "generate",
+        errorType: "WorkerCrash",
+      });
+    }
+    journal.sync();
+  } finally {
+    journal.close();
+  }
+}
+
 /**
- * Copies a worker's output with `write` line by line, each line prefixed; progress markers go
- * to `onReport` instead and are never written.
+ * Copies a worker's output with `write` line by line, each line prefixed; progress and unit
+ * markers go to `onReport` and `onUnit` instead and are never written.
  */
 async function pumpLines(
   reader: ReadableStreamDefaultReader<Uint8Array>,
   write: (text: string) => void,
   prefix: string,
   onReport: (report: ProgressReport) => void,
+  onUnit: (unit: UnitReport) => void,
 ): Promise<void> {
-  const filter = new MarkerLineFilter(onReport);
+  const filter = new MarkerLineFilter(onReport, onUnit);
   const flush = (lines: string[]) => {
     if (lines.length > 0) write(lines.map((line) => prefix + line + "\n").join(""));
   };

@@ -96,10 +96,11 @@ async function started(dir: string, ranks: number[], count = 1): Promise<void> {
   }
 }
 
-Deno.test("exitAction() restarts crashes, sticky CUDA and kills; not usage, bad input, interrupts", () => {
+Deno.test("exitAction() restarts crashes, sticky CUDA and kills; not failures, usage, bad input, interrupts", () => {
   assert.equal(exitAction(0, null), "done");
-  for (const code of [1, 3, 101, 137]) assert.equal(exitAction(code, null), "restart");
-  for (const code of [2, 4, 5, 6]) assert.equal(exitAction(code, null), "fatal");
+  for (const code of [3, 101, 137]) assert.equal(exitAction(code, null), "restart");
+  // A sample that failed without --skip-err would fail the same way again: never restarted.
+  for (const code of [1, 2, 4, 5, 6, 75]) assert.equal(exitAction(code, null), "fatal");
   for (const code of [129, 130, 143]) assert.equal(exitAction(code, null), "interrupted");
   assert.equal(exitAction(137, "SIGKILL"), "restart");
   assert.equal(exitAction(139, "SIGSEGV"), "restart");
@@ -293,8 +294,9 @@ Deno.test("runLocalRanks() in a real process: prefixed output, SIGINT stops all,
     const out = new TextDecoder().decode(stdout);
     const err = new TextDecoder().decode(stderr);
     assert.equal(code, EXIT_CODES.interrupted, err);
-    assert.match(out, /^\[rank 0\] hello from rank 0$/m);
-    assert.match(out, /^\[rank 1\] hello from rank 1$/m);
+    // stdout is the results (rank 0's scores and summary): passed on as the workers wrote it.
+    assert.match(out, /^hello from rank 0$/m);
+    assert.match(out, /^hello from rank 1$/m);
     assert.match(err, /stopping every rank: received SIGINT/);
     for (const rank of [0, 1]) assert.equal(alive(starts(dir, rank)[0].pid), false);
   });
@@ -390,8 +392,8 @@ Deno.test("runLocalRanks() in a real process: one merged display, markers never 
       assert.ok(!text.includes(PROGRESS_MARKER.trim()), text);
       assert.ok(!text.includes('"already"'), text);
     }
-    assert.match(out, /^\[rank 0\] summary from rank 0$/m);
-    assert.match(out, /^\[rank 1\] summary from rank 1$/m);
+    assert.match(out, /^summary from rank 0$/m);
+    assert.match(out, /^summary from rank 1$/m);
     assert.match(err, /^\[rank 0\] warning from rank 0 markers=1$/m);
     assert.equal(err.match(/^\[rank 1\] warning from rank 1 markers=1$/gm)?.length, 2);
     assert.match(err, /rank 1 exited with code 3; restarting/);
@@ -399,5 +401,132 @@ Deno.test("runLocalRanks() in a real process: one merged display, markers never 
     assert.match(err, /^M\/T: 6 samples on 2 ranks, 0 already done$/m);
     assert.match(err, /^M\/T: 6\/6 on 2 ranks in \d+s \([\d.]+\/s, failed 1\)$/m);
     assert.doesNotMatch(err, /M\/T: [7-9]\/6/);
+  });
+});
+
+/**
+ * A worker that logs every SIGINT and SIGTERM it receives to `$TEST_DIR/signals<r>.log` and exits
+ * 130 once a second has passed since the first, so a test sees how many interrupts arrived.
+ */
+const COUNTING_WORKER = `
+const dir = Deno.env.get("TEST_DIR");
+const rank = Deno.env.get("VLMEVAL_RANK");
+let first = 0;
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  Deno.addSignalListener(signal, () => {
+    Deno.writeTextFileSync(dir + "/signals" + rank + ".log", signal + "\\n", { append: true });
+    if (!first) first = setTimeout(() => Deno.exit(130), 1000);
+  });
+}
+Deno.writeTextFileSync(dir + "/rank" + rank + ".log", JSON.stringify({ pid: Deno.pid }) + "\\n");
+setInterval(() => {}, 1000);
+`;
+
+Deno.test("runLocalRanks() passes one Ctrl-C on once, however often it arrived at once", async () => {
+  await withDir(async (dir) => {
+    const supervisorUrl = new URL("./supervisor.ts", import.meta.url).href;
+    const script = `
+      const { runLocalRanks } = await import(${JSON.stringify(supervisorUrl)});
+      const result = await runLocalRanks({
+        nproc: 2, command: Deno.execPath(), args: ["eval", ${JSON.stringify(COUNTING_WORKER)}],
+        env: { TEST_DIR: ${JSON.stringify(dir)} }, graceMs: 5000,
+      });
+      Deno.exit(result.exitCode);
+    `;
+    // The supervisor leads its own process group, as a shell's foreground job does.
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["eval", script],
+      detached: true,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    await started(dir, [0, 1]);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // A terminal's Ctrl-C under \`deno task\`: the whole foreground group gets SIGINT, and the
+    // task runner forwards it to its child once more.
+    Deno.kill(-child.pid, "SIGINT");
+    child.kill("SIGINT");
+    const { code, stderr } = await child.output();
+    const err = new TextDecoder().decode(stderr);
+    assert.equal(code, EXIT_CODES.interrupted, err);
+    for (const rank of [0, 1]) {
+      assert.equal(Deno.readTextFileSync(`${dir}/signals${rank}.log`), "SIGINT\n", err);
+      assert.equal(alive(starts(dir, rank)[0].pid), false);
+    }
+    assert.match(err, /SIGINT: every rank stops after its samples in flight/);
+  });
+});
+
+/** A worker on unit `7` (as a unit marker says) that dies by SIGKILL until told otherwise. */
+const CRASHING_WORKER = `
+const { encodeUnitMarker } = await import(${
+  JSON.stringify(new URL("./progress_marker.ts", import.meta.url).href)
+});
+const dir = Deno.env.get("TEST_DIR");
+const log = dir + "/rank0.log";
+let attempt = 0;
+try { attempt = Deno.readTextFileSync(log).split("\\n").filter(Boolean).length; } catch {}
+Deno.writeTextFileSync(log, JSON.stringify({ pid: Deno.pid, env: {} }) + "\\n", { append: true });
+const unit = { journalDir: dir + "/journal", rank: 0, worldSize: 1, indices: ["7"] };
+const write = (s) => Deno.stderr.writeSync(new TextEncoder().encode(s));
+write(encodeUnitMarker({ ...unit, indices: ["6"], phase: "start" }));
+write(encodeUnitMarker({ ...unit, indices: ["6"], phase: "end" }));
+write(encodeUnitMarker({ ...unit, phase: "start" }));
+// The journal says whether the supervisor recorded the sample: then it is done.
+let recorded = false;
+try { recorded = Deno.readTextFileSync(dir + "/journal/rank0of1.jsonl").includes("WorkerCrash"); } catch {}
+if (!recorded) { Deno.chdir(dir); Deno.kill(Deno.pid, "SIGKILL"); }
+write(encodeUnitMarker({ ...unit, phase: "end" }));
+`;
+
+Deno.test("runLocalRanks() records a sample that crashed its worker 3 times as failed, then goes on", async () => {
+  await withDir(async (dir) => {
+    await Deno.mkdir(`${dir}/journal`);
+    const opts = options(dir, 1, {}, {
+      args: ["eval", CRASHING_WORKER],
+      output: "prefix",
+      onProgress: () => {},
+      skipErr: true,
+      maxRestarts: 5,
+    });
+    const result = await runLocalRanks(opts);
+    assert.deepEqual(result, { exitCode: 0, restarts: [3] });
+    const crashes = opts.events.filter((e) => e.kind === "crash");
+    assert.deepEqual(
+      crashes.map((e) => e.kind === "crash" && [e.indices.join(), e.count, e.recorded]),
+      [["7", 1, false], ["7", 2, false], ["7", 3, true]],
+    );
+    const journal = Deno.readTextFileSync(`${dir}/journal/rank0of1.jsonl`).trim().split("\n")
+      .map((line) => JSON.parse(line));
+    assert.equal(journal.length, 1);
+    assert.equal(journal[0].index, "7");
+    assert.equal(journal[0].ok, false);
+    assert.equal(
+      journal[0].prediction,
+      "Failed to obtain answer: WorkerCrash the worker process was killed by SIGKILL on this " +
+        "sample 3 times",
+    );
+    assert.equal(
+      Deno.readTextFileSync(`${dir}/journal/crashes.jsonl`).trim().split("\n").length,
+      3,
+    );
+  });
+});
+
+Deno.test("runLocalRanks() without --skip-err stops the run once a crashing sample is recorded", async () => {
+  await withDir(async (dir) => {
+    await Deno.mkdir(`${dir}/journal`);
+    const opts = options(dir, 1, {}, {
+      args: ["eval", CRASHING_WORKER],
+      output: "prefix",
+      onProgress: () => {},
+      maxRestarts: 5,
+    });
+    const result = await runLocalRanks(opts);
+    assert.deepEqual(result, { exitCode: EXIT_CODES.sampleFailed, restarts: [2] });
+    assert.ok(
+      opts.events.some((e) => e.kind === "stop" && /crashed 3 times on one sample/.test(e.reason)),
+    );
   });
 });

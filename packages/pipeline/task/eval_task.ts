@@ -56,6 +56,13 @@ export interface EvalTask {
    * `--literal-cells`): prediction files then write numbers and missing values as VLMEvalKit's.
    */
   outputDtypes?(): Readonly<Record<string, string>> | undefined;
+  /**
+   * Rows of the benchmark file left out of the task, as VLMEvalKit leaves them out (an empty
+   * `image` cell): how many, and the 1-based lines of the first ones.
+   */
+  leftOut?: { rows: number; lines: readonly number[]; file: string };
+  /** Folders of this task's decoded media, for cleaning up what killed writers left. */
+  mediaDirs?(): string[];
   /** Releases open files. */
   close?(): void;
 }

@@ -31,6 +31,10 @@ export function imageTask(dataset: ImageDataset, imageRoot: string): EvalTask {
         yield out;
       }
     },
+    leftOut: dataset.skippedRows > 0
+      ? { rows: dataset.skippedRows, lines: dataset.skippedLines, file: dataset.file }
+      : undefined,
+    mediaDirs: () => [imageRoot],
     close: () => dataset.close(),
   };
 }

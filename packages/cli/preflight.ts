@@ -1,0 +1,148 @@
+/**
+ * What `vlmeval eval` checks before anything starts, so that a bad command line costs seconds
+ * and leaves nothing behind: model and benchmark names (with the closest names suggested) and
+ * whether the folder results go to can be written.
+ *
+ * @module
+ */
+import { dirname, resolve } from "node:path";
+import { closestNames } from "@vlmeval/internal";
+import { EXIT_CODES } from "@vlmeval/schema";
+import { findBenchmark, listBenchmarks } from "@vlmeval/catalog";
+import { listModels } from "@vlmeval/models";
+import { bundledTaskNames, findTaskFile, type OpenTaskOptions } from "@vlmeval/pipeline";
+
+/** A problem found before the run: its message and exit code. */
+export interface PreflightProblem {
+  /** One or more lines for the user. */
+  message: string;
+  /** The exit code it stands for. */
+  exitCode: number;
+}
+
+function didYouMean(names: string[]): string {
+  return names.length ? `; did you mean ${names.map((n) => `"${n}"`).join(", ")}?` : "";
+}
+
+/**
+ * Model names that can be built: a built-in one, or any name with `--base-url`. An unknown
+ * name is a usage error (exit 2) naming the closest built-in names.
+ */
+export function checkModelNames(
+  models: readonly string[],
+  baseUrl: string | undefined,
+): PreflightProblem | undefined {
+  if (baseUrl) return undefined;
+  const known = listModels().map((m) => m.name);
+  for (const name of models) {
+    if (known.includes(name)) continue;
+    return {
+      exitCode: EXIT_CODES.usage,
+      message: `Cannot build model "${name}" as it is not built in${
+        didYouMean(closestNames(name, known))
+      } (built in: ${known.join(", ")}); to evaluate a served model pass --base-url`,
+    };
+  }
+  return undefined;
+}
+
+/**
+ * Every `--data` value names a benchmark file that exists. A path that does not exist, or a
+ * name that is neither bundled, under `$LMUData` nor in the catalog, is a usage error (exit 2)
+ * with the closest names; a catalog benchmark that is not downloaded is a missing prerequisite
+ * (exit 6) with the command that fetches it; a catalog video benchmark named without a frame
+ * setting is a usage error saying how to name one.
+ */
+export async function checkDataNames(
+  data: readonly string[],
+  open: OpenTaskOptions,
+): Promise<PreflightProblem | undefined> {
+  for (const value of data) {
+    const found = await findTaskFile(value, open);
+    if (!found.video) {
+      const entry = findBenchmark(value);
+      if (entry?.kind === "video") {
+        return {
+          exitCode: EXIT_CODES.usage,
+          message: `Cannot run "${value}" as it is a video benchmark and no frame setting was ` +
+            `given: name one, e.g. ${value}_8frame or ${value}_1fps (add _pack for pack mode), ` +
+            `or pass --nframe N / --fps F`,
+        };
+      }
+    }
+    if (!("missing" in found)) continue;
+    const looked = `looked at ${found.missing.join(", ")}`;
+    if (found.isPath) {
+      return {
+        exitCode: EXIT_CODES.usage,
+        message: `Cannot find benchmark file "${found.base}": ${looked}: no such file`,
+      };
+    }
+    if (findBenchmark(found.base)) {
+      return {
+        exitCode: EXIT_CODES.missingPrerequisite,
+        message: `Cannot run "${value}" as benchmark ${found.base} is not downloaded (${looked}):` +
+          ` fetch it first with \`deno task eval fetch ${found.base}\``,
+      };
+    }
+    const names = [
+      ...bundledTaskNames(),
+      ...listBenchmarks().flatMap((b) => [b.name, ...(b.aliases ?? [])]),
+    ];
+    return {
+      exitCode: EXIT_CODES.usage,
+      message: `Cannot find benchmark "${value}": it is not bundled, not under $LMUData ` +
+        `(${looked}) and not in the catalog${didYouMean(closestNames(found.base, names))}. ` +
+        `Bundled: ${bundledTaskNames().join(", ")} (video: Shapes_Video_<N>frame or _<F>fps, ` +
+        `_pack for pack mode); \`deno task eval datasets\` lists the catalog; a local TSV is ` +
+        `given by its path`,
+    };
+  }
+  return undefined;
+}
+
+/**
+ * The folder the run writes into can be written: created when missing (and removed again
+ * when this check made it), then a probe file written and removed. A read-only folder is a
+ * usage error (exit 2) that says what to pass instead.
+ */
+export async function checkWritable(
+  dir: string,
+  flag: string,
+  hint: string,
+): Promise<PreflightProblem | undefined> {
+  const made = await topmostMissing(dir);
+  const probe = `${dir}/.vlmeval-write-check-${Deno.pid}`;
+  try {
+    await Deno.mkdir(dir, { recursive: true });
+    await Deno.writeTextFile(probe, "");
+    await Deno.remove(probe);
+    return undefined;
+  } catch (err) {
+    return {
+      exitCode: EXIT_CODES.usage,
+      message: `Cannot write results into ${flag} ${dir} as ${
+        (err as Error).message
+      }: nothing was run. ${hint}`,
+    };
+  } finally {
+    if (made !== undefined) await Deno.remove(made, { recursive: true }).catch(() => {});
+  }
+}
+
+/** The outermost folder of `dir`'s path that does not exist yet (what a mkdir -p would make). */
+async function topmostMissing(dir: string): Promise<string | undefined> {
+  let missing: string | undefined;
+  let current = resolve(dir);
+  while (true) {
+    try {
+      await Deno.stat(current);
+      return missing;
+    } catch {
+      missing = current;
+    }
+    const parent = dirname(current);
+    if (parent === current) return missing;
+    current = parent;
+  }
+}
