@@ -254,14 +254,37 @@ async function removeIfUnchanged(path: string, judged: LockHolder): Promise<void
 }
 
 /**
- * True when process `pid` exists on this host. On Linux `/proc` answers; elsewhere signal 0
- * is not available from Deno, so a process is assumed alive (the lock then ages out).
+ * True when process `pid` exists on this host and has not exited: on Linux `/proc` answers,
+ * and a zombie (dead, not yet reaped by its parent, e.g. an orphan under a container's init
+ * that reaps slowly) counts as gone. Deno lets only `--allow-all` read `/proc`; with narrower
+ * permissions `cat` reads it (`--allow-run`). Where neither can, a process is assumed alive
+ * (its lock then ages out).
  */
 export function processExists(pid: number): boolean {
+  const path = `/proc/${pid}/stat`;
+  let stat: string;
   try {
-    Deno.statSync(`/proc/${pid}`);
-    return true;
+    stat = Deno.readTextFileSync(path);
   } catch (error) {
-    return !(error instanceof Deno.errors.NotFound);
+    if (error instanceof Deno.errors.NotFound) return false;
+    if (!(error instanceof Deno.errors.NotCapable)) return true;
+    const read = readWithCat(path);
+    if (read === undefined) return true;
+    if (read === null) return false;
+    stat = read;
+  }
+  // pid (comm) state ...: comm may hold spaces and parentheses, the state follows the last ")".
+  const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+  return state !== "Z" && state !== "X";
+}
+
+/** `cat path`: its text, null when it does not exist, undefined when `cat` cannot run. */
+function readWithCat(path: string): string | null | undefined {
+  try {
+    const out = new Deno.Command("cat", { args: [path], stdout: "piped", stderr: "null" })
+      .outputSync();
+    return out.success ? new TextDecoder().decode(out.stdout) : null;
+  } catch {
+    return undefined;
   }
 }
