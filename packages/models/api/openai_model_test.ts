@@ -306,7 +306,11 @@ Deno.test(
       [{ type: "text", value: "hi" }],
       CTX,
     );
-    assert.ok(answer.startsWith(`${API_FAIL_MSG} network error (`), answer);
+    assert.ok(
+      answer.startsWith(`${API_FAIL_MSG} connection refused (TypeError: fetch failed; caused by `),
+      answer,
+    );
+    assert.match(answer, /Connection refused \(os error 111\)/);
     assert.match(answer, /\(3 attempts\)$/);
   }),
 );
@@ -356,7 +360,13 @@ Deno.test(
 
 Deno.test("createOpenAIModel() rejects bad options before any request", () => {
   assert.throws(() => modelFor("ftp://example.org/v1"), /must use http or https/);
-  assert.throws(() => modelFor("not a url"), /'baseUrl' is not a URL/);
+  assert.throws(() => modelFor("not a url"), /"not a url" as it is not a URL/);
+  assert.throws(() => modelFor("http://127.0.0.1:1/v1", { topP: 0 }), RangeError);
+  assert.throws(() => modelFor("http://127.0.0.1:1/v1", { maxTokens: 0 }), RangeError);
+  assert.throws(
+    () => modelFor("http://127.0.0.1:1/v1", { extraBody: { messages: [] } }),
+    /extra request field 'messages' as vlmeval sets it itself/,
+  );
   assert.throws(() => modelFor("http://127.0.0.1:1/v1", { nproc: 0 }), RangeError);
   assert.throws(() => modelFor("http://127.0.0.1:1/v1", { retries: -1 }), RangeError);
   assert.throws(() => modelFor("http://127.0.0.1:1/v1", { apiKeyEnv: "A B" }), TypeError);
