@@ -11,8 +11,8 @@ export {
 } from "./fault_injection_model.ts";
 export { BusyLoopModel, ConstantAnswerModel } from "./simple_models.ts";
 export {
-  type ConnectOptions,
   connectOpenAIModel,
+  type ConnectOptions,
   createOpenAIModel,
   type OpenAIModel,
   type OpenAIModelOptions,

@@ -67,7 +67,10 @@ export function servedModelFromConfigEntry(name: string, entry: unknown): Served
     const value = fields[key];
     delete fields[key];
     if (value === undefined || value === null) return undefined;
-    if (typeof value !== type) {
+    if (
+      (type === "string" && typeof value !== "string") ||
+      (type === "number" && typeof value !== "number")
+    ) {
       throw new TypeError(
         `Cannot read config model entry "${name}" as '${key}' must be a ${type}: current value ` +
           `is ${JSON.stringify(value)}`,
