@@ -200,7 +200,7 @@ export function createOpenAIModel(opts: OpenAIModelOptions): OpenAIModel {
       await sleep(waitMs, signal);
     }
     usage(attempts, {});
-    return `${API_FAIL_MSG} ${reason} (${attempts} attempts)`;
+    return `${API_FAIL_MSG} ${reason} (${attempts} attempt${attempts === 1 ? "" : "s"})`;
   }
 
   return {
