@@ -471,8 +471,10 @@ function generationFlags(
     "an integer >= 1 (or -1: as stored)",
   );
   const settings: GenerationSettings = {
-    maxTokens: number("max-tokens", (n) => Number.isInteger(n) && n >= 1, "an integer >= 1"),
-    temperature: number("temperature", (n) => Number.isFinite(n) && n >= 0, "a number >= 0"),
+    maxTokens: number("max-tokens", (n) => Number.isInteger(n) && n >= 1, "an integer >= 1") ??
+      DEFAULTS.maxTokens,
+    temperature: number("temperature", (n) => Number.isFinite(n) && n >= 0, "a number >= 0") ??
+      DEFAULTS.temperature,
     topP: number("top-p", (n) => n > 0 && n <= 1, "a number in (0, 1]"),
     seed: number("seed", Number.isSafeInteger, "an integer"),
     systemPrompt: text("system-prompt"),
