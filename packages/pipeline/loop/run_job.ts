@@ -11,7 +11,7 @@ import { type Progress, SILENT_PROGRESS } from "./progress.ts";
 import { runShard, type ShardSummary } from "./run_shard.ts";
 import { limitPassed } from "./failure_policy.ts";
 import type { FailurePolicy } from "./failure_policy.ts";
-import { checkRunSettings } from "./run_settings.ts";
+import { checkRunSettings, recordRunSettings } from "./run_settings.ts";
 import { summariseUsage, type UsageSummary } from "./usage.ts";
 import { clearDoneMarker, waitForShards, writeDoneMarker } from "../ranks/shard_wait.ts";
 
@@ -160,6 +160,9 @@ export async function runJob(opts: JobOptions): Promise<JobResult> {
         SILENT_PROGRESS,
     signal: opts.signal,
     failurePolicy: opts.failurePolicy,
+    beforeFirstSample: async () => {
+      if (opts.settings) await recordRunSettings(paths.journalDir, opts.settings);
+    },
   });
   result.shard = shard;
   await writeDoneMarker(paths.journalDir, {

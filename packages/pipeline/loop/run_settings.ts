@@ -22,10 +22,11 @@ export function settingsPath(journalDir: string): string {
 }
 
 /**
- * Records `settings` for a job, or checks them against the ones recorded: a job whose journal
- * holds answers made with other settings is refused (answers of two temperatures, token limits
- * or prompts in one prediction file would score neither). A journal from before settings were
- * recorded is adopted with a warning.
+ * Checks `settings` against the ones recorded for a job: a job whose journal holds answers
+ * made with other settings is refused (answers of two temperatures, token limits or prompts in
+ * one prediction file would score neither). A journal from before settings were recorded is
+ * adopted with a warning. Nothing is written: {@linkcode recordRunSettings} records them once
+ * the first sample is about to run.
  *
  * Refusing, rather than starting a second journal beside the first, keeps one prediction file
  * per (model name, benchmark): two sets of settings under one name would overwrite each other's
@@ -59,11 +60,6 @@ export async function checkRunSettings(
           `are reused as made with this run's settings`,
       );
     }
-    await Deno.mkdir(journalDir, { recursive: true });
-    await writeAtomically(
-      path,
-      (temp) => Deno.writeTextFile(temp, JSON.stringify(settings, null, 2) + "\n"),
-    );
     return;
   }
   const changes = settingChanges(recorded, settings);
@@ -72,6 +68,20 @@ export async function checkRunSettings(
     `Cannot resume ${job.task} for model ${job.modelName} as its answers so far were made with ` +
       `other settings (${changes.join("; ")}): pass --model-name NAME to keep this run's ` +
       `answers apart, or remove ${journalDir} (and the prediction file) to start over`,
+  );
+}
+
+/** Writes `settings.json` for a job unless it is there (checked: see `checkRunSettings`). */
+export async function recordRunSettings(
+  journalDir: string,
+  settings: Readonly<Record<string, unknown>>,
+): Promise<void> {
+  const path = settingsPath(journalDir);
+  if (await Deno.stat(path).then(() => true, () => false)) return;
+  await Deno.mkdir(journalDir, { recursive: true });
+  await writeAtomically(
+    path,
+    (temp) => Deno.writeTextFile(temp, JSON.stringify(settings, null, 2) + "\n"),
   );
 }
 

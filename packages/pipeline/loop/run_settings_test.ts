@@ -3,6 +3,7 @@ import { EXIT_CODES, exitCodeOf } from "@vlmeval/schema";
 import { JournalWriter } from "./journal.ts";
 import {
   checkRunSettings,
+  recordRunSettings,
   settingChanges,
   SettingsChangedError,
   settingsPath,
@@ -40,7 +41,7 @@ Deno.test("checkRunSettings() refuses a resume with other settings, naming each 
   const dir = await Deno.makeTempDir({ prefix: "vlmeval-settings-" });
   try {
     const job = { ...JOB, warn: () => {} };
-    await checkRunSettings(dir, { model: "m", temperature: 0, max_tokens: 2048 }, job);
+    await recordRunSettings(dir, { model: "m", temperature: 0, max_tokens: 2048 });
     const err = await checkRunSettings(dir, {
       model: "m",
       temperature: 0.7,

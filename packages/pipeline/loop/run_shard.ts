@@ -58,6 +58,8 @@ export interface ShardOptions {
    * shard (`stopped.reason` `failures`); default never.
    */
   failurePolicy?: FailurePolicy;
+  /** Runs once the model is built, before the first sample is journaled. */
+  beforeFirstSample?: () => Promise<void>;
 }
 
 /** How one rank's inference ended. */
@@ -129,6 +131,7 @@ export async function runShard(opts: ShardOptions): Promise<ShardSummary> {
           `prompts; drop _pack / --pack`,
       );
     }
+    await opts.beforeFirstSample?.();
   } catch (err) {
     // The bar (or the supervisor's view of this rank) must not outlive a model that never ran.
     opts.progress?.stop();
