@@ -11,16 +11,19 @@ import {
 
 const JOB = { task: "Bench", modelName: "qwen" };
 
-Deno.test("checkRunSettings() records the settings, then accepts the same ones in any key order", async () => {
+Deno.test("recordRunSettings() records once; checkRunSettings() accepts them in any key order", async () => {
   const dir = await Deno.makeTempDir({ prefix: "vlmeval-settings-" });
   try {
     const warnings: string[] = [];
     const job = { ...JOB, warn: (m: string) => warnings.push(m) };
-    await checkRunSettings(
-      `${dir}/j`,
-      { model: "m", temperature: 0, extra_body: { a: 1, b: 2 } },
-      job,
+    const settings = { model: "m", temperature: 0, extra_body: { a: 1, b: 2 } };
+    await checkRunSettings(`${dir}/j`, settings, job);
+    assert.ok(
+      !await Deno.stat(`${dir}/j`).then(() => true, () => false),
+      "checking writes nothing",
     );
+    await recordRunSettings(`${dir}/j`, settings);
+    await recordRunSettings(`${dir}/j`, { model: "other" });
     assert.deepEqual(JSON.parse(await Deno.readTextFile(settingsPath(`${dir}/j`))), {
       model: "m",
       temperature: 0,
