@@ -16,7 +16,6 @@ import {
   type ReceivedRequest,
   type ReplyScript,
   startLoopbackVllmServer,
-  vllmChatCompletion,
 } from "@vlmeval/models/testing";
 import { decodeImageBytes } from "@vlmeval/media";
 import { journalPath, predictionPath, runProcess, writeMcqTsv } from "./helpers/distributed_cli.ts";

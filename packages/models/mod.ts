@@ -29,6 +29,7 @@ export {
 } from "./api/generation_settings.ts";
 export { type ServedModelEntry, servedModelFromConfigEntry } from "./api/config_entry.ts";
 export { EndpointCheckError, type EndpointProblem } from "./api/endpoint_check.ts";
+export type { NetworkFailureKind } from "./api/network_error.ts";
 export {
   BACKEND_NAMES,
   type BackendInfo,
