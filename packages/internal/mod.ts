@@ -5,7 +5,7 @@
  *
  * - atomic files: {@linkcode writeAtomically} and {@linkcode commitFile} (fsync, then rename);
  * - lock files: {@linkcode acquireLock}, {@linkcode withLock}, {@linkcode isLockActive} (holder
- *   pid and host, refresh while held, stale takeover);
+ *   pid, host and start time told to waiters, refresh while held, race-safe stale takeover);
  * - append-only JSON lines: {@linkcode JsonlLog} (torn-line repair) and {@linkcode readJsonl};
  *   {@linkcode writeAllSync} for every synchronous writer;
  * - Python compatibility: {@linkcode parsePythonStringList} (list literals, never evaluated),
