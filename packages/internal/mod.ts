@@ -9,11 +9,13 @@
  * - append-only JSON lines: {@linkcode JsonlLog} (torn-line repair) and {@linkcode readJsonl};
  *   {@linkcode writeAllSync} for every synchronous writer;
  * - Python compatibility: {@linkcode parsePythonStringList} (list literals, never evaluated),
- *   {@linkcode pythonFloat} (`str(float)`), {@linkcode pythonJsonDumps}, and `str` behaviour
+ *   {@linkcode pythonFloat} (`str(float)`), {@linkcode pythonStrRepr} (`repr(str)`),
+ *   {@linkcode pythonListRepr} (`str(list)`), {@linkcode pythonJsonDumps}, and `str` behaviour
  *   ({@linkcode pySplit}, {@linkcode pyStrip}, {@linkcode pyLen}, {@linkcode compareCodePoints});
  * - image sniffing: {@linkcode detectImageFormat} (PNG, JPEG, GIF, WebP, BMP by magic bytes);
  * - the cause-chain walk: {@linkcode causeChain} (bounded, cycles walked once);
- * - JSON in free text: {@linkcode jsonObjectEnd}, the brace matcher of both ends of pack mode.
+ * - JSON in free text: {@linkcode jsonObjectEnd}, the brace matcher of both ends of pack mode;
+ * - sizes as people read them: {@linkcode formatBytes}.
  *
  * Depends on nothing and runs nothing at import.
  *
@@ -30,8 +32,9 @@ export {
 export { acquireLock, isLockActive, type Lock, type LockOptions, withLock } from "./lock_file.ts";
 export { JsonlLog, readJsonl, type SyncWriter, writeAllSync } from "./jsonl_log.ts";
 export { looksLikeList, parsePythonStringList } from "./python_list.ts";
-export { pythonFloat, pythonJsonDumps } from "./python_format.ts";
+export { pythonFloat, pythonJsonDumps, pythonListRepr, pythonStrRepr } from "./python_format.ts";
 export { compareCodePoints, PY_WHITESPACE, pyLen, pySplit, pyStrip } from "./python_text.ts";
 export { detectImageFormat, hexHead, type ImageFormat } from "./image_format.ts";
 export { causeChain } from "./cause_chain.ts";
 export { jsonObjectEnd } from "./json_object.ts";
+export { formatBytes } from "./format_bytes.ts";
