@@ -63,7 +63,7 @@ export function pythonStrRepr(s: string): string {
   return out + quote;
 }
 
-/** Python's `str.isprintable` for one non-ASCII character (Unicode categories C* and Z* but space). */
+/** Python's `str.isprintable` for a non-ASCII character: not in categories C* and Z*. */
 function isPrintable(ch: string): boolean {
   return !/[\p{C}\p{Z}]/u.test(ch);
 }
