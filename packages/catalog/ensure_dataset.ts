@@ -1,6 +1,6 @@
 import { basename, join } from "node:path";
+import { lmuDataRoot } from "@vlmeval/datasets";
 import { type CatalogEntry, getBenchmark } from "./catalog.ts";
-import { dataRoot } from "./data_root.ts";
 import { downloadFile } from "./download_file.ts";
 import type { DownloadProgress } from "./download_progress.ts";
 import { cachedMd5, rememberMd5 } from "./_md5_cache.ts";
@@ -101,7 +101,7 @@ export async function ensureDataset(
   const entry = options.entry ?? getBenchmark(name);
   const env = options.env ?? Deno.env.toObject();
   options = { ...fetchSettingsFromEnv(env), ...definedOnly(options) };
-  const root = await dataRoot({ dataRoot: options.dataRoot, env, create: true });
+  const root = await lmuDataRoot({ dataRoot: options.dataRoot, env, create: true });
   const warn = options.warn ?? stderrWarn;
   if (entry.video) return await fetchVideoBenchmark(entry, root, { ...options, env, warn });
 

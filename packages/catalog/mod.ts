@@ -5,8 +5,9 @@
  *   `catalog.json` (name, kind, scorer, URL, MD5; for video benchmarks their Hugging Face
  *   repository and how VLMEvalKit unpacks it), written by `scripts/extract_catalog.py` from
  *   VLMEvalKit's dataset classes at the commit {@link catalogSource} names;
- * - {@link ensureDataset}: a benchmark's TSV under the data root ({@link dataRoot}), downloaded
- *   and verified when missing or different; {@link localState} says what is on disk;
+ * - {@link ensureDataset}: a benchmark's TSV under the data root (`lmuDataRoot` of
+ *   `@vlmeval/datasets`, which reads it there), downloaded and verified when missing or
+ *   different; {@link localState} says what is on disk;
  * - {@link downloadFile}: streamed, resumable, retried, verified and atomically renamed
  *   downloads, one per file across processes; {@link sourceUrl} applies
  *   `VLMEVAL_DATA_MIRROR` and `HF_ENDPOINT`;
@@ -28,7 +29,6 @@ export {
   type VideoTsvSource,
 } from "./catalog.ts";
 export { catalogEntryFromConfig, type ConfigDataEntry, scorerFor } from "./config_entry.ts";
-export { dataRoot, type DataRootOptions } from "./data_root.ts";
 export {
   type Checksum,
   downloadFile,
