@@ -117,7 +117,7 @@ Deno.test("downloadFile() in two processes at once: one downloads, the other wai
     await gate; // hold the first download until both processes are running
     return fileResponse(req, data);
   });
-  const module = new URL("./download_file.ts", import.meta.url).href;
+  const module = new URL("./fetch/download_file.ts", import.meta.url).href;
   await withTempDir(async (dir) => {
     const dest = join(dir, "Shared.tsv");
     const code = `import { downloadFile } from "${module}";

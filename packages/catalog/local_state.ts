@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import type { CatalogEntry } from "./catalog.ts";
-import { cachedMd5 } from "./_md5_cache.ts";
+import { cachedMd5 } from "./fetch/_md5_cache.ts";
 
 /** Whether a benchmark is on disk, and whether it is the catalog's file. */
 export type LocalStateName = "absent" | "verified" | "md5_mismatch" | "unverified";

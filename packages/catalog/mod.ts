@@ -34,26 +34,22 @@ export {
   downloadFile,
   type DownloadFileOptions,
   type DownloadResult,
-} from "./download_file.ts";
+} from "./fetch/download_file.ts";
 export {
   createDownloadProgress,
   type DownloadProgress,
   type DownloadProgressOptions,
   formatBytes,
-} from "./download_progress.ts";
-export {
-  type EnsureAction,
-  ensureDataset,
-  type EnsureDatasetOptions,
-  type EnsuredDataset,
-} from "./ensure_dataset.ts";
+} from "./fetch/download_progress.ts";
+export { ensureDataset, type EnsureDatasetOptions } from "./ensure_dataset.ts";
+export { type EnsureAction, type EnsuredDataset, type FetchSettings } from "./ensured_dataset.ts";
 export {
   ChecksumMismatchError,
   DatasetDownloadError,
   DatasetLayoutError,
   UnknownBenchmarkError,
 } from "./errors.ts";
-export { fetchVideoBenchmark, type FetchVideoOptions } from "./fetch_video.ts";
+export { fetchVideoBenchmark, type FetchVideoOptions } from "./video/fetch_video.ts";
 export {
   globToRegExp,
   listRepoFiles,
@@ -61,7 +57,7 @@ export {
   type RepoFile,
   repoFileUrl,
   repoTreeUrl,
-} from "./hf_repo.ts";
+} from "./video/hf_repo.ts";
 export {
   benchmarkTsvPath,
   type LocalState,
@@ -77,4 +73,4 @@ export {
   isHuggingFaceUrl,
   sourceUrl,
   type SourceUrlEnv,
-} from "./source_url.ts";
+} from "./fetch/source_url.ts";

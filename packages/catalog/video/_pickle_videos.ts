@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { DatasetLayoutError } from "./errors.ts";
+import { DatasetLayoutError } from "../errors.ts";
 
 /** A buffered sequential reader over a file, for the pickle opcodes. */
 class ByteReader {

@@ -2,7 +2,7 @@ import { basename, dirname } from "node:path";
 import { type Checksum, createHasher, type Hasher, hashFile, hashFileInto } from "./_checksum.ts";
 import { acquireDownloadLock } from "./_download_lock.ts";
 import type { DownloadProgress } from "./download_progress.ts";
-import { ChecksumMismatchError, DatasetDownloadError } from "./errors.ts";
+import { ChecksumMismatchError, DatasetDownloadError } from "../errors.ts";
 
 export type { Checksum } from "./_checksum.ts";
 

@@ -1,20 +1,20 @@
 import { join } from "node:path";
-import type { CatalogEntry, UnpackStep } from "./catalog.ts";
-import { hashFile } from "./_checksum.ts";
-import { acquireDownloadLock } from "./_download_lock.ts";
-import { cachedMd5, rememberMd5 } from "./_md5_cache.ts";
-import { downloadFile } from "./download_file.ts";
-import type { EnsureDatasetOptions, EnsuredDataset } from "./ensure_dataset.ts";
-import { DatasetLayoutError } from "./errors.ts";
+import type { CatalogEntry, UnpackStep } from "../catalog.ts";
+import { hashFile } from "../fetch/_checksum.ts";
+import { acquireDownloadLock } from "../fetch/_download_lock.ts";
+import { cachedMd5, rememberMd5 } from "../fetch/_md5_cache.ts";
+import { downloadFile } from "../fetch/download_file.ts";
+import type { EnsuredDataset, FetchSettings } from "../ensured_dataset.ts";
+import { DatasetLayoutError } from "../errors.ts";
 import { globToRegExp, listRepoFiles, type RepoFile, repoFileUrl, repoTreeUrl } from "./hf_repo.ts";
-import { authHeaders } from "./source_url.ts";
-import { readVideoFetchRecord, VIDEO_FETCH_RECORD, type VideoFetchRecord } from "./local_state.ts";
+import { authHeaders } from "../fetch/source_url.ts";
+import { readVideoFetchRecord, VIDEO_FETCH_RECORD, type VideoFetchRecord } from "../local_state.ts";
 import { unpickleVideos } from "./_pickle_videos.ts";
 import { unzipArchive } from "./_unzip.ts";
 import { mvbenchTsv, videoMmeTsv } from "./_video_tsv.ts";
 
-/** Options of {@linkcode fetchVideoBenchmark}: those of `ensureDataset`, resolved. */
-export interface FetchVideoOptions extends EnsureDatasetOptions {
+/** Options of {@linkcode fetchVideoBenchmark}: the fetch settings of `ensureDataset`, resolved. */
+export interface FetchVideoOptions extends FetchSettings {
   /** Environment for the mirror, the endpoint and the token. */
   env: Record<string, string | undefined>;
   /** Warnings (a TSV that is not VLMEvalKit's byte for byte). */

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { parquetReadObjects } from "hyparquet";
-import type { MvbenchTask } from "./catalog.ts";
-import { DatasetLayoutError } from "./errors.ts";
+import type { MvbenchTask } from "../catalog.ts";
+import { DatasetLayoutError } from "../errors.ts";
 
 /** Python's `repr` of a float (`5.0`, `0.1`, `1e-05`, `1e+16`). */
 export function pythonFloatRepr(x: number): string {

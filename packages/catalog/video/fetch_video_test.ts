@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { openVideoDataset } from "@vlmeval/datasets";
-import { type CatalogEntry, getBenchmark } from "./catalog.ts";
-import { ensureDataset } from "./ensure_dataset.ts";
-import { DatasetLayoutError } from "./errors.ts";
-import { localState, readVideoFetchRecord } from "./local_state.ts";
-import { makeZip, md5Hex, startHubServer, testBytes, withTempDir } from "./_test_server.ts";
+import { type CatalogEntry, getBenchmark } from "../catalog.ts";
+import { ensureDataset } from "../ensure_dataset.ts";
+import { DatasetLayoutError } from "../errors.ts";
+import { localState, readVideoFetchRecord } from "../local_state.ts";
+import { makeZip, md5Hex, startHubServer, testBytes, withTempDir } from "../_test_server.ts";
 
-const testdata = (name: string) => new URL(`./testdata/${name}`, import.meta.url).pathname;
+const testdata = (name: string) => new URL(`../testdata/${name}`, import.meta.url).pathname;
 const text = (s: string) => new TextEncoder().encode(s);
 const quiet = { warn: () => {}, backoffMs: 10, retries: 1 };
 

@@ -1,6 +1,6 @@
 import { dirname, join } from "node:path";
 import { configure, Reader, ZipReader } from "@zip.js/zip.js";
-import { DatasetLayoutError } from "./errors.ts";
+import { DatasetLayoutError } from "../errors.ts";
 
 configure({ useWebWorkers: false });
 
