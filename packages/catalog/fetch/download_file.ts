@@ -1,6 +1,6 @@
 import { basename, dirname } from "node:path";
+import { acquireLock } from "@vlmeval/internal";
 import { type Checksum, createHasher, type Hasher, hashFile, hashFileInto } from "./_checksum.ts";
-import { acquireDownloadLock } from "./_download_lock.ts";
 import type { DownloadProgress } from "./download_progress.ts";
 import { ChecksumMismatchError, DatasetDownloadError } from "../errors.ts";
 
@@ -65,6 +65,13 @@ interface PartMeta {
 }
 
 const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
+
+/**
+ * The lock of one download (`<dest>.lock`) and of one video benchmark's fetch: stale after a
+ * minute without refresh; a live holder is waited for as long as it takes (a download may take
+ * hours), and aborting the signal ends the wait.
+ */
+export const DOWNLOAD_LOCK = { staleMs: 60_000, pollMs: 500, maxWaitMs: Infinity } as const;
 
 async function sizeOf(path: string): Promise<number | undefined> {
   try {
@@ -135,9 +142,10 @@ export async function downloadFile(options: DownloadFileOptions): Promise<Downlo
   const dest = options.dest;
   await Deno.mkdir(dirname(dest), { recursive: true });
   const label = options.label ?? basename(dest);
-  const lock = await acquireDownloadLock(`${dest}.lock`, {
-    staleMs: options.lockStaleMs,
-    pollMs: options.lockPollMs,
+  const lock = await acquireLock(`${dest}.lock`, {
+    staleMs: options.lockStaleMs ?? DOWNLOAD_LOCK.staleMs,
+    pollMs: options.lockPollMs ?? DOWNLOAD_LOCK.pollMs,
+    maxWaitMs: DOWNLOAD_LOCK.maxWaitMs,
     signal: options.signal,
     onWait: (holder) => options.progress?.note(`${label}: waiting for ${holder} to finish it`),
   });

@@ -1,9 +1,9 @@
 import { join } from "node:path";
+import { acquireLock } from "@vlmeval/internal";
 import type { CatalogEntry, UnpackStep } from "../catalog.ts";
 import { hashFile } from "../fetch/_checksum.ts";
-import { acquireDownloadLock } from "../fetch/_download_lock.ts";
 import { cachedMd5, rememberMd5 } from "../fetch/_md5_cache.ts";
-import { downloadFile } from "../fetch/download_file.ts";
+import { DOWNLOAD_LOCK, downloadFile } from "../fetch/download_file.ts";
 import type { EnsuredDataset, FetchSettings } from "../ensured_dataset.ts";
 import { DatasetLayoutError } from "../errors.ts";
 import { globToRegExp, listRepoFiles, type RepoFile, repoFileUrl, repoTreeUrl } from "./hf_repo.ts";
@@ -51,7 +51,8 @@ export async function fetchVideoBenchmark(
   const tsv = join(folder, `${entry.name}.tsv`);
   if (await isCompleteHere(folder, tsv)) return { entry, path: tsv, root, action: "present" };
   await Deno.mkdir(folder, { recursive: true });
-  const lock = await acquireDownloadLock(join(root, `${entry.name}.lock`), {
+  const lock = await acquireLock(join(root, `${entry.name}.lock`), {
+    ...DOWNLOAD_LOCK,
     signal: options.signal,
     onWait: (holder) => options.warn(`vlmeval: ${entry.name}: waiting for ${holder} to fetch it`),
   });
