@@ -3,7 +3,8 @@
  * std's `internal/`): not a public API, and it may change with any release. Each concern has
  * exactly one implementation here, so the packages above agree on it:
  *
- * - atomic files: {@linkcode writeAtomically} and {@linkcode commitFile} (fsync, then rename);
+ * - atomic files: {@linkcode writeAtomically} and {@linkcode commitFile} (fsync, then rename;
+ *   the folder too when asked);
  * - lock files: {@linkcode acquireLock}, {@linkcode withLock}, {@linkcode isLockActive} (holder
  *   pid, host and start time told to waiters, refresh while held, race-safe stale takeover);
  * - append-only JSON lines: {@linkcode JsonlLog} (torn-line repair) and {@linkcode readJsonl};
@@ -24,6 +25,7 @@
 
 export {
   commitFile,
+  type CommitOptions,
   removeIfPresent,
   syncFile,
   tempPathBeside,
