@@ -1,5 +1,5 @@
 import { basename, dirname } from "node:path";
-import { acquireLock } from "@vlmeval/internal";
+import { acquireLock, commitFile } from "@vlmeval/internal";
 import { type Checksum, createHasher, type Hasher, hashFile, hashFileInto } from "./_checksum.ts";
 import type { DownloadProgress } from "./download_progress.ts";
 import { ChecksumMismatchError, DatasetDownloadError } from "../errors.ts";
@@ -79,15 +79,6 @@ async function sizeOf(path: string): Promise<number | undefined> {
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return undefined;
     throw error;
-  }
-}
-
-async function syncDir(dir: string): Promise<void> {
-  try {
-    using handle = await Deno.open(dir, { read: true });
-    await handle.sync();
-  } catch {
-    // Some filesystems refuse fsync on a folder; the rename itself is still atomic.
   }
 }
 
@@ -224,8 +215,7 @@ async function downloadHoldingLock(
           throw new ChecksumMismatchError(dest, checksum.algorithm, checksum.hex, actual, url);
         }
       }
-      await Deno.rename(part, dest);
-      await syncDir(dirname(dest));
+      await commitFile(part, dest, { syncFolder: true });
       await Deno.remove(metaPath).catch(() => {});
       return {
         path: dest,

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { acquireLock } from "@vlmeval/internal";
+import { acquireLock, writeAtomically } from "@vlmeval/internal";
 import type { CatalogEntry, UnpackStep } from "../catalog.ts";
 import { hashFile } from "../fetch/_checksum.ts";
 import { cachedMd5, rememberMd5 } from "../fetch/_md5_cache.ts";
@@ -93,9 +93,9 @@ export async function fetchVideoBenchmark(
       })),
       fetched_at: new Date().toISOString(),
     };
-    await Deno.writeTextFile(
+    await writeAtomically(
       join(folder, VIDEO_FETCH_RECORD),
-      JSON.stringify(record, null, 1) + "\n",
+      (temp) => Deno.writeTextFile(temp, JSON.stringify(record, null, 1) + "\n"),
     );
     if (!options.keepArchives) await removeArchives(folder, source.unpack);
     return { entry, path: tsv, root, action: "downloaded" };
@@ -219,9 +219,7 @@ async function writeTsv(
           `recorded as failed samples (VLMEvalKit stops here)`,
       );
     }
-    const temp = `${tsv}.${crypto.randomUUID().slice(0, 8)}.tmp`;
-    await Deno.writeTextFile(temp, made.text);
-    await Deno.rename(temp, tsv);
+    await writeAtomically(tsv, (temp) => Deno.writeTextFile(temp, made.text));
   }
   const md5 = await cachedMd5(tsv);
   await rememberMd5(tsv, md5);
