@@ -39,7 +39,6 @@ export {
   createDownloadProgress,
   type DownloadProgress,
   type DownloadProgressOptions,
-  formatBytes,
 } from "./fetch/download_progress.ts";
 export { ensureDataset, type EnsureDatasetOptions } from "./ensure_dataset.ts";
 export { type EnsureAction, type EnsuredDataset, type FetchSettings } from "./ensured_dataset.ts";

@@ -1,13 +1,13 @@
 import { parseArgs } from "node:util";
 import {
   catalogSource,
-  formatBytes,
   listBenchmarks,
   type LocalState,
   localState,
   sourceUrl,
 } from "@vlmeval/catalog";
 import { lmuDataRoot } from "@vlmeval/datasets";
+import { formatBytes } from "@vlmeval/internal";
 import { formatTable } from "@vlmeval/report";
 import { EXIT_CODES, exitCodeOf } from "@vlmeval/schema";
 import { describeError } from "./errors.ts";
