@@ -50,6 +50,19 @@ export async function lmuDataRoot(options: DataRootOptions = {}): Promise<string
 }
 
 /**
+ * Where a benchmark's TSV sits under the data root, as VLMEvalKit lays it out:
+ * `<root>/<name>.tsv`, or for a video benchmark, fetched with its `video/` folder,
+ * `<root>/<name>/<name>.tsv`.
+ */
+export function dataRootTsvPath(
+  root: string,
+  name: string,
+  options: { video?: boolean } = {},
+): string {
+  return options.video ? join(root, name, `${name}.tsv`) : join(root, `${name}.tsv`);
+}
+
+/**
  * The `$LMUData` that {@linkcode lmuDataRoot} passed over (set, but not an existing folder,
  * and no `dataRoot` given), for messages that say why a name was not found; else undefined.
  */

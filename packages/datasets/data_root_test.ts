@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ignoredLmuData, lmuDataRoot } from "./data_root.ts";
+import { dataRootTsvPath, ignoredLmuData, lmuDataRoot } from "./data_root.ts";
 import { DatasetNotFoundError } from "./errors.ts";
 
 Deno.test("lmuDataRoot(): dataRoot, else an existing $LMUData, else <home>/LMUData", async () => {
@@ -50,4 +50,12 @@ Deno.test("lmuDataRoot() without $LMUData or a home says how to set one", async 
       },
     );
   }
+});
+
+Deno.test("dataRootTsvPath(): <root>/<name>.tsv, a video benchmark's beside its video/ folder", () => {
+  assert.equal(dataRootTsvPath("/data", "MMStar"), "/data/MMStar.tsv");
+  assert.equal(
+    dataRootTsvPath("/data", "Video-MME", { video: true }),
+    "/data/Video-MME/Video-MME.tsv",
+  );
 });

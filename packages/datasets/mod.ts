@@ -52,7 +52,7 @@ export {
   rowOptions,
   VQA_PROMPT_SUFFIX,
 } from "./prompt.ts";
-export { type DataRootOptions, lmuDataRoot } from "./data_root.ts";
+export { type DataRootOptions, dataRootTsvPath, lmuDataRoot } from "./data_root.ts";
 export { resolveDatasetPath, type ResolveDatasetPathOptions } from "./resolve_dataset_path.ts";
 export { formatTsvField, formatTsvRow, writeTsvFile } from "./tsv_writer.ts";
 export { bundledDatasetNames, bundledDatasetPath, bundledVideoDatasetPath } from "./bundled.ts";

@@ -1,5 +1,5 @@
-import { join, resolve } from "node:path";
-import { type DataRootOptions, ignoredLmuData, lmuDataRoot } from "./data_root.ts";
+import { resolve } from "node:path";
+import { type DataRootOptions, dataRootTsvPath, ignoredLmuData, lmuDataRoot } from "./data_root.ts";
 import { DatasetNotFoundError } from "./errors.ts";
 
 /** Options of {@linkcode resolveDatasetPath}: where the data root is (see `lmuDataRoot`). */
@@ -38,7 +38,7 @@ export async function resolveDatasetPath(
   // A fetched video benchmark keeps its TSV beside its video/ folder: <root>/<NAME>/<NAME>.tsv.
   const candidates = isPath
     ? [resolve(nameOrPath)]
-    : [join(root, `${nameOrPath}.tsv`), join(root, nameOrPath, `${nameOrPath}.tsv`)];
+    : [dataRootTsvPath(root, nameOrPath), dataRootTsvPath(root, nameOrPath, { video: true })];
   for (const candidate of candidates) if (await isFile(candidate)) return candidate;
   let hint = isPath
     ? "no such file"

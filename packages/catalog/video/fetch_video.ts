@@ -8,7 +8,12 @@ import type { EnsuredDataset, FetchSettings } from "../ensured_dataset.ts";
 import { DatasetLayoutError } from "../errors.ts";
 import { globToRegExp, listRepoFiles, type RepoFile, repoFileUrl, repoTreeUrl } from "./hf_repo.ts";
 import { authHeaders } from "../fetch/source_url.ts";
-import { readVideoFetchRecord, VIDEO_FETCH_RECORD, type VideoFetchRecord } from "../local_state.ts";
+import {
+  benchmarkTsvPath,
+  readVideoFetchRecord,
+  VIDEO_FETCH_RECORD,
+  type VideoFetchRecord,
+} from "../local_state.ts";
 import { unpickleVideos } from "./_pickle_videos.ts";
 import { unzipArchive } from "./_unzip.ts";
 import { mvbenchTsv, videoMmeTsv } from "./_video_tsv.ts";
@@ -48,7 +53,7 @@ export async function fetchVideoBenchmark(
 ): Promise<EnsuredDataset> {
   const source = entry.video!;
   const folder = join(root, entry.name);
-  const tsv = join(folder, `${entry.name}.tsv`);
+  const tsv = benchmarkTsvPath(root, entry);
   if (await isCompleteHere(folder, tsv)) return { entry, path: tsv, root, action: "present" };
   await Deno.mkdir(folder, { recursive: true });
   const lock = await acquireLock(join(root, `${entry.name}.lock`), {
