@@ -16,7 +16,9 @@
  * - image sniffing: {@linkcode detectImageFormat} (PNG, JPEG, GIF, WebP, BMP by magic bytes);
  * - the cause-chain walk: {@linkcode causeChain} (bounded, cycles walked once);
  * - JSON in free text: {@linkcode jsonObjectEnd}, the brace matcher of both ends of pack mode;
- * - sizes as people read them: {@linkcode formatBytes}.
+ * - sizes as people read them: {@linkcode formatBytes};
+ * - waiting between attempts: {@linkcode parseRetryAfter} (`Retry-After`) and {@linkcode sleep}
+ *   (cut short by an abort signal).
  *
  * Depends on nothing and runs nothing at import.
  *
@@ -40,3 +42,4 @@ export { detectImageFormat, hexHead, type ImageFormat } from "./image_format.ts"
 export { causeChain } from "./cause_chain.ts";
 export { jsonObjectEnd } from "./json_object.ts";
 export { formatBytes } from "./format_bytes.ts";
+export { parseRetryAfter, sleep } from "./retry_after.ts";

@@ -1,5 +1,5 @@
 import { basename, dirname } from "node:path";
-import { acquireLock, commitFile } from "@vlmeval/internal";
+import { acquireLock, commitFile, parseRetryAfter, sleep } from "@vlmeval/internal";
 import { type Checksum, createHasher, type Hasher, hashFile, hashFileInto } from "./_checksum.ts";
 import type { DownloadProgress } from "./download_progress.ts";
 import { ChecksumMismatchError, DatasetDownloadError } from "../errors.ts";
@@ -80,15 +80,6 @@ async function sizeOf(path: string): Promise<number | undefined> {
     if (error instanceof Deno.errors.NotFound) return undefined;
     throw error;
   }
-}
-
-function retryAfterMs(res: Response): number | undefined {
-  const value = res.headers.get("retry-after");
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
 }
 
 function statusReason(res: Response, url: string): string {
@@ -253,20 +244,6 @@ async function discardPart(part: string, metaPath: string): Promise<void> {
   await Deno.remove(metaPath).catch(() => {});
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
 interface TransferInput extends DownloadFileOptions {
   label: string;
   part: string;
@@ -345,7 +322,11 @@ async function transferOnce(
       await res.body?.cancel();
       const reason = statusReason(res, url);
       if (RETRYABLE_STATUS.has(res.status)) {
-        throw new RetryableError(reason, res.status, retryAfterMs(res));
+        throw new RetryableError(
+          reason,
+          res.status,
+          parseRetryAfter(res.headers.get("retry-after")),
+        );
       }
       throw new DatasetDownloadError(`Cannot download ${url} as ${reason}`, url, res.status);
     }
