@@ -4,15 +4,20 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { CLI_MAIN, runCli as cliProcess } from "@vlmeval/cli/testing";
 import {
+  evalTaskCommand,
   fileResponse,
   md5Hex,
-  runCli,
   startHubServer,
   startServer,
   testBytes,
   withTempDir,
 } from "./_test_server.ts";
+
+/** `vlmeval ARGS` as a process, with the permissions of `deno task eval`. */
+const runCli = (args: string[], env: Record<string, string>) =>
+  cliProcess(args, { env, command: evalTaskCommand(CLI_MAIN) });
 
 const testdata = (name: string) => new URL(`./testdata/${name}`, import.meta.url).pathname;
 const NO_PROXY = {

@@ -35,7 +35,7 @@ async function isCompleteHere(folder: string, tsv: string): Promise<boolean> {
 
 /**
  * Fetches a video benchmark as VLMEvalKit's `prepare_dataset` does with `snapshot_download`,
- * into `<root>/<name>/` (the layout `@vlmeval/video` reads: `<name>.tsv` beside `video/`):
+ * into `<root>/<name>/` (the layout `@vlmeval/datasets` reads: `<name>.tsv` beside `video/`):
  * lists its Hugging Face repository, downloads the files the catalog names (each verified
  * against the repository's SHA-256 or git SHA-1, resumable, one download per file across
  * processes), unpacks the archives as the catalog's steps say, writes or takes the TSV, and

@@ -53,7 +53,7 @@ Deno.test("ensureDataset() fetches Video-MME: zips flattened into video/ and sub
     assert.ok(warnings.some((w) => /VLMEvalKit's is 85bdd91f/.test(w)), warnings.join("\n"));
     assert.equal((await localState(getBenchmark("Video-MME"), dir)).state, "verified");
 
-    // The layout is the one @vlmeval/video reads: the TSV beside video/.
+    // The layout is the one @vlmeval/datasets reads: the TSV beside video/.
     const ds = await openVideoDataset(done.path, { nframe: 4 });
     assert.equal(ds.shape, "lettered-mcq");
     assert.equal(await ds.videoPath(ds.units()[2]), join(folder, "video", "6Z4fuFIp4pA.mp4"));
