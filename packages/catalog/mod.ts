@@ -13,6 +13,11 @@
  *   `VLMEVAL_DATA_MIRROR` and `HF_ENDPOINT`;
  * - {@link catalogEntryFromConfig}: a `--config` data entry with `url` and `md5` as an entry.
  *
+ * Its parts: the catalog, its lookup and what is on disk at the root; `fetch/` the downloader
+ * (locks from `@vlmeval/internal`, checksums, progress, the MD5 cache, source URLs); `video/`
+ * the Hugging Face snapshot of a video benchmark (repository listing, unzip, pickled videos,
+ * the TSVs VLMEvalKit generates).
+ *
  * @module
  */
 export {
