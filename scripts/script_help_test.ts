@@ -24,6 +24,7 @@ interface EntryPoint {
 const ENTRY_POINTS: EntryPoint[] = [
   { path: "scripts/setup.ts" },
   { path: "scripts/build_native.ts" },
+  { path: "scripts/build_tfjs_node.ts" },
   { path: "scripts/check_structure.ts" },
   { path: "scripts/check_docs.ts" },
   { path: "scripts/gate.ts" },
@@ -31,6 +32,8 @@ const ENTRY_POINTS: EntryPoint[] = [
   { path: "scripts/gen_shapes_benchmark.ts", out: "--out" },
   { path: "scripts/gen_video_benchmark.ts", out: "--out" },
   { path: "scripts/gpu_check.ts" },
+  { path: "scripts/gpu_tfjs_node_check.ts" },
+  { path: "scripts/gpu_tfjs_node.sh" },
   { path: "scripts/train_bundled_model.ts", out: "--out" },
   { path: "scripts/slurm_localhost.sh" },
   { path: "benchmarks/harness_overhead.ts" },
@@ -49,9 +52,12 @@ interface Ran {
 
 async function runEntry(entry: EntryPoint, args: string[], cwd: string): Promise<Ran> {
   const script = join(REPO, entry.path);
+  // --quiet keeps Deno's own diagnostics out of stderr: the parallel runs meet at node_modules'
+  // lock ("Blocking waiting for file lock on node_modules directory"), which is not the
+  // script's output.
   const [command, prefix] = entry.path.endsWith(".sh")
     ? ["bash", [script]]
-    : [Deno.execPath(), ["run", "-A", script]];
+    : [Deno.execPath(), ["run", "--quiet", "-A", script]];
   const started = performance.now();
   const output = await new Deno.Command(command, {
     args: [...prefix, ...args],

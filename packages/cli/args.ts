@@ -12,6 +12,8 @@ export interface EvalArgs {
   keepFailed: boolean;
   /** Split answers at `</think>` into `prediction` and `thinking` (`SPLIT_THINK`). */
   splitThink: boolean;
+  /** `--literal-cells`: benchmark cells as written, not as VLMEvalKit's pandas reads them. */
+  literalCells: boolean;
   format: "xlsx" | "tsv" | "json";
   evalFormat: "csv" | "json";
   nproc: number;
@@ -103,6 +105,9 @@ Options:
   --keep-failed          do not retry samples that failed in earlier runs
   --split-think          split answers at the last </think> into prediction and a thinking
                          column before scoring (same as SPLIT_THINK set to any value)
+  --literal-cells        read benchmark cells as written; by default they are read as
+                         VLMEvalKit's pandas reads them (NA, None, ... missing; numbers as
+                         Python prints them) so prompts match VLMEvalKit's byte for byte
   --format xlsx|tsv|json prediction file format (default ${DEFAULTS.format}; $PRED_FORMAT)
   --eval-format csv|json score file format (default ${DEFAULTS.evalFormat}; $EVAL_FORMAT)
   --nproc N              run N local worker processes, one rank each
@@ -209,6 +214,7 @@ export function parseEvalArgs(argv: string[], env: Record<string, string | undef
         "skip-err": { type: "boolean" },
         "keep-failed": { type: "boolean" },
         "split-think": { type: "boolean" },
+        "literal-cells": { type: "boolean" },
         format: { type: "string" },
         "eval-format": { type: "string" },
         nproc: { type: "string" },
@@ -307,6 +313,7 @@ export function parseEvalArgs(argv: string[], env: Record<string, string | undef
     keepFailed: v["keep-failed"] === true,
     // VLMEvalKit turns it on for any non-empty value, even "0".
     splitThink: v["split-think"] === true || (env.SPLIT_THINK ?? "") !== "",
+    literalCells: v["literal-cells"] === true,
     format: oneOf(
       v.format ? "--format" : "PRED_FORMAT",
       v.format ?? env.PRED_FORMAT ?? DEFAULTS.format,

@@ -58,3 +58,9 @@ Deno.test("parseEvalArgs() uses the defaults --help names, from one table", () =
   assert.match(EVAL_HELP, /--retry N +API retries \(default 6\)/);
   assert.match(EVAL_HELP, /--rank-timeout S .*\(default \$DIST_TIMEOUT or 3600\)/);
 });
+
+Deno.test("parseEvalArgs() reads cells as pandas does unless --literal-cells is given", () => {
+  assert.equal(parseEvalArgs([], {}).literalCells, false);
+  assert.equal(parseEvalArgs(["--literal-cells"], {}).literalCells, true);
+  assert.throws(() => parseEvalArgs(["--literal-cells=yes"], {}), UsageError);
+});

@@ -91,6 +91,8 @@ function evaluationOptions(
       fps: args.fps,
       maxFrames: args.maxFrames,
       pack: args.pack,
+      literalCells: args.literalCells,
+      warn: onceEach(rank.rank === 0 ? warn : () => {}),
     },
     job: {
       mode: args.mode,
@@ -167,5 +169,18 @@ function judgeSettings(args: EvalArgs): JudgeSettings | undefined {
     retry: args.retry,
     timeoutMs: args.timeoutS * 1000,
     verbose: args.verbose,
+  };
+}
+
+/**
+ * `warn`, saying each distinct message once: how the pandas reading changes a benchmark is said
+ * once, by rank 0, whatever the models.
+ */
+function onceEach(warn: (message: string) => void): (message: string) => void {
+  const said = new Set<string>();
+  return (message) => {
+    if (said.has(message)) return;
+    said.add(message);
+    warn(message);
   };
 }

@@ -41,6 +41,8 @@ export {
   type OpenImageDatasetOptions,
   type PositionedRow,
 } from "./image_dataset.ts";
+export { buildMmmuPrompt } from "./mmmu_prompt.ts";
+export { CELL_READINGS, type CellReading, isMissingCell } from "./cell_reading.ts";
 export { storeImageFile } from "./image_store.ts";
 export {
   assemblePrompt,
@@ -56,7 +58,7 @@ export { type DataRootOptions, dataRootTsvPath, lmuDataRoot } from "./data_root.
 export { resolveDatasetPath, type ResolveDatasetPathOptions } from "./resolve_dataset_path.ts";
 export { formatTsvField, formatTsvRow, writeTsvFile } from "./tsv_writer.ts";
 export { bundledDatasetNames, bundledDatasetPath, bundledVideoDatasetPath } from "./bundled.ts";
-export { checkVideoName, resolveVideoPath, VIDEO_EXTENSIONS } from "./video_path.ts";
+export { checkVideoName, resolveVideoPath, VIDEO_EXTENSIONS } from "./video/video_path.ts";
 export {
   type BuildPromptOptions,
   openVideoDataset,
@@ -65,10 +67,10 @@ export {
   type VideoDatasetShape,
   type VideoQuestion,
   type VideoUnit,
-} from "./video_dataset.ts";
+} from "./video/video_dataset.ts";
 export {
   isPackParseFailure,
   type PackParseFailure,
   packPredictions,
   parsePackAnswer,
-} from "./pack_answer.ts";
+} from "./video/pack_answer.ts";

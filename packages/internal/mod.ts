@@ -11,7 +11,8 @@
  *   {@linkcode writeAllSync} for every synchronous writer;
  * - Python compatibility: {@linkcode parsePythonStringList} (list literals, never evaluated),
  *   {@linkcode pythonFloat} (`str(float)`), {@linkcode pythonStrRepr} (`repr(str)`),
- *   {@linkcode pythonListRepr} (`str(list)`), {@linkcode pythonJsonDumps}, and `str` behaviour
+ *   {@linkcode pythonListRepr} (`str(list)`), {@linkcode pyInt} and {@linkcode pyFloat} (`int()`,
+ *   `float()` of text), {@linkcode pythonJsonDumps}, and `str` behaviour
  *   ({@linkcode pySplit}, {@linkcode pyStrip}, {@linkcode pyLen}, {@linkcode compareCodePoints});
  * - image sniffing: {@linkcode detectImageFormat} (PNG, JPEG, GIF, WebP, BMP by magic bytes);
  * - the cause-chain walk: {@linkcode causeChain} (bounded, cycles walked once);
@@ -37,6 +38,7 @@ export { acquireLock, isLockActive, type Lock, type LockOptions, withLock } from
 export { JsonlLog, readJsonl, type SyncWriter, writeAllSync } from "./jsonl_log.ts";
 export { looksLikeList, parsePythonStringList } from "./python_list.ts";
 export { pythonFloat, pythonJsonDumps, pythonListRepr, pythonStrRepr } from "./python_format.ts";
+export { pyFloat, pyInt } from "./python_number.ts";
 export { compareCodePoints, PY_WHITESPACE, pyLen, pySplit, pyStrip } from "./python_text.ts";
 export { detectImageFormat, hexHead, type ImageFormat } from "./image_format.ts";
 export { causeChain } from "./cause_chain.ts";

@@ -7,8 +7,8 @@
 
 /**
  * A number as Python's `str(float(x))` (and `repr`) prints it: `1.0`, `0.5`, `-0.0`, `1e-05`,
- * `1e+16`. Used in VLMEvalKit-compatible names such as `frame-1-of-10-1.0fps.jpg` and
- * `Video-MME_1.0fps`, and for float columns pandas writes.
+ * `1e+16`, `inf`, `nan`. Used in VLMEvalKit-compatible names such as
+ * `frame-1-of-10-1.0fps.jpg` and `Video-MME_1.0fps`, and for float columns pandas writes.
  */
 export function pythonFloat(x: number): string {
   if (Number.isNaN(x)) return "nan";

@@ -54,7 +54,13 @@ export {
   type MergeResult,
   type PredictionWriter,
 } from "./loop/merge.ts";
-export { type JobOptions, type JobResult, runJob } from "./loop/run_job.ts";
+export {
+  type JobOptions,
+  type JobPaths,
+  jobPaths,
+  type JobResult,
+  runJob,
+} from "./loop/run_job.ts";
 export { createProgress, type Progress, SILENT_PROGRESS } from "./loop/progress.ts";
 export { waitForShards, type WaitOptions } from "./ranks/shard_wait.ts";
 export {

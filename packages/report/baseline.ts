@@ -6,8 +6,8 @@
  * @module
  */
 import type { PredictionTable } from "./read_predictions.ts";
-import { readXlsxWithExcelJS } from "./_xlsx_read.ts";
-import { restoreCutCells } from "./_xlsx_table.ts";
+import { readXlsxWithExcelJS } from "./xlsx/_xlsx_read.ts";
+import { restoreCutCells } from "./xlsx/_xlsx_table.ts";
 
 /**
  * Reads an xlsx prediction file through exceljs' complete (in-memory) reader, then does what

@@ -16,6 +16,7 @@ export type PredictionWriter = (
   path: string,
   columns: string[],
   rows: AsyncIterable<Row>,
+  dtypes?: Readonly<Record<string, string>>,
 ) => Promise<unknown>;
 
 /** Settings of {@link mergePredictions}. */
@@ -95,6 +96,6 @@ export async function mergePredictions(
       yield out;
     }
   }
-  await write(path, columns, withPredictions());
+  await write(path, columns, withPredictions(), task.outputDtypes?.());
   return { rows, failed, columns, oddThinking };
 }

@@ -208,8 +208,8 @@ async function mergeAndScore(
     task,
     records,
     paths.predictionFile,
-    async (path, columns, rows) => {
-      const report = await writePredictions(path, columns, rows, opts.format);
+    async (path, columns, rows, dtypes) => {
+      const report = await writePredictions(path, columns, rows, opts.format, dtypes);
       for (const warning of report.warnings) opts.warn(warning);
     },
     { keep: opts.mode === "all" ? merged : undefined, splitThink: opts.splitThink },

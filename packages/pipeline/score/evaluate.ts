@@ -32,7 +32,7 @@ export async function evaluatePredictions(
   const { columns, rows } = typeof predictions === "string"
     ? await readPredictions(predictions)
     : predictions;
-  const outputs = scoreOutputs(opts, columns, rows);
+  const outputs = scoreOutputs(opts, columns, rows, task.outputDtypes?.());
   switch (task.kind) {
     case "mcq":
     case "video-mcq":
@@ -65,6 +65,7 @@ function scoreOutputs(
   opts: EvaluateOptions,
   columns: string[],
   rows: readonly Row[],
+  dtypes: Readonly<Record<string, string>> | undefined,
 ): ScoreOutputs {
   const files: string[] = [];
   return {
@@ -85,7 +86,9 @@ function scoreOutputs(
     async perRowFile(name, extra, perRow, source = rows) {
       const path = `${opts.stem}_${name}_result.${opts.format}`;
       const merged = source.map((row, i) => ({ ...row, ...perRow[i] }));
-      await writePredictions(path, [...columns, ...extra], merged, opts.format);
+      // `hit` is an int column in VLMEvalKit's result files, so Excel sums it.
+      const types = dtypes && extra.includes("hit") ? { ...dtypes, hit: "int64" } : dtypes;
+      await writePredictions(path, [...columns, ...extra], merged, opts.format, types);
       files.push(path);
     },
   };

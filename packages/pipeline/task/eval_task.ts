@@ -51,6 +51,11 @@ export interface EvalTask {
   outputColumns(): string[];
   /** Rows in dataset order, with the output columns. */
   outputRows(): AsyncIterable<Row>;
+  /**
+   * The output columns' pandas dtypes when the benchmark was read as pandas does (absent with
+   * `--literal-cells`): prediction files then write numbers and missing values as VLMEvalKit's.
+   */
+  outputDtypes?(): Readonly<Record<string, string>> | undefined;
   /** Releases open files. */
   close?(): void;
 }
@@ -67,4 +72,8 @@ export interface OpenTaskOptions {
   maxFrames?: number;
   /** Video pack mode, in addition to a `_pack` suffix. */
   pack?: boolean;
+  /** `--literal-cells`: cells as written instead of as VLMEvalKit's pandas reads them. */
+  literalCells?: boolean;
+  /** Hears, once per benchmark, how many prompts and answers the pandas reading changes. */
+  warn?: (message: string) => void;
 }

@@ -23,6 +23,7 @@ export function imageTask(dataset: ImageDataset, imageRoot: string): EvalTask {
       });
     },
     outputColumns: () => columns,
+    outputDtypes: () => dataset.dtypes,
     outputRows: async function* (): AsyncIterable<Row> {
       for await (const { row } of dataset.rows()) {
         const out: Row = {};

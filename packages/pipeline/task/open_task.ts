@@ -21,7 +21,10 @@ export async function openTask(name: string, opts: OpenTaskOptions): Promise<Eva
     const spec = parseDatasetName(name);
     if (videoSettingFor(spec, opts)) return await openVideoTask(spec, opts);
     const path = bundledDatasetPath(name) ?? await resolveDatasetPath(name);
-    const dataset = await openImageDataset(path);
+    const dataset = await openImageDataset(path, {
+      cells: opts.literalCells ? "literal" : "pandas",
+    });
+    if (dataset.readingWarning) opts.warn?.(dataset.readingWarning);
     return imageTask(dataset, `${mediaCacheDir(opts.workDir)}/${dataset.name}`);
   } catch (err) {
     const isPath = name.includes("/") || name.toLowerCase().endsWith(".tsv");

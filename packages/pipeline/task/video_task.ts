@@ -22,7 +22,9 @@ export async function openVideoTask(spec: DatasetSpec, opts: OpenTaskOptions): P
     name: bundled ? spec.base : undefined,
     ...frames,
     pack,
+    cells: opts.literalCells ? "literal" : "pandas",
   });
+  if (dataset.readingWarning) opts.warn?.(dataset.readingWarning);
   // A missing ffmpeg fails the job up front (exit 6), not every sample one by one.
   const tools = await findFfmpeg();
   return videoTask(dataset, mediaCacheDir(opts.workDir), tools);
@@ -68,6 +70,7 @@ export function videoTask(
       });
     },
     outputColumns: () => columns,
+    outputDtypes: () => dataset.dtypes,
     outputRows: async function* (): AsyncIterable<Row> {
       for (const row of dataset.rows()) {
         const out: Row = {};
