@@ -1,6 +1,7 @@
+import { parseRetryAfter } from "@vlmeval/internal";
 import { excerpt, readChatReply, type ReplyUsage } from "./chat_reply.ts";
 import { describeNetworkError, type NetworkFailure } from "./network_error.ts";
-import { honoursRetryAfter, isRetryableStatus, parseRetryAfter } from "./retry_policy.ts";
+import { honoursRetryAfter, isRetryableStatus } from "./retry_policy.ts";
 
 /** One HTTP request to an OpenAI-compatible endpoint. */
 export interface HttpRequest {

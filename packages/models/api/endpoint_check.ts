@@ -1,9 +1,9 @@
+import { parseRetryAfter, sleep } from "@vlmeval/internal";
 import { EXIT_CODES, type ExitCode } from "@vlmeval/schema";
 import { type ApiRoot, apiRootOf, endpointUrl, withV1 } from "./base_url.ts";
 import { exchange, type HttpExchange } from "./chat_attempt.ts";
 import { excerpt } from "./chat_reply.ts";
 import type { NetworkFailureKind } from "./network_error.ts";
-import { parseRetryAfter } from "./retry_policy.ts";
 
 /** Why an endpoint failed its check. */
 export type EndpointProblem =
@@ -209,7 +209,7 @@ async function askChat(api: ApiRoot, opts: EndpointCheckOptions): Promise<HttpEx
     if (reply.kind !== "response" || (reply.status !== 429 && reply.status < 500)) break;
     if (attempt === CHECK_ATTEMPTS) break;
     const wait = parseRetryAfter(reply.headers.get("retry-after")) ?? opts.retryDelayMs ?? 1000;
-    await new Promise((resolve) => setTimeout(resolve, Math.min(wait, 10_000)));
+    await sleep(Math.min(wait, 10_000));
   }
   return reply!;
 }

@@ -1,3 +1,4 @@
+import { sleep } from "@vlmeval/internal";
 import {
   API_FAIL_MSG,
   type CallUsage,
@@ -309,18 +310,4 @@ function checkClientOptions(opts: OpenAIModelOptions): ClientOptions {
     );
   }
   return checked;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
 }
