@@ -78,7 +78,8 @@ const CHECK_ATTEMPTS = 3;
  * 16 tokens). A `.../chat/completions` URL is cut to its root, and a root without a version
  * segment that answers 404 is tried again with `/v1` added; both are said in `notes`.
  *
- * The run cannot go on, and this throws {@linkcode EndpointCheckError}, when: the request gets
+ * The run cannot go on, and this throws {@linkcode EndpointCheckError}, when: the base URL is not
+ * an http(s) URL; the request gets
  * no reply (connection refused, DNS, TLS, timeout: named from the error's cause chain); the
  * server refuses the key (401, 403); it does not serve the model (404 or 400 naming the model:
  * the served ids are listed with the closest one); nothing answers chat completions at the URL
@@ -87,7 +88,12 @@ const CHECK_ATTEMPTS = 3;
  */
 export async function checkEndpoint(opts: EndpointCheckOptions): Promise<EndpointCheck> {
   const notes: string[] = [];
-  let api = apiRootOf(opts.baseUrl, opts.redact);
+  let api: ApiRoot;
+  try {
+    api = apiRootOf(opts.baseUrl, opts.redact);
+  } catch (err) {
+    throw new EndpointCheckError((err as Error).message, "path");
+  }
   if (api.note) notes.push(api.note);
   let served = await listModels(api, opts);
   let chat = await askChat(api, opts);

@@ -210,6 +210,11 @@ Deno.test("checkEndpoint() asks again after 5xx, then goes on with a note", asyn
   }
 });
 
+Deno.test("checkEndpoint() refuses a base URL that is not an http(s) URL, as a path problem", async () => {
+  const message = await failure(check("localhost:8000/v1"), "path");
+  assert.match(message, /^Cannot use base URL "localhost:8000\/v1" as it must use http or https/);
+});
+
 Deno.test("checkEndpoint() needs no model list: a server without one passes on its answer", async () => {
   const server = startLoopbackVllmServer(() => ({ body: vllmChatCompletion("Hi") }), {
     prefix: "/openai/v1",
