@@ -10,7 +10,7 @@ import {
   type RankInfo,
   runEvaluation,
 } from "@vlmeval/pipeline";
-import { createModel } from "@vlmeval/models";
+import { createModel, listModels, outputNameOf, settingsRecord } from "@vlmeval/models";
 import { EVAL_HELP, type EvalArgs, parseEvalArgs, UsageError } from "./args.ts";
 import { describeError, exitCodeForError } from "./errors.ts";
 import { jobProgress, printJob, printSummary } from "./print.ts";
@@ -72,19 +72,25 @@ function evaluationOptions(
   warn: (message: string) => void,
   signal: AbortSignal,
 ): EvaluationOptions {
+  const baseUrl = servedBaseUrl(args, env);
   return {
     models: args.models,
     data: args.data,
     createModel: (name) =>
       createModel(name, {
         backend: args.backend,
-        baseUrl: args.baseUrl,
+        baseUrl: baseUrl(name),
         apiKeyEnv: args.apiKeyEnv,
         apiNproc: args.apiNproc,
         retry: args.retry,
         timeoutMs: args.timeoutS * 1000,
         verbose: args.verbose,
+        generation: args.generation,
+        warn,
       }),
+    outputName: (name) => args.modelName ?? outputNameOf(name),
+    settingsFor: (name) => baseUrl(name) ? { ...settingsRecord(name, args.generation) } : undefined,
+    limit: args.limit,
     open: {
       workDir: args.workDir,
       nframe: args.nframe,
@@ -102,7 +108,8 @@ function evaluationOptions(
       format: args.format,
       evalFormat: args.evalFormat,
       judge: judgeSettings(args),
-      concurrency: args.baseUrl ? args.apiNproc : 1,
+      concurrency: args.models.some((name) => baseUrl(name)) ? args.apiNproc : 1,
+      failurePolicy: args.failurePolicy,
       emptyCache: args.emptyCache,
       gpu: gpuHooksFromNative(),
       rankTimeoutMs: args.rankTimeoutS * 1000,
@@ -155,6 +162,19 @@ function rankOfThisProcess(
   }
   if (devices !== undefined) Deno.env.set("CUDA_VISIBLE_DEVICES", devices);
   return rank;
+}
+
+/**
+ * The endpoint a model is served at: `--base-url`, else `$OPENAI_API_BASE` for a model that is
+ * not built in (as VLMEvalKit's API models read it); undefined for a local model.
+ */
+function servedBaseUrl(
+  args: EvalArgs,
+  env: Record<string, string>,
+): (model: string) => string | undefined {
+  const builtIn = new Set(listModels().map((m) => m.name));
+  return (model) =>
+    args.baseUrl ?? (builtIn.has(model) ? undefined : env.OPENAI_API_BASE || undefined);
 }
 
 /** The LLM judge `--judge` names, or none (exact matching, or no endpoint in infer mode). */
