@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { readPredictions } from "@vlmeval/report";
 import { predictionPath, runProcess, writeMcqTsv } from "./helpers/distributed_cli.ts";
 import {
+  isCheckRequest,
   type ReceivedRequest,
   startLoopbackVllmServer,
   vllmChatCompletion,
@@ -37,6 +38,7 @@ function promptText(req: ReceivedRequest): { model: string; text: string } {
 
 function startModel() {
   return startLoopbackVllmServer((req) => {
+    if (isCheckRequest(req)) return { body: vllmChatCompletion("Hi") };
     const i = Number(promptText(req).text.match(/Question (\d+):/)![1]);
     return { body: vllmChatCompletion(MODEL_ANSWERS[i]) };
   });
@@ -193,6 +195,7 @@ Deno.test("--judge on a circular benchmark: the first wrongly judged rotation fa
     await Deno.writeTextFile(`${dir}/MMBench_Tiny.tsv`, lines.join("\n") + "\n");
     // Free text only; question 2's rotation 2 (circle at C) is answered with the star.
     const model = startLoopbackVllmServer((req) => {
+      if (isCheckRequest(req)) return { body: vllmChatCompletion("Hi") };
       const { text } = promptText(req);
       const starred = text.includes("Question 2:") && text.includes("C. circle");
       return { body: vllmChatCompletion(starred ? "five points" : "It is round") };
@@ -266,6 +269,7 @@ Deno.test("--judge on a yes/no benchmark: Unknowns judged at rising temperatures
     });
     await Deno.writeTextFile(`${dir}/MME_Tiny.tsv`, lines.join("\n") + "\n");
     const model = startLoopbackVllmServer((req) => {
+      if (isCheckRequest(req)) return { body: vllmChatCompletion("Hi") };
       const i = Number(promptText(req).text.match(/^Question (\d+):/)![1]);
       return { body: vllmChatCompletion(MME_ROWS[i][3]) };
     });

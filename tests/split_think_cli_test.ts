@@ -7,7 +7,11 @@ import assert from "node:assert/strict";
 import { readPredictions } from "@vlmeval/report";
 import { readJournals } from "@vlmeval/pipeline";
 import { journalPath, predictionPath, runProcess, writeMcqTsv } from "./helpers/distributed_cli.ts";
-import { startLoopbackVllmServer, vllmChatCompletion } from "@vlmeval/models/testing";
+import {
+  isCheckRequest,
+  startLoopbackVllmServer,
+  vllmChatCompletion,
+} from "@vlmeval/models/testing";
 
 /** The right letter of row `i` of `writeMcqTsv`, reasoned about with other letters first. */
 function reasoningAnswer(body: string): string {
@@ -21,7 +25,7 @@ function reasoningAnswer(body: string): string {
 
 async function runServed(dir: string, env: Record<string, string>) {
   const server = startLoopbackVllmServer((req) => ({
-    body: vllmChatCompletion(reasoningAnswer(req.body)),
+    body: vllmChatCompletion(isCheckRequest(req) ? "Hi" : reasoningAnswer(req.body)),
   }));
   try {
     return await runProcess([

@@ -66,7 +66,8 @@ Deno.test("a second run of a busy benchmark refuses, naming the first (pid, host
       second.stderr,
       new RegExp(
         `Cannot run FaultInjection on Bench as another run is writing it in this work dir: ` +
-          `pid ${first.pid} on host ${Deno.hostname()} \\(rank 0 of 1, FaultInjection on Bench`,
+          `pid ${first.pid} on ${Deno.hostname()} \\(rank 0 of 1, FaultInjection on Bench\\) ` +
+          `since \\d{4}-`,
       ),
     );
     const firstRun = await first.output();
@@ -89,7 +90,7 @@ Deno.test("a writer lock left by a dead process is taken over", async () => {
     await gone.status;
     await Deno.writeTextFile(
       `${journal}/rank0of1.lock`,
-      `${gone.pid}\n${Deno.hostname()}\ntoken\nrank 0 of 1, FaultInjection on Bench\n`,
+      `${gone.pid}\n${Deno.hostname()}\ntoken\n2026-01-01T00:00:00.000Z\nrank 0 of 1\n`,
     );
     const run = await runProcess(args(dir), { env: faults({}) });
     assert.equal(run.code, 0, run.stderr);
@@ -104,10 +105,20 @@ Deno.test("a writer lock of another host is respected while fresh, taken over on
     const journal = journalPath(`${dir}/out`, "FaultInjection", "Bench");
     await Deno.mkdir(journal, { recursive: true });
     const lock = `${journal}/rank0of1.lock`;
-    await Deno.writeTextFile(lock, `4242\nnode17.cluster\ntoken\nrank 0 of 1\n`);
+    await Deno.writeTextFile(lock, `4242\nnode17.cluster\ntoken\n`);
     const refused = await runProcess(args(dir), { env: faults({}) });
     assert.equal(refused.code, EXIT_CODES.busy, refused.stderr);
-    assert.match(refused.stderr, /pid 4242 on host node17\.cluster \(rank 0 of 1\)/);
+    assert.match(refused.stderr, /pid 4242 on node17\.cluster, refreshed \d+ s ago/);
+    await Deno.writeTextFile(
+      lock,
+      `4242\nnode17.cluster\ntoken\n2026-01-01T00:00:00.000Z\nrank 0 of 1\n`,
+    );
+    const refusedAgain = await runProcess(args(dir), { env: faults({}) });
+    assert.equal(refusedAgain.code, EXIT_CODES.busy, refusedAgain.stderr);
+    assert.match(
+      refused.stderr + refusedAgain.stderr,
+      /pid 4242 on node17\.cluster \(rank 0 of 1\) since 2026-01-01T00:00:00\.000Z, refreshed/,
+    );
 
     const old = new Date(Date.now() - WRITER_LOCK_STALE_MS - 60_000);
     await Deno.utime(lock, old, old);
@@ -125,7 +136,8 @@ Deno.test("a run with another world size beside a live run of the benchmark refu
     // Rank 1 of a 2-rank run, alive on this host (this test process stands for it).
     await Deno.writeTextFile(
       `${journal}/rank1of2.lock`,
-      `${Deno.pid}\n${Deno.hostname()}\ntoken\nrank 1 of 2, FaultInjection on Bench\n`,
+      `${Deno.pid}\n${Deno.hostname()}\ntoken\n2026-01-01T00:00:00.000Z\n` +
+        `rank 1 of 2, FaultInjection on Bench\n`,
     );
     const run = await runProcess(args(dir), { env: faults({}) });
     assert.equal(run.code, EXIT_CODES.busy, run.stderr);

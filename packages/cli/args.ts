@@ -1,11 +1,25 @@
 import { EXIT_CODES, type ExitCode } from "@vlmeval/schema";
 import { parseArgs } from "node:util";
-import { EXACT_MATCHING } from "@vlmeval/pipeline";
+import { EXACT_MATCHING, type FailurePolicy, parseFailOnError } from "@vlmeval/pipeline";
+import {
+  type GenerationSettings,
+  IMAGE_DETAILS,
+  type ImageDetail,
+  settingsRecord,
+} from "@vlmeval/models";
 
 /** Everything `vlmeval eval` takes, after flags and environment variables are combined. */
 export interface EvalArgs {
   models: string[];
   data: string[];
+  /** `--model-name`: the name of the output folder and tables (one model only). */
+  modelName?: string;
+  /** `--limit`: only the first N rows of each benchmark. */
+  limit?: number;
+  /** `--fail-on-error`: when recorded failures stop the run. */
+  failurePolicy: FailurePolicy;
+  /** Served models: what shapes their answers (`--max-tokens`, `--temperature`, ...). */
+  generation: GenerationSettings;
   workDir: string;
   /** `--out-dir`: with `--mode eval`, where scores and status go instead of the work dir. */
   outDir?: string;
@@ -87,6 +101,9 @@ export const DEFAULTS = {
   judge: EXACT_MATCHING,
   judgeNproc: 4,
   emptyCache: "on-failure",
+  failOnError: "0.1",
+  maxTokens: 2048,
+  temperature: 0,
 } as const;
 
 /** Text of `vlmeval eval --help`. */
@@ -104,11 +121,18 @@ Options:
                          or a bundled one (Shapes_MCQ, Shapes_Video_<N>frame[_pack],
                          Shapes_Video_<F>fps[_pack]); video names take _<N>frame or _<F>fps
   --work-dir DIR         output root (default ${DEFAULTS.workDir}; $MMEVAL_ROOT overrides)
+  --model-name NAME      name of the output folder and tables for the one --model (default:
+                         the model name, with "/" and other unsafe characters as "_")
   --mode all|infer|eval  infer and score (default), predictions only, or re-score
+  --limit N              only the first N rows of each benchmark (the same rows every run)
   --out-dir DIR          with --mode eval: write scores and status.json under DIR instead
                          of the work dir (a finished run on a read-only share)
   --skip-err             record a failing sample as "Failed to obtain answer: ..." and go on
                          (same as SKIP_ERR=1)
+  --fail-on-error X      stop a benchmark once more than the fraction X (0 < X < 1) of its
+                         samples failed, or once X samples failed (an integer), and when 5
+                         samples in a row failed the same way; "never" turns both off
+                         (default ${DEFAULTS.failOnError}: more than 10%); giving it implies --skip-err
   --keep-failed          do not retry samples that failed in earlier runs
   --split-think          split answers at the last </think> into prediction and a thinking
                          column before scoring (same as SPLIT_THINK set to any value)
@@ -125,9 +149,24 @@ Options:
   --rank-timeout S       how long rank 0 waits for the others (default $DIST_TIMEOUT or ${DEFAULTS.rankTimeoutS})
   --max-restarts N       restarts of a dying worker under --nproc (default ${DEFAULTS.maxRestarts})
   --backend NAME         tfjs backend: ${DEFAULTS.backend} (default), webgpu, cpu, tfjs-node, tfjs-node-gpu
-  --base-url URL         OpenAI-compatible endpoint (vLLM, SGLang, LMDeploy, Ollama, OpenAI)
+  --base-url URL         OpenAI-compatible endpoint (vLLM, SGLang, LMDeploy, Ollama, OpenAI):
+                         its API root (.../v1; a .../chat/completions URL is cut to it);
+                         default $OPENAI_API_BASE for a model that is not built in. The
+                         endpoint is checked before the first sample (exit 7 when unusable)
   --api-key-env VAR      environment variable holding the API key (default ${DEFAULTS.apiKeyEnv})
-  --api-nproc N          concurrent API requests (default ${DEFAULTS.apiNproc})
+  --api-nproc N          API requests in flight at most: halved on 429/5xx, grown back when
+                         the server keeps up (default ${DEFAULTS.apiNproc})
+  --max-tokens N         served models: max_tokens of each request (default ${DEFAULTS.maxTokens})
+  --temperature T        served models: temperature (default ${DEFAULTS.temperature})
+  --top-p P              served models: top_p, in (0, 1] (default: not sent)
+  --seed N               served models: seed (default: not sent)
+  --system-prompt TEXT   served models: a system prompt before the benchmark's own
+  --img-detail low|high|auto
+                         served models: image_url.detail of every image (default: not sent)
+  --img-size N           served models: shrink images to a longest side of N pixels before
+                         sending (VLMEvalKit's img_size; default: as stored)
+  --extra-body JSON      served models: fields added to every request, e.g.
+                         '{"chat_template_kwargs": {"enable_thinking": false}}' (null removes one)
   --retry N              API retries (default ${DEFAULTS.retry})
   --timeout S            API request timeout in seconds (default ${DEFAULTS.timeoutS})
   --judge NAME           multiple choice and yes/no: ${DEFAULTS.judge} (default: the heuristics
@@ -158,8 +197,10 @@ seconds, then stops with exit 75 naming the first (pid, host).
 
 Exit codes: 0 done; 1 a sample failed (without --skip-err) or an error; 2 bad usage (also an
 unknown model or benchmark name); 3 sticky CUDA error (rerun resumes); 4 malformed input;
-5 timed out waiting for ranks; 6 missing prerequisite; 75 another run is writing this
-benchmark; 130 interrupted. Finished samples are never lost: rerun to resume.
+5 timed out waiting for ranks; 6 missing prerequisite; 7 a served model's endpoint failed its
+check (key, model, URL, unreachable); 8 too many samples failed (--fail-on-error); 75 another
+run is writing this benchmark; 130 interrupted. Finished samples are never lost: rerun to
+resume.
 `;
 
 function intFlag(name: string, value: string | undefined): number | undefined {
@@ -255,7 +296,18 @@ export function parseEvalArgs(argv: string[], env: Record<string, string | undef
       allowPositionals: false,
       options: {
         model: { type: "string", multiple: true },
+        "model-name": { type: "string" },
         data: { type: "string", multiple: true },
+        limit: { type: "string" },
+        "fail-on-error": { type: "string" },
+        "max-tokens": { type: "string" },
+        temperature: { type: "string" },
+        "top-p": { type: "string" },
+        seed: { type: "string" },
+        "system-prompt": { type: "string" },
+        "img-detail": { type: "string" },
+        "img-size": { type: "string" },
+        "extra-body": { type: "string" },
         "work-dir": { type: "string" },
         "out-dir": { type: "string" },
         mode: { type: "string" },
@@ -357,13 +409,44 @@ export function parseEvalArgs(argv: string[], env: Record<string, string | undef
     );
   }
   const skipErrEnv = env.SKIP_ERR;
+  const failOnError = v["fail-on-error"];
+  const failurePolicy = parseFailOnError(failOnError ?? DEFAULTS.failOnError);
+  if (!failurePolicy) {
+    throw new UsageError(
+      `Cannot use --fail-on-error "${failOnError}" as it must be a fraction between 0 and 1, ` +
+        `a count >= 1, or never`,
+    );
+  }
+  const modelName = v["model-name"];
+  if (modelName !== undefined) {
+    if (!/^[A-Za-z0-9._-]+$/.test(modelName) || /^\.*$/.test(modelName)) {
+      throw new UsageError(
+        `Cannot use --model-name "${modelName}" as a folder name: use letters, digits, ".", ` +
+          `"_" and "-" (not only dots)`,
+      );
+    }
+    if (models.length > 1) {
+      throw new UsageError(
+        `Cannot use --model-name with ${models.length} models: it names one model's outputs`,
+      );
+    }
+  }
+  const limit = intFlag("limit", v.limit);
+  if (limit !== undefined && limit < 1) {
+    throw new UsageError(`Cannot use --limit ${limit} as it must be >= 1`);
+  }
   return {
     models: models.length ? models : [DEFAULT_MODEL],
     data: data.length ? data : DEFAULT_DATA,
+    modelName,
+    limit,
+    failurePolicy,
+    generation: generationFlags(v),
     workDir: env.MMEVAL_ROOT || v["work-dir"] || DEFAULTS.workDir,
     outDir,
     mode,
-    skipErr: v["skip-err"] === true || skipErrEnv === "1",
+    // A threshold given on the command line is a tolerance: failures under it are recorded.
+    skipErr: v["skip-err"] === true || skipErrEnv === "1" || failOnError !== undefined,
     keepFailed: v["keep-failed"] === true,
     // VLMEvalKit turns it on for any non-empty value, even "0".
     splitThink: v["split-think"] === true || (env.SPLIT_THINK ?? "") !== "",
@@ -414,4 +497,74 @@ export function parseEvalArgs(argv: string[], env: Record<string, string | undef
     version: v.version === true,
     isDefault,
   };
+}
+
+/** The served-model generation flags, checked as the model will check them. */
+function generationFlags(
+  v: Record<string, string | boolean | string[] | undefined>,
+): GenerationSettings {
+  const text = (name: string) => v[name] as string | undefined;
+  const number = (name: string, rule: (n: number) => boolean, what: string) => {
+    const value = text(name);
+    if (value === undefined) return undefined;
+    const n = Number(value);
+    if (value.trim() === "" || !rule(n)) {
+      throw new UsageError(
+        `Cannot use --${name} as it must be ${what}: current value is "${value}"`,
+      );
+    }
+    return n;
+  };
+  const detail = text("img-detail");
+  if (detail !== undefined && !(IMAGE_DETAILS as readonly string[]).includes(detail)) {
+    throw new UsageError(
+      `Cannot use --img-detail "${detail}" as it is not one of ${IMAGE_DETAILS.join(", ")}`,
+    );
+  }
+  const imgSize = number(
+    "img-size",
+    (n) => Number.isInteger(n) && (n >= 1 || n === -1),
+    "an integer >= 1 (or -1: as stored)",
+  );
+  const settings: GenerationSettings = {
+    maxTokens: number("max-tokens", (n) => Number.isInteger(n) && n >= 1, "an integer >= 1") ??
+      DEFAULTS.maxTokens,
+    temperature: number("temperature", (n) => Number.isFinite(n) && n >= 0, "a number >= 0") ??
+      DEFAULTS.temperature,
+    topP: number("top-p", (n) => n > 0 && n <= 1, "a number in (0, 1]"),
+    seed: number("seed", Number.isSafeInteger, "an integer"),
+    systemPrompt: text("system-prompt"),
+    imageDetail: detail as ImageDetail | undefined,
+    imageMaxSide: imgSize === -1 ? undefined : imgSize,
+    extraBody: extraBody(text("extra-body")),
+  };
+  for (const key of Object.keys(settings) as (keyof GenerationSettings)[]) {
+    if (settings[key] === undefined) delete settings[key];
+  }
+  try {
+    settingsRecord("check", settings);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  return settings;
+}
+
+function extraBody(json: string | undefined): Record<string, unknown> | undefined {
+  if (json === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch (err) {
+    throw new UsageError(
+      `Cannot use --extra-body as it is not JSON (${
+        (err as Error).message
+      }): current value is ${json}`,
+    );
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw new UsageError(
+      `Cannot use --extra-body as it must be a JSON object: current value is ${json}`,
+    );
+  }
+  return parsed as Record<string, unknown>;
 }

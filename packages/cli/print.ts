@@ -4,8 +4,10 @@ import {
   type JobResult,
   type Progress,
   PROGRESS_MARKERS_ENV,
+  type ShardSummary,
   SILENT_PROGRESS,
 } from "@vlmeval/pipeline";
+import { EXIT_CODES } from "@vlmeval/schema";
 import { formatTable } from "@vlmeval/report";
 
 /** A job's lines: what this rank did on stderr, and on rank 0 its scores on stdout. */
@@ -20,6 +22,7 @@ export function printJob(modelName: string, job: JobResult, rank: number): void 
     );
   }
   const lines = [parts.join(" ")];
+  if (s?.usage) lines.push(`  ${servedLine(s)}`);
   if (job.merged) lines.push(`  predictions: ${job.predictionFile}`);
   if (job.message) lines.push(`  ${job.message}`);
   console.error(lines.join("\n"));
@@ -48,10 +51,22 @@ export function printJob(modelName: string, job: JobResult, rank: number): void 
   }
 }
 
+/** What a served model's calls of this run cost, and the concurrency they ran at. */
+function servedLine(s: ShardSummary): string {
+  const u = s.usage!;
+  const rate = s.elapsedMs > 0 ? (u.requests / (s.elapsedMs / 1000)).toFixed(1) : "-";
+  const c = s.concurrency;
+  return `API: ${u.requests} requests (${u.retries} retries), ${u.promptTokens} prompt + ` +
+    `${u.completionTokens} completion tokens, latency mean ${u.meanLatencyMs} ms, p95 ` +
+    `${u.p95LatencyMs} ms; ${rate} requests/s` +
+    (c ? `, concurrency at its lowest ${c.lowest}, at the end ${c.last}` : "");
+}
+
 /**
- * The end-of-run table of every job: overall score, counts, who scored, status; with a model
- * column when the run evaluated several models, and a `left out` column when rows of a
- * benchmark file were left out.
+ * The end-of-run table of every job: overall score, counts, who scored, status (`ok` only for
+ * a job that ended with exit code 0); with a model column when the run evaluated several
+ * models, and a `left out` column when rows of a benchmark file were left out; then, for
+ * served models, what the answers cost.
  */
 export function printSummary(results: JobResult[]): void {
   const models = new Set(results.map((r) => r.model));
@@ -61,11 +76,11 @@ export function printSummary(results: JobResult[]): void {
     ...(withModel ? [r.model ?? "-"] : []),
     r.task,
     r.scores ? r.scores.overall.toFixed(3) : "-",
-    r.scores?.counts.total ?? "-",
-    r.scores?.counts.failed ?? "-",
+    r.scores?.counts.total ?? r.merged?.rows ?? "-",
+    r.scores?.counts.failed ?? r.merged?.failed ?? r.shard?.failed ?? "-",
     ...(withLeftOut ? [r.leftOut ?? 0] : []),
     scoredBy(r),
-    r.exitCode === 0 ? "ok" : `exit ${r.exitCode}`,
+    statusOf(r.exitCode),
   ]);
   console.log("\nSummary:");
   const columns = [
@@ -85,6 +100,46 @@ export function printSummary(results: JobResult[]): void {
         "(as VLMEvalKit's skip_noimg)",
     );
   }
+  const served = results.filter((r) => r.usage);
+  if (served.length === 0) return;
+  console.log("\nUsage of the answers in the prediction files:");
+  console.log(formatTable(
+    [
+      "benchmark",
+      "samples",
+      "requests",
+      "retries",
+      "prompt tokens",
+      "completion tokens",
+      "mean latency ms",
+      "p95 latency ms",
+    ],
+    served.map((r) => {
+      const u = r.usage!;
+      return [
+        r.task,
+        u.samples,
+        u.requests,
+        u.retries,
+        u.promptTokens,
+        u.completionTokens,
+        u.meanLatencyMs,
+        u.p95LatencyMs,
+      ];
+    }),
+  ));
+}
+
+/** `ok` for exit code 0 only; otherwise what went wrong and the code. */
+function statusOf(code: number): string {
+  const words: Record<number, string> = {
+    [EXIT_CODES.ok]: "ok",
+    [EXIT_CODES.tooManyFailures]: "too many failures (exit 8)",
+    [EXIT_CODES.endpoint]: "endpoint failed its check (exit 7)",
+    [EXIT_CODES.interrupted]: "interrupted (exit 130)",
+    [EXIT_CODES.busy]: "another run writes it (exit 75)",
+  };
+  return words[code] ?? `exit ${code}`;
 }
 
 /**

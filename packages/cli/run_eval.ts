@@ -15,7 +15,7 @@ import {
   RUN_STARTED_ENV,
   runEvaluation,
 } from "@vlmeval/pipeline";
-import { createModel } from "@vlmeval/models";
+import { createModel, listModels, outputNameOf, settingsRecord } from "@vlmeval/models";
 import { EVAL_HELP, type EvalArgs, parseEvalArgs, UsageError } from "./args.ts";
 import { describeError, exitCodeForError } from "./errors.ts";
 import { jobProgress, printJob, printSummary } from "./print.ts";
@@ -51,7 +51,7 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
   if (worker && env[LIFELINE_ENV] === "stdin") endWithSupervisor();
   // Names and the output folder are checked once, before any process or folder is made.
   if (!worker) {
-    const problem = await preflight(args);
+    const problem = await preflight(args, env);
     if (problem) {
       console.error(`vlmeval: ${problem.message}`);
       return problem.exitCode;
@@ -86,7 +86,7 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
 }
 
 /** The checks made before anything runs (see `preflight.ts`). */
-async function preflight(args: EvalArgs) {
+async function preflight(args: EvalArgs, env: Record<string, string>) {
   const open = { workDir: args.workDir, nframe: args.nframe, fps: args.fps, pack: args.pack };
   const out = args.outDir ?? args.workDir;
   const [flag, hint] = args.outDir !== undefined
@@ -94,7 +94,7 @@ async function preflight(args: EvalArgs) {
     : args.mode === "eval"
     ? ["--work-dir", "To score a finished run on a read-only share, pass --out-dir DIR."]
     : ["--work-dir", "Pass a --work-dir that can be written."];
-  return checkModelNames(args.models, args.baseUrl) ??
+  return checkModelNames(args.models, args.baseUrl ?? (env.OPENAI_API_BASE || undefined)) ??
     await checkDataNames(args.data, open) ??
     await checkWritable(out, flag, hint);
 }
@@ -125,21 +125,27 @@ function evaluationOptions(
   warn: (message: string) => void,
   signal: AbortSignal,
 ): EvaluationOptions {
+  const baseUrl = servedBaseUrl(args, env);
   return {
     models: args.models,
     data: args.data,
     createModel: async (name) => {
       const model = await createModel(name, {
         backend: args.backend,
-        baseUrl: args.baseUrl,
+        baseUrl: baseUrl(name),
         apiKeyEnv: args.apiKeyEnv,
         apiNproc: args.apiNproc,
         retry: args.retry,
         timeoutMs: args.timeoutS * 1000,
         verbose: args.verbose,
+        generation: args.generation,
+        warn,
       });
       return args.verbose ? printingAnswers(model) : model;
     },
+    outputName: (name) => args.modelName ?? outputNameOf(name),
+    settingsFor: (name) => baseUrl(name) ? { ...settingsRecord(name, args.generation) } : undefined,
+    limit: args.limit,
     open: {
       workDir: args.workDir,
       nframe: args.nframe,
@@ -157,7 +163,8 @@ function evaluationOptions(
       format: args.format,
       evalFormat: args.evalFormat,
       judge: judgeSettings(args),
-      concurrency: args.baseUrl ? args.apiNproc : 1,
+      concurrency: args.models.some((name) => baseUrl(name)) ? args.apiNproc : 1,
+      failurePolicy: args.failurePolicy,
       emptyCache: args.emptyCache,
       gpu: gpuHooksFromNative(),
       rankTimeoutMs: args.rankTimeoutS * 1000,
@@ -217,6 +224,19 @@ function rankOfThisProcess(
   }
   if (devices !== undefined) Deno.env.set("CUDA_VISIBLE_DEVICES", devices);
   return rank;
+}
+
+/**
+ * The endpoint a model is served at: `--base-url`, else `$OPENAI_API_BASE` for a model that is
+ * not built in (as VLMEvalKit's API models read it); undefined for a local model.
+ */
+function servedBaseUrl(
+  args: EvalArgs,
+  env: Record<string, string>,
+): (model: string) => string | undefined {
+  const builtIn = new Set(listModels().map((m) => m.name));
+  return (model) =>
+    args.baseUrl ?? (builtIn.has(model) ? undefined : env.OPENAI_API_BASE || undefined);
 }
 
 /** The LLM judge `--judge` names, or none (exact matching, or no endpoint in infer mode). */

@@ -1,16 +1,18 @@
 /**
  * Advisory lock files shared by processes, ranks and machines on one filesystem: the lock of
- * `status.json`, of a benchmark's writer and of a video's frame extraction are this one
- * implementation.
+ * `status.json`, of a benchmark's writer, of a download and of a video's frame extraction are
+ * this one implementation.
  *
- * A lock is a file created exclusively, holding its holder's pid, host, a random token and a
- * note (what it is doing). The holder refreshes the file's time while it holds it, so a long
- * holder is not mistaken for a dead one; a lock not refreshed for `staleMs` is taken over, and
- * so is one whose holder ran on this host and no longer exists (a process killed with SIGKILL).
- * A lock from another host (a shared filesystem) is judged by its age alone. A lock file that
- * names no holder (its writer could not write it: a full disk) is taken over once it is older
- * than the moment between creating a lock and writing it. Release removes the file only while
- * it is still this holder's.
+ * A lock is a file created exclusively, holding its holder's pid, host, a random token, the
+ * time it was taken and a note (what it is doing), one a line. The holder refreshes the file's
+ * time while it holds it, so a long holder is not mistaken for a dead one; a lock not refreshed
+ * for `staleMs` is taken over, and so is one whose holder ran on this host and no longer exists
+ * (a process killed with SIGKILL). A lock from another host (a shared filesystem) is judged by
+ * its age alone. A lock file that names no holder (its writer could not write it: a full disk)
+ * is taken over once it is older than the moment between creating a lock and writing it. The
+ * takeover moves the stale file aside and puts it back if it turns out to be a fresh lock, so
+ * two waiters that judge one lock stale do not both take it. Release removes the file only
+ * while it is still this holder's.
  *
  * @module
  */
@@ -19,7 +21,10 @@
 export interface LockOptions {
   /** A lock not refreshed for this many ms belongs to a dead process and is taken over. */
   staleMs: number;
-  /** Give up waiting after this many ms (see {@linkcode acquireLock} and {@linkcode withLock}). */
+  /**
+   * Give up waiting after this many ms (see {@linkcode acquireLock} and {@linkcode withLock});
+   * `Infinity` waits for as long as the holder keeps its lock fresh.
+   */
   maxWaitMs: number;
   /** Pause in ms between checks while another process holds the lock. */
   pollMs: number;
@@ -32,8 +37,12 @@ export interface LockOptions {
   ready?: () => Promise<boolean>;
   /** One line written into the lock for whoever finds it held (e.g. `rank 0 of 2`). */
   note?: string;
-  /** Called once, when the lock is first found held by a live holder (before waiting). */
-  onWait?: (holder: LockHolder) => void;
+  /**
+   * Called once, when the lock is first found held by another process, with its holder as
+   * people read it ({@linkcode describeLockHolder}: `pid 4242 on node7 since
+   * 2025-01-31T09:00:00.000Z`), or `another process` when the file names no holder.
+   */
+  onWait?: (holder: string) => void;
   /** Called when a lock left by a dead or silent holder is taken over, with why. */
   onTakeover?: (reason: string) => void;
 }
@@ -44,6 +53,8 @@ export interface LockHolder {
   pid?: number;
   /** The holder's host name, when the file names one. */
   host?: string;
+  /** When the holder took the lock (ISO time; locks of earlier versions lack it). */
+  since?: string;
   /** What the holder said it is doing. */
   note?: string;
   /** Milliseconds since the holder wrote or refreshed the file. */
@@ -56,11 +67,16 @@ export interface Lock {
   readonly held: boolean;
   /** True when the wait ended because `ready()` answered true. */
   readonly ready: boolean;
+  /**
+   * True when another process held the lock first and this one waited (not when it only took
+   * over a stale lock): what the holder guarded may be done now, so check before redoing it.
+   */
+  readonly waited: boolean;
   /** Stops refreshing and removes the lock file if it is still this holder's. */
   release(): Promise<void>;
 }
 
-const NOT_HELD = { held: false, release: () => Promise.resolve() } as const;
+const NOT_HELD = { held: false, waited: true, release: () => Promise.resolve() } as const;
 
 /**
  * A lock file naming no holder is taken over once older than this: long enough for its creator
@@ -68,35 +84,53 @@ const NOT_HELD = { held: false, release: () => Promise.resolve() } as const;
  */
 const NAMELESS_GRACE_MS = 2_000;
 
-/** The holder a lock file names and its age; undefined when there is no lock file. */
-export async function readLockHolder(path: string): Promise<LockHolder | undefined> {
-  let text: string;
-  let ageMs: number;
-  try {
-    const stat = await Deno.stat(path);
-    ageMs = Date.now() - (stat.mtime?.getTime() ?? 0);
-    text = await Deno.readTextFile(path);
-  } catch {
-    return undefined;
-  }
-  const [pidText, host, , note] = text.split("\n");
+/** The holder a lock's text names, with the lock's age. */
+function parseHolder(text: string, ageMs: number): LockHolder {
+  const [pidText, host, , since, note] = text.split("\n");
   const pid = Number(pidText);
+  const named = /^\d+$/.test(pidText) && pid > 0 && !!host;
   return {
-    ...(Number.isInteger(pid) && pid > 0 ? { pid } : {}),
-    ...(host ? { host } : {}),
-    ...(note ? { note } : {}),
+    ...(named ? { pid, host } : {}),
+    ...(named && since ? { since } : {}),
+    ...(named && note ? { note } : {}),
     ageMs,
   };
 }
 
-/** `pid 1234 on host h (rank 0 of 2), refreshed 3 s ago`, for messages about a held lock. */
-export function describeLockHolder(holder: LockHolder): string {
-  const who = holder.pid === undefined
-    ? "a holder that left no name"
-    : `pid ${holder.pid} on host ${holder.host ?? "?"}`;
-  const note = holder.note ? ` (${holder.note})` : "";
-  return `${who}${note}, refreshed ${Math.round(holder.ageMs / 1000)} s ago`;
+/** The holder a lock file names and its age; undefined when there is no lock file. */
+export async function readLockHolder(path: string): Promise<LockHolder | undefined> {
+  const seen = await readLock(path);
+  return seen && parseHolder(seen.text, seen.ageMs);
 }
+
+/** A lock file's text and age; undefined when it is gone (text `""` when it cannot be read). */
+async function readLock(path: string): Promise<{ text: string; ageMs: number } | undefined> {
+  let ageMs: number;
+  try {
+    const stat = await Deno.stat(path);
+    ageMs = Date.now() - (stat.mtime?.getTime() ?? 0);
+  } catch {
+    return undefined;
+  }
+  try {
+    return { text: await Deno.readTextFile(path), ageMs };
+  } catch (error) {
+    return error instanceof Deno.errors.NotFound ? undefined : { text: "", ageMs };
+  }
+}
+
+/**
+ * A lock's holder as people read it: `pid 4242 on node7 (rank 0 of 2) since
+ * 2025-01-31T09:00:00.000Z`, or `another process` when the file names no holder.
+ */
+export function describeLockHolder(holder: LockHolder): string {
+  if (holder.pid === undefined) return "another process";
+  const note = holder.note ? ` (${holder.note})` : "";
+  return `pid ${holder.pid} on ${holder.host}${note}${
+    holder.since ? ` since ${holder.since}` : ""
+  }`;
+}
+
 /**
  * True when the lock file at `path` stands for a holder working now: it exists, it was
  * refreshed within `staleMs`, and its holder is not a process of this host that no longer
@@ -151,22 +185,25 @@ function takeoverReason(holder: LockHolder, staleMs: number): string | undefined
 export async function acquireLock(path: string, options: LockOptions): Promise<Lock> {
   const started = Date.now();
   const note = (options.note ?? "").replace(/[\r\n]+/g, " ");
-  const holder = `${Deno.pid}\n${Deno.hostname()}\n${crypto.randomUUID()}\n${note}\n`;
-  let waiting = false;
+  let waited = false;
   while (true) {
     options.signal?.throwIfAborted();
-    if (await createLockFile(path, holder)) return heldLock(path, holder, options.staleMs);
-    const current = await readLockHolder(path);
-    if (current === undefined) continue;
+    const holder = `${Deno.pid}\n${Deno.hostname()}\n${crypto.randomUUID()}\n` +
+      `${new Date().toISOString()}\n${note}\n`;
+    if (await createLockFile(path, holder)) {
+      return heldLock(path, holder, options.staleMs, waited);
+    }
+    const seen = await readLock(path);
+    if (seen === undefined) continue; // released meanwhile: try again
+    const current = parseHolder(seen.text, seen.ageMs);
     const reason = takeoverReason(current, options.staleMs);
     if (reason !== undefined) {
-      // Take over only the file judged: a newer holder's is left alone.
-      await removeIfUnchanged(path, current);
+      await takeOverStale(path, seen.text);
       options.onTakeover?.(`took over ${path}: ${reason}`);
       continue;
     }
-    if (!waiting) options.onWait?.(current);
-    waiting = true;
+    if (!waited) options.onWait?.(describeLockHolder(current));
+    waited = true;
     await new Promise((resolve) => setTimeout(resolve, options.pollMs));
     if (await options.ready?.()) return { ...NOT_HELD, ready: true };
     if (Date.now() - started > options.maxWaitMs) return { ...NOT_HELD, ready: false };
@@ -174,10 +211,28 @@ export async function acquireLock(path: string, options: LockOptions): Promise<L
 }
 
 /**
+ * Removes the lock at `path` judged stale while it held `staleText`: the file is renamed aside
+ * first, and put back when what was moved is not what was judged (another waiter took the
+ * stale lock over meanwhile and holds a fresh one).
+ */
+export async function takeOverStale(path: string, staleText: string): Promise<void> {
+  const aside = `${path}.stale-${crypto.randomUUID().slice(0, 8)}`;
+  try {
+    await Deno.rename(path, aside);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return;
+    throw error;
+  }
+  const moved = await Deno.readTextFile(aside).catch(() => staleText);
+  if (moved !== staleText) await Deno.link(aside, path).catch(() => {});
+  await Deno.remove(aside).catch(() => {});
+}
+
+/**
  * Runs `fn` holding the lock file at `path`.
  *
- * @throws {Error} naming the lock when another process still holds it after `maxWaitMs`
- * (`what` completes "Cannot ...", e.g. `update status.json`).
+ * @throws {Error} naming the lock and its holder when another process still holds it after
+ * `maxWaitMs` (`what` completes "Cannot ...", e.g. `update status.json`).
  */
 export async function withLock<T>(
   path: string,
@@ -200,7 +255,7 @@ export async function withLock<T>(
   }
 }
 
-function heldLock(path: string, holder: string, staleMs: number): Lock {
+function heldLock(path: string, holder: string, staleMs: number, waited: boolean): Lock {
   const refresh = setInterval(() => {
     const now = new Date();
     Deno.utime(path, now, now).catch(() => {});
@@ -208,6 +263,7 @@ function heldLock(path: string, holder: string, staleMs: number): Lock {
   return {
     held: true,
     ready: false,
+    waited,
     async release() {
       clearInterval(refresh);
       // A holder stalled past `staleMs` may have lost the lock: leave a new holder's file be.
@@ -241,16 +297,6 @@ async function createLockFile(path: string, holder: string): Promise<boolean> {
   }
   file.close();
   return true;
-}
-
-/** Removes the lock file if it still names the holder just judged. */
-async function removeIfUnchanged(path: string, judged: LockHolder): Promise<void> {
-  const now = await readLockHolder(path);
-  if (now === undefined) return;
-  if (now.pid !== judged.pid || now.host !== judged.host || now.ageMs < judged.ageMs - 1000) {
-    return;
-  }
-  await Deno.remove(path).catch(() => {});
 }
 
 /**

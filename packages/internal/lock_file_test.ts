@@ -3,8 +3,8 @@ import {
   acquireLock,
   describeLockHolder,
   isLockActive,
-  type LockHolder,
   readLockHolder,
+  takeOverStale,
   withLock,
 } from "./lock_file.ts";
 
@@ -126,6 +126,50 @@ Deno.test("acquireLock() takes over a lock file that names no holder, once past 
   }
 });
 
+Deno.test("acquireLock() tells a waiter who holds the lock, once, and that it waited", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/Shared.tsv.lock`;
+    const first = await acquireLock(path, quick);
+    assert.equal(first.waited, false);
+    const holders: string[] = [];
+    const second = acquireLock(path, {
+      ...quick,
+      maxWaitMs: Infinity,
+      onWait: (h) => holders.push(h),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await first.release();
+    const lock = await second;
+    assert.deepEqual([lock.held, lock.waited], [true, true]);
+    assert.equal(holders.length, 1, "told once, not at every poll");
+    assert.match(
+      holders[0],
+      new RegExp(`^pid ${Deno.pid} on ${Deno.hostname()} since \\d{4}-\\d\\d-\\d\\dT`),
+    );
+    await lock.release();
+
+    // A lock written by an older holder (no start time) and one that is not a lock file.
+    for (
+      const [content, told] of [[`1\nanother-host\n`, "pid 1 on another-host"], [
+        `{"pid":1}\n`,
+        "another process",
+      ]]
+    ) {
+      await Deno.writeTextFile(path, content);
+      const seen: string[] = [];
+      const unheld = await acquireLock(path, {
+        ...quick,
+        maxWaitMs: 50,
+        onWait: (h) => seen.push(h),
+      });
+      assert.deepEqual([unheld.held, unheld.waited, seen], [false, true, [told]]);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("acquireLock() writes a note; a waiter hears the holder named, withLock names it", async () => {
   const dir = await Deno.makeTempDir();
   try {
@@ -135,22 +179,56 @@ Deno.test("acquireLock() writes a note; a waiter hears the holder named, withLoc
     assert.equal(holder?.pid, Deno.pid);
     assert.equal(holder?.host, Deno.hostname());
     assert.equal(holder?.note, "rank 0 of 2 second line");
-    const heard: LockHolder[] = [];
+    assert.match(holder?.since ?? "", /^\d{4}-\d\d-\d\dT/);
+    const heard: string[] = [];
     const second = await acquireLock(path, { ...quick, onWait: (h) => heard.push(h) });
     assert.equal(second.held, false);
-    assert.equal(heard.length, 1, "told once, not at every poll");
+    assert.deepEqual(heard, [describeLockHolder(holder!)]);
     assert.match(
-      describeLockHolder(heard[0]),
-      new RegExp(
-        `^pid ${Deno.pid} on host .+ \\(rank 0 of 2 second line\\), refreshed \\d+ s ago$`,
-      ),
+      heard[0],
+      new RegExp(`^pid ${Deno.pid} on ${Deno.hostname()} \\(rank 0 of 2 second line\\) since `),
     );
     await assert.rejects(
       withLock(path, "run the job", quick, () => Promise.resolve()),
-      new RegExp(`held by another process \\(pid ${Deno.pid} on host `),
+      new RegExp(`held by another process \\(pid ${Deno.pid} on ${Deno.hostname()} \\(rank 0`),
     );
     await lock.release();
     assert.equal(await readLockHolder(path), undefined);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("acquireLock() takes over a stale lock without counting it as a wait", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/v.lock`;
+    await Deno.writeTextFile(path, `1\nanother-host\nold\n2020-01-01T00:00:00.000Z\n`);
+    const old = new Date(Date.now() - 120_000);
+    await Deno.utime(path, old, old);
+    const told: string[] = [];
+    const lock = await acquireLock(path, { ...quick, onWait: (h) => told.push(h) });
+    assert.deepEqual([lock.held, lock.waited, told], [true, false, []]);
+    assert.match(await Deno.readTextFile(path), new RegExp(`^${Deno.pid}\\n`));
+    await lock.release();
+    assert.deepEqual([...Deno.readDirSync(dir)], [], "no lock and nothing set aside is left");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("takeOverStale() puts back a lock that another waiter took meanwhile", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/v.lock`;
+    await Deno.writeTextFile(path, "fresh holder\n");
+    await takeOverStale(path, "the stale holder that was judged\n");
+    assert.equal(await Deno.readTextFile(path), "fresh holder\n");
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["v.lock"]);
+
+    await takeOverStale(path, "fresh holder\n");
+    assert.deepEqual([...Deno.readDirSync(dir)], [], "the lock judged stale is removed");
+    await takeOverStale(path, "fresh holder\n"); // gone already: nothing to do
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

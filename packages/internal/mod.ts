@@ -3,21 +3,27 @@
  * std's `internal/`): not a public API, and it may change with any release. Each concern has
  * exactly one implementation here, so the packages above agree on it:
  *
- * - atomic files: {@linkcode writeAtomically} and {@linkcode commitFile} (fsync, then rename),
- *   temporary names that name their writer and {@linkcode removeDeadTempFiles};
+ * - atomic files: {@linkcode writeAtomically} and {@linkcode commitFile} (fsync, then rename;
+ *   the folder too when asked), temporary names that name their writer and
+ *   {@linkcode removeDeadTempFiles};
  * - lock files: {@linkcode acquireLock}, {@linkcode withLock}, {@linkcode isLockActive} (holder
- *   pid, host and note, refresh while held, stale takeover), {@linkcode readLockHolder};
+ *   pid, host, start time and note told to waiters, refresh while held, race-safe stale
+ *   takeover), {@linkcode readLockHolder};
  * - "did you mean": {@linkcode closestNames};
  * - append-only JSON lines: {@linkcode JsonlLog} (torn-line repair) and {@linkcode readJsonl};
  *   {@linkcode writeAllSync} for every synchronous writer;
  * - Python compatibility: {@linkcode parsePythonStringList} (list literals, never evaluated),
- *   {@linkcode pythonFloat} (`str(float)`), {@linkcode pyInt} and {@linkcode pyFloat} (`int()`,
+ *   {@linkcode pythonFloat} (`str(float)`), {@linkcode pythonStrRepr} (`repr(str)`),
+ *   {@linkcode pythonListRepr} (`str(list)`), {@linkcode pyInt} and {@linkcode pyFloat} (`int()`,
  *   `float()` of text), {@linkcode pythonJsonDumps}, and `str` behaviour
  *   ({@linkcode pySplit}, {@linkcode pyStrip}, {@linkcode pyLen}, {@linkcode compareCodePoints});
  * - image sniffing: {@linkcode detectImageFormat} (PNG, JPEG, GIF, WebP, BMP by magic bytes),
  *   {@linkcode imageTruncation} (an image cut short);
  * - the cause-chain walk: {@linkcode causeChain} (bounded, cycles walked once);
- * - JSON in free text: {@linkcode jsonObjectEnd}, the brace matcher of both ends of pack mode.
+ * - JSON in free text: {@linkcode jsonObjectEnd}, the brace matcher of both ends of pack mode;
+ * - sizes as people read them: {@linkcode formatBytes};
+ * - waiting between attempts: {@linkcode parseRetryAfter} (`Retry-After`) and {@linkcode sleep}
+ *   (cut short by an abort signal).
  *
  * Depends on nothing and runs nothing at import.
  *
@@ -26,6 +32,7 @@
 
 export {
   commitFile,
+  type CommitOptions,
   removeDeadTempFiles,
   removeIfPresent,
   syncFile,
@@ -46,9 +53,11 @@ export {
 export { closestNames } from "./closest_names.ts";
 export { JsonlLog, readJsonl, type SyncWriter, writeAllSync } from "./jsonl_log.ts";
 export { looksLikeList, parsePythonStringList } from "./python_list.ts";
-export { pythonFloat, pythonJsonDumps } from "./python_format.ts";
+export { pythonFloat, pythonJsonDumps, pythonListRepr, pythonStrRepr } from "./python_format.ts";
 export { pyFloat, pyInt } from "./python_number.ts";
 export { compareCodePoints, PY_WHITESPACE, pyLen, pySplit, pyStrip } from "./python_text.ts";
 export { detectImageFormat, hexHead, type ImageFormat, imageTruncation } from "./image_format.ts";
 export { causeChain } from "./cause_chain.ts";
 export { jsonObjectEnd } from "./json_object.ts";
+export { formatBytes } from "./format_bytes.ts";
+export { parseRetryAfter, sleep } from "./retry_after.ts";

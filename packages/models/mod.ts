@@ -10,8 +10,26 @@ export {
   InjectedStickyCudaError,
 } from "./fault_injection_model.ts";
 export { BusyLoopModel, ConstantAnswerModel } from "./simple_models.ts";
-export { createOpenAIModel, type OpenAIModelOptions } from "./api/openai_model.ts";
+export {
+  connectOpenAIModel,
+  type ConnectOptions,
+  createOpenAIModel,
+  type OpenAIModel,
+  type OpenAIModelOptions,
+  outputNameOf,
+} from "./api/openai_model.ts";
 export type { BackoffOptions } from "./api/retry_policy.ts";
+export type { LimitReport } from "./api/adaptive_limit.ts";
+export type { ImageDetail } from "./api/chat_messages.ts";
+export {
+  type GenerationSettings,
+  IMAGE_DETAILS,
+  type SettingsRecord,
+  settingsRecord,
+} from "./api/generation_settings.ts";
+export { type ServedModelEntry, servedModelFromConfigEntry } from "./api/config_entry.ts";
+export { EndpointCheckError, type EndpointProblem } from "./api/endpoint_check.ts";
+export type { NetworkFailureKind } from "./api/network_error.ts";
 export {
   BACKEND_NAMES,
   type BackendInfo,

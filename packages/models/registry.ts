@@ -1,5 +1,6 @@
 import { EXIT_CODES, type ExitCode, type VisionLanguageModel } from "@vlmeval/schema";
-import { createOpenAIModel } from "./api/openai_model.ts";
+import { connectOpenAIModel } from "./api/openai_model.ts";
+import type { GenerationSettings } from "./api/generation_settings.ts";
 import type { BackendName } from "./backends/backend_info.ts";
 import { BACKEND_NAMES } from "./backends/backend_info.ts";
 import { type FaultInjectionConfig, FaultInjectionModel } from "./fault_injection_model.ts";
@@ -21,6 +22,10 @@ export interface CreateModelOptions {
   timeoutMs?: number;
   /** API models: log one line per request, reply and retry to stderr (never the key). */
   verbose?: boolean;
+  /** API models: what shapes the answers (max tokens, temperature, images, extra fields). */
+  generation?: GenerationSettings;
+  /** API models: hears the notes of the endpoint check (a base URL cut or completed). */
+  warn?: (message: string) => void;
   /** Environment to read `VLMEVAL_FAULT_INJECTION` from (default the process's). */
   env?: Record<string, string | undefined>;
 }
@@ -93,14 +98,17 @@ export function listModels(): { name: string; describe: string }[] {
 
 /**
  * Builds a model by name: a built-in one, or with `baseUrl` any name served by an
- * OpenAI-compatible endpoint. Heavy dependencies (tfjs) load only here, never at import.
+ * OpenAI-compatible endpoint, whose endpoint is checked first (see `connectOpenAIModel`: it
+ * throws `EndpointCheckError`, exit code 7, for a wrong key, model or path, or a server that
+ * cannot be reached). Heavy dependencies (tfjs) load only here, never at import.
  */
 export async function createModel(
   name: string,
   opts: CreateModelOptions = {},
 ): Promise<VisionLanguageModel> {
   if (opts.baseUrl) {
-    return createOpenAIModel({
+    return await connectOpenAIModel({
+      ...opts.generation,
       model: name,
       baseUrl: opts.baseUrl,
       apiKeyEnv: opts.apiKeyEnv,
@@ -108,7 +116,7 @@ export async function createModel(
       retries: Math.max(0, (opts.retry ?? 6) - 1),
       timeoutMs: opts.timeoutMs,
       verbose: opts.verbose,
-    });
+    }, { warn: opts.warn });
   }
   const factory = FACTORIES[name];
   if (!factory) {

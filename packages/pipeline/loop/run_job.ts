@@ -16,6 +16,10 @@ import { journalDir, readJournals } from "./journal.ts";
 import { mergePredictions } from "./merge.ts";
 import { type Progress, SILENT_PROGRESS } from "./progress.ts";
 import { runShard, type ShardOptions, type ShardSummary } from "./run_shard.ts";
+import { limitPassed } from "./failure_policy.ts";
+import type { FailurePolicy } from "./failure_policy.ts";
+import { checkRunSettings, recordRunSettings } from "./run_settings.ts";
+import { summariseUsage, type UsageSummary } from "./usage.ts";
 import type { UnitReport } from "../ranks/progress_marker.ts";
 import {
   clearDoneMarker,
@@ -87,6 +91,17 @@ export interface JobOptions {
   progress?: (label: string) => Progress;
   /** Aborting stops the shard before its next unit (exit `interrupted`) and the wait for ranks. */
   signal?: AbortSignal;
+  /**
+   * When recorded failures stop the job (exit `tooManyFailures`): checked on each rank's shard
+   * as samples finish, and on rank 0 over the merged predictions. Default never.
+   */
+  failurePolicy?: FailurePolicy;
+  /**
+   * What shapes the model's answers (a served model's settings record), kept with the journal;
+   * a resumed job whose answers were made with other settings is refused (see
+   * `checkRunSettings`). Absent: not recorded.
+   */
+  settings?: Readonly<Record<string, unknown>>;
 }
 
 /** How one job ended. */
@@ -109,6 +124,8 @@ export interface JobResult {
   merged?: { rows: number; failed: number };
   /** The scores, on rank 0 in `all` and `eval` modes. */
   scores?: TaskScores;
+  /** What the answers in the prediction file cost, when the model reported it (rank 0). */
+  usage?: UsageSummary;
 }
 
 /** Where a job's files live. */
@@ -168,6 +185,13 @@ export async function runJob(opts: JobOptions): Promise<JobResult> {
     signal: opts.signal,
   });
   try {
+    if (opts.settings) {
+      await checkRunSettings(paths.journalDir, opts.settings, {
+        task: task.name,
+        modelName: opts.modelName,
+        warn: opts.warn,
+      });
+    }
     if (opts.rank === 0) await removeDeadWritersFiles(paths, task, opts.warn);
     await importPreviousPredictions(paths, opts);
     clearDoneMarker(paths.journalDir, opts.rank, opts.worldSize);
@@ -203,6 +227,10 @@ async function inferThenMerge(
     signal: opts.signal,
     since: opts.since,
     inFlight: unitWatcher(opts, paths),
+    failurePolicy: opts.failurePolicy,
+    beforeFirstSample: async () => {
+      if (opts.settings) await recordRunSettings(paths.journalDir, opts.settings);
+    },
   });
   result.shard = shard;
   const stop = shard.stopped ? stopOutcome(shard) : undefined;
@@ -369,6 +397,15 @@ async function mergeAndScore(
   }
   result.merged = { rows: written.rows, failed: written.failed };
   result.predictionFile = paths.predictionFile;
+  result.usage = summariseUsage(taskIndices(task).map((index) => records.get(index)?.usage));
+  const limit = opts.failurePolicy?.limit;
+  const overall = limit && limitPassed(limit, written.failed, written.rows);
+  if (overall) {
+    // Every rank kept under the limit on its own shard, but the whole file is over it.
+    result.exitCode = EXIT_CODES.tooManyFailures;
+    result.message = `${task.name}: ${overall}; the predictions are written and scored, but ` +
+      `rerun to retry the failures before trusting the score`;
+  }
   if (opts.mode === "all") {
     const rows = { columns: written.columns, rows: merged };
     try {
@@ -414,6 +451,13 @@ function scoreOptions(opts: JobOptions, paths: JobPaths): EvaluateOptions {
   };
 }
 
+/** Every index of a task, in order. */
+function taskIndices(task: EvalTask): string[] {
+  const indices: string[] = [];
+  for (let p = 0; p < task.unitCount; p++) indices.push(...task.unitIndices(p));
+  return indices;
+}
+
 /** The exit code and the sentence of a shard that stopped early. */
 function stopOutcome(shard: ShardSummary): { exitCode: number; message: string } {
   const stop = shard.stopped!;
@@ -425,6 +469,13 @@ function stopOutcome(shard: ShardSummary): { exitCode: number; message: string }
         exitCode: EXIT_CODES.stickyCuda,
         message: `A sticky CUDA error on sample ${stop.key} left the GPU unusable (${what}); ` +
           `finished samples are kept, rerun to resume`,
+      };
+    case "failures":
+      return {
+        exitCode: EXIT_CODES.tooManyFailures,
+        message: `Stopped early as ${stop.message}. Finished samples are kept: fix the cause ` +
+          `and rerun to retry the failures (--fail-on-error sets how many failures a run ` +
+          `tolerates)`,
       };
     case "aborted": {
       const dropped = shard.dropped > 0

@@ -66,8 +66,8 @@ export async function lockBenchmark(opts: WriterLockOptions): Promise<Lock> {
     onTakeover: opts.warn,
     onWait: (holder) =>
       (opts.note ?? opts.warn)(
-        `${opts.what} is being written by ${describeLockHolder(holder)}: waiting up to ` +
-          `${BUSY_WAIT_MS / 1000} s for it to finish`,
+        `${opts.what} is being written by ${holder}: waiting up to ${BUSY_WAIT_MS / 1000} s ` +
+          `for it to finish`,
       ),
   });
   if (!lock.held) throw await busyError(path, opts);
@@ -85,7 +85,9 @@ export async function lockBenchmark(opts: WriterLockOptions): Promise<Lock> {
 
 async function busyError(path: string, opts: WriterLockOptions): Promise<BenchmarkBusyError> {
   const holder = await readLockHolder(path);
-  const by = holder ? describeLockHolder(holder) : "a process that has just finished";
+  const by = holder
+    ? `${describeLockHolder(holder)}, refreshed ${Math.round(holder.ageMs / 1000)} s ago`
+    : "a process that has just finished";
   return new BenchmarkBusyError(
     `Cannot run ${opts.what} as another run is writing it in this work dir: ${by} (lock ` +
       `${path}); let it finish or stop it, then run again: its finished samples are kept`,
