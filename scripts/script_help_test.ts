@@ -28,6 +28,7 @@ const ENTRY_POINTS: EntryPoint[] = [
   { path: "scripts/check_structure.ts" },
   { path: "scripts/check_docs.ts" },
   { path: "scripts/gate.ts" },
+  { path: "scripts/run_tests.ts" },
   { path: "scripts/ensure_ffmpeg.ts" },
   { path: "scripts/gen_shapes_benchmark.ts", out: "--out" },
   { path: "scripts/gen_video_benchmark.ts", out: "--out" },
@@ -41,7 +42,18 @@ const ENTRY_POINTS: EntryPoint[] = [
   { path: "benchmarks/memory/run.ts", out: "--out" },
 ];
 
-const DENO_LOCK_NOTICE = /^Blocking waiting for file lock on node_modules directory\n/m;
+/**
+ * Deno's (and cargo's) notices while another process holds a lock it needs: "Blocking waiting
+ * for file lock on node_modules directory" (or on the package cache, or the build directory),
+ * as often as it waits, wherever in the output, coloured or not. Not the script's output.
+ */
+// deno-lint-ignore no-control-regex -- colour codes (ESC) before the notice are the point
+const TOOL_LOCK_NOTICE = /^(?:\x1b\[[0-9;]*m)*\s*Blocking waiting for file lock on [^\n]*\n?/gm;
+
+/** A script's stderr without the tools' lock notices ({@linkcode TOOL_LOCK_NOTICE}). */
+function withoutLockNotices(stderr: string): string {
+  return stderr.replace(TOOL_LOCK_NOTICE, "");
+}
 
 interface Ran {
   code: number;
@@ -71,8 +83,8 @@ async function runEntry(entry: EntryPoint, args: string[], cwd: string): Promise
   return {
     code: output.code,
     stdout: decoder.decode(output.stdout),
-    // Deno's own notice when many processes start at once, not the script's output.
-    stderr: decoder.decode(output.stderr).replace(DENO_LOCK_NOTICE, ""),
+    // Deno's own notices when many processes start at once, not the script's output.
+    stderr: withoutLockNotices(decoder.decode(output.stderr)),
     ms: performance.now() - started,
   };
 }
@@ -134,4 +146,20 @@ Deno.test("leadingDocComment takes the first block without its markers and @modu
     "#!/usr/bin/env -S deno run\n/**\n * One line.\n *\n *   indented\n *\n * @module\n */\nconst a = 1;\n/** Not this. */\n";
   assert.equal(leadingDocComment(source), "One line.\n\n  indented");
   assert.equal(leadingDocComment("const a = 1;\n/** Later. */\n"), undefined);
+});
+
+Deno.test("withoutLockNotices() drops every lock notice, however many and wherever, and nothing else", () => {
+  const notice = "Blocking waiting for file lock on node_modules directory\n";
+  assert.equal(withoutLockNotices(notice), "");
+  assert.equal(withoutLockNotices(notice + notice), "", "a notice each time Deno waits");
+  assert.equal(
+    withoutLockNotices(
+      `setup: a line\n${notice}\x1b[0m\x1b[1mBlocking waiting for file lock on package cache\n`,
+    ),
+    "setup: a line\n",
+  );
+  assert.equal(
+    withoutLockNotices("error: Blocking waiting is not a notice\n"),
+    "error: Blocking waiting is not a notice\n",
+  );
 });

@@ -15,69 +15,71 @@
  *    compare with wasm. The first time it fetches TensorFlow's 207 MB wheel from PyPI and builds
  *    the binding (about 40 s here); once built, it checks the build in about a second.
  *
- * Usage: deno run -A scripts/setup.ts [--quiet] [--for-tests]
- *   --quiet      print only warnings and failures
+ * Each step prints one line when it starts and one with its time when it is done; the tools'
+ * own output (npm's Download/Initialize lines, cargo's Compiling lines) is kept and shown only
+ * when a step fails, or with `--verbose`.
+ *
+ * Usage: deno run -A scripts/setup.ts [--quiet] [--verbose] [--for-tests]
+ *   --quiet      only steps that take more than a second say something (what `deno task eval`
+ *                runs: a first build is announced, a set-up machine prints nothing)
+ *   --verbose    the tools' own output as well
  *   --for-tests  also the system packages and the tfjs-node build the tests use (steps 4, 5)
  * Exit: 0 set up; the failing step's exit code when `deno install` fails, or (with
  *       `--for-tests`) the addon or the tfjs-node build; 2 for a bad option.
  */
 import { parseScriptArgs } from "./_script_help.ts";
+import { runSetupStep, type SetupStep } from "./_setup_steps.ts";
 
 const { values } = parseScriptArgs(import.meta, {
   quiet: { type: "boolean" },
+  verbose: { type: "boolean" },
   "for-tests": { type: "boolean" },
 });
-const quiet = values.quiet ?? false;
+const output = { quiet: values.quiet ?? false, verbose: values.verbose ?? false };
 const forTests = values["for-tests"] ?? false;
 const root = new URL("..", import.meta.url).pathname;
+const deno = Deno.execPath();
 
-function say(line: string): void {
-  if (!quiet) console.error(`setup: ${line}`);
-}
-
-async function run(cmd: string, cmdArgs: string[], opts: { allowFail?: boolean } = {}) {
-  const child = new Deno.Command(cmd, {
-    args: cmdArgs,
-    cwd: root,
-    stdout: quiet ? "null" : "inherit",
-    stderr: "inherit",
-  }).spawn();
-  const status = await child.status;
-  if (!status.success && !opts.allowFail) {
-    console.error(`setup: "${cmd} ${cmdArgs.join(" ")}" failed with exit code ${status.code}`);
-    Deno.exit(status.code || 1);
-  }
-  return status.success;
-}
-
-say("installing npm dependencies (deno install)");
-await run(Deno.execPath(), ["install", "--quiet"]);
-
-say("checking the native addon build");
-await run(Deno.execPath(), [
-  "run",
-  "--allow-all",
-  "scripts/build_native.ts",
-  "--if-stale",
-  ...(quiet ? ["--quiet"] : []),
-], { allowFail: !forTests });
-
-say("checking ffmpeg");
-await run(Deno.execPath(), [
-  "run",
-  "--allow-all",
-  "scripts/ensure_ffmpeg.ts",
-  ...(quiet ? ["--quiet"] : []),
-], { allowFail: true });
-
-if (forTests) {
-  say("checking system packages used by the tests");
-  await run("bash", ["scripts/setup_system.sh"], { allowFail: true });
-  say("checking the tfjs-node build (TensorFlow 2.9.1 from PyPI)");
-  await run(Deno.execPath(), [
+const step = (
+  what: string,
+  slowNote: string,
+  command: string,
+  args: string[],
+  allowFail = false,
+): SetupStep => ({ what, slowNote, command, args, cwd: root, allowFail });
+const steps: SetupStep[] = [
+  step("npm packages (deno install)", "downloads them the first time", deno, [
+    "install",
+    "--quiet",
+  ]),
+  step(
+    "native CUDA addon",
+    "cargo builds it when missing or stale: a minute or two the first time",
+    deno,
+    ["run", "--allow-all", "scripts/build_native.ts", "--if-stale"],
+    !forTests,
+  ),
+  step("ffmpeg", "found or fetched once", deno, [
     "run",
     "--allow-all",
-    "scripts/build_tfjs_node.ts",
-    ...(quiet ? ["--quiet"] : []),
-  ]);
+    "scripts/ensure_ffmpeg.ts",
+  ], true),
+];
+if (forTests) {
+  steps.push(
+    step("system packages the tests use", "installed with apt-get when missing", "bash", [
+      "scripts/setup_system.sh",
+    ], true),
+    step(
+      "tfjs-node backend",
+      "built from TensorFlow 2.9.1's PyPI wheel when missing: about a minute the first time",
+      deno,
+      ["run", "--allow-all", "scripts/build_tfjs_node.ts"],
+    ),
+  );
+}
+
+for (const each of steps) {
+  const code = await runSetupStep(each, output);
+  if (code !== 0 && !each.allowFail) Deno.exit(code);
 }

@@ -14,6 +14,7 @@ import {
   writeMcqTsv,
 } from "./helpers/distributed_cli.ts";
 import { startLoopbackVllmServer, vllmChatCompletion } from "@vlmeval/models/testing";
+import { runCli } from "@vlmeval/cli/testing";
 
 const faults = (config: object) => ({
   VLMEVAL_FAULT_INJECTION: JSON.stringify({ inner: "BusyLoop", ...config }),
@@ -122,7 +123,7 @@ Deno.test("an image_path escaping the image folder is refused with exit 4", asyn
   });
 });
 
-Deno.test("model output starting with = + - @ is neutralised in the spreadsheet", async () => {
+Deno.test("model output starting with = + - @ is kept as it is in xlsx and neutralised in tsv", async () => {
   await withTemp(async (dir) => {
     await writeMcqTsv(`${dir}/Bench.tsv`, 4);
     const answers = ['=HYPERLINK("http://x")', "+cmd|' /C calc'!A0", "@SUM(1)", "-A"];
@@ -130,30 +131,46 @@ Deno.test("model output starting with = + - @ is neutralised in the spreadsheet"
       body: vllmChatCompletion(answers[req.n % 4]),
     }));
     try {
-      const run = await runProcess([
-        "--model",
-        "served-model",
-        "--base-url",
-        server.baseUrl,
-        "--data",
-        `${dir}/Bench.tsv`,
-        "--work-dir",
-        dir,
-        "--api-nproc",
-        "1",
-      ]);
-      assert.equal(run.code, 0, run.stderr);
+      for (const format of ["xlsx", "tsv"]) {
+        const run = await runProcess([
+          "--model",
+          "served-model",
+          "--base-url",
+          server.baseUrl,
+          "--data",
+          `${dir}/Bench.tsv`,
+          "--work-dir",
+          `${dir}/${format}`,
+          "--api-nproc",
+          "1",
+          "--format",
+          format,
+        ]);
+        assert.equal(run.code, 0, run.stderr);
+      }
     } finally {
       await server.close();
     }
-    const cells = (await predictionCells(predictionPath(dir, "served-model", "Bench"))).slice(1);
-    const raw = await rawXlsxStrings(predictionPath(dir, "served-model", "Bench"));
+    // xlsx: an inline string cell is text, never a formula: it holds exactly the model's text,
+    // as VLMEvalKit's file would (pandas reads the same value back).
+    const xlsx = predictionPath(`${dir}/xlsx`, "served-model", "Bench");
+    const raw = await rawXlsxStrings(xlsx);
     for (const text of answers) {
-      assert.ok(raw.includes(`'${text}`), `"${text}" is stored with a leading quote`);
-      assert.ok(!raw.includes(`>${text}<`), `"${text}" is never stored bare`);
+      assert.ok(raw.includes(`>${text}<`), `"${text}" is stored as it is`);
+      assert.ok(!raw.includes(`'${text}`), `"${text}" gets no leading quote`);
     }
-    // Reading our own file back gives the model's exact text.
-    assert.deepEqual(cells.map((r) => r.at(-1)).sort(), [...answers].sort());
+    assert.ok(!raw.includes("<f>"), "no formula cell");
+    // tsv: a spreadsheet evaluates it when it opens it, so the text is neutralised there.
+    const tsv = predictionPath(`${dir}/tsv`, "served-model", "Bench", "tsv");
+    const tsvText = await Deno.readTextFile(tsv);
+    for (const text of ['=HYPERLINK(""http://x"")', "+cmd|' /C calc'!A0", "@SUM(1)", "-A"]) {
+      assert.ok(tsvText.includes(`"'${text}"`), `"${text}" is stored with a leading quote`);
+    }
+    // Reading either file back gives the model's exact text.
+    for (const path of [xlsx, tsv]) {
+      const cells = (await predictionCells(path)).slice(1);
+      assert.deepEqual(cells.map((r) => r.at(-1)).sort(), [...answers].sort());
+    }
   });
 });
 
@@ -191,14 +208,40 @@ Deno.test("resume after kill -9 at random points gives the uninterrupted predict
   });
 });
 
-Deno.test("an unknown benchmark name exits 4 and says which names exist", async () => {
+Deno.test("a benchmark name that is not there exits 2 before anything runs, naming close names", async () => {
   await withTemp(async (dir) => {
-    const run = await runProcess(["--model", "ConstantAnswer", "--data", "Video-MME"], {
+    // The run starts in an empty folder: nothing may appear there (no ./outputs).
+    const cwd = `${dir}/cwd`;
+    await Deno.mkdir(cwd);
+    const run = await runCli(["--model", "ConstantAnswer", "--data", "MMBench_DEV_ENN"], {
       env: { LMUData: dir },
+      cwd,
     });
-    assert.equal(run.code, 4, run.stderr);
-    assert.ok(run.stderr.includes(`${dir}/Video-MME.tsv`), run.stderr);
-    assert.match(run.stderr, /Bundled benchmarks: Shapes_MCQ, Shapes_Video_<N>frame/);
-    assert.match(run.stderr, /_<N>frame or _<F>fps suffix .*Video-MME_8frame/);
+    assert.equal(run.code, 2, run.stderr);
+    assert.ok(run.stderr.includes(`${dir}/MMBench_DEV_ENN.tsv`), run.stderr);
+    assert.match(run.stderr, /did you mean "MMBench_DEV_EN"/);
+    assert.match(run.stderr, /deno task eval datasets/);
+
+    // A catalog video benchmark named without its frame setting says how to name one.
+    const video = await runCli(["--model", "ConstantAnswer", "--data", "Video-MME"], {
+      env: { LMUData: dir },
+      cwd,
+    });
+    assert.equal(video.code, 2, video.stderr);
+    assert.match(video.stderr, /Video-MME_8frame/);
+
+    // A catalog benchmark that is not downloaded yet: the command that fetches it (exit 6).
+    const absent = await runCli(["--model", "ConstantAnswer", "--data", "MMStar"], {
+      env: { LMUData: dir },
+      cwd,
+    });
+    assert.equal(absent.code, 6, absent.stderr);
+    assert.match(absent.stderr, /deno task eval fetch MMStar/);
+
+    // An unknown model: the closest built-in names.
+    const model = await runCli(["--model", "ShapeVLM", "--data", "Shapes_MCQ"], { cwd });
+    assert.equal(model.code, 2, model.stderr);
+    assert.match(model.stderr, /Cannot build model "ShapeVLM" .*did you mean "ShapesVLM"/);
+    assert.deepEqual([...Deno.readDirSync(cwd)], [], "no folder or status.json was left");
   });
 });

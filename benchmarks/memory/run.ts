@@ -3,7 +3,9 @@
  * each in a fresh process (caches released after every sample, no cache release, a leaking
  * adapter), recording per sample live tensors and their bytes, WebGPU buffers, the WebAssembly
  * heap, process RSS and, where CUDA exists, this process's device memory. Writes
- * `<out>/<backend>.csv`, `<out>/<backend>.svg` and `<out>/summary.md`.
+ * `<out>/<backend>.csv`, `<out>/<backend>.svg` and `<out>/summary.md`; `--out` defaults to
+ * `benchmarks/memory/latest/`, which git ignores (the results kept in the repository are
+ * refreshed with `--out benchmarks/memory/results`).
  *
  * Usage: deno task bench:memory [--backend wasm,webgpu] [--samples 200] [--out DIR]
  *                               [--leak-kib 256]
@@ -14,6 +16,7 @@
  */
 import { parseScriptArgs, usageError } from "../../scripts/_script_help.ts";
 import { judgeRun } from "./_analysis.ts";
+import { DEFAULT_OUT_DIR } from "./_out_dir.ts";
 import {
   type BackendResult,
   backendSection,
@@ -57,7 +60,7 @@ function options() {
   const { values } = parseScriptArgs(import.meta, {
     backend: { type: "string", default: "wasm,webgpu" },
     samples: { type: "string", default: "200" },
-    out: { type: "string", default: new URL("./results", import.meta.url).pathname },
+    out: { type: "string", default: DEFAULT_OUT_DIR },
     "leak-kib": { type: "string", default: "256" },
   }, NAME);
   const backends = values.backend.split(",").map((b) => b.trim()).filter(Boolean);

@@ -158,7 +158,8 @@ function lazyModel(name: string, create: (name: string) => Promise<VisionLanguag
 /**
  * One dataset of one model: open, run, record; never throws. Nothing is recorded for a model
  * that could not be built (its folder is removed again when this run made it and left it
- * empty), nor for a benchmark another run is writing (that run records it).
+ * empty; a served model whose endpoint failed its check is recorded), nor for a benchmark
+ * another run is writing (that run records it).
  */
 async function runDataset(
   model: string,
@@ -202,7 +203,9 @@ async function runDataset(
     const name = task?.name ?? taskNameFor(dataName, opts.open);
     const message = opts.describeError(err);
     const result = { model: modelName, task: name, exitCode: code, message };
-    if (lazy.failed()) {
+    // A model that could not be built (its backend, its files) ran nothing and leaves nothing;
+    // a served model whose endpoint failed its check is recorded (exit 7, for dashboards).
+    if (lazy.failed() && code !== EXIT_CODES.endpoint) {
       if (task) removeEmptyFolders(opts, modelName, task.name);
       return { exitCode: code, result };
     }

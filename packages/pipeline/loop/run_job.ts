@@ -368,7 +368,8 @@ async function mergeAndScore(
     worldSize: opts.worldSize,
     keepFailed: opts.keepFailed,
     timeoutMs: opts.rankTimeoutMs,
-    since: startedAt,
+    // Under a supervisor the run began when it did: every rank's work of this run is newer.
+    since: Math.min(startedAt, opts.since ?? startedAt),
     signal: opts.signal,
     onWait: (missing) =>
       (opts.note ?? opts.warn)(

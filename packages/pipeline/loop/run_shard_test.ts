@@ -279,3 +279,90 @@ Deno.test("runShard() journals each call's usage and sums this run's", async () 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("runShard() applies the sticky CUDA rule on every path that touches CUDA", async (t) => {
+  const sticky = () =>
+    Object.assign(new Error("illegal address"), { name: "CudaError", sticky: true });
+  const cases: { name: string; extra: Partial<ShardOptions>; model: () => VisionLanguageModel }[] =
+    [
+      {
+        name: "the model's cache release after a failure",
+        extra: { skipErr: true },
+        model: () =>
+          Object.assign(new FaultInjectionModel(new ConstantAnswerModel(), { failOn: ["1"] }), {
+            releaseCaches: () => {
+              throw sticky();
+            },
+          }),
+      },
+      {
+        name: "emptyCache after a failure",
+        extra: {
+          skipErr: true,
+          gpu: {
+            synchronize: () => {},
+            emptyCache: () => {
+              throw sticky();
+            },
+          },
+        },
+        model: () => new FaultInjectionModel(new ConstantAnswerModel(), { failOn: ["1"] }),
+      },
+      {
+        name: "emptyCache after every sample (--empty-cache always)",
+        extra: {
+          emptyCache: "always",
+          gpu: {
+            synchronize: () => {},
+            emptyCache: () => {
+              throw sticky();
+            },
+          },
+        },
+        model: () => new ConstantAnswerModel(),
+      },
+      {
+        name: "the model's cache release after every sample (--empty-cache always)",
+        extra: { emptyCache: "always" },
+        model: () =>
+          Object.assign(new ConstantAnswerModel(), {
+            releaseCaches: () => {
+              throw sticky();
+            },
+          }),
+      },
+    ];
+  for (const { name, extra, model } of cases) {
+    await t.step(name, async () => {
+      const dir = await Deno.makeTempDir();
+      try {
+        const summary = await runShard(options(dir, model(), extra));
+        assert.equal(summary.stopped?.reason, "sticky");
+        assert.ok(readJournals(dir).records.size < 12, "the shard stopped");
+      } finally {
+        await Deno.remove(dir, { recursive: true });
+      }
+    });
+  }
+});
+
+Deno.test("runShard() drops a unit that fails once the run is interrupted, recording nothing", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const controller = new AbortController();
+    const model = new FaultInjectionModel(new ConstantAnswerModel(), { delayMs: 30 });
+    const progress = { start() {}, tick() {}, stop() {} };
+    setTimeout(() => controller.abort(new Error("interrupted")), 100);
+    const summary = await runShard(
+      options(dir, model, { signal: controller.signal, progress, concurrency: 2 }),
+    );
+    assert.equal(summary.stopped?.reason, "aborted");
+    assert.equal(summary.dropped, 2, "both units in flight were dropped");
+    assert.equal(summary.failed, 0);
+    const records = [...readJournals(dir).records.values()];
+    assert.ok(records.every((r) => r.ok), "no failure recorded");
+    assert.equal(records.length, summary.done);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -104,21 +104,37 @@ export function isSettled(
   return record.ok || keepFailed || record.time >= since;
 }
 
-/** Samples per rank of `worldSize` that are not yet settled for this run's merge. */
+/**
+ * Samples per rank of `worldSize` that are not yet settled for this run's merge. With
+ * `journalDir`, a failure is also settled when its rank finished its shard in this run (a
+ * complete done marker written since `since`) after recording it: that rank retried it and
+ * this is its answer, even when it was recorded before rank 0's job began (a fast rank).
+ */
 export function missingByRank(
   task: EvalTask,
   records: Map<string, JournalRecord>,
   worldSize: number,
   keepFailed: boolean,
   since: number,
+  journalDir?: string,
 ): Map<number, number> {
   const missing = new Map<number, number>();
   for (let rank = 0; rank < worldSize; rank++) {
+    let finishedAt: number | undefined | null = null;
+    const rankFinished = (record: JournalRecord) => {
+      if (journalDir === undefined) return false;
+      if (finishedAt === null) {
+        // A marker of an earlier run (before `since`) says nothing about this one.
+        const marker = readMarker(journalDir, rank, worldSize)?.marker;
+        finishedAt = marker?.complete && marker.finishedAt >= since ? marker.finishedAt : undefined;
+      }
+      return finishedAt !== undefined && finishedAt >= record.time;
+    };
     for (const position of shardPositions(task.unitCount, rank, worldSize)) {
       for (const index of task.unitIndices(position)) {
-        if (!isSettled(records.get(index), since, keepFailed)) {
-          missing.set(rank, (missing.get(rank) ?? 0) + 1);
-        }
+        const record = records.get(index);
+        if (isSettled(record, since, keepFailed) || (record && rankFinished(record))) continue;
+        missing.set(rank, (missing.get(rank) ?? 0) + 1);
       }
     }
   }
@@ -164,6 +180,7 @@ export async function waitForShards(opts: WaitOptions): Promise<Map<string, Jour
       opts.worldSize,
       opts.keepFailed,
       opts.since,
+      opts.journalDir,
     );
     if (missing.size === 0) return records;
     for (const rank of missing.keys()) {

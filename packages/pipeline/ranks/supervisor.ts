@@ -23,7 +23,7 @@ import {
   type UnitReport,
 } from "./progress_marker.ts";
 import { cudaVisibleDevicesFor } from "./gpu_split.ts";
-import { JournalWriter } from "../loop/journal.ts";
+import { doneMarkerName, JournalWriter } from "../loop/journal.ts";
 
 /** Crashes of a worker on one sample after which the sample is recorded as failed. */
 export const CRASH_LIMIT = 3;
@@ -428,7 +428,7 @@ class Supervisor {
       try {
         const count = recordCrash(unit, signal);
         const limit = count >= CRASH_LIMIT;
-        if (limit) recordCrashFailure(unit, signal, count);
+        if (limit) recordCrashFailure(unit, signal, count, this.#opts.skipErr ?? false);
         recorded ||= limit;
         this.#emit({
           kind: "crash",
@@ -550,8 +550,30 @@ function recordCrash(unit: UnitReport, signal: Deno.Signal): number {
   return before + 1;
 }
 
-/** Records each index of `unit` as failed in its rank's journal, naming the signal. */
-function recordCrashFailure(unit: UnitReport, signal: Deno.Signal, count: number): void {
+/**
+ * Records each index of `unit` as failed in its rank's journal, naming the signal. Without
+ * `skipErr` the run stops there: the rank's done marker says why, for rank 0's `status.json`.
+ */
+function recordCrashFailure(
+  unit: UnitReport,
+  signal: Deno.Signal,
+  count: number,
+  skipErr: boolean,
+): void {
+  if (!skipErr) {
+    const path = `${unit.journalDir}/${doneMarkerName(unit.rank, unit.worldSize)}`;
+    const marker = {
+      rank: unit.rank,
+      worldSize: unit.worldSize,
+      complete: false,
+      reason: `Sample ${unit.indices.join(", ")} crashed the worker ${count} times (killed by ` +
+        `${signal}); it is recorded as failed and finished samples are kept. Pass --skip-err ` +
+        `to go on past such samples`,
+      exitCode: EXIT_CODES.sampleFailed,
+      finishedAt: Date.now(),
+    };
+    Deno.writeTextFileSync(path, JSON.stringify(marker));
+  }
   const journal = JournalWriter.open(unit.journalDir, unit.rank, unit.worldSize);
   try {
     for (const index of unit.indices) {
