@@ -121,13 +121,22 @@ export async function checkWritable(
   } catch (err) {
     return {
       exitCode: EXIT_CODES.usage,
-      message: `Cannot write results into ${flag} ${dir} as ${
-        (err as Error).message
-      }: nothing was run. ${hint}`,
+      message: `Cannot write results into ${flag} ${dir} as ${whyNotWritable(err)}: nothing ` +
+        `was run. ${hint}`,
     };
   } finally {
     if (made !== undefined) await Deno.remove(made, { recursive: true }).catch(() => {});
   }
+}
+
+/** Why a folder cannot be written, in words (the OS error's text as a last resort). */
+function whyNotWritable(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  if (/read-only file system/i.test(message)) return "it is on a read-only file system";
+  if (err instanceof Deno.errors.PermissionDenied) return "this user may not write there";
+  if (err instanceof Deno.errors.NotADirectory) return "a file stands where a folder should be";
+  if (/no space left/i.test(message)) return "its disk is full";
+  return message;
 }
 
 /** The outermost folder of `dir`'s path that does not exist yet (what a mkdir -p would make). */

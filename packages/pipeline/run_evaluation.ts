@@ -246,7 +246,13 @@ async function recordStatus(
 ): Promise<void> {
   const dir = modelDir(opts, modelName);
   try {
-    const note = await recordDatasetStatus(dir, { ...opts.run, modelName }, dataset, entry);
+    const note = await recordDatasetStatus(
+      dir,
+      { ...opts.run, modelName },
+      dataset,
+      entry,
+      opts.job.warn,
+    );
     if (note) opts.job.warn(note);
   } catch (err) {
     opts.job.warn(`could not update ${dir}/status.json: ${(err as Error).message}`);

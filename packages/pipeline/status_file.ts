@@ -253,18 +253,27 @@ export class StatusFileUnreadableError extends Error {
 
 /**
  * Records `entry` for `dataset` in `<modelDir>/status.json`, keeping every other dataset's
- * entry. Returns a warning when an unreadable file had to be moved aside first.
+ * entry. Returns a warning when an unreadable file had to be moved aside first; `tell` hears
+ * about the lock (taken over from a dead writer, or waited for).
  */
 export async function recordDatasetStatus(
   modelDir: string,
   run: RunFacts,
   dataset: string,
   entry: DatasetStatusEntry,
+  tell: (message: string) => void = () => {},
 ): Promise<string | undefined> {
   await Deno.mkdir(modelDir, { recursive: true });
   const path = `${modelDir}/status.json`;
   let warning: string | undefined;
-  await withLock(`${path}.lock`, `update ${path}`, STATUS_LOCK, async () => {
+  const lock = {
+    ...STATUS_LOCK,
+    // A lock left by a dead writer (or an empty one, left by a full disk) is taken over at
+    // once, and said; a live writer is waited for, and said.
+    onTakeover: tell,
+    onWait: (holder: string) => tell(`waiting for ${path}.lock, held by ${holder}`),
+  };
+  await withLock(`${path}.lock`, `update ${path}`, lock, async () => {
     let current: StatusFile | undefined;
     try {
       current = await readStatus(path);

@@ -336,6 +336,9 @@ async function scoreExisting(opts: JobOptions, paths: JobPaths): Promise<JobResu
         `exist (run with --mode all or --mode infer first)`,
     };
   }
+  if (opts.outDir !== undefined) {
+    await Deno.mkdir(`${opts.outDir}/${opts.modelName}`, { recursive: true });
+  }
   return {
     model: opts.modelName,
     task: task.name,
