@@ -201,3 +201,27 @@ Deno.test("--nproc 2: a rank whose sample fails is not restarted, and status.jso
     assert.deepEqual(failures.map((r) => r.index), ["5"]);
   });
 });
+
+Deno.test("a Ctrl-C under deno task (the terminal's and the task runner's SIGINT at once) is one interrupt", async () => {
+  await withTemp(async (dir) => {
+    await writeMcqTsv(`${dir}/Bench.tsv`, 30);
+    const args = [
+      "--model",
+      "FaultInjection",
+      "--data",
+      `${dir}/Bench.tsv`,
+      "--work-dir",
+      `${dir}/out`,
+      "--quiet",
+    ];
+    const child = start(args, faults({ delayMs: 300 }), true);
+    await waitFor("two answers", () => journalRecords(dir, "FaultInjection").length >= 2);
+    Deno.kill(-child.pid, "SIGINT");
+    child.kill("SIGINT");
+    const run = await finish(child);
+    assert.equal(run.code, EXIT_CODES.interrupted, run.stderr);
+    assert.doesNotMatch(run.stderr, /again: quitting at once/);
+    assert.match(run.stderr, /run the same command again to resume/);
+    assert.match(run.stdout, /Summary:/, "the run ended cleanly, with its summary");
+  });
+});

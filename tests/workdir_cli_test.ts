@@ -111,7 +111,10 @@ Deno.test({
       const codes = steps(run.stdout);
       assert.equal(codes.get("first"), 0, run.stderr);
       assert.notEqual(codes.get("full"), 0, "writing onto a full disk fails");
-      const listing = run.stdout.slice(run.stdout.indexOf("== filled"), run.stdout.indexOf("== listed"));
+      const listing = run.stdout.slice(
+        run.stdout.indexOf("== filled"),
+        run.stdout.indexOf("== listed"),
+      );
       assert.doesNotMatch(listing, /status\.json\.lock/, "no empty lock was left");
       assert.doesNotMatch(listing, /\.tmp\b/, "no temporary file was left");
       assert.equal(codes.get("freed"), 0, run.stderr);
@@ -167,7 +170,9 @@ Deno.test("unreadable journal lines are named (file and line) and their samples 
     assert.equal(rerun.code, 0, rerun.stderr);
     assert.match(
       rerun.stderr,
-      new RegExp(`Bench: 2 journal lines could not be read and were skipped \\(${journal} lines 2, 4\\)`),
+      new RegExp(
+        `Bench: 2 journal lines could not be read and were skipped \\(${journal} lines 2, 4\\)`,
+      ),
     );
     assert.match(rerun.stderr, /2 done, 4 reused/);
   });

@@ -6,7 +6,9 @@ export function requireField(row: Row, column: string, position: number): string
   const value = row[column];
   if (value === undefined) {
     throw new TypeError(
-      `Cannot score row ${position} (index "${row.index ?? "?"}") as it has no "${column}" column`,
+      `Cannot score row ${position + 1} (index "${
+        row.index ?? "?"
+      }") as it has no "${column}" column`,
     );
   }
   return value;

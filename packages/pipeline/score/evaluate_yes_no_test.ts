@@ -73,7 +73,7 @@ Deno.test("evaluatePredictions() yes/no: a Hallusion index without 6 parts is a 
         format: "tsv",
         evalFormat: "csv",
       }),
-      /Cannot compute Hallusion_rating as row 0 has index "7": it needs at least 6 parts/,
+      /Cannot compute Hallusion_rating as row 1 has index "7": it needs at least 6 parts/,
     );
     assert.deepEqual([...Deno.readDirSync(dir)], [], "no score file written");
   });

@@ -109,7 +109,7 @@ export function mathVistaPrompt(question: string, prediction: string): string {
 
 function fieldError(row: Row, position: number, field: string, why: string): TypeError {
   return new TypeError(
-    `Cannot score row ${position} (index "${row.index ?? "?"}") of MathVista as its ` +
+    `Cannot score row ${position + 1} (index "${row.index ?? "?"}") of MathVista as its ` +
       `"${field}" ${why}: current value is ${JSON.stringify(row[field])}`,
   );
 }

@@ -104,6 +104,6 @@ Deno.test("mathVistaHit() names the row whose choices are not a Python list", ()
   assert.throws(() => mathVistaHit(row, "B", 4), {
     name: "TypeError",
     message:
-      'Cannot score row 4 (index "1") of MathVista as its "choices" is not a Python list of strings: current value is "3/11, 8/11"',
+      'Cannot score row 5 (index "1") of MathVista as its "choices" is not a Python list of strings: current value is "3/11, 8/11"',
   });
 });

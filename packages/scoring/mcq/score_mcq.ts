@@ -135,7 +135,7 @@ export function extractRowAnswer(
   const answer = requireField(row, "answer", position);
   if (answer === "") {
     throw new TypeError(
-      `Cannot score row ${position} (index "${row.index ?? "?"}") as its answer is empty`,
+      `Cannot score row ${position + 1} (index "${row.index ?? "?"}") as its answer is empty`,
     );
   }
   return { prediction, answer, ...extractMcqAnswer(prediction, buildChoices(row), opts) };

@@ -93,7 +93,7 @@ function integerIndex(row: Row, column: "index" | "g_index", position: number): 
   const text = (row[column] ?? "").trim();
   if (!/^-?\d+$/.test(text) || !Number.isSafeInteger(Number(text))) {
     throw new TypeError(
-      `Cannot score row ${position} (index "${row.index ?? "?"}") circularly: its ${column} ` +
+      `Cannot score row ${position + 1} (index "${row.index ?? "?"}") circularly: its ${column} ` +
         `"${row[column] ?? ""}" is not an integer`,
     );
   }

@@ -99,9 +99,9 @@ Deno.test("scoreMcqCircular() names the row whose index is not an integer", () =
   rows[1].index = "1e6";
   assert.throws(
     () => scoreMcqCircular(rows),
-    /row 1 \(index "1e6"\) circularly: its index "1e6" is not an integer/,
+    /row 2 \(index "1e6"\) circularly: its index "1e6" is not an integer/,
   );
   const noAnswer = rotations(1, ["B"]);
   noAnswer[0].answer = "";
-  assert.throws(() => scoreMcqCircular(noAnswer), /row 0 \(index "1"\) as its answer is empty/);
+  assert.throws(() => scoreMcqCircular(noAnswer), /row 1 \(index "1"\) as its answer is empty/);
 });

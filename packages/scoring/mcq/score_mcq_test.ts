@@ -97,7 +97,7 @@ Deno.test("scoreMcq() never counts a recorded failure as a hit, even against ans
 Deno.test("scoreMcq() rejects rows without a prediction or an answer", () => {
   assert.throws(() => scoreMcq([{ ...base, index: "9", answer: "A" }]), {
     name: "TypeError",
-    message: /row 0 \(index "9"\) as it has no "prediction" column/,
+    message: /row 1 \(index "9"\) as it has no "prediction" column/,
   });
   assert.throws(() => scoreMcq([{ ...base, index: "9", answer: "", prediction: "A" }]), {
     name: "TypeError",

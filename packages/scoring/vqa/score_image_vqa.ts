@@ -127,7 +127,7 @@ export function scoreImageVqa(rows: readonly Row[], dataset: string): ImageVqaSc
     const line = processVqaLine(requireField(row, "answer", position), prediction, metric.method);
     if (line.match.length === 0) {
       throw new TypeError(
-        `Cannot score row ${position} (index "${row.index ?? "?"}") of ${dataset} as its ` +
+        `Cannot score row ${position + 1} (index "${row.index ?? "?"}") of ${dataset} as its ` +
           `answer is an empty list: current value is ${JSON.stringify(row.answer)}`,
       );
     }

@@ -94,14 +94,14 @@ Deno.test("scoreImageVqa(): a recorded failure scores 0 and is counted", () => {
 Deno.test("scoreImageVqa() names the row whose answer is missing or an empty list", () => {
   assert.throws(
     () => scoreImageVqa([{ index: "7", prediction: "x" }], "TextVQA_VAL"),
-    { name: "TypeError", message: 'Cannot score row 0 (index "7") as it has no "answer" column' },
+    { name: "TypeError", message: 'Cannot score row 1 (index "7") as it has no "answer" column' },
   );
   assert.throws(
     () => scoreImageVqa([{ index: "8", answer: "[]", prediction: "x" }], "DocVQA_VAL"),
     {
       name: "TypeError",
       message:
-        'Cannot score row 0 (index "8") of DocVQA_VAL as its answer is an empty list: current value is "[]"',
+        'Cannot score row 1 (index "8") of DocVQA_VAL as its answer is an empty list: current value is "[]"',
     },
   );
 });

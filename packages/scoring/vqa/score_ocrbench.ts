@@ -85,7 +85,7 @@ export function scoreOcrbench(rows: readonly Row[]): OcrbenchScore {
     const category = requireField(row, "category", position);
     if (!counts.has(category)) {
       throw new TypeError(
-        `Cannot score row ${position} (index "${row.index ?? "?"}") of OCRBench as its ` +
+        `Cannot score row ${position + 1} (index "${row.index ?? "?"}") of OCRBench as its ` +
           `category is not an OCRBench category: current value is ${JSON.stringify(category)}`,
       );
     }

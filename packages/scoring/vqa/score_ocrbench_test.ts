@@ -46,7 +46,7 @@ Deno.test("scoreOcrbench() names the row whose category is unknown", () => {
     {
       name: "TypeError",
       message:
-        'Cannot score row 0 (index "4") of OCRBench as its category is not an OCRBench category: current value is "OCR"',
+        'Cannot score row 1 (index "4") of OCRBench as its category is not an OCRBench category: current value is "OCR"',
     },
   );
 });

@@ -118,7 +118,7 @@ function requireCell(
 ): string {
   if (value === undefined || value === "") {
     throw new TypeError(
-      `Cannot compute ${rating} as row ${position} (index "${row.index}") has no "${column}"`,
+      `Cannot compute ${rating} as row ${position + 1} (index "${row.index}") has no "${column}"`,
     );
   }
   return value;
@@ -208,7 +208,9 @@ export function hallusionRating(rows: readonly YesNoRatedRow[]): YesNoRating {
     const parts = row.index.split("_");
     if (parts.length < 6) {
       throw new TypeError(
-        `Cannot compute Hallusion_rating as row ${position} has index "${row.index}": it needs ` +
+        `Cannot compute Hallusion_rating as row ${
+          position + 1
+        } has index "${row.index}": it needs ` +
           `at least 6 parts separated by "_" (set_id, figure_id and question_id are parts 4-6)`,
       );
     }

@@ -60,7 +60,7 @@ Deno.test("mmeRating(): acc + acc+ per category, perception and reasoning sums, 
   );
   assert.throws(
     () => mmeRating([row({ index: "9", category: "color", score: 1 })]),
-    /Cannot compute MME_rating as row 0 \(index "9"\) has no "image_path"/,
+    /Cannot compute MME_rating as row 1 \(index "9"\) has no "image_path"/,
   );
 });
 
@@ -90,7 +90,7 @@ Deno.test("hallusionRating(): aAcc, fAcc, qAcc over figure and question groups",
   assert.ok(Math.abs(rating.primary - (75 + 2 * (200 / 3)) / 3) < 1e-9);
   assert.throws(
     () => hallusionRating([...rows, row({ index: "VS_chart_0_0", score: 1 })]),
-    /Cannot compute Hallusion_rating as row 4 has index "VS_chart_0_0": it needs at least 6 parts/,
+    /Cannot compute Hallusion_rating as row 5 has index "VS_chart_0_0": it needs at least 6 parts/,
   );
 });
 
@@ -140,7 +140,7 @@ Deno.test("amberRating(): VLMEvalKit's category map, mean per mapped category, A
     rows: [[75, 0, 50, 125 / 3]],
   });
   assert.equal(rating.primary, 125 / 3);
-  assert.throws(() => amberRating([row({ score: 1 })]), /AMBER_rating as row 0 .* "category"/);
+  assert.throws(() => amberRating([row({ score: 1 })]), /AMBER_rating as row 1 .* "category"/);
 });
 
 Deno.test("rateYesNo('default') is default_rating with Overall as its primary metric", () => {
