@@ -420,6 +420,11 @@ Deno.test("a judge that fails its check request fails the dataset's scoring loud
         /Cannot score Bench with judge judge-llm \(model judge-llm at http:\/\/127\.0\.0\.1:\d+\) as it did not answer a check request: Failed to obtain answer via API\. HTTP 401/,
       );
       assert.equal(judge.requests.length, 1, "only the check request");
+      // The message says the predictions are kept and how to score them without inferring again.
+      assert.match(
+        run.stderr,
+        /The predictions are kept in .*m_Bench\.xlsx: once the cause is fixed, score them with --mode eval/,
+      );
       // Predictions are kept, but nothing is scored: no silent exact matching.
       await Deno.stat(predictionPath(dir, "m", "Bench"));
       for (const name of ["acc.csv", "exact_matching_result.xlsx", "judge-llm_result.xlsx"]) {
