@@ -147,7 +147,7 @@ Deno.test("vlmeval cache refuses path-like and unknown names with exit 2 and rem
     assert.equal(help.code, 0);
     assert.match(help.stdout, /deno task eval cache --clean \[--dry-run\] NAME\.\.\./);
     const main = await runProcess(["--help"]);
-    assert.match(main.stdout, /vlmeval cache \[--clean\] \[NAME\.\.\.\]/);
+    assert.match(main.stdout, /deno task eval cache \[--clean\] \[NAME\.\.\.\]/);
   });
 });
 

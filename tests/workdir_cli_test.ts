@@ -69,7 +69,7 @@ Deno.test({
         new RegExp(`Cannot write results into --work-dir ${work} as .*: nothing was run`),
       );
       assert.match(run.stderr, /To score a finished run on a read-only share, pass --out-dir DIR/);
-      assert.doesNotMatch(run.stderr, /os error|Stack backtrace|    at /, "no raw OS error");
+      assert.doesNotMatch(run.stderr, /os error|Stack backtrace| {4}at /, "no raw OS error");
       // The share is as it was; the scores went to --out-dir.
       assert.deepEqual(walk(work).sort(), before);
       const scores = walk(`${dir}/scores`).map((p) => p.slice(dir.length + 1)).sort();

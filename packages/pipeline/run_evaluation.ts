@@ -205,9 +205,10 @@ async function runDataset(
     const result = { model: modelName, task: name, exitCode: code, message };
     // A model that could not be built (its backend, its files) ran nothing and leaves nothing;
     // a served model whose endpoint failed its check is recorded (exit 7, for dashboards).
-    if (lazy.failed() && code !== EXIT_CODES.endpoint) {
-      if (task) removeEmptyFolders(opts, modelName, task.name);
-      return { exitCode: code, result };
+    if (lazy.failed()) {
+      const recorded = code === EXIT_CODES.endpoint;
+      if (task) removeEmptyFolders(opts, modelName, task.name, !recorded);
+      if (!recorded) return { exitCode: code, result };
     }
     if (err instanceof BenchmarkBusyError) return { exitCode: code, result };
     if (rank.rank === 0) {
@@ -225,10 +226,18 @@ function modelDir(opts: EvaluationOptions, modelName: string): string {
   return `${opts.job.outDir ?? opts.open.workDir}/${modelName}`;
 }
 
-/** The job's journal folder and the model's folder, when empty (made by a model never built). */
-function removeEmptyFolders(opts: EvaluationOptions, modelName: string, taskName: string): void {
+/**
+ * The job's journal folder and (`andModelDir`) the model's folder, when empty: made by a model
+ * never built.
+ */
+function removeEmptyFolders(
+  opts: EvaluationOptions,
+  modelName: string,
+  taskName: string,
+  andModelDir: boolean,
+): void {
   const paths = jobPaths(opts.open.workDir, modelName, taskName, opts.job.format);
-  for (const dir of [paths.journalDir, paths.modelDir]) {
+  for (const dir of andModelDir ? [paths.journalDir, paths.modelDir] : [paths.journalDir]) {
     try {
       Deno.removeSync(dir);
     } catch {

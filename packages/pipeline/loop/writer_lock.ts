@@ -61,7 +61,7 @@ export async function lockBenchmark(opts: WriterLockOptions): Promise<Lock> {
     staleMs: WRITER_LOCK_STALE_MS,
     maxWaitMs: BUSY_WAIT_MS,
     pollMs: 100,
-    note: `rank ${opts.rank} of ${opts.worldSize}, ${opts.what}, since ${new Date().toISOString()}`,
+    note: `rank ${opts.rank} of ${opts.worldSize}, ${opts.what}`,
     signal: opts.signal,
     onTakeover: opts.warn,
     onWait: (holder) =>
