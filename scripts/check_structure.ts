@@ -45,7 +45,18 @@ const ALLOWED: Record<string, string[]> = {
     "scoring",
     "report",
   ],
-  cli: ["schema", "internal", "native", "media", "models", "pipeline", "report", "catalog"],
+  viewer: ["schema", "internal", "delimited", "media", "report"],
+  cli: [
+    "schema",
+    "internal",
+    "native",
+    "media",
+    "models",
+    "pipeline",
+    "report",
+    "catalog",
+    "viewer",
+  ],
 };
 
 const repo = resolve(new URL("..", import.meta.url).pathname);
