@@ -64,21 +64,38 @@ export function buildLeaderboard(scan: WorkDirScan): Leaderboard {
 }
 
 /**
- * A score as VLMEvalKit's summary prints it (`{:.4g}`: four significant digits, no trailing
- * zeros).
+ * A score as VLMEvalKit's summary prints it, Python's `'{:.4g}'.format(value)`: four significant
+ * digits, rounded half to even on the double's exact value, trailing zeros dropped, exponent
+ * form below 1e-4 and from 1e4.
  */
 export function formatScore(value: number): string {
   if (!Number.isFinite(value)) return Number.isNaN(value) ? "nan" : value > 0 ? "inf" : "-inf";
-  if (value === 0) return "0";
-  const exponent = Math.floor(Math.log10(Math.abs(Number(value.toPrecision(4)))));
-  if (exponent < -4 || exponent >= 4) {
-    const [mantissa, exp] = value.toExponential(3).split("e");
-    const m = mantissa.includes(".") ? mantissa.replace(/\.?0+$/, "") : mantissa;
-    const e = Number(exp);
-    return `${m}e${e < 0 ? "-" : "+"}${String(Math.abs(e)).padStart(2, "0")}`;
+  if (value === 0) return Object.is(value, -0) ? "-0" : "0";
+  const sign = value < 0 ? "-" : "";
+  // The exact decimal expansion (toPrecision is exact up to 100 digits), then Python's rounding.
+  const [mantissaText, expText] = Math.abs(value).toPrecision(100).split("e");
+  const [whole0, fraction0 = ""] = mantissaText.split(".");
+  const lead = (whole0 + fraction0).search(/[1-9]/);
+  const all = (whole0 + fraction0).slice(lead);
+  let exponent = whole0.length - 1 - lead + Number(expText ?? 0);
+  let kept = Number(all.slice(0, 4));
+  const rest = all.slice(4);
+  const half = rest[0] === "5" && /^5?0*$/.test(rest);
+  if (rest[0] > "5" || (rest[0] === "5" && (!half || kept % 2 === 1))) kept++;
+  if (kept === 10000) {
+    kept = 1000;
+    exponent++;
   }
-  const fixed = value.toFixed(Math.max(0, 3 - exponent));
-  return fixed.includes(".") ? fixed.replace(/\.?0+$/, "") : fixed;
+  const digits = String(kept).replace(/0+$/, "") || "0";
+  if (exponent < -4 || exponent >= 4) {
+    const mantissa = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+    const e = `${exponent < 0 ? "-" : "+"}${String(Math.abs(exponent)).padStart(2, "0")}`;
+    return `${sign}${mantissa}e${e}`;
+  }
+  if (exponent < 0) return `${sign}0.${"0".repeat(-exponent - 1)}${digits}`;
+  const whole = digits.padEnd(exponent + 1, "0");
+  const fraction = digits.slice(exponent + 1);
+  return `${sign}${whole.slice(0, exponent + 1)}${fraction ? `.${fraction}` : ""}`;
 }
 
 /** A failure rate as a percentage with one decimal: `0.0%`, `12.5%`. */

@@ -71,3 +71,4 @@ export async function launchChromium(
     defaultViewport: viewport,
   });
 }
+export { HOSTILE_PREDICTIONS, writePartialWorkDir } from "./partial_work_dir.ts";
