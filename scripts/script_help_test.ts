@@ -38,6 +38,7 @@ const ENTRY_POINTS: EntryPoint[] = [
   { path: "scripts/slurm_localhost.sh" },
   { path: "benchmarks/harness_overhead.ts" },
   { path: "benchmarks/report_write_measure.ts" },
+  { path: "benchmarks/report_100k_measure.ts" },
   { path: "benchmarks/memory/run.ts", out: "--out" },
 ];
 

@@ -8,11 +8,12 @@
  * @module
  */
 import { Buffer } from "node:buffer";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import jpeg from "jpeg-js";
 import { looksLikeList, parsePythonStringList } from "@vlmeval/internal";
 import { decodeImageBytes } from "@vlmeval/media";
 import type { Row } from "@vlmeval/schema";
+import { relativeUrl } from "./html.ts";
 
 const IMAGE_EXTS = ["png", "jpg", "jpeg", "gif", "webp", "bmp"];
 const VIDEO_NAME = /^(.*?)_(?:(\d+)frame|(\d+(?:\.\d+)?)fps(?:_max(\d+))?)(?:_(pack|nopack))?$/;
@@ -38,6 +39,7 @@ export class MediaIndex {
   readonly #root: string;
   readonly #manifest?: string;
   readonly #names: Set<string>;
+  readonly #frames = new Map<string, Promise<string[]>>();
 
   private constructor(root: string, names: Set<string>, manifest?: string) {
     this.#root = root;
@@ -46,13 +48,14 @@ export class MediaIndex {
   }
 
   /** Lists `<work-dir>/images/<folder>/`; an absent folder has no media. */
-  static async open(workDir: string, dataset: string): Promise<MediaIndex> {
+  static open(workDir: string, dataset: string): MediaIndex {
     const { folder, manifest } = mediaFolderOf(dataset);
     const root = join(workDir, "images", folder);
     const names = new Set<string>();
     if (isInside(folder)) {
       try {
-        for await (const entry of Deno.readDir(root)) names.add(entry.name);
+        // One synchronous listing: a folder of 100k images is listed without 100k promises.
+        for (const entry of Deno.readDirSync(root)) names.add(entry.name);
       } catch {
         // No cache for this benchmark: rows show no media.
       }
@@ -65,40 +68,60 @@ export class MediaIndex {
     return this.#names.size === 0;
   }
 
-  /** Absolute paths of a row's images or sampled frames, in order (none when not cached). */
+  /** The absolute path of a name {@linkcode MediaIndex.filesOf} returned. */
+  pathOf(name: string): string {
+    return join(this.#root, name);
+  }
+
+  /** The media folder as a relative URL from `dir` (no trailing `/`). */
+  linkBase(dir: string): string {
+    return relativeUrl(relative(dir, this.#root));
+  }
+
+  /**
+   * A row's images or sampled frames, in order, as paths inside the media folder (none when not
+   * cached).
+   */
   async filesOf(row: Row): Promise<string[]> {
     if (this.#names.size === 0) return [];
     if (row.video !== undefined && this.#manifest) return await this.#framesOf(row.video);
     const index = row.index ?? "";
     for (const ext of IMAGE_EXTS) {
-      if (this.#names.has(`${index}.${ext}`)) return [join(this.#root, `${index}.${ext}`)];
+      if (this.#names.has(`${index}.${ext}`)) return [`${index}.${ext}`];
     }
     const several: string[] = [];
     for (let k = 0;; k++) {
       const ext = IMAGE_EXTS.find((e) => this.#names.has(`${index}_${k}.${e}`));
       if (!ext) break;
-      several.push(join(this.#root, `${index}_${k}.${ext}`));
+      several.push(`${index}_${k}.${ext}`);
     }
     if (several.length > 0) return several;
     const paths = row.image_path ?? "";
     const listed = looksLikeList(paths) ? safeList(paths) : paths ? [paths] : [];
-    return listed.filter((name) => isInside(name) && this.#names.has(name.split("/")[0]))
-      .map((name) => join(this.#root, name));
+    return listed.filter((name) => isInside(name) && this.#names.has(name.split("/")[0]));
   }
 
-  async #framesOf(video: string): Promise<string[]> {
+  #framesOf(video: string): Promise<string[]> {
+    let frames = this.#frames.get(video);
+    if (!frames) {
+      frames = this.#readFrames(video);
+      this.#frames.set(video, frames);
+    }
+    return frames;
+  }
+
+  async #readFrames(video: string): Promise<string[]> {
     if (!isInside(video) || video.includes("/") || !this.#names.has(video)) return [];
-    const dir = join(this.#root, video);
     let manifest: { frames?: { name?: unknown }[] };
     try {
-      manifest = JSON.parse(await Deno.readTextFile(join(dir, this.#manifest!)));
+      manifest = JSON.parse(await Deno.readTextFile(join(this.#root, video, this.#manifest!)));
     } catch {
       return [];
     }
     return (Array.isArray(manifest.frames) ? manifest.frames : [])
       .map((f) => f?.name)
       .filter((name): name is string => typeof name === "string" && isInside(name))
-      .map((name) => join(dir, name));
+      .map((name) => `${video}/${name}`);
   }
 }
 

@@ -217,7 +217,7 @@ export async function renderReport(
       <div class="muted">${scan.workDir} · ${counts} · written ${opts.facts.generatedAt}</div>
     </header>
     <nav><a href="#leaderboard-section">Leaderboard</a><a href="#problems">Missing (${scan.problems
-      .length})</a><a href="#benchmarks">Benchmarks</a><a href="#samples">Samples</a><a href="#failures">Failures</a><a href="#memory">Memory</a><a href="#facts">Run facts</a></nav>
+      .length})</a><a href="#samples">Samples</a><a href="#benchmarks">Benchmarks</a><a href="#failures">Failures</a><a href="#memory">Memory</a><a href="#facts">Run facts</a></nav>
     <main>
       <section class="top" id="leaderboard-section"><h2>Leaderboard</h2>${leaderboardSection(
         board,
@@ -225,12 +225,12 @@ export async function renderReport(
       <section class="top" id="problems"><h2>What is missing</h2>${problemsSection(
         scan.problems,
       )}</section>
+      <section class="top" id="samples"><h2>Samples</h2>${SAMPLE_BROWSER}</section>
       <section class="top" id="benchmarks"><h2>Benchmarks</h2>${scan.benchmarks.map((b) =>
         html`<section class="benchmark" id="bench-${b}"><h3>${b}</h3>${
           benchmarkSection(scan, b, colours, link)
         }</section>`
       )}</section>
-      <section class="top" id="samples"><h2>Samples</h2>${SAMPLE_BROWSER}</section>
       <section class="top" id="failures"><h2>Failures by error type</h2>${failuresSection(
         groupFailures(scan),
       )}</section>

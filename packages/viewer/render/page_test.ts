@@ -6,7 +6,7 @@ import { renderReport, writeReport } from "./page.ts";
 
 const FACTS = { generatedAt: "2026-01-01T00:00:00.000Z", versions: { deno: "x" } };
 
-async function withReport(fn: (page: string, dir: string) => Promise<void>) {
+async function withReport(fn: (page: string, dir: string) => void | Promise<void>) {
   const dir = await Deno.makeTempDir({ prefix: "vlmeval-viewer-" });
   try {
     await writePartialWorkDir(dir);
@@ -40,7 +40,7 @@ Deno.test("renderReport() lets only its own inline script and style run, by hash
 });
 
 Deno.test("renderReport() keeps untrusted text as text: predictions only in JSON blocks, escaped elsewhere", async () => {
-  await withReport(async (page) => {
+  await withReport((page) => {
     const blocks = scripts(page);
     // data-benchmarks, one block per benchmark (4), the thumbnails, the page's script.
     assert.equal(blocks.length, 7);
@@ -63,7 +63,7 @@ Deno.test("renderReport() keeps untrusted text as text: predictions only in JSON
 });
 
 Deno.test("renderReport() says what is missing, and shows run facts with keys it does not know", async () => {
-  await withReport(async (page) => {
+  await withReport((page) => {
     assert.match(page, /<a href="#problems">Missing \(5\)<\/a>/);
     assert.match(
       page,

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { dirname, relative } from "node:path";
+import { dirname } from "node:path";
 import { looksLikeList, parsePythonStringList } from "@vlmeval/internal";
 import { isFailure, type Row } from "@vlmeval/schema";
 import type { WorkDirScan } from "../scan/types.ts";
@@ -136,8 +136,8 @@ async function benchmarkSamples(
   const columns = new Set(tables.flatMap(({ table }) => table.columns));
   const letters = [..."ABCDEFGHIJKLMNOPQRSTUVWXYZ"].filter((l) => columns.has(l));
   const categoryColumn = CATEGORY_COLUMNS.find((c) => columns.has(c));
-  const media = await MediaIndex.open(scan.workDir, benchmark);
-  const outDir = dirname(opts.outFile);
+  const media = MediaIndex.open(scan.workDir, benchmark);
+  const linkBase = media.linkBase(dirname(opts.outFile));
   const samples: BenchmarkSamples = {
     name: benchmark,
     index: [],
@@ -156,9 +156,9 @@ async function benchmarkSamples(
     samples.answer.push(cut(row.answer ?? "", max));
     samples.category.push(categoryColumn ? row[categoryColumn] ?? "" : "");
     const refs: (number | string)[] = [];
-    for (const path of await media.filesOf(row)) {
-      const id = k < opts.inlineImages ? await images.add(path) : undefined;
-      refs.push(id ?? relativeUrl(relative(outDir, path)));
+    for (const name of await media.filesOf(row)) {
+      const id = k < opts.inlineImages ? await images.add(media.pathOf(name)) : undefined;
+      refs.push(id ?? `${linkBase}/${relativeUrl(name)}`);
     }
     samples.media.push(refs);
   }

@@ -33,8 +33,8 @@ table.kv td { word-break: break-word; }
 #leaderboard th button { all: unset; cursor: pointer; display: block; }
 #leaderboard th button:focus-visible { outline: 2px solid var(--accent); }
 #leaderboard th small { display: block; font-weight: normal; color: var(--muted); font-size: 11px; }
-#leaderboard th[aria-sort=descending] button::after { content: " ▼"; }
-#leaderboard th[aria-sort=ascending] button::after { content: " ▲"; }
+#leaderboard th[aria-sort=descending] button small::after { content: " ▼"; }
+#leaderboard th[aria-sort=ascending] button small::after { content: " ▲"; }
 .badge { display: inline-block; padding: 0 6px; border-radius: 8px; font-size: 11px; background: var(--alt);
   border: 1px solid var(--line); }
 .badge.good, .state-done { color: var(--good); }
