@@ -247,12 +247,42 @@ Deno.test({
           failures: document.querySelector("#failures code")?.textContent,
         }));
         assert.deepEqual(after, { pwned: null, scripts: 5, handlers: 0, failures: "API" });
+        // A failure's sample link opens the browser on it.
+        await pick("#s-model-a", "ShapesVLM");
+        await page.select("#s-filter", "all");
+        await page.evaluate(() =>
+          (document.querySelector("#failures a.goto") as HTMLElement).click()
+        );
+        const opened = await page.evaluate(() => ({
+          a: (document.getElementById("s-model-a") as HTMLSelectElement).selectedOptions[0]
+            .textContent,
+          filter: (document.getElementById("s-filter") as HTMLSelectElement).value,
+          first: document.querySelector("#s-rows td.answer pre.pred")?.textContent ?? "",
+        }));
+        assert.equal(opened.a, SERVED);
+        assert.equal(opened.filter, "failed");
+        assert.match(opened.first, /^Failed to obtain answer via API\./);
         assert.deepEqual(errors, []);
 
         await page.evaluate(() => globalThis.scrollTo(0, 0));
         await page.screenshot({ path: `${dir}/report.png` });
+        // Rows past the inlined ones link to the media cache, which loads from disk.
+        await page.evaluate(() => {
+          const input = document.getElementById("s-search") as HTMLInputElement;
+          input.value = "";
+          input.dispatchEvent(new Event("input"));
+        });
+        await page.select("#s-filter", "all");
+        await new Promise((r) => setTimeout(r, 300));
+        for (let k = 0; k < 4; k++) await page.click("#s-next");
+        await page.evaluate(() => document.getElementById("s-table")!.scrollIntoView());
+        await page.waitForFunction(() => {
+          const img = document.querySelector("#s-rows td.media > img") as HTMLImageElement | null;
+          return img !== null && img.src.startsWith("file:") && img.complete &&
+            img.naturalWidth > 0;
+        }, { timeout: 10_000 });
+        await page.click("#s-prev");
         if (docs) {
-          await page.select("#s-filter", "all");
           await pick("#s-model-a", "ShapesVLM");
           await pick("#s-model-b", "ConstantAnswer");
           await page.evaluate(() => globalThis.scrollTo(0, 0));

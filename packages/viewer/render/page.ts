@@ -196,9 +196,10 @@ export async function renderReport(
   );
   const board = buildLeaderboard(scan);
   const images = new ThumbnailSheets();
+  const inline = opts.inlineImages ?? 200;
   const samples = await buildSampleData(scan, images, {
     outFile: opts.outFile,
-    inlineImages: opts.inlineImages ?? 200,
+    inlineImages: inline,
   });
   const title = opts.title ?? "vlmeval report";
   const script = clientScript();
@@ -225,7 +226,11 @@ export async function renderReport(
       <section class="top" id="problems"><h2>What is missing</h2>${problemsSection(
         scan.problems,
       )}</section>
-      <section class="top" id="samples"><h2>Samples</h2>${SAMPLE_BROWSER}</section>
+      <section class="top" id="samples"><h2>Samples</h2>${SAMPLE_BROWSER}<p class="muted">
+        Images and video frames of the first ${inline} rows of each benchmark are inlined as
+        thumbnails; later rows link to the work dir's media cache (images/), which shows while this
+        page stays beside it.
+      </p></section>
       <section class="top" id="benchmarks"><h2>Benchmarks</h2>${scan.benchmarks.map((b) =>
         html`<section class="benchmark" id="bench-${b}"><h3>${b}</h3>${
           benchmarkSection(scan, b, colours, link)
