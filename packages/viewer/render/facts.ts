@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { fileURLToPath } from "node:url";
 import { formatRate } from "../leaderboard.ts";
 import type { DatasetRun, ModelRun } from "../scan/types.ts";
 import { html, type SafeHtml } from "./html.ts";
@@ -36,7 +37,7 @@ export async function currentReportFacts(): Promise<ReportFacts> {
     if (here.protocol === "file:") {
       const out = await new Deno.Command("git", {
         args: ["rev-parse", "HEAD"],
-        cwd: here.pathname,
+        cwd: fileURLToPath(here),
         stdout: "piped",
         stderr: "null",
       }).output();
