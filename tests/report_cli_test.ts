@@ -111,3 +111,24 @@ Deno.test("vlmeval summary prints the leaderboard as text, csv and json", async 
     assert.equal(json.stderr, "");
   });
 });
+
+Deno.test("vlmeval report shows the memory benchmark's plots from --memory, and says when that folder is absent", async () => {
+  await withTemp(async (dir) => {
+    await writePartialWorkDir(dir);
+    await Deno.remove(`${dir}/memory`, { recursive: true });
+    const results = new URL("../benchmarks/memory/results", import.meta.url).pathname;
+    const run = await runCli(["report", "--work-dir", dir, "--memory", results]);
+    assert.equal(run.code, 4, run.stderr);
+    const page = await Deno.readTextFile(`${dir}/report.html`);
+    const plots = [...page.matchAll(/<img class="memory-plot" alt="memory per sample, ([^"]+)"/g)];
+    assert.deepEqual(plots.map((m) => m[1]), ["tfjs-node", "wasm", "webgpu"]);
+    const absent = await runCli(["report", "--work-dir", dir, "--memory", `${dir}/none`]);
+    assert.match(absent.stderr, /missing: Cannot read the memory results folder .*none/);
+    const without = await runCli(["report", "--work-dir", dir]);
+    assert.match(
+      await Deno.readTextFile(`${dir}/report.html`),
+      /No memory benchmark results found/,
+    );
+    assert.doesNotMatch(without.stderr, /memory results folder/);
+  });
+});
