@@ -31,6 +31,7 @@ const ENTRY_POINTS: EntryPoint[] = [
   { path: "scripts/gpu_check.ts" },
   { path: "scripts/train_bundled_model.ts", out: "--out" },
   { path: "scripts/slurm_localhost.sh" },
+  { path: "scripts/make_hf_fixtures.sh", out: "--out" },
   { path: "benchmarks/harness_overhead.ts" },
   { path: "benchmarks/report_write_measure.ts" },
   { path: "benchmarks/memory/run.ts", out: "--out" },
