@@ -16,6 +16,12 @@ export interface EvalArgs {
   rank?: number;
   worldSize?: number;
   backend: string;
+  /** Hugging Face models: ONNX variant (`--dtype`; default the model's). */
+  dtype?: string;
+  /** Hugging Face models: ONNX Runtime execution provider (`--device`, default cpu). */
+  device?: string;
+  /** Hugging Face models: `--max-new-tokens` (default the VLMEvalKit wrapper's). */
+  maxNewTokens?: number;
   apiNproc: number;
   baseUrl?: string;
   apiKeyEnv: string;
@@ -67,7 +73,10 @@ Usage: deno task eval [options]
 
 Options:
   --model NAME...        model(s): ShapesVLM, ConstantAnswer, BusyLoop, FaultInjection,
-                         or any name served by --base-url (OpenAI-compatible API)
+                         a Hugging Face VLM by VLMEvalKit's name (SmolVLM-256M, SmolVLM-500M,
+                         SmolVLM, SmolVLM2-256M, SmolVLM2-500M, SmolVLM2, ...), a repository
+                         id or a local model folder (run in-process by transformers.js; see
+                         the README), or any name served by --base-url (OpenAI-compatible API)
   --data NAME|PATH...    benchmark(s): a .tsv path, a name under $LMUData (<NAME>.tsv),
                          or a bundled one (Shapes_MCQ, Shapes_Video_<N>frame[_pack],
                          Shapes_Video_<F>fps[_pack]); video names take _<N>frame or _<F>fps
@@ -88,6 +97,11 @@ Options:
   --rank-timeout S       how long rank 0 waits for the others (default $DIST_TIMEOUT or 3600)
   --max-restarts N       restarts of a dying worker under --nproc (default 3)
   --backend NAME         tfjs backend: wasm (default), webgpu, cpu, tfjs-node, tfjs-node-gpu
+  --device NAME          Hugging Face models: cpu (default), cuda, webgpu (ONNX Runtime)
+  --dtype NAME           Hugging Face models: ONNX variant fp32, fp16, q8, q4, ... (default
+                         the model's transformers.js_config, else fp32)
+  --max-new-tokens N     Hugging Face models: tokens to generate at most (default the
+                         VLMEvalKit wrapper's, 2048 for SmolVLM)
   --base-url URL         OpenAI-compatible endpoint (vLLM, SGLang, LMDeploy, Ollama, OpenAI)
   --api-key-env VAR      environment variable holding the API key (default OPENAI_API_KEY)
   --api-nproc N          concurrent API requests (default 4)
@@ -125,6 +139,14 @@ function intFlag(name: string, value: string | undefined): number | undefined {
     throw new UsageError(
       `Cannot use --${name} as it must be an integer: current value is "${value}"`,
     );
+  }
+  return n;
+}
+
+function positiveInt(name: string, value: string | undefined): number | undefined {
+  const n = intFlag(name, value);
+  if (n !== undefined && n < 1) {
+    throw new UsageError(`Cannot use --${name} ${n} as it must be >= 1`);
   }
   return n;
 }
@@ -192,6 +214,9 @@ export function parseEvalArgs(argv: string[], env: Record<string, string | undef
         "rank-timeout": { type: "string" },
         "max-restarts": { type: "string" },
         backend: { type: "string" },
+        device: { type: "string" },
+        dtype: { type: "string" },
+        "max-new-tokens": { type: "string" },
         "base-url": { type: "string" },
         "api-key-env": { type: "string" },
         "api-nproc": { type: "string" },
@@ -296,6 +321,9 @@ export function parseEvalArgs(argv: string[], env: Record<string, string | undef
     rank,
     worldSize,
     backend: v.backend ?? "wasm",
+    device: v.device,
+    dtype: v.dtype,
+    maxNewTokens: positiveInt("max-new-tokens", v["max-new-tokens"]),
     apiNproc: intFlag("api-nproc", v["api-nproc"]) ?? 4,
     baseUrl: v["base-url"],
     apiKeyEnv: v["api-key-env"] ?? "OPENAI_API_KEY",

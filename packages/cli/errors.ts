@@ -7,6 +7,8 @@ const BY_NAME: Record<string, number> = {
   UnknownDatasetError: EXIT_CODES.badInput,
   MissingFfmpegError: EXIT_CODES.missingPrerequisite,
   BackendUnavailableError: EXIT_CODES.missingPrerequisite,
+  HubOfflineError: EXIT_CODES.missingPrerequisite,
+  HubDownloadError: EXIT_CODES.missingPrerequisite,
   JudgeUnavailableError: EXIT_CODES.missingPrerequisite,
   JudgeInterruptedError: EXIT_CODES.interrupted,
   UnknownModelError: EXIT_CODES.usage,

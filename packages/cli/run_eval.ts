@@ -26,7 +26,7 @@ import {
   workerCudaVisibleDevices,
 } from "@vlmeval/pipeline";
 import { gpuCountWithoutCudaInit } from "@vlmeval/native";
-import { createModel } from "@vlmeval/models";
+import { createModel, modelOutputName } from "@vlmeval/models";
 import { formatTable } from "@vlmeval/report";
 import { EVAL_HELP, parseEvalArgs, UsageError } from "./args.ts";
 import { describeError, exitCodeForError } from "./errors.ts";
@@ -164,14 +164,19 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
     }
   };
   try {
-    for (const modelName of args.models) {
+    for (const modelArg of args.models) {
+      // A Hugging Face folder or repository id is filed under its last path part.
+      const modelName = modelOutputName(modelArg, { baseUrl: args.baseUrl });
       let model: VisionLanguageModel | undefined;
       let modelError: unknown;
       const getModel = async () => {
         if (modelError) throw modelError;
         try {
-          model ??= await createModel(modelName, {
+          model ??= await createModel(modelArg, {
             backend: args.backend,
+            dtype: args.dtype,
+            device: args.device,
+            maxNewTokens: args.maxNewTokens,
             baseUrl: args.baseUrl,
             apiKeyEnv: args.apiKeyEnv,
             apiNproc: args.apiNproc,

@@ -1,9 +1,11 @@
+import { basename, resolve } from "node:path";
 import type { VisionLanguageModel } from "@vlmeval/schema";
 import { createOpenAIModel } from "./api/openai_model.ts";
 import type { BackendName } from "./backends/backend_info.ts";
 import { BACKEND_NAMES } from "./backends/backend_info.ts";
 import { type FaultInjectionConfig, FaultInjectionModel } from "./fault_injection_model.ts";
 import { BusyLoopModel, ConstantAnswerModel } from "./simple_models.ts";
+import { HF_MODEL_NAMES, isHfModelSpec, isLocalModelDir, isRepoId } from "./hf/resolve_model.ts";
 
 /** How to build a model chosen by name on the command line. */
 export interface CreateModelOptions {
@@ -21,8 +23,14 @@ export interface CreateModelOptions {
   timeoutMs?: number;
   /** API models: log one line per request, reply and retry to stderr (never the key). */
   verbose?: boolean;
-  /** Environment to read `VLMEVAL_FAULT_INJECTION` from (default the process's). */
+  /** Environment to read `VLMEVAL_FAULT_INJECTION` and `HF_*` from (default the process's). */
   env?: Record<string, string | undefined>;
+  /** Hugging Face models: ONNX variant (fp32, fp16, q8, q4, ...; default the model's). */
+  dtype?: string;
+  /** Hugging Face models: ONNX Runtime execution provider, cpu (default), cuda or webgpu. */
+  device?: string;
+  /** Hugging Face models: `max_new_tokens` (default the wrapper's, 2048 for SmolVLM). */
+  maxNewTokens?: number;
 }
 
 /** The model name is not known and no `--base-url` was given. */
@@ -84,9 +92,27 @@ function backendName(name: string | undefined): BackendName {
   return chosen as BackendName;
 }
 
-/** Names and one-line descriptions of the models built in. */
+/** Names and one-line descriptions of the models built in, then the Hugging Face names. */
 export function listModels(): { name: string; describe: string }[] {
-  return Object.entries(FACTORIES).map(([name, f]) => ({ name, describe: f.describe }));
+  return [
+    ...Object.entries(FACTORIES).map(([name, f]) => ({ name, describe: f.describe })),
+    ...Object.entries(HF_MODEL_NAMES).map(([name, m]) => ({
+      name,
+      describe:
+        `${m.repo} in-process (transformers.js, ONNX), prompted as VLMEvalKit's ${m.wrapper}`,
+    })),
+  ];
+}
+
+/**
+ * The name a model's results are filed under (`<work-dir>/<name>/`): the name itself, or for a
+ * Hugging Face model given as a folder or a repository id, the folder's or repository's last part.
+ */
+export function modelOutputName(model: string, opts: { baseUrl?: string } = {}): string {
+  if (opts.baseUrl || model in FACTORIES || model in HF_MODEL_NAMES) return model;
+  if (isLocalModelDir(model)) return basename(resolve(model));
+  if (isRepoId(model)) return model.split("/")[1];
+  return model;
 }
 
 /**
@@ -109,12 +135,29 @@ export async function createModel(
     });
   }
   const factory = FACTORIES[name];
-  if (!factory) {
-    throw new UnknownModelError(
-      `Cannot build model "${name}" as it is not built in (${
-        Object.keys(FACTORIES).join(", ")
-      }); to evaluate a served model pass --base-url`,
-    );
+  if (factory) return await factory.create(opts);
+  if (isHfModelSpec(name)) {
+    const { createHfModel, HF_DEVICES } = await import("./hf/hf_model.ts");
+    const device = opts.device ?? "cpu";
+    if (!(HF_DEVICES as readonly string[]).includes(device)) {
+      throw new UnknownModelError(
+        `Cannot use device "${device}" as it is not one of ${HF_DEVICES.join(", ")}`,
+      );
+    }
+    return await createHfModel({
+      model: name,
+      name: modelOutputName(name),
+      dtype: opts.dtype,
+      device: device as (typeof HF_DEVICES)[number],
+      generation: opts.maxNewTokens ? { max_new_tokens: opts.maxNewTokens } : {},
+      env: opts.env,
+    });
   }
-  return await factory.create(opts);
+  throw new UnknownModelError(
+    `Cannot build model "${name}" as it is not built in (${
+      Object.keys(FACTORIES).join(", ")
+    }), not a Hugging Face model name (${
+      Object.keys(HF_MODEL_NAMES).join(", ")
+    }), a model folder or a repository id; to evaluate a served model pass --base-url`,
+  );
 }

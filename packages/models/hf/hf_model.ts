@@ -23,7 +23,10 @@ import { pyStrip } from "./_python_text.ts";
 import { type HfModelSource, resolveHfModel } from "./resolve_model.ts";
 
 /** Where ONNX Runtime computes: its CPU, CUDA or WebGPU execution provider. */
-export type HfDevice = "cpu" | "cuda" | "webgpu";
+export const HF_DEVICES = ["cpu", "cuda", "webgpu"] as const;
+
+/** One of {@link HF_DEVICES}. */
+export type HfDevice = (typeof HF_DEVICES)[number];
 
 /** ONNX variants as transformers.js names them (`fp32` is `<name>.onnx`, `q8` `_quantized`, ...). */
 export const HF_DTYPES = ["fp32", "fp16", "q8", "int8", "uint8", "q4", "q4f16", "bnb4"] as const;
@@ -299,8 +302,13 @@ export async function createHfModel(opts: HfModelOptions): Promise<HfVlm> {
   };
   const tokenizer = await tf.AutoTokenizer.from_pretrained(source.dir, { local_files_only: true });
   const model = await loadSessions(tf, info);
+  const name = opts.name ?? source.name ?? basename(source.dir);
+  (opts.onProgress ?? ((line: string) => console.error(`vlmeval: ${line}`)))(
+    `${name}: ${source.dir} on ${info.device} (onnxruntime-node 1.30.0, ${info.device} ` +
+      `execution provider), dtype ${info.dtype}, prompted as VLMEvalKit's ${wrapper}`,
+  );
   return new HfVlmModel(
-    opts.name ?? source.name ?? basename(source.dir),
+    name,
     info,
     tf,
     tokenizer,

@@ -136,9 +136,10 @@ function progressPrinter(onProgress: (line: string) => void) {
     const finished = total !== undefined && done >= total;
     if (!finished && now - (last.get(file) ?? 0) < 1000) return;
     last.set(file, now);
-    const mb = (n: number) => (n / 1e6).toFixed(1);
+    const size = (n: number) =>
+      n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `${(n / 1e3).toFixed(1)} kB`;
     onProgress(
-      `downloading ${file}: ${mb(done)}${total !== undefined ? ` / ${mb(total)}` : ""} MB${
+      `downloading ${file}: ${size(done)}${total !== undefined ? ` of ${size(total)}` : ""}${
         total ? ` (${Math.floor((100 * done) / total)}%)` : ""
       }`,
     );
