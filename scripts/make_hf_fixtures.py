@@ -317,7 +317,8 @@ def export_onnx(model, processor, out_dir):
     # The replacement must give the same position ids as the original on full and partial masks.
     with torch.no_grad():
         pv = torch.randn(3, 3, side, side)
-        for mask in [torch.ones(3, side // 8, side // 8, dtype=torch.bool)]:
+        ps = inner.config.vision_config.patch_size
+        for mask in [torch.ones(3, side // ps, side // ps, dtype=torch.bool)]:
             a = original(inner.vision_model.embeddings, pv, mask)
             b = _export_embeddings_forward(inner.vision_model.embeddings, pv, mask)
             if not torch.equal(a, b):

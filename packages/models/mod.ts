@@ -38,6 +38,7 @@ export {
   hfModelFromConfigEntry,
 } from "./hf/config_entry.ts";
 export {
+  createHfModel,
   type GeneratedIds,
   HF_DEVICES,
   HF_DTYPES,
