@@ -21,6 +21,7 @@ import {
 } from "./smolvlm_prompts.ts";
 import { pyStrip } from "./_python_text.ts";
 import { type HfModelSource, resolveHfModel } from "./resolve_model.ts";
+import { loadTransformers, sessionPlacement, type Tf } from "./_transformers.ts";
 
 /** Where ONNX Runtime computes: its CPU, CUDA or WebGPU execution provider. */
 export const HF_DEVICES = ["cpu", "cuda", "webgpu"] as const;
@@ -95,7 +96,6 @@ export interface GeneratedIds {
   text: string;
 }
 
-type Tf = typeof import("./_transformers.ts").tf;
 type Tokenizer = Awaited<ReturnType<Tf["AutoTokenizer"]["from_pretrained"]>>;
 type Model = Awaited<ReturnType<Tf["AutoModelForImageTextToText"]["from_pretrained"]>>;
 
@@ -234,7 +234,7 @@ class HfVlmModel implements HfVlm {
 async function loadSessions(tf: Tf, info: HfRunInfo): Promise<Model> {
   return await tf.AutoModelForImageTextToText.from_pretrained(info.dir, {
     dtype: info.dtype,
-    device: info.device,
+    ...sessionPlacement(info.device),
     local_files_only: true,
   });
 }
@@ -291,7 +291,7 @@ export async function createHfModel(opts: HfModelOptions): Promise<HfVlm> {
   const preprocessor = await readJson(source.dir, "preprocessor_config.json");
   const processor = await readJson(source.dir, "processor_config.json", true);
   const imageSeqLen = Number(processor.image_seq_len ?? preprocessor.image_seq_len ?? 169);
-  const { tf } = await import("./_transformers.ts");
+  const tf = await loadTransformers(opts.device ?? "cpu");
   configureTransformersJs(tf);
   const info: HfRunInfo = {
     dir: source.dir,
@@ -304,8 +304,11 @@ export async function createHfModel(opts: HfModelOptions): Promise<HfVlm> {
   const model = await loadSessions(tf, info);
   const name = opts.name ?? source.name ?? basename(source.dir);
   (opts.onProgress ?? ((line: string) => console.error(`vlmeval: ${line}`)))(
-    `${name}: ${source.dir} on ${info.device} (onnxruntime-node 1.30.0, ${info.device} ` +
-      `execution provider), dtype ${info.dtype}, prompted as VLMEvalKit's ${wrapper}`,
+    `${name}: ${source.dir} on ${info.device} (${
+      info.device === "webgpu"
+        ? "onnxruntime-web 1.31.0-dev, WebGPU execution provider on Deno's navigator.gpu"
+        : `onnxruntime-node 1.30.0, ${info.device} execution provider`
+    }), dtype ${info.dtype}, prompted as VLMEvalKit's ${wrapper}`,
   );
   return new HfVlmModel(
     name,
