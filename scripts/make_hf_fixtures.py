@@ -7,7 +7,8 @@ Run by hand, never by CI (it needs torch, about 3 GB with its CUDA wheels):
 
     python scripts/make_hf_fixtures.py [--out DIR] [--family NAME ...] [--real-size DIR]
 
-For each family (smolvlm: Idefics3, the SmolVLM-256M architecture; smolvlm2: SmolVLM2) it
+For each family (smolvlm: Idefics3, the SmolVLM-256M architecture; smolvlm2: SmolVLM2;
+paligemma: PaliGemma, SigLIP and Gemma with prefix attention) it
   1. makes a tiny randomly initialised model (seeded) with a small byte-level BPE tokenizer,
   2. exports it to the ONNX layout transformers.js reads (config.json, generation_config.json,
      preprocessor_config.json, processor_config.json, tokenizer.json, tokenizer_config.json with
@@ -43,7 +44,7 @@ def parse_args(argv):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--out", default=os.path.join(REPO, "packages/models/hf/testdata"),
                    help="testdata folder to write (default packages/models/hf/testdata)")
-    p.add_argument("--family", action="append", choices=["smolvlm", "smolvlm2"],
+    p.add_argument("--family", action="append", choices=["smolvlm", "smolvlm2", "paligemma"],
                    help="families to make (default all)")
     p.add_argument("--vlmevalkit", default="/work/vlmevalkit", help="VLMEvalKit checkout")
     p.add_argument("--real-size", metavar="DIR",
@@ -66,6 +67,7 @@ SEED = 20241207
 
 SPECIALS = ["<|endoftext|>", "<|im_start|>", "<|im_end|>", "<end_of_utterance>",
             "<fake_token_around_image>", "<image>"]
+PALIGEMMA_SPECIALS = ["<pad>", "<eos>", "<bos>", "<unk>"]
 # Added but not special, so that decoding keeps them and Idefics3's regex has work to do.
 PLAIN_ADDED = ["<global-img>"] + [f"<row_{r}_col_{c}>" for r in range(1, 7) for c in range(1, 7)]
 
@@ -141,7 +143,7 @@ def pil_resize_refs(out, files):
 # Tokenizer, model, processor
 # ---------------------------------------------------------------------------------------------
 
-def make_tokenizer():
+def make_tokenizer(family="smolvlm"):
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
     from tokenizers import AddedToken
     from transformers import PreTrainedTokenizerFast
@@ -149,9 +151,18 @@ def make_tokenizer():
     tok = Tokenizer(models.BPE())
     tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     tok.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(vocab_size=420, special_tokens=SPECIALS, show_progress=False,
+    specials = PALIGEMMA_SPECIALS if family == "paligemma" else SPECIALS
+    trainer = trainers.BpeTrainer(vocab_size=420, special_tokens=specials, show_progress=False,
                                   initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
     tok.train_from_iterator(CORPUS * 4, trainer)
+    if family == "paligemma":
+        from transformers import GemmaTokenizerFast
+        # The processor writes <bos> into the prompt itself; the tokenizer adds none.
+        return GemmaTokenizerFast(
+            tokenizer_object=tok, bos_token="<bos>", eos_token="<eos>", pad_token="<pad>",
+            unk_token="<unk>", add_bos_token=False, add_eos_token=False, model_max_length=8192,
+            clean_up_tokenization_spaces=False, model_input_names=["input_ids", "attention_mask"],
+        )
     tok.add_tokens([AddedToken(t, normalized=False, special=False) for t in PLAIN_ADDED])
     fast = PreTrainedTokenizerFast(
         tokenizer_object=tok, bos_token="<|im_start|>", eos_token="<end_of_utterance>",
@@ -181,6 +192,35 @@ def tiny_config(family, tok):
               pad_token_id=text["pad_token_id"], initializer_range=0.2)
     processor = dict(size=96, max_image_size=32, image_seq_len=4)
     return cfg, processor
+
+
+def paligemma_parts():
+    """A tiny PaliGemma (v1: Gemma text model), its processor (adds <image> and the loc/seg
+    tokens to the tokenizer), sized to the tokenizer."""
+    from transformers import (PaliGemmaConfig, PaliGemmaForConditionalGeneration, PaliGemmaProcessor,
+                              SiglipImageProcessor)
+    tok = make_tokenizer("paligemma")
+    image = SiglipImageProcessor(do_resize=True, size={"height": 32, "width": 32}, resample=3,
+                                 do_rescale=True, rescale_factor=1 / 255, do_normalize=True,
+                                 image_mean=[0.5, 0.5, 0.5], image_std=[0.5, 0.5, 0.5],
+                                 do_convert_rgb=True, image_seq_length=16)
+    image.image_seq_length = 16
+    processor = PaliGemmaProcessor(image, tok)
+    vision = dict(model_type="siglip_vision_model", hidden_size=16, intermediate_size=32,
+                  num_hidden_layers=1, num_attention_heads=2, image_size=32, patch_size=8,
+                  projection_dim=32)
+    text = dict(model_type="gemma", vocab_size=len(tok), hidden_size=32, intermediate_size=64,
+                num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=1, head_dim=8,
+                max_position_embeddings=2048, rms_norm_eps=1e-6, rope_theta=10000.0,
+                pad_token_id=tok.pad_token_id, bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id,
+                initializer_range=0.2)
+    cfg = PaliGemmaConfig(vision_config=vision, text_config=text, projection_dim=32, hidden_size=32,
+                          image_token_index=tok.convert_tokens_to_ids("<image>"), vocab_size=len(tok),
+                          pad_token_id=tok.pad_token_id, initializer_range=0.2)
+    cfg._attn_implementation = "eager"
+    torch.manual_seed(SEED + 2)
+    model = PaliGemmaForConditionalGeneration(cfg).eval()
+    return tok, cfg, model, processor
 
 
 def real_size_config(tok):
@@ -274,6 +314,15 @@ class VisionEncoder(torch.nn.Module):
         return hidden.reshape(-1, hidden.shape[-1])
 
 
+class PaliGemmaVision(torch.nn.Module):
+    def __init__(self, inner):
+        super().__init__()
+        self.inner = inner
+
+    def forward(self, pixel_values):
+        return self.inner.get_image_features(pixel_values)
+
+
 class EmbedTokens(torch.nn.Module):
     def __init__(self, embed):
         super().__init__()
@@ -288,12 +337,21 @@ class Decoder(torch.nn.Module):
         super().__init__()
         self.lm, self.head, self.layers = lm, head, layers
 
+    prefix_attention = False
+
     def forward(self, inputs_embeds, attention_mask, position_ids, *past):
         from transformers import DynamicCache
         cache = DynamicCache()
         for i in range(self.layers):
             cache.update(past[2 * i], past[2 * i + 1], i)
-        out = self.lm(inputs_embeds=inputs_embeds, attention_mask=attention_mask, position_ids=position_ids,
+        mask = attention_mask
+        if self.prefix_attention:
+            # PaliGemma at inference: the prompt attends to all of itself (no causal mask in the
+            # prefill), a generated token to everything before it: only padding is masked.
+            keep = attention_mask[:, None, None, :].to(torch.bool)
+            q = torch.ones_like(inputs_embeds[:, :, :1], dtype=torch.bool)[:, None, :, :]
+            mask = torch.where(keep & q, torch.tensor(0.0), torch.tensor(torch.finfo(torch.float32).min))
+        out = self.lm(inputs_embeds=inputs_embeds, attention_mask=mask, position_ids=position_ids,
                       past_key_values=cache, use_cache=True)
         logits = self.head(out.last_hidden_state)
         pkv = out.past_key_values
@@ -301,6 +359,56 @@ class Decoder(torch.nn.Module):
         for i in range(self.layers):
             flat += [pkv.key_cache[i], pkv.value_cache[i]]
         return (logits, *flat)
+
+
+def export_paligemma(model, out_dir):
+    inner = model.model
+    text_cfg = model.config.text_config
+    layers, kv_heads, head_dim = text_cfg.num_hidden_layers, text_cfg.num_key_value_heads, text_cfg.head_dim
+    onnx_dir = os.path.join(out_dir, "onnx")
+    os.makedirs(onnx_dir, exist_ok=True)
+    side = model.config.vision_config.image_size
+    torch.onnx.export(
+        PaliGemmaVision(inner), (torch.randn(1, 3, side, side),), os.path.join(onnx_dir, "vision_encoder.onnx"),
+        input_names=["pixel_values"], output_names=["image_features"],
+        dynamic_axes={"pixel_values": {0: "batch_size"}, "image_features": {0: "batch_size"}},
+        opset_version=17, dynamo=False,
+    )
+    ids = torch.tensor([[1, 2, 3]], dtype=torch.int64)
+    torch.onnx.export(
+        EmbedTokens(inner.language_model.embed_tokens), (ids,), os.path.join(onnx_dir, "embed_tokens.onnx"),
+        input_names=["input_ids"], output_names=["inputs_embeds"],
+        dynamic_axes={"input_ids": {0: "batch_size", 1: "sequence_length"},
+                      "inputs_embeds": {0: "batch_size", 1: "sequence_length"}},
+        opset_version=17, dynamo=False,
+    )
+    decoder = Decoder(inner.language_model, model.lm_head, layers)
+    decoder.prefix_attention = True
+    _export_decoder(decoder, text_cfg, layers, kv_heads, head_dim, onnx_dir)
+    return layers, kv_heads, head_dim
+
+
+def _export_decoder(decoder, text_cfg, layers, kv_heads, head_dim, onnx_dir):
+    past_len, seq = 2, 3
+    embeds = torch.randn(1, seq, text_cfg.hidden_size)
+    attn = torch.ones(1, past_len + seq, dtype=torch.int64)
+    pos = torch.arange(past_len, past_len + seq, dtype=torch.int64)[None]
+    past = [torch.randn(1, kv_heads, past_len, head_dim) for _ in range(2 * layers)]
+    past_names = [f"past_key_values.{i}.{kv}" for i in range(layers) for kv in ("key", "value")]
+    present_names = [f"present.{i}.{kv}" for i in range(layers) for kv in ("key", "value")]
+    dyn = {"inputs_embeds": {0: "batch_size", 1: "sequence_length"},
+           "attention_mask": {0: "batch_size", 1: "total_sequence_length"},
+           "position_ids": {0: "batch_size", 1: "sequence_length"},
+           "logits": {0: "batch_size", 1: "sequence_length"}}
+    for n in past_names:
+        dyn[n] = {0: "batch_size", 2: "past_sequence_length"}
+    for n in present_names:
+        dyn[n] = {0: "batch_size", 2: "total_sequence_length"}
+    torch.onnx.export(
+        decoder, (embeds, attn, pos, *past), os.path.join(onnx_dir, "decoder_model_merged.onnx"),
+        input_names=["inputs_embeds", "attention_mask", "position_ids", *past_names],
+        output_names=["logits", *present_names], dynamic_axes=dyn, opset_version=17, dynamo=False,
+    )
 
 
 def export_onnx(model, processor, out_dir):
@@ -353,31 +461,12 @@ def export_onnx(model, processor, out_dir):
         opset_version=17, dynamo=False,
     )
 
-    past_len, seq = 2, 3
-    embeds = torch.randn(1, seq, text_cfg.hidden_size)
-    attn = torch.ones(1, past_len + seq, dtype=torch.int64)
-    pos = torch.arange(past_len, past_len + seq, dtype=torch.int64)[None]
-    past = [torch.randn(1, kv_heads, past_len, head_dim) for _ in range(2 * layers)]
-    past_names = [f"past_key_values.{i}.{kv}" for i in range(layers) for kv in ("key", "value")]
-    present_names = [f"present.{i}.{kv}" for i in range(layers) for kv in ("key", "value")]
-    dyn = {"inputs_embeds": {0: "batch_size", 1: "sequence_length"},
-           "attention_mask": {0: "batch_size", 1: "total_sequence_length"},
-           "position_ids": {0: "batch_size", 1: "sequence_length"},
-           "logits": {0: "batch_size", 1: "sequence_length"}}
-    for n in past_names:
-        dyn[n] = {0: "batch_size", 2: "past_sequence_length"}
-    for n in present_names:
-        dyn[n] = {0: "batch_size", 2: "total_sequence_length"}
-    torch.onnx.export(
-        Decoder(inner.text_model, model.lm_head, layers), (embeds, attn, pos, *past),
-        os.path.join(onnx_dir, "decoder_model_merged.onnx"),
-        input_names=["inputs_embeds", "attention_mask", "position_ids", *past_names],
-        output_names=["logits", *present_names], dynamic_axes=dyn, opset_version=17, dynamo=False,
-    )
+    _export_decoder(Decoder(inner.text_model, model.lm_head, layers), text_cfg, layers, kv_heads, head_dim,
+                    onnx_dir)
     return layers, kv_heads, head_dim
 
 
-def ort_greedy(out_dir, inputs, max_new_tokens, eos_ids, layers, kv_heads, head_dim):
+def ort_greedy(out_dir, inputs, max_new_tokens, eos_ids, layers, kv_heads, head_dim, pos_offset=0):
     """Greedy decoding with ONNX Runtime on the exported graphs: must equal PyTorch's generate."""
     import onnxruntime as ort
     opts = ort.SessionOptions()
@@ -387,16 +476,17 @@ def ort_greedy(out_dir, inputs, max_new_tokens, eos_ids, layers, kv_heads, head_
     ids = inputs["input_ids"].numpy()
     embeds = s["embed_tokens"].run(None, {"input_ids": ids})[0]
     if "pixel_values" in inputs:
-        feats = s["vision_encoder"].run(None, {
-            "pixel_values": inputs["pixel_values"].numpy(),
-            "pixel_attention_mask": inputs["pixel_attention_mask"].numpy().astype(bool),
-        })[0].reshape(-1, embeds.shape[-1])
-        image_id = int(json.load(open(os.path.join(out_dir, "config.json")))["image_token_id"])
+        feeds = {"pixel_values": inputs["pixel_values"].numpy()}
+        if "pixel_attention_mask" in inputs:
+            feeds["pixel_attention_mask"] = inputs["pixel_attention_mask"].numpy().astype(bool)
+        feats = s["vision_encoder"].run(None, feeds)[0].reshape(-1, embeds.shape[-1])
+        config = json.load(open(os.path.join(out_dir, "config.json")))
+        image_id = int(config.get("image_token_id", config.get("image_token_index")))
         embeds[ids == image_id] = feats
     past = {f"past_key_values.{i}.{kv}": np.zeros((1, kv_heads, 0, head_dim), np.float32)
             for i in range(layers) for kv in ("key", "value")}
     total = ids.shape[1]
-    pos = np.arange(total, dtype=np.int64)[None]
+    pos = np.arange(pos_offset, total + pos_offset, dtype=np.int64)[None]
     out = []
     for _ in range(max_new_tokens):
         res = s["decoder_model_merged"].run(None, {"inputs_embeds": embeds,
@@ -409,7 +499,7 @@ def ort_greedy(out_dir, inputs, max_new_tokens, eos_ids, layers, kv_heads, head_
         names = [o.name for o in s["decoder_model_merged"].get_outputs()]
         past = {n.replace("present", "past_key_values"): v for n, v in zip(names, res) if n != "logits"}
         embeds = s["embed_tokens"].run(None, {"input_ids": np.array([[nxt]], np.int64)})[0]
-        pos = np.array([[total]], np.int64)
+        pos = np.array([[total + pos_offset]], np.int64)
         total += 1
     return out
 
@@ -426,6 +516,121 @@ def load_wrappers(vlmevalkit):
     ns = {"__name__": "vlmeval_smolvlm", "BaseModel": object, "splitlen": lambda s, sym="/": len(s.split(sym))}
     exec(compile(src, path, "exec"), ns)
     return ns["SmolVLM"], ns["SmolVLM2"]
+
+
+def load_paligemma_wrapper(vlmevalkit):
+    """vlmeval/vlm/gemma.py's PaliGemma, with BaseModel.message_to_promptimg taken from
+    vlmeval/vlm/base.py (by its source, through ast) as the only base-class code it calls."""
+    import ast
+    base_path = os.path.join(vlmevalkit, "vlmeval/vlm/base.py")
+    base_src = open(base_path, encoding="utf-8").read()
+    fn = next(n for n in ast.walk(ast.parse(base_src))
+              if isinstance(n, ast.FunctionDef) and n.name == "message_to_promptimg")
+    fn_src = ast.get_source_segment(base_src, fn)
+    import textwrap
+    import warnings
+    base_ns = {"warnings": warnings, "concat_images_vlmeval": None}
+    exec(textwrap.dedent(fn_src), base_ns)
+
+    class BaseModel:
+        INTERLEAVE = False
+        message_to_promptimg = base_ns["message_to_promptimg"]
+
+    path = os.path.join(vlmevalkit, "vlmeval/vlm/gemma.py")
+    src = open(path, encoding="utf-8").read().replace("from .base import BaseModel\n", "")
+    ns = {"__name__": "vlmeval_gemma", "BaseModel": BaseModel}
+    exec(compile(src, path, "exec"), ns)
+    return ns["PaliGemma"]
+
+
+def paligemma_cases(files):
+    img = lambda n: {"type": "image", "value": files[n]}
+    txt = lambda v: {"type": "text", "value": v}
+    abcd = {"A": "red", "B": "green", "C": "blue", "D": "yellow"}
+    return [
+        {"name": "mmbench_wide", "dataset": "MMBench_DEV_EN",
+         "row": {"question": "Which colour is the circle?", "hint": "Look at the middle.", **abcd},
+         "message": [img("wide"), txt(mcq_text("Which colour is the circle?", abcd, "Look at the middle."))]},
+        {"name": "mme_alpha", "dataset": "MME", "row": {"question": "Is there a circle?"},
+         "message": [img("alpha"), txt("Is there a circle?")]},
+        {"name": "two_images_first_only", "dataset": "MMMU_DEV_VAL", "row": None,
+         "message": [img("tall"), img("wide"), txt("Compare them."), txt("Answer briefly.")]},
+    ]
+
+
+def run_paligemma_parity(out, model_dir, model, vlmevalkit, layers, kv_heads, head_dim):
+    from transformers import AutoProcessor, BatchFeature
+    PaliGemma = load_paligemma_wrapper(vlmevalkit)
+    real_to = BatchFeature.to
+    BatchFeature.to = lambda self, *a, **k: self  # the wrapper moves inputs to 'cuda'; this runs on CPU
+    eos = json.load(open(os.path.join(model_dir, "generation_config.json")))["eos_token_id"]
+    eos = set(eos if isinstance(eos, list) else [eos])
+    results = []
+    try:
+        for case in paligemma_cases(make_images.files):
+            wrapper = PaliGemma.__new__(PaliGemma)
+            wrapper.processor = AutoProcessor.from_pretrained(model_dir)
+            wrapper.model = model
+            wrapper.kwargs = {}
+            captured = {}
+            real_call = type(wrapper.processor).__call__
+            real_generate = model.generate
+
+            def spy_call(self, *a, **k):
+                captured["inputs"] = real_call(self, *a, **k)
+                return captured["inputs"]
+
+            def spy_generate(**k):
+                captured["ids"] = real_generate(**k)
+                captured["max_new_tokens"] = k.get("max_new_tokens")
+                return captured["ids"]
+
+            type(wrapper.processor).__call__ = spy_call
+            model.generate = spy_generate
+            try:
+                text = wrapper.generate_inner(abs_message(out, case["message"]), dataset=case["dataset"])
+            finally:
+                type(wrapper.processor).__call__ = real_call
+                model.generate = real_generate
+            inputs = captured["inputs"]
+            new_ids = captured["ids"][0, inputs["input_ids"].shape[1]:].tolist()
+            ort_ids = ort_greedy(model_dir, inputs, captured["max_new_tokens"], eos, layers, kv_heads, head_dim,
+                                 pos_offset=1)
+            if ort_ids != new_ids:
+                print(f"make_hf_fixtures: paligemma/{case['name']}: ONNX Runtime {ort_ids} != PyTorch {new_ids}",
+                      file=sys.stderr)
+                raise SystemExit(1)
+            pv = inputs["pixel_values"].numpy().astype("<f4")
+            results.append({**case, "family": "paligemma", "model": "paligemma", "expected": {
+                "input_ids": inputs["input_ids"][0].tolist(),
+                "pixel_values_shape": list(pv.shape),
+                "pixel_values_sha256": hashlib.sha256(pv.tobytes()).hexdigest(),
+                "token_ids": new_ids,
+                "text": text,
+            }})
+            print(f"make_hf_fixtures: paligemma/{case['name']}: {len(new_ids)} tokens, {text[:60]!r}")
+    finally:
+        BatchFeature.to = real_to
+    return results
+
+
+def make_paligemma(out, vlmevalkit):
+    tok, cfg, model, processor = paligemma_parts()
+    model_dir = os.path.join(out, "paligemma")
+    if os.path.exists(model_dir):
+        shutil.rmtree(model_dir)
+    os.makedirs(model_dir)
+    processor.save_pretrained(model_dir)
+    model.config.save_pretrained(model_dir)
+    gen = {"bos_token_id": tok.bos_token_id, "eos_token_id": tok.eos_token_id, "pad_token_id": tok.pad_token_id,
+           "transformers_version": "4.52.4"}
+    write_json(os.path.join(model_dir, "generation_config.json"), gen)
+    model.generation_config.eos_token_id = gen["eos_token_id"]
+    model.generation_config.pad_token_id = gen["pad_token_id"]
+    model.generation_config.bos_token_id = gen["bos_token_id"]
+    layers, kv_heads, head_dim = export_paligemma(model, model_dir)
+    with torch.no_grad():
+        return run_paligemma_parity(out, model_dir, model, vlmevalkit, layers, kv_heads, head_dim)
 
 
 class _Captured(Exception):
@@ -519,6 +724,7 @@ def prompt_cases(files):
         ("smolvlm2", image_datasets[:4] + ["MME", "HallusionBench", "MMStar", "ChartQA_TEST", "Shapes_MCQ"],
          ["mcq_hint", "vqa", "two_images"]),
         ("smolvlm2", video_datasets, ["video_mme", "mvbench", "video_open", "tempcompass"]),
+        ("paligemma", ["MMBench_DEV_EN", "MME", "BLINK"], ["mcq_hint", "yorn", "two_images", "interleaved"]),
     ]:
         for ds in datasets:
             for name in names:
@@ -526,10 +732,22 @@ def prompt_cases(files):
     return cases
 
 
-def record_prompts(out, cases, wrappers):
+def record_prompts(out, cases, wrappers, vlmevalkit):
     SmolVLM, SmolVLM2 = wrappers
+    PaliGemma = load_paligemma_wrapper(vlmevalkit)
     records = []
     for case in cases:
+        if case["family"] == "paligemma":
+            entry = dict(case)
+            message = abs_message(out, case["message"])
+            if case["dataset"] == "BLINK":
+                entry["expected"] = {"error": "not ported"}  # the wrapper concatenates the images
+            else:
+                prompt, image = PaliGemma.__new__(PaliGemma).message_to_promptimg(message, dataset=case["dataset"])
+                entry["expected"] = {"prompt": prompt, "images": 1,
+                                     "image": os.path.relpath(image, out)}
+            records.append(entry)
+            continue
         cls = SmolVLM if case["family"] == "smolvlm" else SmolVLM2
         rec = PromptRecorder()
         obj = wrapper_instance(cls, rec, None, {}, "HuggingFaceTB/SmolVLM2-256M-Video-Instruct")
@@ -715,10 +933,13 @@ def main(args):
         make_real_size(os.path.abspath(args.real_size), out)
         return 0
     pil_resize_refs(out, files)
-    record_prompts(out, prompt_cases(files), wrappers)
+    record_prompts(out, prompt_cases(files), wrappers, args.vlmevalkit)
     parity = []
-    for family in args.family or ["smolvlm", "smolvlm2"]:
-        parity += make_family(family, out, wrappers, args.max_new_tokens)
+    for family in args.family or ["smolvlm", "smolvlm2", "paligemma"]:
+        if family == "paligemma":
+            parity += make_paligemma(out, args.vlmevalkit)
+        else:
+            parity += make_family(family, out, wrappers, args.max_new_tokens)
     write_json(os.path.join(out, "parity.json"), {
         "made_with": {"torch": torch.__version__, "transformers": __import__("transformers").__version__,
                       "vlmevalkit": "e8e78f05f3080fe28154f2130321f17951c3be94"},

@@ -72,7 +72,7 @@ async function writeBench(path: string, cases: typeof PARITY): Promise<void> {
   await Deno.writeTextFile(path, lines.join("\n") + "\n");
 }
 
-Deno.test("CLI: fixture folders answer TSV benchmarks as PyTorch did, with no network use", async () => {
+Deno.test("CLI: fixture folders answer TSV benchmarks as PyTorch did, batched or not, with no network use", async () => {
   const dir = await Deno.makeTempDir({ prefix: "vlmeval-hf-cli-" });
   const endpoint = startWatchedEndpoint();
   try {
@@ -80,53 +80,63 @@ Deno.test("CLI: fixture folders answer TSV benchmarks as PyTorch did, with no ne
     const byData = new Map<string, typeof PARITY>();
     for (const c of PARITY.filter((c) => c.row && c.split !== false)) {
       const data = c.dataset === "Shapes_MCQ" ? "MyBench" : c.dataset;
-      byData.set(data, [...(byData.get(data) ?? []), c]);
-    }
-    const families = ["smolvlm", "smolvlm2"];
-    for (const [data, cases] of byData) {
+      const rows = byData.get(data) ?? [];
       // Rows are shared between families: one row per distinct question.
-      const seen = new Set<string>();
-      const rows = cases.filter((c) => !seen.has(c.name) && seen.add(c.name));
+      if (!rows.some((r) => r.name === c.name)) rows.push(c);
       byData.set(data, rows);
-      await writeBench(join(dir, `${data}.tsv`), rows);
     }
-    const out = await runProcess([
-      "--model",
-      ...families.map((f) => join(TESTDATA, f)),
-      "--data",
-      ...[...byData.keys()].map((d) => join(dir, `${d}.tsv`)),
-      "--work-dir",
-      join(dir, "out"),
-      "--mode",
-      "infer",
-      "--format",
-      "json",
-      "--max-new-tokens",
-      "12",
-      "--quiet",
-    ], {
-      command: TASK_COMMAND,
-      env: { HF_ENDPOINT: endpoint.url, HF_HOME: join(dir, "hf"), NO_COLOR: "1" },
-    });
-    assert.equal(out.code, 0, out.stderr);
+    for (const [data, rows] of byData) await writeBench(join(dir, `${data}.tsv`), rows);
+    const datasets = [...byData.keys()].map((d) => join(dir, `${d}.tsv`));
+    const run = async (families: string[], workDir: string, extra: string[]) => {
+      const out = await runProcess([
+        "--model",
+        ...families.map((f) => join(TESTDATA, f)),
+        "--data",
+        ...datasets,
+        "--work-dir",
+        workDir,
+        "--mode",
+        "infer",
+        "--format",
+        "json",
+        "--quiet",
+        ...extra,
+      ], {
+        command: TASK_COMMAND,
+        env: { HF_ENDPOINT: endpoint.url, HF_HOME: join(dir, "hf"), NO_COLOR: "1" },
+      });
+      assert.equal(out.code, 0, out.stderr);
+      return out;
+    };
+    let compared = 0;
+    const check = async (families: string[], workDir: string) => {
+      for (const family of families) {
+        for (const [data, rows] of byData) {
+          const table = await readPredictions(predictionPath(workDir, family, data, "json"));
+          rows.forEach((row, i) => {
+            const expected = PARITY.find((c) => c.family === family && c.name === row.name);
+            if (!expected) return;
+            const got = table.rows.find((r) => r.index === String(i))!.prediction;
+            assert.equal(got, expected.expected.text, `${family} ${data} ${row.name} (${workDir})`);
+            compared++;
+          });
+        }
+      }
+    };
+    // SmolVLM and SmolVLM2 with 12 new tokens (as recorded), one by one and in batches of 3.
+    const smol = ["smolvlm", "smolvlm2"];
+    const first = await run(smol, join(dir, "out1"), ["--max-new-tokens", "12"]);
     assert.match(
-      out.stderr,
+      first.stderr,
       /smolvlm: .* on cpu \(onnxruntime-node 1\.30\.0, cpu execution provider\)/,
     );
-    let compared = 0;
-    for (const family of families) {
-      for (const [data, rows] of byData) {
-        const table = await readPredictions(predictionPath(join(dir, "out"), family, data, "json"));
-        rows.forEach((row, i) => {
-          const expected = PARITY.find((c) => c.family === family && c.name === row.name);
-          if (!expected) return;
-          const got = table.rows.find((r) => r.index === String(i))!.prediction;
-          assert.equal(got, expected.expected.text, `${family} ${data} ${row.name}`);
-          compared++;
-        });
-      }
-    }
-    assert.ok(compared >= 5, `compared ${compared}`);
+    await check(smol, join(dir, "out1"));
+    await run(smol, join(dir, "out3"), ["--max-new-tokens", "12", "--batch-size", "3"]);
+    await check(smol, join(dir, "out3"));
+    // PaliGemma with its wrapper's own 512 new tokens, in batches of 2.
+    await run(["paligemma"], join(dir, "outpg"), ["--batch-size", "2"]);
+    await check(["paligemma"], join(dir, "outpg"));
+    assert.ok(compared >= 12, `compared ${compared}`);
     assert.deepEqual(endpoint.requests, []);
   } finally {
     await endpoint.close();

@@ -22,6 +22,8 @@ export interface EvalArgs {
   device?: string;
   /** Hugging Face models: `--max-new-tokens` (default the VLMEvalKit wrapper's). */
   maxNewTokens?: number;
+  /** Hugging Face models: `--batch-size`, samples generated together (default 1). */
+  batchSize: number;
   apiNproc: number;
   baseUrl?: string;
   apiKeyEnv: string;
@@ -102,6 +104,8 @@ Options:
                          the model's transformers.js_config, else fp32)
   --max-new-tokens N     Hugging Face models: tokens to generate at most (default the
                          VLMEvalKit wrapper's, 2048 for SmolVLM)
+  --batch-size N         Hugging Face models: samples generated together in one left-padded
+                         batch (default 1; same answers, greedy)
   --base-url URL         OpenAI-compatible endpoint (vLLM, SGLang, LMDeploy, Ollama, OpenAI)
   --api-key-env VAR      environment variable holding the API key (default OPENAI_API_KEY)
   --api-nproc N          concurrent API requests (default 4)
@@ -217,6 +221,7 @@ export function parseEvalArgs(argv: string[], env: Record<string, string | undef
         device: { type: "string" },
         dtype: { type: "string" },
         "max-new-tokens": { type: "string" },
+        "batch-size": { type: "string" },
         "base-url": { type: "string" },
         "api-key-env": { type: "string" },
         "api-nproc": { type: "string" },
@@ -324,6 +329,7 @@ export function parseEvalArgs(argv: string[], env: Record<string, string | undef
     device: v.device,
     dtype: v.dtype,
     maxNewTokens: positiveInt("max-new-tokens", v["max-new-tokens"]),
+    batchSize: positiveInt("batch-size", v["batch-size"]) ?? 1,
     apiNproc: intFlag("api-nproc", v["api-nproc"]) ?? 4,
     baseUrl: v["base-url"],
     apiKeyEnv: v["api-key-env"] ?? "OPENAI_API_KEY",

@@ -177,6 +177,7 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
             dtype: args.dtype,
             device: args.device,
             maxNewTokens: args.maxNewTokens,
+            batchSize: args.batchSize,
             baseUrl: args.baseUrl,
             apiKeyEnv: args.apiKeyEnv,
             apiNproc: args.apiNproc,
@@ -215,7 +216,8 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
             format: args.format,
             evalFormat: args.evalFormat,
             judge,
-            concurrency: args.baseUrl ? args.apiNproc : 1,
+            // A Hugging Face model gathers concurrent samples into one batch.
+            concurrency: args.baseUrl ? args.apiNproc : args.batchSize,
             emptyCache: args.emptyCache,
             gpu,
             rankTimeoutMs: args.rankTimeoutS * 1000,

@@ -43,11 +43,14 @@ export {
   HF_DEVICES,
   HF_DTYPES,
   type HfDevice,
+  type HfFolderSettings,
   type HfModelOptions,
+  type HfPrompt,
   type HfRunInfo,
   type HfVlm,
 } from "./hf/hf_model.ts";
-export { HF_MODEL_NAMES, type HfNamedModel } from "./hf/resolve_model.ts";
+export { HF_MODEL_NAMES, type HfNamedModel, type HfWrapper } from "./hf/resolve_model.ts";
+export { buildPaliGemmaPrompt, type PaliGemmaPrompt } from "./hf/paligemma.ts";
 export {
   buildSmolVlmPrompt,
   type SmolVlmPrompt,

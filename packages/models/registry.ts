@@ -31,6 +31,8 @@ export interface CreateModelOptions {
   device?: string;
   /** Hugging Face models: `max_new_tokens` (default the wrapper's, 2048 for SmolVLM). */
   maxNewTokens?: number;
+  /** Hugging Face models: samples generated together (default 1). */
+  batchSize?: number;
 }
 
 /** The model name is not known and no `--base-url` was given. */
@@ -150,6 +152,7 @@ export async function createModel(
       dtype: opts.dtype,
       device: device as (typeof HF_DEVICES)[number],
       generation: opts.maxNewTokens ? { max_new_tokens: opts.maxNewTokens } : {},
+      batchSize: opts.batchSize,
       env: opts.env,
     });
   }

@@ -33,6 +33,8 @@ export interface PreTrainedTokenizer {
   };
   decode(ids: number[], options?: { skip_special_tokens?: boolean }): string;
   pad_token_id?: number;
+  /** `"left"` for batched generation. */
+  padding_side: "left" | "right";
 }
 
 /** A model that generates. */
@@ -40,6 +42,8 @@ export interface PreTrainedModel {
   generate(inputs: Record<string, unknown>): Promise<Tensor | { sequences: Tensor }>;
   dispose(): Promise<unknown>;
   sessions: Record<string, unknown>;
+  /** After each step: the next step's inputs. */
+  _update_model_kwargs_for_generation(args: unknown): Record<string, unknown>;
 }
 
 /** `AutoTokenizer.from_pretrained`. */

@@ -4,10 +4,10 @@
  * this builds one entry.
  */
 import type { HfDevice, HfVlm } from "./hf_model.ts";
-import type { SmolVlmWrapper } from "./smolvlm_prompts.ts";
+import type { HfWrapper } from "./resolve_model.ts";
 
 /** The classes of VLMEvalKit that this adapter runs in-process. */
-export const HF_CONFIG_CLASSES: readonly SmolVlmWrapper[] = ["SmolVLM", "SmolVLM2"];
+export const HF_CONFIG_CLASSES: readonly HfWrapper[] = ["SmolVLM", "SmolVLM2", "PaliGemma"];
 
 /** Settings that are not VLMEvalKit's model kwargs. */
 export interface HfConfigEntryOptions {
@@ -49,7 +49,7 @@ export async function hfModelFromConfigEntry(
   return await createHfModel({
     model: modelPath,
     name,
-    wrapper: cls as SmolVlmWrapper,
+    wrapper: cls as HfWrapper,
     generation: kwargs,
     dtype: opts.dtype,
     device: opts.device,

@@ -75,7 +75,7 @@ Deno.test("a VLMEvalKit --config entry builds the model with its class and gener
   }
   await assert.rejects(
     hfModelFromConfigEntry("X", { class: "Qwen2VLChat", model_path: "Qwen/Qwen2-VL-2B-Instruct" }),
-    /its class is not one of SmolVLM, SmolVLM2: current value is "Qwen2VLChat"/,
+    /its class is not one of SmolVLM, SmolVLM2, PaliGemma: current value is "Qwen2VLChat"/,
   );
   await assert.rejects(
     hfModelFromConfigEntry("X", { class: "SmolVLM" }),
@@ -90,7 +90,7 @@ Deno.test("a folder of another model type is refused with the type named", async
     await Deno.writeTextFile(join(tmp, "preprocessor_config.json"), "{}");
     await assert.rejects(
       createHfModel({ model: tmp, onProgress: () => {} }),
-      /model_type is not one this adapter prompts \(idefics3, smolvlm\): current value is "qwen2_vl"/,
+      /model_type is not one this adapter prompts \(idefics3, smolvlm, paligemma\): current value is "qwen2_vl"/,
     );
   } finally {
     await Deno.remove(tmp, { recursive: true });

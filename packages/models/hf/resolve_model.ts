@@ -4,17 +4,22 @@
  * folders.
  */
 import { downloadSnapshot, hubSettings, type WantedFile } from "./hub.ts";
-import type { SmolVlmWrapper } from "./smolvlm_prompts.ts";
+
+/** The VLMEvalKit classes this adapter prompts as they prompt. */
+export type HfWrapper = "SmolVLM" | "SmolVLM2" | "PaliGemma";
 
 /** A VLMEvalKit model name this adapter runs, with its repository and wrapper class. */
 export interface HfNamedModel {
   /** Hugging Face repository (`model_path` in VLMEvalKit's config). */
   repo: string;
   /** VLMEvalKit's class for it. */
-  wrapper: SmolVlmWrapper;
+  wrapper: HfWrapper;
 }
 
-/** VLMEvalKit's names of the families supported (smolvlm_series in vlmeval/config.py). */
+/**
+ * VLMEvalKit's names of the families supported (smolvlm_series and the PaliGemma (v1) entry of
+ * gemma_series in vlmeval/config.py). PaliGemma 2 (a Gemma 2 text model) is not covered yet.
+ */
 export const HF_MODEL_NAMES: Readonly<Record<string, HfNamedModel>> = {
   "SmolVLM-256M": { repo: "HuggingFaceTB/SmolVLM-256M-Instruct", wrapper: "SmolVLM" },
   "SmolVLM-500M": { repo: "HuggingFaceTB/SmolVLM-500M-Instruct", wrapper: "SmolVLM" },
@@ -25,6 +30,7 @@ export const HF_MODEL_NAMES: Readonly<Record<string, HfNamedModel>> = {
   "SmolVLM2-500M": { repo: "HuggingFaceTB/SmolVLM2-500M-Video-Instruct", wrapper: "SmolVLM2" },
   "SmolVLM2": { repo: "HuggingFaceTB/SmolVLM2-2.2B-Instruct", wrapper: "SmolVLM2" },
   "Solari": { repo: "Cubex11/Solari", wrapper: "SmolVLM2" },
+  "paligemma-3b-mix-448": { repo: "google/paligemma-3b-mix-448", wrapper: "PaliGemma" },
 };
 
 /** The ONNX graphs of an image-text-to-text model, as transformers.js loads them. */
@@ -50,7 +56,7 @@ export interface HfModelSource {
   /** Repository, when it came from the hub. */
   repo?: string;
   /** Wrapper named by the VLMEvalKit name, if one was used. */
-  wrapper?: SmolVlmWrapper;
+  wrapper?: HfWrapper;
   /** Output name: the VLMEvalKit name, or undefined (the caller uses the folder's name). */
   name?: string;
 }

@@ -9,15 +9,17 @@ import {
   wrapperDatasetName,
 } from "./smolvlm_prompts.ts";
 import { HF_TESTDATA } from "./_testdata.ts";
+import { buildPaliGemmaPrompt } from "./paligemma.ts";
 
 interface PromptCase {
-  family: "smolvlm" | "smolvlm2";
+  family: "smolvlm" | "smolvlm2" | "paligemma";
   dataset: string;
   message_name: string;
   message: Message;
   expected: {
     prompt?: string;
     images?: number;
+    image?: string;
     error?: string;
     video?: { size: { longest_edge: number }; do_image_splitting: boolean };
   };
@@ -31,6 +33,7 @@ Deno.test("prompts equal VLMEvalKit's SmolVLM and SmolVLM2 wrappers byte for byt
   assert.ok(CASES.length > 200, "prompts.json holds the wrapper's prompts");
   const branches = new Set<string>();
   for (const c of CASES) {
+    if (c.family === "paligemma") continue;
     const wrapper: SmolVlmWrapper = c.family === "smolvlm" ? "SmolVLM" : "SmolVLM2";
     const message = c.message.map((m) =>
       m.type === "image" ? { ...m, value: join(HF_TESTDATA, m.value) } : m
@@ -76,6 +79,28 @@ Deno.test("prompts equal VLMEvalKit's SmolVLM and SmolVLM2 wrappers byte for byt
   ) {
     assert.ok(branches.has(b), `no case reached the ${b} branch`);
   }
+});
+
+Deno.test("PaliGemma's prompt equals VLMEvalKit's message_to_promptimg: texts joined, first image", () => {
+  const cases = CASES.filter((c) => c.family === "paligemma");
+  assert.ok(cases.length >= 10);
+  for (const c of cases) {
+    const message = c.message.map((m) =>
+      m.type === "image" ? { ...m, value: join(HF_TESTDATA, m.value) } : m
+    );
+    const what = `PaliGemma ${c.dataset} ${c.message_name}`;
+    if (c.expected.error) {
+      assert.throws(() => buildPaliGemmaPrompt(message, c.dataset), /BLINK/, what);
+      continue;
+    }
+    const got = buildPaliGemmaPrompt(message, c.dataset);
+    assert.equal(got.prompt, c.expected.prompt, what);
+    assert.deepEqual(got.images, [join(HF_TESTDATA, c.expected.image!)], what);
+  }
+  assert.throws(
+    () => buildPaliGemmaPrompt([{ type: "text", value: "Q" }], "MME"),
+    /without an image/,
+  );
 });
 
 Deno.test("video dataset names lose our frame-setting suffix, as VLMEvalKit passes dataset_name", () => {
