@@ -7,12 +7,14 @@
  * greedily; the run also checks that both generated the same tokens.
  *
  * Usage: deno run -A benchmarks/hf_smolvlm_bench.ts --model DIR [--python PATH] [--samples N]
- *          [--max-new-tokens N] [--no-split] [--out FILE]
+ *          [--max-new-tokens N] [--no-split] [--batch-size N] [--out FILE]
  *   --model DIR          the --real-size folder (holds torch/ for the PyTorch side)
  *   --python PATH        Python with torch and transformers (default .venv/bin/python)
  *   --samples N          timed samples per side after one warm-up sample (default 2)
  *   --max-new-tokens N   tokens per answer (default 32)
  *   --no-split           one 512-pixel tile per image instead of SmolVLM's 13 (2048-pixel split)
+ *   --batch-size N       also run ours with the samples generated N at a time (PyTorch's side
+ *                        stays as VLMEvalKit's wrapper runs it, one at a time)
  *   --out FILE           also write both sides' figures as JSON
  * Exit: 0 measured (and the tokens agree); 1 a side failed or the tokens differ; 2 a bad option.
  */
@@ -25,6 +27,7 @@ const { values } = parseScriptArgs(import.meta, {
   samples: { type: "string", default: "2" },
   "max-new-tokens": { type: "string", default: "32" },
   "no-split": { type: "boolean" },
+  "batch-size": { type: "string", default: "1" },
   out: { type: "string" },
 });
 if (!values.model) {
@@ -75,8 +78,19 @@ const ours = await side(Deno.execPath(), [
   join(here, "_hf_bench_worker.ts"),
   ...common,
 ]);
+const batched = Number(values["batch-size"]) > 1
+  ? await side(Deno.execPath(), [
+    "run",
+    "-A",
+    join(here, "_hf_bench_worker.ts"),
+    ...common,
+    "--batch-size",
+    values["batch-size"],
+  ])
+  : undefined;
 const torch = await side(values.python, [join(here, "_hf_bench_torch.py"), ...common]);
-const same = JSON.stringify(ours.ids) === JSON.stringify(torch.ids);
+const same = JSON.stringify(ours.ids) === JSON.stringify(torch.ids) &&
+  (!batched || JSON.stringify(batched.ids) === JSON.stringify(torch.ids));
 const row = (r: Record<string, unknown>) =>
   `${String(r.runtime).padEnd(72)} ${Number(r.samplesPerSecond).toFixed(3).padStart(9)} ${
     Number(r.peakRssMiB).toFixed(0).padStart(8)
@@ -92,6 +106,7 @@ console.log(
   }`,
 );
 console.log(row(ours));
+if (batched) console.log(row(batched));
 console.log(row(torch));
 console.log(
   `throughput ratio (ours / PyTorch): ${
@@ -102,7 +117,10 @@ console.log(
     }; same tokens: ${same}`,
 );
 if (values.out) {
-  await Deno.writeTextFile(values.out, JSON.stringify({ ours, torch, same }, null, 2) + "\n");
+  await Deno.writeTextFile(
+    values.out,
+    JSON.stringify({ ours, batched, torch, same }, null, 2) + "\n",
+  );
 }
 if (values["no-split"]) await Deno.remove(model, { recursive: true });
 Deno.exit(same ? 0 : 1);

@@ -22,6 +22,8 @@ export const env: {
   localModelPath: string;
   useFSCache: boolean;
   useBrowserCache: boolean;
+  /** 10 debug ... 30 warning, 40 error, 50 none. */
+  logLevel: number;
   backends: { onnx: Record<string, unknown> };
 };
 

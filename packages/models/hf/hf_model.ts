@@ -439,8 +439,13 @@ function tokenText(value: unknown): string {
   return "";
 }
 
-/** Sets transformers.js to local files only; done before any model is read. */
+/**
+ * Sets transformers.js to local files only, and quiet: a failing ONNX Runtime call is thrown to
+ * the guard, which records it; transformers.js would also print every input tensor of the failed
+ * session (set VLMEVAL_DEBUG to see its logs). Done before any model is read.
+ */
 export function configureTransformersJs(tf: Tf): void {
+  tf.env.logLevel = Deno.env.get("VLMEVAL_DEBUG") ? 30 : 50;
   tf.env.allowRemoteModels = false;
   tf.env.allowLocalModels = true;
   tf.env.localModelPath = "/";
