@@ -34,6 +34,7 @@ const ENTRY_POINTS: EntryPoint[] = [
   { path: "scripts/make_hf_fixtures.sh", out: "--out" },
   { path: "scripts/setup_ort_cuda.ts", out: "--out" },
   { path: "scripts/hf_gpu_check.ts" },
+  { path: "scripts/hf_gpu_check.sh" },
   { path: "benchmarks/hf_smolvlm_bench.ts", out: "--out" },
   { path: "benchmarks/harness_overhead.ts" },
   { path: "benchmarks/report_write_measure.ts" },

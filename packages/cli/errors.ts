@@ -9,6 +9,7 @@ const BY_NAME: Record<string, number> = {
   BackendUnavailableError: EXIT_CODES.missingPrerequisite,
   HubOfflineError: EXIT_CODES.missingPrerequisite,
   HubDownloadError: EXIT_CODES.missingPrerequisite,
+  HfDeviceUnavailableError: EXIT_CODES.missingPrerequisite,
   JudgeUnavailableError: EXIT_CODES.missingPrerequisite,
   JudgeInterruptedError: EXIT_CODES.interrupted,
   UnknownModelError: EXIT_CODES.usage,

@@ -43,6 +43,7 @@ export {
   HF_DEVICES,
   HF_DTYPES,
   type HfDevice,
+  HfDeviceUnavailableError,
   type HfFolderSettings,
   type HfModelOptions,
   type HfPrompt,

@@ -1,7 +1,7 @@
 /**
  * Hugging Face VLMs in-process: transformers.js 4.3.2 on onnxruntime-node 1.30.0, prompted and
  * decoded as VLMEvalKit's wrapper for the family does. Image processing and prompt expansion are
- * ours (Python's, ported: see idefics3_processor.ts); the ONNX sessions, the KV cache and greedy
+ * ours (Python's, ported: see _idefics3_processor.ts and paligemma.ts); the ONNX sessions, the KV cache and greedy
  * decoding are transformers.js's. Nothing here is imported until a Hugging Face model is asked for.
  */
 import { basename } from "node:path";
@@ -12,7 +12,7 @@ import {
   type Idefics3ImageConfig,
   type Idefics3Options,
   preprocessIdefics3,
-} from "./idefics3_processor.ts";
+} from "./_idefics3_processor.ts";
 import { buildSmolVlmPrompt, smolVlm2Resolution, type SmolVlmPrompt } from "./smolvlm_prompts.ts";
 import {
   buildPaliGemmaPrompt,
@@ -31,6 +31,17 @@ export const HF_DEVICES = ["cpu", "cuda", "webgpu"] as const;
 
 /** One of {@link HF_DEVICES}. */
 export type HfDevice = (typeof HF_DEVICES)[number];
+
+/** The device asked for cannot run here; the message says what is missing and how to get it. */
+export class HfDeviceUnavailableError extends Error {
+  /** Always `"HfDeviceUnavailableError"`. */
+  override name = "HfDeviceUnavailableError";
+}
+
+/** onnxruntime-node's folder of native libraries, where ONNX Runtime looks for providers. */
+export function onnxruntimeNodeLibDir(): string {
+  return new URL("../bin/napi-v6/linux/x64/", import.meta.resolve("onnxruntime-node")).pathname;
+}
 
 /** A wrapper's prompt: SmolVLM's (with the video settings) or PaliGemma's. */
 export type HfPrompt = SmolVlmPrompt | PaliGemmaPrompt;
@@ -492,7 +503,32 @@ export async function createHfModel(opts: HfModelOptions): Promise<HfVlm> {
     wrapper,
   };
   const tokenizer = await tf.AutoTokenizer.from_pretrained(source.dir, { local_files_only: true });
-  const model = await loadSessions(tf, info);
+  if (info.device === "cuda") {
+    const provider = `${onnxruntimeNodeLibDir()}libonnxruntime_providers_cuda.so`;
+    try {
+      await Deno.stat(provider);
+    } catch {
+      throw new HfDeviceUnavailableError(
+        `Cannot use the cuda device as ONNX Runtime's CUDA execution provider is missing: ` +
+          `current value is ${provider} (absent); run deno task setup:ort-cuda, which lays it ` +
+          `out from PyPI's onnxruntime-gpu 1.30.0 wheel`,
+      );
+    }
+  }
+  let model: Model;
+  try {
+    model = await loadSessions(tf, info);
+  } catch (err) {
+    if (info.device === "cpu") throw err;
+    throw new HfDeviceUnavailableError(
+      `Cannot open ${source.dir} on the ${info.device} device: ${(err as Error).message}${
+        info.device === "cuda"
+          ? " (deno task setup:ort-cuda --check lists the CUDA libraries this machine lacks)"
+          : ""
+      }`,
+      { cause: err },
+    );
+  }
   const name = opts.name ?? source.name ?? basename(source.dir);
   (opts.onProgress ?? ((line: string) => console.error(`vlmeval: ${line}`)))(
     `${name}: ${source.dir} on ${info.device} (${

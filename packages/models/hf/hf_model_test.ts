@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { hfModelFromConfigEntry } from "./config_entry.ts";
-import { createHfModel } from "./hf_model.ts";
+import { createHfModel, HfDeviceUnavailableError, onnxruntimeNodeLibDir } from "./hf_model.ts";
 import { HF_TESTDATA } from "./_testdata.ts";
 import { PARITY } from "./_parity_cases.ts";
 
@@ -91,4 +91,20 @@ Deno.test("a folder of another model type is refused with the type named", async
   } finally {
     await Deno.remove(tmp, { recursive: true });
   }
+});
+
+Deno.test("cuda without the laid-out provider is a clear error naming the set-up command", async () => {
+  const provider = join(onnxruntimeNodeLibDir(), "libonnxruntime_providers_cuda.so");
+  let present = true;
+  try {
+    await Deno.stat(provider);
+  } catch {
+    present = false;
+  }
+  if (present) return; // laid out on this machine: the GPU check script covers it
+  await assert.rejects(
+    createHfModel({ model: join(HF_TESTDATA, "smolvlm"), device: "cuda", onProgress: () => {} }),
+    (err: Error) =>
+      err instanceof HfDeviceUnavailableError && /deno task setup:ort-cuda/.test(err.message),
+  );
 });
