@@ -1,8 +1,9 @@
 /**
  * Hugging Face VLMs in-process: transformers.js 4.3.2 on onnxruntime-node 1.30.0, prompted and
  * decoded as VLMEvalKit's wrapper for the family does. Image processing and prompt expansion are
- * ours (Python's, ported: see _idefics3_processor.ts and paligemma.ts); the ONNX sessions, the KV cache and greedy
- * decoding are transformers.js's. Nothing here is imported until a Hugging Face model is asked for.
+ * ours (Python's, ported: see _idefics3_processor.ts and paligemma.ts); the ONNX sessions, the
+ * KV cache and greedy decoding are transformers.js's. transformers.js itself is imported only
+ * when a model is built.
  */
 import { basename } from "node:path";
 import type { GenerateContext, Message, VisionLanguageModel } from "@vlmeval/schema";
