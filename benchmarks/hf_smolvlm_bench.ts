@@ -112,9 +112,13 @@ console.log(
   `throughput ratio (ours / PyTorch): ${
     (Number(ours.samplesPerSecond) / Number(torch.samplesPerSecond)).toFixed(2)
   }; ` +
-    `peak RSS ratio: ${
-      (Number(ours.peakRssMiB) / Number(torch.peakRssMiB)).toFixed(2)
-    }; same tokens: ${same}`,
+    `peak RSS ratio: ${(Number(ours.peakRssMiB) / Number(torch.peakRssMiB)).toFixed(2)}; ${
+      batched
+        ? `batched throughput ratio: ${
+          (Number(batched.samplesPerSecond) / Number(torch.samplesPerSecond)).toFixed(2)
+        }; `
+        : ""
+    }same tokens: ${same}`,
 );
 if (values.out) {
   await Deno.writeTextFile(
