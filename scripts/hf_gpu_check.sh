@@ -3,6 +3,7 @@
 # SmolVLM test model on ONNX Runtime's CUDA provider under the SKIP_ERR guard, with device memory
 # around each release (scripts/hf_gpu_check.ts). CI never runs this.
 #
+# Usage: bash scripts/hf_gpu_check.sh prepare | run
 #   bash scripts/hf_gpu_check.sh prepare  (here) deno task setup:ort-cuda, then fill .carry/hf-gpu/
 #                                         with an xz-compressed Deno, the CUDA addon and an
 #                                         xz tarball of node_modules (transformers.js,

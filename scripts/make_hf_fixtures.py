@@ -40,8 +40,18 @@ import types
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with the project's error grammar: the bad option named in quotes, exit 2."""
+
+    def error(self, message):
+        bad = message.split(": ", 1)[1].split() if message.startswith("unrecognized arguments") else []
+        what = f'Cannot use "{bad[0]}" as it is not an option' if bad else f"Cannot parse the arguments: {message}"
+        sys.stderr.write(f"make_hf_fixtures: {what}; see --help\n")
+        sys.exit(2)
+
+
 def parse_args(argv):
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = _Parser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--out", default=os.path.join(REPO, "packages/models/hf/testdata"),
                    help="testdata folder to write (default packages/models/hf/testdata)")
     p.add_argument("--family", action="append", choices=["smolvlm", "smolvlm2", "paligemma"],

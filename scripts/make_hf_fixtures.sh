@@ -5,7 +5,7 @@
 # 3 GB), then runs scripts/make_hf_fixtures.py, which documents its options (--out, --family,
 # --real-size DIR, --max-new-tokens, --vlmevalkit).
 #
-#   bash scripts/make_hf_fixtures.sh [ARGS of make_hf_fixtures.py]
+# Usage: bash scripts/make_hf_fixtures.sh [ARGS of make_hf_fixtures.py]
 #
 # Exit: make_hf_fixtures.py's code (2 for a bad option); pip's when the install fails.
 set -euo pipefail

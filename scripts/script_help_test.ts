@@ -52,7 +52,9 @@ async function runEntry(entry: EntryPoint, args: string[], cwd: string): Promise
   const script = join(REPO, entry.path);
   const [command, prefix] = entry.path.endsWith(".sh")
     ? ["bash", [script]]
-    : [Deno.execPath(), ["run", "-A", script]];
+    // node_modules is set up already: "manual" keeps ~60 processes started at once from
+    // queueing on Deno's node_modules lock (and printing that they wait).
+    : [Deno.execPath(), ["run", "--node-modules-dir=manual", "-A", script]];
   const started = performance.now();
   const output = await new Deno.Command(command, {
     args: [...prefix, ...args],
