@@ -5,7 +5,9 @@
  * @module
  */
 import { join } from "node:path";
-import type { FfmpegTools } from "@vlmeval/video";
+import { writeAtomically } from "@vlmeval/internal";
+import type { FfmpegTools } from "@vlmeval/media";
+import { encodeLavfiClip } from "@vlmeval/media/testing";
 
 /** A clip to generate: 2 minutes of ffmpeg's `testsrc2` at 1280x720, 30 fps, H.264. */
 export interface BenchClip {
@@ -32,32 +34,24 @@ export async function ensureBenchClip(tools: FfmpegTools, clip: BenchClip): Prom
   const path = join(dir, name);
   if (await Deno.stat(path).then((s) => s.size > 0, () => false)) return path;
   console.error(`bench: generating ${path} (once)`);
-  const temp = join(dir, `.${name}.${Deno.pid}.tmp.mp4`);
-  const args = [
-    "-hide_banner",
-    "-loglevel",
-    "error",
-    "-y",
-    "-f",
-    "lavfi",
-    "-i",
-    `testsrc2=size=${clip.width}x${clip.height}:rate=${clip.fps}:duration=${clip.seconds}`,
-    "-c:v",
-    "libx264",
-    "-preset",
-    "veryfast",
-    "-g",
-    String(clip.gop),
-    "-pix_fmt",
-    "yuv420p",
-    temp,
-  ];
-  const out = await new Deno.Command(tools.ffmpeg, { args, stdout: "null", stderr: "piped" })
-    .output();
-  if (!out.success) {
-    await Deno.remove(temp).catch(() => {});
-    throw new Error(`Cannot generate ${path}: ${new TextDecoder().decode(out.stderr)}`);
-  }
-  await Deno.rename(temp, path);
+  // The temporary file has no .mp4 extension, so the muxer is named: `-f mp4`.
+  await writeAtomically(path, (temp) =>
+    encodeLavfiClip(
+      tools,
+      temp,
+      `testsrc2=size=${clip.width}x${clip.height}:rate=${clip.fps}:duration=${clip.seconds}`,
+      [
+        "-c:v",
+        "libx264",
+        "-preset",
+        "veryfast",
+        "-g",
+        String(clip.gop),
+        "-pix_fmt",
+        "yuv420p",
+        "-f",
+        "mp4",
+      ],
+    ));
   return path;
 }

@@ -1,8 +1,10 @@
 /**
  * Throughput of the bundled ShapesVLM per tfjs backend, side by side in one run: one generate
  * call (image decode + forward pass) per iteration over the Shapes_MCQ prompts, on wasm
- * (baseline), webgpu and cpu. Each backend gets its own model instance, loaded while that
- * backend was active, and is made active again before its calls, outside the timed part.
+ * (baseline), webgpu, cpu and tfjs-node (TensorFlow 2.9.1's CPU kernels; built by
+ * `deno task build:tfjs-node`, else listed as not run). Each backend gets its own model
+ * instance, loaded while that backend was active, and is made active again before its calls,
+ * outside the timed part.
  * Prints a samples/s table with the device that really computes at the end.
  *
  *   deno bench -A benchmarks/backend_throughput_bench.ts
@@ -12,7 +14,7 @@ import { type BackendName, BackendUnavailableError, createModel } from "@vlmeval
 import { openTask } from "@vlmeval/pipeline";
 import type { Message, VisionLanguageModel } from "@vlmeval/schema";
 
-const BACKENDS: BackendName[] = ["wasm", "webgpu", "cpu"];
+const BACKENDS: BackendName[] = ["wasm", "webgpu", "cpu", "tfjs-node"];
 const ITERATIONS = { n: 100, warmup: 10 };
 
 const workDir = await Deno.makeTempDir({ prefix: "vlmeval-throughput-" });
@@ -27,6 +29,8 @@ task.close?.();
 interface Entry {
   backend: BackendName;
   model?: VisionLanguageModel;
+  /** The name tfjs knows the backend by (`tensorflow` for tfjs-node). */
+  tfBackend: string;
   device: string;
   ms: number[];
 }
@@ -35,11 +39,18 @@ const entries: Entry[] = [];
 for (const backend of BACKENDS) {
   try {
     const model = await createModel("ShapesVLM", { backend });
-    const inner = (model as { inner?: { backendInfo?: { device: string } } }).inner;
-    entries.push({ backend, model, device: inner?.backendInfo?.device ?? backend, ms: [] });
+    const info = (model as { inner?: { backendInfo?: { device: string; tfBackend: string } } })
+      .inner?.backendInfo;
+    entries.push({
+      backend,
+      model,
+      tfBackend: info?.tfBackend ?? backend,
+      device: info?.device ?? backend,
+      ms: [],
+    });
   } catch (err) {
     if (!(err instanceof BackendUnavailableError)) throw err;
-    entries.push({ backend, device: `not run: ${err.message}`, ms: [] });
+    entries.push({ backend, tfBackend: backend, device: `not run: ${err.message}`, ms: [] });
   }
 }
 
@@ -52,7 +63,7 @@ for (const entry of entries) {
     ignore: entry.model === undefined,
     ...ITERATIONS,
     async fn(b) {
-      await tf.setBackend(entry.backend);
+      await tf.setBackend(entry.tfBackend);
       const { index, message } = prompts[next++ % prompts.length];
       b.start();
       const t0 = performance.now();
@@ -79,12 +90,12 @@ globalThis.addEventListener("unload", () => {
   const lines = [
     "",
     `ShapesVLM throughput on Shapes_MCQ (median of ${ITERATIONS.n} timed calls after ${ITERATIONS.warmup} warm-up calls)`,
-    "  backend  samples/s  ms/sample  vs wasm  device",
+    "  backend    samples/s  ms/sample  vs wasm  device",
   ];
   for (const e of entries) {
     if (e.ms.length <= ITERATIONS.warmup) {
       lines.push(
-        `  ${e.backend.padEnd(8)} ${"-".padStart(9)}  ${"-".padStart(9)}  ${
+        `  ${e.backend.padEnd(10)} ${"-".padStart(9)}  ${"-".padStart(9)}  ${
           "-".padStart(7)
         }  ${e.device}`,
       );
@@ -93,7 +104,7 @@ globalThis.addEventListener("unload", () => {
     const ms = median(e.ms);
     const ratio = baseline ? `${(median(baseline.ms) / ms).toFixed(2)}x` : "-";
     lines.push(
-      `  ${e.backend.padEnd(8)} ${(1000 / ms).toFixed(1).padStart(9)}  ${
+      `  ${e.backend.padEnd(10)} ${(1000 / ms).toFixed(1).padStart(9)}  ${
         ms.toFixed(2).padStart(9)
       }  ${ratio.padStart(7)}  ${e.device}`,
     );

@@ -13,7 +13,7 @@
  * Run: `deno bench -A benchmarks/frame_sampling_bench.ts`. A ratio summary is printed at the end.
  */
 import { join } from "node:path";
-import { findFfmpeg, frameIndicesByCount, probeVideo, sampleVideoFrames } from "@vlmeval/video";
+import { findFfmpeg, frameIndicesByCount, probeVideo, sampleVideoFrames } from "@vlmeval/media";
 import { type BenchClip, ensureBenchClip } from "./_bench_clip.ts";
 
 const NFRAME = 8;

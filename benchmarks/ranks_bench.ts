@@ -12,7 +12,8 @@
  */
 import { mergePredictions, openTask, readJournals, waitForShards } from "@vlmeval/pipeline";
 import { writePredictions } from "@vlmeval/report";
-import { runProcess, writeMcqTsv } from "../tests/helpers/distributed_cli.ts";
+import { runCli } from "@vlmeval/cli/testing";
+import { writeMcqTsv } from "@vlmeval/datasets/testing";
 
 const SPEEDUP_ROWS = 2000;
 const MERGE_ROWS = 100_000;
@@ -25,7 +26,7 @@ let runs = 0;
 
 async function evalRun(extra: string[]): Promise<void> {
   const workDir = `${dir}/run${runs++}`;
-  const out = await runProcess(
+  const out = await runCli(
     [
       "eval",
       "--model",

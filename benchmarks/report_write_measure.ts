@@ -20,9 +20,7 @@ import {
   readPredictions,
   writePredictions,
 } from "@vlmeval/report";
-// The fallback reader is private to the package; reached by path for this measurement only.
-import { readXlsxWithExcelJS } from "../packages/report/_xlsx_read.ts";
-import { restoreCutCells } from "../packages/report/_xlsx_table.ts";
+import { readXlsxPredictionsWithExcelJS } from "@vlmeval/report/baseline";
 import { parseScriptArgs, usageError } from "../scripts/_script_help.ts";
 
 const MIB = 2 ** 20;
@@ -39,10 +37,7 @@ async function measureRead(reader: Reader, path: string): Promise<void> {
   const sampler = setInterval(sample, 20);
   const started = performance.now();
   const table = reader === "exceljs"
-    ? await (async () => {
-      const read = await readXlsxWithExcelJS(path); // then what readPredictions does after it
-      return { ...read, warnings: await restoreCutCells(path, read.rows, read.cut) };
-    })()
+    ? await readXlsxPredictionsWithExcelJS(path)
     : await readPredictions(path);
   const seconds = (performance.now() - started) / 1000;
   clearInterval(sampler);

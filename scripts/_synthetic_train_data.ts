@@ -1,6 +1,5 @@
-import { type DecodedImage, decodeImageBytes } from "../packages/models/image_decode.ts";
-import { videoFramePositions, writeStackedImages } from "../packages/models/_shapes_input.ts";
-import { writeBagOfWords } from "../packages/models/_shapes_text.ts";
+import { type DecodedImage, decodeImageBytes } from "@vlmeval/media";
+import { videoFramePositions, writeBagOfWords, writeStackedImages } from "@vlmeval/models/training";
 import { renderScene } from "./_synthetic_draw.ts";
 import { FIRST_KERNEL, FIRST_STRIDE, imagePatches } from "./_synthetic_model_arch.ts";
 import { encodeH264, selectFramesAsJpeg } from "./_synthetic_ffmpeg.ts";

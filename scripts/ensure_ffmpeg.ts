@@ -1,5 +1,5 @@
 /**
- * Makes sure video benchmarks can decode: finds ffmpeg and ffprobe the way `@vlmeval/video`
+ * Makes sure video benchmarks can decode: finds ffmpeg and ffprobe the way `@vlmeval/media`
  * does (`FFMPEG_BIN`, ffmpeg-static, the npm packages installed by `deno install`, Debian's
  * `/usr/bin/ffmpeg`, `PATH`), which also makes an executable copy of an npm binary installed
  * without its execute bit. When none is found, `FFMPEG_BIN` is not set and we are root with
@@ -13,7 +13,7 @@
  *   --no-apt  never install Debian's ffmpeg
  */
 import { EXIT_CODES } from "@vlmeval/schema";
-import { findFfmpeg, MissingFfmpegError } from "@vlmeval/video";
+import { findFfmpeg, MissingFfmpegError } from "@vlmeval/media";
 import { parseScriptArgs } from "./_script_help.ts";
 
 const { values } = parseScriptArgs(import.meta, {

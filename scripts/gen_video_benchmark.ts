@@ -7,7 +7,7 @@
  * count and the ffmpeg build.
  *
  * Usage: deno run -A scripts/gen_video_benchmark.ts [--out DIR] [--clips N] [--seed S]
- * (default: packages/video/bundled, 48 clips, seed 2); writes DIR/Shapes_Video.tsv and
+ * (default: packages/datasets/bundled, 48 clips, seed 2); writes DIR/Shapes_Video.tsv and
  * DIR/video/<name>.mp4.
  * Exit: 0 written; 1 when ffmpeg fails; 2 for a bad option.
  */
@@ -80,7 +80,7 @@ if (import.meta.main) {
     clips: { type: "string" },
     seed: { type: "string" },
   });
-  const out = values.out ?? new URL("../packages/video/bundled", import.meta.url).pathname;
+  const out = values.out ?? new URL("../packages/datasets/bundled", import.meta.url).pathname;
   const clips = Number(values.clips ?? SHAPES_VIDEO_CLIPS);
   const seed = Number(values.seed ?? SHAPES_VIDEO_SEED);
   if (!Number.isInteger(clips) || clips < 1) {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { generateShapesVideo } from "./gen_video_benchmark.ts";
 import { ffmpegBinary } from "./_synthetic_ffmpeg.ts";
 
-const SHIPPED_TSV = new URL("../packages/video/bundled/Shapes_Video.tsv", import.meta.url);
+const SHIPPED_TSV = new URL("../packages/datasets/bundled/Shapes_Video.tsv", import.meta.url);
 
 async function files(dir: string): Promise<Map<string, Uint8Array>> {
   const out = new Map<string, Uint8Array>();

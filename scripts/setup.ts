@@ -11,12 +11,15 @@
  * 4. With `--for-tests`: system packages the tests use (Mesa's Vulkan driver for WebGPU, Open MPI,
  *    MPICH, Slurm and munge), installed with apt-get when missing and when running as root
  *    (`scripts/setup_system.sh`).
+ * 5. With `--for-tests`: the tfjs-node backend (`scripts/build_tfjs_node.ts`), which the tests
+ *    compare with wasm. The first time it fetches TensorFlow's 207 MB wheel from PyPI and builds
+ *    the binding (about 40 s here); once built, it checks the build in about a second.
  *
  * Usage: deno run -A scripts/setup.ts [--quiet] [--for-tests]
  *   --quiet      print only warnings and failures
- *   --for-tests  also the system packages the tests use (step 4)
+ *   --for-tests  also the system packages and the tfjs-node build the tests use (steps 4, 5)
  * Exit: 0 set up; the failing step's exit code when `deno install` fails, or (with
- *       `--for-tests`) the addon build; 2 for a bad option.
+ *       `--for-tests`) the addon or the tfjs-node build; 2 for a bad option.
  */
 import { parseScriptArgs } from "./_script_help.ts";
 
@@ -70,4 +73,11 @@ await run(Deno.execPath(), [
 if (forTests) {
   say("checking system packages used by the tests");
   await run("bash", ["scripts/setup_system.sh"], { allowFail: true });
+  say("checking the tfjs-node build (TensorFlow 2.9.1 from PyPI)");
+  await run(Deno.execPath(), [
+    "run",
+    "--allow-all",
+    "scripts/build_tfjs_node.ts",
+    ...(quiet ? ["--quiet"] : []),
+  ]);
 }

@@ -22,8 +22,8 @@
  * Exit: 0 trained and saved; 1 when training or saving fails; 2 for a bad option.
  */
 import * as tf from "@tensorflow/tfjs";
-import { selectBackend } from "../packages/models/backends/select_backend.ts";
-import { buildVocabulary, vocabularyIndex } from "../packages/models/_shapes_text.ts";
+import { selectBackend } from "@vlmeval/models";
+import { buildVocabulary, vocabularyIndex } from "@vlmeval/models/training";
 import { COLOUR_NAMES, SHAPES } from "./_synthetic_draw.ts";
 import { useFastTransposedMatMul } from "./_synthetic_fast_matmul.ts";
 import {

@@ -1,8 +1,9 @@
 /**
  * End-to-end: the bundled ShapesVLM gives the same answers on every tfjs backend that runs here
- * (cpu, wasm, and webgpu where an adapter exists), each backend in its own process, on the
- * first rows of Shapes_MCQ and the first clips of Shapes_Video; a backend that cannot run
- * fails clearly (exit 6), also through the CLI.
+ * (cpu, wasm, tfjs-node on TensorFlow's kernels, and webgpu where an adapter exists), each
+ * backend in its own process, on the first rows of Shapes_MCQ and the first clips of
+ * Shapes_Video; a backend that cannot run fails clearly (exit 6), also through the CLI.
+ * tfjs-node is built by `deno task build:tfjs-node` (run by `deno task test`'s set-up).
  */
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
@@ -16,6 +17,10 @@ const WEIGHTS = `${REPO}/packages/models/bundled/shapes_vlm/model.json`;
 const NO_WEIGHTS = existsSync(WEIGHTS)
   ? ""
   : `the bundled ShapesVLM weights are missing (${WEIGHTS})`;
+const GPU_BINDING = `${REPO}/node_modules/@tensorflow/tfjs-node-gpu/lib/napi-v8/tfjs_binding.node`;
+const GPU_BUILT = existsSync(GPU_BINDING)
+  ? `the tfjs-node-gpu binding is built on this machine (${GPU_BINDING})`
+  : "";
 
 /** The helper's answers on `backend`, or undefined when the backend cannot run here (exit 6). */
 async function answersOn(backend: string, workDir: string): Promise<BackendAnswers | undefined> {
@@ -32,7 +37,7 @@ async function answersOn(backend: string, workDir: string): Promise<BackendAnswe
 
 Deno.test({
   name:
-    `ShapesVLM answers the same on cpu, wasm and webgpu (${IMAGE_ROWS} Shapes_MCQ rows, ${VIDEO_UNITS} Shapes_Video questions)${
+    `ShapesVLM answers the same on cpu, wasm, tfjs-node and webgpu (${IMAGE_ROWS} Shapes_MCQ rows, ${VIDEO_UNITS} Shapes_Video questions)${
       NO_WEIGHTS ? ` (skipped: ${NO_WEIGHTS})` : ""
     }`,
   ignore: NO_WEIGHTS !== "",
@@ -40,7 +45,7 @@ Deno.test({
     const workDir = await Deno.makeTempDir({ prefix: "vlmeval_backends_" });
     try {
       const results: BackendAnswers[] = [];
-      for (const backend of ["cpu", "wasm", "webgpu"]) {
+      for (const backend of ["cpu", "wasm", "tfjs-node", "webgpu"]) {
         const answers = await answersOn(backend, workDir);
         if (answers) results.push(answers);
       }
@@ -49,7 +54,8 @@ Deno.test({
       const letters = new Set(cpu.answers.map(([, , a]) => a));
       assert.ok([...letters].every((a) => /^[A-D]$/.test(a)), [...letters].join());
       assert.ok(letters.size >= 3, `cpu answers only ${[...letters]}: a degenerate model`);
-      assert.ok(others.length >= 1, "wasm must run here");
+      assert.deepEqual(others.slice(0, 2).map((o) => o.backend), ["wasm", "tfjs-node"]);
+      assert.equal(others[1].device, "CPU through TensorFlow");
       for (const other of others) {
         assert.equal(other.answers.length, cpu.answers.length, other.backend);
         const differ = other.answers.filter(([, key, a], i) =>
@@ -67,33 +73,37 @@ Deno.test({
   },
 });
 
-Deno.test("tfjs-node fails clearly with exit 6, from the model and from the CLI", async () => {
-  const workDir = await Deno.makeTempDir({ prefix: "vlmeval_backends_" });
-  try {
-    const helper = await runProcess(["tfjs-node", workDir, "1", "0"], {
-      command: [Deno.execPath(), "run", "-A", HELPER],
-    });
-    assert.equal(helper.code, 6, helper.stderr);
-    assert.match(
-      helper.stderr,
-      /^Cannot use the tfjs-node backend as @tensorflow\/tfjs-node is not installed/,
-    );
-    const cli = await runProcess([
-      "--backend",
-      "tfjs-node",
-      "--data",
-      "Shapes_MCQ",
-      "--work-dir",
-      workDir,
-    ]);
-    assert.equal(cli.code, 6, cli.stderr);
-    assert.match(
-      cli.stderr,
-      /Cannot use the tfjs-node backend as @tensorflow\/tfjs-node is not installed/,
-    );
-    assert.match(cli.stderr, /Otherwise use --backend wasm, webgpu or cpu/);
-    assert.doesNotMatch(cli.stderr, /\n\s+at /, "no stack trace for a missing prerequisite");
-  } finally {
-    await Deno.remove(workDir, { recursive: true });
-  }
+Deno.test({
+  name:
+    `tfjs-node-gpu without its binding fails clearly with exit 6, from the model and from the CLI${
+      GPU_BUILT ? ` (skipped: ${GPU_BUILT})` : ""
+    }`,
+  ignore: GPU_BUILT !== "",
+  async fn() {
+    const workDir = await Deno.makeTempDir({ prefix: "vlmeval_backends_" });
+    try {
+      const helper = await runProcess(["tfjs-node-gpu", workDir, "1", "0"], {
+        command: [Deno.execPath(), "run", "-A", HELPER],
+      });
+      assert.equal(helper.code, 6, helper.stderr);
+      assert.match(
+        helper.stderr,
+        /^Cannot use the tfjs-node-gpu backend as @tensorflow\/tfjs-node-gpu is installed without its native binding/,
+      );
+      const cli = await runProcess([
+        "--backend",
+        "tfjs-node-gpu",
+        "--data",
+        "Shapes_MCQ",
+        "--work-dir",
+        workDir,
+      ]);
+      assert.equal(cli.code, 6, cli.stderr);
+      assert.match(cli.stderr, /Run `deno task build:tfjs-node --gpu`/);
+      assert.match(cli.stderr, /Otherwise use --backend wasm, webgpu or cpu/);
+      assert.doesNotMatch(cli.stderr, /\n\s+at /, "no stack trace for a missing prerequisite");
+    } finally {
+      await Deno.remove(workDir, { recursive: true });
+    }
+  },
 });

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { type FfmpegTools, sampleVideoFrames } from "@vlmeval/video";
+import { type FfmpegTools, sampleVideoFrames } from "@vlmeval/media";
 import { runProcess } from "./helpers/distributed_cli.ts";
 
 const MODEL = "ConstantAnswer";

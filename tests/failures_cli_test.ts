@@ -13,7 +13,7 @@ import {
   runProcess,
   writeMcqTsv,
 } from "./helpers/distributed_cli.ts";
-import { startLoopbackVllmServer, vllmChatCompletion } from "./helpers/fake_vllm_server.ts";
+import { startLoopbackVllmServer, vllmChatCompletion } from "@vlmeval/models/testing";
 
 const faults = (config: object) => ({
   VLMEVAL_FAULT_INJECTION: JSON.stringify({ inner: "BusyLoop", ...config }),

@@ -12,7 +12,7 @@ import {
   type ReceivedRequest,
   startLoopbackVllmServer,
   vllmChatCompletion,
-} from "./helpers/fake_vllm_server.ts";
+} from "@vlmeval/models/testing";
 
 /** What the model under test says to row i of `writeMcqTsv` (right: circle, square, triangle, star in turn). */
 const MODEL_ANSWERS = [

@@ -71,7 +71,7 @@ const MPIRUN = ["mpirun.openmpi", "--oversubscribe", "--bind-to", "none", "-np",
 const HYDRA = ["mpiexec.hydra", "-launcher", "fork", "-n", "2"];
 
 const RANK_PROBE = `
-const { detectRank } = await import(${JSON.stringify(`${REPO}/packages/pipeline/ranks.ts`)});
+const { detectRank } = await import(${JSON.stringify(`${REPO}/packages/pipeline/ranks/ranks.ts`)});
 console.log(JSON.stringify(detectRank(Deno.env.toObject())));
 `;
 

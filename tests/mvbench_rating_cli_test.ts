@@ -12,7 +12,7 @@ Deno.test("an MVBench-like benchmark is scored with MVBench's per-task-type rati
     await Deno.mkdir(`${dir}/video`);
     for (const clip of ["shapes_000", "shapes_001"]) {
       await Deno.copyFile(
-        `${REPO}/packages/video/bundled/video/${clip}.mp4`,
+        `${REPO}/packages/datasets/bundled/video/${clip}.mp4`,
         `${dir}/video/${clip}.mp4`,
       );
     }

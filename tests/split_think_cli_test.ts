@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { readPredictions } from "@vlmeval/report";
 import { readJournals } from "@vlmeval/pipeline";
 import { journalPath, predictionPath, runProcess, writeMcqTsv } from "./helpers/distributed_cli.ts";
-import { startLoopbackVllmServer, vllmChatCompletion } from "./helpers/fake_vllm_server.ts";
+import { startLoopbackVllmServer, vllmChatCompletion } from "@vlmeval/models/testing";
 
 /** The right letter of row `i` of `writeMcqTsv`, reasoned about with other letters first. */
 function reasoningAnswer(body: string): string {

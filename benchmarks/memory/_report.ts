@@ -84,6 +84,11 @@ export function cacheClearingNote(backend: string, cleared?: RunResult): string 
       }. Both plain runs are the same by design.`;
     case "cpu":
       return `nothing to do on cpu: ${detail || "tensor data are JavaScript arrays"}.`;
+    case "tfjs-node":
+    case "tfjs-node-gpu":
+      return `release hands the free heap pages of malloc back to the system (malloc_trim: the process RSS fell by ${
+        formatValue(cleared?.end.freedBytes ?? 0, "bytes")
+      } over the run's releases, and grew back by the next sample). Last release: ${detail}`;
     default:
       return detail;
   }
@@ -215,7 +220,8 @@ export function summaryMarkdown(
     "",
     "- wasm: WebAssembly memory grows but never shrinks; the allocator reuses the memory of disposed tensors, so clearing has nothing to give back.",
     "- cpu: tensor data are JavaScript arrays freed by the garbage collector once disposed.",
-    "- tfjs-node-gpu: tfjs has no call to release TensorFlow's allocator cache. The guard's native `emptyCache` (a CUDA memory-pool trim) only frees TensorFlow's memory under `TF_GPU_ALLOCATOR=cuda_malloc_async` (the backend sets it unless the user chose another allocator); with TensorFlow's default BFC allocator nothing can be released from outside and memory is held until the process exits. tfjs-node-gpu needs CUDA 11.2 and cuDNN 8.1 and otherwise runs on the CPU; `selectBackend` says which device really runs.",
+    "- tfjs-node (CPU): TensorFlow's own CPU allocator pools nothing, so there is nothing of TensorFlow's to clear; the free pages malloc keeps after tensors are disposed are returned by the release's `malloc_trim(0)`, and come back with the next sample (returning them after every sample costs time: see the generate-call medians). With `TF_CPU_ALLOCATOR_USE_BFC=true` TensorFlow would keep a BFC pool that nothing outside can shrink.",
+    "- tfjs-node-gpu: tfjs has no call to release TensorFlow's allocator cache. The guard's native `emptyCache` (a CUDA memory-pool trim) only frees TensorFlow's memory under `TF_GPU_ALLOCATOR=cuda_malloc_async` (the backend sets it unless the user chose another allocator); with TensorFlow's default BFC allocator nothing can be released from outside and memory is held until the process exits. tfjs-node-gpu needs an NVIDIA driver and the CUDA 11 / cuDNN 8 libraries `deno task build:tfjs-node --gpu` lays out, and otherwise runs on the CPU; `selectBackend` says which device really runs.",
     "",
   ].join("\n");
 }

@@ -61,7 +61,10 @@ export interface TraceEnd {
   firstLeakIndex?: string;
   /** What the last cache release did (`CacheRelease.detail`), for modes that release. */
   cacheReleaseDetail?: string;
-  /** webgpu: bytes of pooled GPU buffers the cache releases destroyed over the whole run. */
+  /**
+   * Bytes the cache releases gave back over the whole run: webgpu, pooled GPU buffers destroyed;
+   * tfjs-node, the drop of the process RSS across each release (malloc_trim).
+   */
   freedBytes: number;
 }
 

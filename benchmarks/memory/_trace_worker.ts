@@ -110,8 +110,11 @@ try {
     const ms = performance.now() - t0;
     if (mode !== "kept") {
       const allocated = gpuBytesAllocated();
+      const rss = Deno.memoryUsage().rss;
       await model.releaseCaches();
-      freedBytes += allocated - gpuBytesAllocated();
+      freedBytes += tf.getBackend() === "tensorflow"
+        ? Math.max(0, rss - Deno.memoryUsage().rss)
+        : allocated - gpuBytesAllocated();
       if (cuda.available) emptyCache(0);
     }
     const leaked = leaks.slice(leaksBefore).reduce((n, r) => n + r.grewBy, 0);

@@ -33,7 +33,7 @@ import {
   type TraceStart,
 } from "./_trace.ts";
 
-const BACKENDS = ["wasm", "webgpu", "cpu"];
+const BACKENDS = ["wasm", "webgpu", "cpu", "tfjs-node", "tfjs-node-gpu"];
 const COLORS: Record<RunMode, string> = {
   cleared: "#1f77b4",
   kept: "#ff7f0e",

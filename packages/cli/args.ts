@@ -1,4 +1,6 @@
+import { EXIT_CODES, type ExitCode } from "@vlmeval/schema";
 import { parseArgs } from "node:util";
+import { EXACT_MATCHING } from "@vlmeval/pipeline";
 
 /** Everything `vlmeval eval` takes, after flags and environment variables are combined. */
 export interface EvalArgs {
@@ -10,6 +12,8 @@ export interface EvalArgs {
   keepFailed: boolean;
   /** Split answers at `</think>` into `prediction` and `thinking` (`SPLIT_THINK`). */
   splitThink: boolean;
+  /** `--literal-cells`: benchmark cells as written, not as VLMEvalKit's pandas reads them. */
+  literalCells: boolean;
   format: "xlsx" | "tsv" | "json";
   evalFormat: "csv" | "json";
   nproc: number;
@@ -58,6 +62,8 @@ export interface EvalArgs {
 
 /** A bad command line; the message says which flag and why. */
 export class UsageError extends Error {
+  /** A bad command line exits with code 2. */
+  readonly exitCode: ExitCode = EXIT_CODES.usage;
   override name = "UsageError";
 }
 
@@ -65,6 +71,27 @@ export class UsageError extends Error {
 export const DEFAULT_MODEL = "ShapesVLM";
 /** Bundled benchmarks run when no `--data` is given. */
 export const DEFAULT_DATA = ["Shapes_MCQ", "Shapes_Video_8frame"];
+
+/**
+ * The default of every option that has one: the help text and the parser both read this table,
+ * so the two cannot disagree.
+ */
+export const DEFAULTS = {
+  workDir: "./outputs",
+  mode: "all",
+  format: "xlsx",
+  evalFormat: "csv",
+  rankTimeoutS: 3600,
+  maxRestarts: 3,
+  backend: "wasm",
+  apiKeyEnv: "OPENAI_API_KEY",
+  apiNproc: 4,
+  retry: 6,
+  timeoutS: 120,
+  judge: EXACT_MATCHING,
+  judgeNproc: 4,
+  emptyCache: "on-failure",
+} as const;
 
 /** Text of `vlmeval eval --help`. */
 export const EVAL_HELP = `vlmeval eval: run a model over benchmarks and score it
@@ -82,23 +109,26 @@ Options:
   --data NAME|PATH...    benchmark(s): a .tsv path, a name under $LMUData (<NAME>.tsv),
                          or a bundled one (Shapes_MCQ, Shapes_Video_<N>frame[_pack],
                          Shapes_Video_<F>fps[_pack]); video names take _<N>frame or _<F>fps
-  --work-dir DIR         output root (default ./outputs; $MMEVAL_ROOT overrides)
+  --work-dir DIR         output root (default ${DEFAULTS.workDir}; $MMEVAL_ROOT overrides)
   --mode all|infer|eval  infer and score (default), predictions only, or re-score
   --skip-err             record a failing sample as "Failed to obtain answer: ..." and go on
                          (same as SKIP_ERR=1)
   --keep-failed          do not retry samples that failed in earlier runs
   --split-think          split answers at the last </think> into prediction and a thinking
                          column before scoring (same as SPLIT_THINK set to any value)
-  --format xlsx|tsv|json prediction file format (default xlsx; $PRED_FORMAT)
-  --eval-format csv|json score file format (default csv; $EVAL_FORMAT)
+  --literal-cells        read benchmark cells as written; by default they are read as
+                         VLMEvalKit's pandas reads them (NA, None, ... missing; numbers as
+                         Python prints them) so prompts match VLMEvalKit's byte for byte
+  --format xlsx|tsv|json prediction file format (default ${DEFAULTS.format}; $PRED_FORMAT)
+  --eval-format csv|json score file format (default ${DEFAULTS.evalFormat}; $EVAL_FORMAT)
   --nproc N              run N local worker processes, one rank each
   --rank R --world-size W, or --rank R::W
                          run one rank of W (launchers: torchrun, Slurm, Open MPI, Hydra's
                          mpiexec (MPICH, Intel MPI, MVAPICH) and Kubernetes indexed Jobs are
                          detected from their variables)
-  --rank-timeout S       how long rank 0 waits for the others (default $DIST_TIMEOUT or 3600)
-  --max-restarts N       restarts of a dying worker under --nproc (default 3)
-  --backend NAME         tfjs backend: wasm (default), webgpu, cpu, tfjs-node, tfjs-node-gpu
+  --rank-timeout S       how long rank 0 waits for the others (default $DIST_TIMEOUT or ${DEFAULTS.rankTimeoutS})
+  --max-restarts N       restarts of a dying worker under --nproc (default ${DEFAULTS.maxRestarts})
+  --backend NAME         tfjs backend: ${DEFAULTS.backend} (default), webgpu, cpu, tfjs-node, tfjs-node-gpu
   --device NAME          Hugging Face models: cpu (default), cuda, webgpu (ONNX Runtime)
   --dtype NAME           Hugging Face models: ONNX variant fp32, fp16, q8, q4, ... (default
                          the model's transformers.js_config, else fp32)
@@ -107,11 +137,11 @@ Options:
   --batch-size N         Hugging Face models: samples generated together in one left-padded
                          batch (default 1; same answers, greedy)
   --base-url URL         OpenAI-compatible endpoint (vLLM, SGLang, LMDeploy, Ollama, OpenAI)
-  --api-key-env VAR      environment variable holding the API key (default OPENAI_API_KEY)
-  --api-nproc N          concurrent API requests (default 4)
-  --retry N              API retries (default 6)
-  --timeout S            API request timeout in seconds (default 120)
-  --judge NAME           multiple choice and yes/no: exact_matching (default: the heuristics
+  --api-key-env VAR      environment variable holding the API key (default ${DEFAULTS.apiKeyEnv})
+  --api-nproc N          concurrent API requests (default ${DEFAULTS.apiNproc})
+  --retry N              API retries (default ${DEFAULTS.retry})
+  --timeout S            API request timeout in seconds (default ${DEFAULTS.timeoutS})
+  --judge NAME           multiple choice and yes/no: ${DEFAULTS.judge} (default: the heuristics
                          alone) or an LLM judge (e.g. gpt-4o-mini, or any model the judge
                          endpoint serves; $LOCAL_LLM replaces the model asked) for the
                          answers the heuristics cannot place; a judge that fails its check
@@ -119,14 +149,14 @@ Options:
   --judge-base-url URL   the judge's OpenAI-compatible endpoint (default --base-url, then
                          $OPENAI_API_BASE)
   --judge-key-env VAR    environment variable holding the judge's key (default --api-key-env
-                         when the judge shares --base-url, else OPENAI_API_KEY)
-  --judge-nproc N        concurrent judge requests (default 4)
+                         when the judge shares --base-url, else ${DEFAULTS.apiKeyEnv})
+  --judge-nproc N        concurrent judge requests (default ${DEFAULTS.judgeNproc})
   --nframe N / --fps F   video frame sampling (overrides the dataset name's setting)
   --max-frames N         cap on frames in fps mode
   --pack                 video pack mode: all questions about a video in one call
   --empty-cache always|on-failure
                          release GPU caches after every sample or only after failures
-                         (default on-failure)
+                         (default ${DEFAULTS.emptyCache})
   --verbose              print every answer
   --quiet                no progress bars
   -h, --help             this text
@@ -210,6 +240,7 @@ export function parseEvalArgs(argv: string[], env: Record<string, string | undef
         "skip-err": { type: "boolean" },
         "keep-failed": { type: "boolean" },
         "split-think": { type: "boolean" },
+        "literal-cells": { type: "boolean" },
         format: { type: "string" },
         "eval-format": { type: "string" },
         nproc: { type: "string" },
@@ -281,10 +312,10 @@ export function parseEvalArgs(argv: string[], env: Record<string, string | undef
   if (nframe !== undefined && nframe < 1) {
     throw new UsageError(`Cannot sample ${nframe} frames as --nframe must be >= 1`);
   }
-  const mode = oneOf("--mode", v.mode ?? "all", ["all", "infer", "eval"] as const);
-  const judge = v.judge?.trim() || "exact_matching";
+  const mode = oneOf("--mode", v.mode ?? DEFAULTS.mode, ["all", "infer", "eval"] as const);
+  const judge = v.judge?.trim() || DEFAULTS.judge;
   const judgeBaseUrl = v["judge-base-url"] || v["base-url"] || env.OPENAI_API_BASE || undefined;
-  if (judge !== "exact_matching" && mode !== "infer" && !judgeBaseUrl) {
+  if (judge !== DEFAULTS.judge && mode !== "infer" && !judgeBaseUrl) {
     throw new UsageError(
       `Cannot use --judge ${judge} without an endpoint: pass --judge-base-url URL (or ` +
         `--base-url), or set OPENAI_API_BASE`,
@@ -292,13 +323,13 @@ export function parseEvalArgs(argv: string[], env: Record<string, string | undef
   }
   // The judge on the model's own endpoint (no --judge-base-url) uses the model's key as well.
   const judgeKeyEnv = v["judge-key-env"] ??
-    (v["judge-base-url"] ? undefined : v["api-key-env"]) ?? "OPENAI_API_KEY";
+    (v["judge-base-url"] ? undefined : v["api-key-env"]) ?? DEFAULTS.apiKeyEnv;
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(judgeKeyEnv)) {
     throw new UsageError(
       `Cannot use --judge-key-env "${judgeKeyEnv}" as it must name an environment variable`,
     );
   }
-  const judgeNproc = intFlag("judge-nproc", v["judge-nproc"]) ?? 4;
+  const judgeNproc = intFlag("judge-nproc", v["judge-nproc"]) ?? DEFAULTS.judgeNproc;
   if (judgeNproc < 1) {
     throw new UsageError(`Cannot use --judge-nproc ${judgeNproc} as it must be >= 1`);
   }
@@ -306,35 +337,36 @@ export function parseEvalArgs(argv: string[], env: Record<string, string | undef
   return {
     models: models.length ? models : [DEFAULT_MODEL],
     data: data.length ? data : DEFAULT_DATA,
-    workDir: env.MMEVAL_ROOT || v["work-dir"] || "./outputs",
+    workDir: env.MMEVAL_ROOT || v["work-dir"] || DEFAULTS.workDir,
     mode,
     skipErr: v["skip-err"] === true || skipErrEnv === "1",
     keepFailed: v["keep-failed"] === true,
     // VLMEvalKit turns it on for any non-empty value, even "0".
     splitThink: v["split-think"] === true || (env.SPLIT_THINK ?? "") !== "",
+    literalCells: v["literal-cells"] === true,
     format: oneOf(
       v.format ? "--format" : "PRED_FORMAT",
-      v.format ?? env.PRED_FORMAT ?? "xlsx",
+      v.format ?? env.PRED_FORMAT ?? DEFAULTS.format,
       ["xlsx", "tsv", "json"] as const,
     ),
     evalFormat: oneOf(
       v["eval-format"] ? "--eval-format" : "EVAL_FORMAT",
-      v["eval-format"] ?? env.EVAL_FORMAT ?? "csv",
+      v["eval-format"] ?? env.EVAL_FORMAT ?? DEFAULTS.evalFormat,
       ["csv", "json"] as const,
     ),
     nproc,
     rank,
     worldSize,
-    backend: v.backend ?? "wasm",
+    backend: v.backend ?? DEFAULTS.backend,
     device: v.device,
     dtype: v.dtype,
     maxNewTokens: positiveInt("max-new-tokens", v["max-new-tokens"]),
     batchSize: positiveInt("batch-size", v["batch-size"]) ?? 1,
-    apiNproc: intFlag("api-nproc", v["api-nproc"]) ?? 4,
+    apiNproc: intFlag("api-nproc", v["api-nproc"]) ?? DEFAULTS.apiNproc,
     baseUrl: v["base-url"],
-    apiKeyEnv: v["api-key-env"] ?? "OPENAI_API_KEY",
-    retry: intFlag("retry", v.retry) ?? 6,
-    timeoutS: numFlag("timeout", v.timeout) ?? 120,
+    apiKeyEnv: v["api-key-env"] ?? DEFAULTS.apiKeyEnv,
+    retry: intFlag("retry", v.retry) ?? DEFAULTS.retry,
+    timeoutS: numFlag("timeout", v.timeout) ?? DEFAULTS.timeoutS,
     judge,
     judgeModel: env.LOCAL_LLM || undefined,
     judgeBaseUrl,
@@ -346,15 +378,15 @@ export function parseEvalArgs(argv: string[], env: Record<string, string | undef
     pack: v.pack === true,
     emptyCache: oneOf(
       "--empty-cache",
-      v["empty-cache"] ?? "on-failure",
+      v["empty-cache"] ?? DEFAULTS.emptyCache,
       [
         "always",
         "on-failure",
       ] as const,
     ),
     rankTimeoutS: numFlag("rank-timeout", v["rank-timeout"]) ??
-      (env.DIST_TIMEOUT ? numFlag("rank-timeout", env.DIST_TIMEOUT)! : 3600),
-    maxRestarts: intFlag("max-restarts", v["max-restarts"]) ?? 3,
+      (env.DIST_TIMEOUT ? numFlag("rank-timeout", env.DIST_TIMEOUT)! : DEFAULTS.rankTimeoutS),
+    maxRestarts: intFlag("max-restarts", v["max-restarts"]) ?? DEFAULTS.maxRestarts,
     verbose: v.verbose === true,
     quiet: v.quiet === true,
     help: v.help === true,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parseEvalArgs, UsageError } from "./args.ts";
+import { DEFAULTS, EVAL_HELP, parseEvalArgs, UsageError } from "./args.ts";
 
 Deno.test("parseEvalArgs() with no arguments runs the embedded default", () => {
   const args = parseEvalArgs([], {});
@@ -32,4 +32,35 @@ Deno.test("parseEvalArgs() refuses a judge without an endpoint, naming the flags
   );
   const inferOnly = ["--model", "ConstantAnswer", "--judge", "gpt-4o-mini", "--mode", "infer"];
   assert.equal(parseEvalArgs(inferOnly, {}).judge, "gpt-4o-mini");
+});
+
+Deno.test("parseEvalArgs() uses the defaults --help names, from one table", () => {
+  const args = parseEvalArgs(["--model", "M", "--data", "D"], {});
+  assert.deepEqual(
+    {
+      workDir: args.workDir,
+      mode: args.mode,
+      format: args.format,
+      evalFormat: args.evalFormat,
+      rankTimeoutS: args.rankTimeoutS,
+      maxRestarts: args.maxRestarts,
+      backend: args.backend,
+      apiKeyEnv: args.apiKeyEnv,
+      apiNproc: args.apiNproc,
+      retry: args.retry,
+      timeoutS: args.timeoutS,
+      judge: args.judge,
+      judgeNproc: args.judgeNproc,
+      emptyCache: args.emptyCache,
+    },
+    DEFAULTS,
+  );
+  assert.match(EVAL_HELP, /--retry N +API retries \(default 6\)/);
+  assert.match(EVAL_HELP, /--rank-timeout S .*\(default \$DIST_TIMEOUT or 3600\)/);
+});
+
+Deno.test("parseEvalArgs() reads cells as pandas does unless --literal-cells is given", () => {
+  assert.equal(parseEvalArgs([], {}).literalCells, false);
+  assert.equal(parseEvalArgs(["--literal-cells"], {}).literalCells, true);
+  assert.throws(() => parseEvalArgs(["--literal-cells=yes"], {}), UsageError);
 });

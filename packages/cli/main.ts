@@ -4,6 +4,8 @@
  *   deno task eval [options]        evaluate (no options: the embedded default)
  *   deno run ... main.ts status     what this machine offers: CUDA, backends, ffmpeg
  *   deno run ... main.ts cache      list or clean the media cache (decoded images, frames)
+ *   deno run ... main.ts datasets   the benchmark catalog and what is on disk
+ *   deno run ... main.ts fetch      download benchmarks by name into $LMUData
  *   deno run ... main.ts --help
  *
  * @module
@@ -13,6 +15,8 @@ import { EVAL_HELP } from "./args.ts";
 import { runEvalCommand } from "./run_eval.ts";
 import { runStatusCommand } from "./run_status.ts";
 import { runCacheCommand } from "./run_cache.ts";
+import { runDatasetsCommand } from "./run_datasets.ts";
+import { runFetchCommand } from "./run_fetch.ts";
 
 const MAIN_HELP = `vlmeval: evaluate vision-language models on image and video benchmarks
 
@@ -20,6 +24,8 @@ Usage: deno task eval [options]          run a model over benchmarks and score i
        vlmeval eval [options]            the same
        vlmeval status                    CUDA (native addon), tfjs backends, ffmpeg
        vlmeval cache [--clean] [NAME...] list or remove decoded images and video frames
+       vlmeval datasets [--json]         the benchmarks fetched by name, and what is on disk
+       vlmeval fetch NAME...             download benchmarks into $LMUData
        vlmeval <command> --help
 
 ${EVAL_HELP}`;
@@ -29,6 +35,8 @@ async function main(argv: string[]): Promise<number> {
   if (first === "status") return await runStatusCommand(rest);
   if (first === "eval") return await runEvalCommand(rest);
   if (first === "cache") return await runCacheCommand(rest);
+  if (first === "datasets") return await runDatasetsCommand(rest);
+  if (first === "fetch") return await runFetchCommand(rest);
   if (first === "help") {
     console.log(MAIN_HELP);
     return EXIT_CODES.ok;

@@ -8,7 +8,8 @@ import {
   type MediaCacheEntry,
   MediaCacheNameError,
   selectMediaCache,
-} from "@vlmeval/pipeline";
+} from "@vlmeval/media";
+import { parseDatasetName } from "@vlmeval/pipeline";
 import { formatTable } from "@vlmeval/report";
 import { describeError } from "./errors.ts";
 
@@ -114,6 +115,9 @@ function table(entries: readonly MediaCacheEntry[], status?: (e: MediaCacheEntry
 const busyText = (e: MediaCacheEntry) =>
   e.activeLocks.length > 0 ? `frames being extracted (${e.activeLocks.length} lock(s))` : "";
 
+/** A video benchmark's setting name (`X_8frame_pack`) keeps its frames under its base name. */
+const videoBaseName = (name: string) => parseDatasetName(name).base;
+
 /** `vlmeval cache`: returns the process exit code. */
 export async function runCacheCommand(argv: string[]): Promise<number> {
   let args: CacheArgs;
@@ -133,6 +137,7 @@ export async function runCacheCommand(argv: string[]): Promise<number> {
     const outcomes = await cleanMediaCache(args.workDir, {
       names: args.all ? "all" : args.names,
       dryRun: args.dryRun,
+      folderOf: videoBaseName,
     });
     if (outcomes.length === 0) {
       console.log(`media cache ${root}: empty, nothing to remove`);
@@ -167,7 +172,9 @@ export async function runCacheCommand(argv: string[]): Promise<number> {
 
 async function list(args: CacheArgs, root: string): Promise<number> {
   const all = await listMediaCache(args.workDir);
-  const entries = args.names.length > 0 ? selectMediaCache(all, args.names) : all;
+  const entries = args.names.length > 0
+    ? selectMediaCache(all, args.names, { folderOf: videoBaseName })
+    : all;
   if (entries.length === 0) {
     console.log(`media cache ${root}: empty`);
     return EXIT_CODES.ok;

@@ -1,6 +1,6 @@
 import { addonStatus, cudaStatus } from "@vlmeval/native";
 import { listModels } from "@vlmeval/models";
-import { type FfmpegSource, findFfmpeg } from "@vlmeval/pipeline";
+import { type FfmpegSource, findFfmpeg } from "@vlmeval/media";
 import { EXIT_CODES } from "@vlmeval/schema";
 
 const FFMPEG_SOURCES: Record<FfmpegSource, string> = {

@@ -1,4 +1,4 @@
-import { looksLikeList, parsePythonStringList } from "./python_list_literal.ts";
+import { looksLikeList, parsePythonStringList, pyLen } from "@vlmeval/internal";
 
 /** VLMEvalKit: an `image` value of 1..64 characters is the `index` of the row it shares. */
 export const MAX_REFERENCE_CHARS = 64;
@@ -13,12 +13,6 @@ export type ImageCellShape =
   | { kind: "reference"; target: string }
   | { kind: "images"; count: number };
 
-function codePointLength(text: string): number {
-  let n = 0;
-  for (const _ of text) n++;
-  return n;
-}
-
 /**
  * Classifies an `image` cell from its bytes: empty, a reference (<= 64 characters), a list
  * literal (parsed to count and validate it) or one base64 image.
@@ -29,7 +23,7 @@ export function imageCellShape(bytes: Uint8Array): ImageCellShape {
   if (bytes.length === 0) return { kind: "none" };
   if (bytes.length <= MAX_REFERENCE_CHARS * 4) {
     const text = utf8.decode(bytes);
-    if (codePointLength(text) <= MAX_REFERENCE_CHARS) return { kind: "reference", target: text };
+    if (pyLen(text) <= MAX_REFERENCE_CHARS) return { kind: "reference", target: text };
   }
   if (bytes[0] === OPEN_BRACKET && bytes[bytes.length - 1] === CLOSE_BRACKET) {
     const list = parsePythonStringList(utf8.decode(bytes));

@@ -3,6 +3,8 @@ import { DatasetFormatError, type DatasetLocation, describeLocation } from "./er
 import { imageCellShape, pathCellValues } from "./_image_cells.ts";
 import { checkRootRelativePath, resolveInsideFolder } from "./_safe_path.ts";
 import { readTsvRecords, type TsvRecord } from "./_tsv_records.ts";
+import { PandasRows } from "./_pandas_rows.ts";
+import type { CellReading } from "./cell_reading.ts";
 
 /** Column positions the reader needs; -1 when the column is absent. */
 export interface ColumnPlan {
@@ -35,6 +37,10 @@ export interface RowIndex {
   allAnswersYesNo: boolean;
   /** True when every kept row's answer is yes or no in any letter case (AMBER's `yes`/`no`). */
   allAnswersYesNoAnyCase: boolean;
+  /** How cells are read and rendered (typed as pandas does, or literal). */
+  cells: PandasRows;
+  /** Per kept row, its 0-based ordinal among all data records (what pandas types by). */
+  ordinals: number[];
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
@@ -89,7 +95,11 @@ function planColumns(record: TsvRecord | undefined, file: string): ColumnPlan {
  *
  * @throws {DatasetFormatError} naming the file, line, index and field of the first problem.
  */
-export async function buildRowIndex(path: string, file: Deno.FsFile): Promise<RowIndex> {
+export async function buildRowIndex(
+  path: string,
+  file: Deno.FsFile,
+  reading: CellReading = "pandas",
+): Promise<RowIndex> {
   const folder = dirname(path);
   const records = readTsvRecords(file, path, 0, 1);
   const columns = planColumns((await records.next()).value || undefined, path);
@@ -106,6 +116,8 @@ export async function buildRowIndex(path: string, file: Deno.FsFile): Promise<Ro
     skippedRows: 0,
     allAnswersYesNo: columns.answer >= 0,
     allAnswersYesNoAnyCase: columns.answer >= 0,
+    cells: new PandasRows(columns.header, reading),
+    ordinals: [],
   };
   const pendingReferences: { position: number; target: string; pathCount: number }[] = [];
   for await (const record of records) {
@@ -124,6 +136,11 @@ export async function buildRowIndex(path: string, file: Deno.FsFile): Promise<Ro
 
     let imageCount = 0;
     let reference: string | undefined;
+    if (columns.image >= 0 && index.cells.imageMissing(record.fields[columns.image])) {
+      index.cells.add(record.fields, false);
+      index.skippedRows++;
+      continue;
+    }
     if (columns.image >= 0) {
       let shape;
       try {
@@ -164,6 +181,7 @@ export async function buildRowIndex(path: string, file: Deno.FsFile): Promise<Ro
     }
 
     const position = index.indices.length;
+    index.ordinals.push(index.cells.add(record.fields, true));
     if (reference !== undefined) pendingReferences.push({ position, target: reference, pathCount });
     index.positions.set(at.index, position);
     index.offsets.push(record.offset);
@@ -182,8 +200,36 @@ export async function buildRowIndex(path: string, file: Deno.FsFile): Promise<Ro
     index.allAnswersYesNo = false;
     index.allAnswersYesNoAnyCase = false;
   }
+  index.cells.finish();
+  renderIndices(index, path);
   resolveReferences(index, pendingReferences, path);
   return index;
+}
+
+/**
+ * Puts each index as the cells are read (pandas shows `007` in an integer column as `7`), and
+ * checks again that they are unique: VLMEvalKit names images and predictions by this text.
+ */
+function renderIndices(index: RowIndex, file: string): void {
+  const column = index.columns.index;
+  const encoder = new TextEncoder();
+  const rendered = index.indices.map((raw, p) =>
+    index.cells.render(column, index.ordinals[p], encoder.encode(raw))
+  );
+  if (rendered.every((text, p) => text === index.indices[p])) return;
+  index.positions.clear();
+  rendered.forEach((text, p) => {
+    const earlier = index.positions.get(text);
+    if (earlier !== undefined) {
+      fail(
+        `the index reads as ${text}, as line ${index.lines[earlier]}'s does (pandas reads ` +
+          `the index column as numbers; --literal-cells keeps the text)`,
+        { file, line: index.lines[p], index: index.indices[p], field: "index" },
+      );
+    }
+    index.positions.set(text, p);
+    index.indices[p] = text;
+  });
 }
 
 function checkPathCell(

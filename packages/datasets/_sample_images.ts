@@ -1,7 +1,7 @@
 import { dirname, resolve } from "node:path";
 import { type DatasetLocation, describeLocation, SampleInputError } from "./errors.ts";
 import { imageCellValues, pathCellValues } from "./_image_cells.ts";
-import { detectImageFormat } from "./image_format.ts";
+import { detectImageFormat, hexHead } from "@vlmeval/internal";
 import { storeImageFile } from "./image_store.ts";
 import type { RowIndex } from "./_row_index.ts";
 import { checkRootRelativePath, resolveInsideFolder } from "./_safe_path.ts";
@@ -20,10 +20,6 @@ function fail(problem: string, at: DatasetLocation, cause?: unknown): never {
   throw new SampleInputError(`Cannot use the image of ${describeLocation(at)}: ${problem}`, at, {
     cause,
   });
-}
-
-function hexPrefix(bytes: Uint8Array): string {
-  return Array.from(bytes.subarray(0, 8), (b) => b.toString(16).padStart(2, "0")).join(" ");
 }
 
 function cellText(fields: Uint8Array[], column: number): string {
@@ -95,7 +91,7 @@ export async function sampleImagePaths(
     const format = detectImageFormat(bytes);
     if (!format) {
       fail(
-        `${label} is not a PNG, JPEG, GIF, WebP or BMP image (it starts with ${hexPrefix(bytes)})`,
+        `${label} is not a PNG, JPEG, GIF, WebP or BMP image (it starts with ${hexHead(bytes)})`,
         at,
       );
     }

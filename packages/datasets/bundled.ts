@@ -16,3 +16,18 @@ export function bundledDatasetPath(name: string): string | undefined {
 export function bundledDatasetNames(): string[] {
   return Object.keys(BUNDLED);
 }
+
+/** Video benchmarks shipped with vlmeval, by base name. */
+const BUNDLED_VIDEO: Record<string, string> = {
+  Shapes_Video: "Shapes_Video.tsv",
+};
+
+/**
+ * Path of a bundled video benchmark (`Shapes_Video`: synthetic clips about motion, counts and
+ * colour changes, Video-MME-like; its clips are in `bundled/video/`), or undefined for other
+ * names.
+ */
+export function bundledVideoDatasetPath(name: string): string | undefined {
+  const file = BUNDLED_VIDEO[name];
+  return file ? new URL(`./bundled/${file}`, import.meta.url).pathname : undefined;
+}

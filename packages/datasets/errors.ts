@@ -1,3 +1,5 @@
+import { EXIT_CODES, type ExitCode } from "@vlmeval/schema";
+
 /** Where in a dataset file a problem sits. Every field but `file` is optional. */
 export interface DatasetLocation {
   /** The dataset file (as given to `openImageDataset`). */
@@ -19,20 +21,8 @@ export function describeLocation(at: DatasetLocation): string {
   return text;
 }
 
-/**
- * The dataset file is malformed (bad header, wrong field count, duplicate index, dangling image
- * reference, unsafe `image_path`, ...). Raised by `openImageDataset` before any row is used.
- *
- * @example Catch a malformed file
- * ```ts ignore
- * try {
- *   await openImageDataset("bad.tsv");
- * } catch (error) {
- *   if (error instanceof DatasetFormatError) console.error(error.line, error.field, error.message);
- * }
- * ```
- */
-export class DatasetFormatError extends Error {
+/** A problem at a place in a dataset file: the fields every dataset error carries. */
+export class DatasetLocationError extends Error {
   /** The dataset file. */
   readonly file: string;
   /** 1-based physical line of the row, if the problem is in a row. */
@@ -45,7 +35,7 @@ export class DatasetFormatError extends Error {
   /** `message` should already name the location (see {@linkcode describeLocation}). */
   constructor(message: string, at: DatasetLocation, options?: ErrorOptions) {
     super(message, options);
-    this.name = "DatasetFormatError";
+    this.name = new.target.name;
     this.file = at.file;
     this.line = at.line;
     this.index = at.index;
@@ -54,32 +44,34 @@ export class DatasetFormatError extends Error {
 }
 
 /**
+ * The dataset file is malformed (bad header, wrong field count, duplicate index, dangling image
+ * reference, unsafe `image_path`, ...). Raised by `openImageDataset` before any row is used.
+ * The run exits with `EXIT_CODES.badInput` (4).
+ *
+ * @example Catch a malformed file
+ * ```ts ignore
+ * try {
+ *   await openImageDataset("bad.tsv");
+ * } catch (error) {
+ *   if (error instanceof DatasetFormatError) console.error(error.line, error.field, error.message);
+ * }
+ * ```
+ */
+export class DatasetFormatError extends DatasetLocationError {
+  /** A malformed dataset file ends the run with exit code 4. */
+  readonly exitCode: ExitCode = EXIT_CODES.badInput;
+}
+
+/**
  * One sample's input cannot be used (bad base64, unknown image format, missing image file).
  * Raised by `ImageDataset.buildPrompt`; the caller records it as that sample's failure and goes on.
  */
-export class SampleInputError extends Error {
-  /** The dataset file. */
-  readonly file: string;
-  /** 1-based physical line of the row. */
-  readonly line?: number;
-  /** The row's `index`. */
-  readonly index?: string;
-  /** The column at fault. */
-  readonly field?: string;
-
-  /** `message` should already name the location (see {@linkcode describeLocation}). */
-  constructor(message: string, at: DatasetLocation, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "SampleInputError";
-    this.file = at.file;
-    this.line = at.line;
-    this.index = at.index;
-    this.field = at.field;
-  }
-}
+export class SampleInputError extends DatasetLocationError {}
 
 /** A dataset name or path did not lead to a file. `searched` lists every path tried. */
 export class DatasetNotFoundError extends Error {
+  /** A dataset that cannot be found ends the run with exit code 4. */
+  readonly exitCode: ExitCode = EXIT_CODES.badInput;
   /** Paths that were looked at, in order. */
   readonly searched: readonly string[];
 

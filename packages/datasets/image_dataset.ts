@@ -5,6 +5,8 @@ import { assemblePrompt, DATASET_KINDS, type DatasetKind } from "./prompt.ts";
 import { buildRowIndex, type RowIndex } from "./_row_index.ts";
 import { sampleImagePaths } from "./_sample_images.ts";
 import { parseTsvRecord, readTsvRecords } from "./_tsv_records.ts";
+import { readingChangesWarning } from "./_pandas_rows.ts";
+import { CELL_READINGS, type CellReading } from "./cell_reading.ts";
 
 /** Options of {@linkcode openImageDataset}. */
 export interface OpenImageDatasetOptions {
@@ -12,6 +14,8 @@ export interface OpenImageDatasetOptions {
   name?: string;
   /** Force the kind instead of detecting it (see {@linkcode ImageDataset.kind}). */
   kind?: DatasetKind;
+  /** How cells are read (see {@linkcode CellReading}). @default "pandas" */
+  cells?: CellReading;
 }
 
 /** A row and its 0-based position in the dataset. */
@@ -43,6 +47,18 @@ export interface ImageDataset {
   readonly skippedRows: number;
   /** True when there is no `image` column: images are files named by `image_path`. */
   readonly metaOnly: boolean;
+  /** How the cells are read: as pandas does (the default) or as written. */
+  readonly cellReading: CellReading;
+  /**
+   * pandas reading only: each column's dtype (`int64`, `float64`, `bool`, `object`...), so that
+   * prediction files write numbers and missing values as VLMEvalKit's do.
+   */
+  readonly dtypes?: Readonly<Record<string, string>>;
+  /**
+   * pandas reading only: a one-line warning when reading as pandas does changes prompts
+   * (options dropped, questions turned into `nan`, numbers reformatted) or answers, with counts.
+   */
+  readonly readingWarning?: string;
   /** The `index` of the row at a position. */
   indexAt(position: number): string;
   /** The position of the row with this `index`, or undefined. */
@@ -87,9 +103,11 @@ class TsvImageDataset implements ImageDataset {
   readonly file: string;
   readonly kind: DatasetKind;
   readonly columns: readonly string[];
+  readonly cellReading: CellReading;
+  readonly dtypes?: Readonly<Record<string, string>>;
+  readonly readingWarning?: string;
   readonly #rows: RowIndex;
   readonly #handle: Deno.FsFile;
-  readonly #utf8 = new TextDecoder("utf-8", { fatal: true });
   /** Serialises seek + read on the shared handle: concurrent rowAt calls would interleave. */
   #readQueue: Promise<unknown> = Promise.resolve();
 
@@ -100,6 +118,13 @@ class TsvImageDataset implements ImageDataset {
     this.columns = rows.columns.header;
     this.name = opts.name ?? basename(file).replace(/\.tsv$/i, "");
     this.kind = opts.kind ?? detectKind(rows, this.name);
+    this.cellReading = rows.cells.reading;
+    this.dtypes = rows.cells.dtypes();
+    this.readingWarning = readingChangesWarning(
+      this.name,
+      this.size,
+      rows.cells.changes(this.kind),
+    );
   }
 
   get size(): number {
@@ -125,7 +150,7 @@ class TsvImageDataset implements ImageDataset {
 
   async rowAt(position: number): Promise<Row> {
     this.#checkPosition(position);
-    return this.#toRow(await this.#readFields(position));
+    return this.#toRow(await this.#readFields(position), position);
   }
 
   async *rows(): AsyncIterable<PositionedRow> {
@@ -137,7 +162,7 @@ class TsvImageDataset implements ImageDataset {
       for await (const record of records) {
         if (position >= this.size) break;
         if (record.offset !== this.#rows.offsets[position]) continue;
-        const row = this.#toRow(record.fields);
+        const row = this.#toRow(record.fields, position);
         yield { position, row };
         position++;
       }
@@ -165,7 +190,12 @@ class TsvImageDataset implements ImageDataset {
   }
 
   async buildPrompt(row: Row, imageRoot: string): Promise<Message> {
-    return assemblePrompt(this.kind, row, await this.imagePaths(row, imageRoot));
+    return assemblePrompt(
+      this.kind,
+      row,
+      await this.imagePaths(row, imageRoot),
+      this.cellReading,
+    );
   }
 
   close(): void {
@@ -184,11 +214,12 @@ class TsvImageDataset implements ImageDataset {
     }
   }
 
-  #toRow(fields: Uint8Array[]): Row {
+  #toRow(fields: Uint8Array[], position: number): Row {
     const row: Row = {};
     const { header, image } = this.#rows.columns;
+    const ordinal = this.#rows.ordinals[position];
     for (let k = 0; k < header.length; k++) {
-      if (k !== image) row[header[k]] = this.#utf8.decode(fields[k]);
+      if (k !== image) row[header[k]] = this.#rows.cells.render(k, ordinal, fields[k]);
     }
     return row;
   }
@@ -237,10 +268,17 @@ export async function openImageDataset(
       }: current value is ${opts.kind}`,
     );
   }
+  if (opts.cells !== undefined && !CELL_READINGS.includes(opts.cells)) {
+    throw new RangeError(
+      `Cannot open dataset "${path}" as cells must be one of ${
+        CELL_READINGS.join(", ")
+      }: current value is ${opts.cells}`,
+    );
+  }
   const file = resolve(path);
   const handle = await Deno.open(file, { read: true });
   try {
-    const rows = await buildRowIndex(file, handle);
+    const rows = await buildRowIndex(file, handle, opts.cells ?? "pandas");
     return new TsvImageDataset(file, handle, rows, opts);
   } catch (error) {
     handle.close();

@@ -45,7 +45,10 @@ Deno.test("ImageDataset.rowAt() returns every column but image, unquoted", async
   assert.equal(row["l2-category"], "coarse_perception");
   const handWritten = await dataset.rowAt(dataset.positionOf("5")!);
   assert.equal(handWritten.question, 'He said "green"');
-  assert.equal(handWritten.hint, "");
+  // An empty cell is missing as pandas reads it (str(nan)); --literal-cells keeps "".
+  assert.equal(handWritten.hint, "nan");
+  using literal = await openImageDataset(fixture, { cells: "literal" });
+  assert.equal((await literal.rowAt(literal.positionOf("5")!)).hint, "");
   const crlf = await dataset.rowAt(dataset.positionOf("9")!);
   assert.equal(crlf.split, "dev");
   await assert.rejects(() => dataset.rowAt(9), RangeError);

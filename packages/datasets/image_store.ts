@@ -1,4 +1,5 @@
 import { dirname } from "node:path";
+import { writeAtomically } from "@vlmeval/internal";
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
@@ -17,21 +18,15 @@ async function readIfPresent(path: string): Promise<Uint8Array | undefined> {
 
 /**
  * Makes `path` hold exactly `bytes`. A file already there with the same bytes is reused (returns
- * `false`); otherwise the bytes go to a temporary file beside it that is then renamed over `path`
- * (returns `true`), so a killed process never leaves a torn file under the final name and
- * concurrent writers of the same image do not disturb each other. Parent folders are created.
+ * `false`); otherwise the bytes are written atomically (`writeAtomically`: a temporary file
+ * beside it, flushed and renamed over `path`; returns `true`), so a killed process never leaves
+ * a torn file under the final name and concurrent writers of the same image do not disturb each
+ * other. Parent folders are created.
  */
 export async function storeImageFile(path: string, bytes: Uint8Array): Promise<boolean> {
   const existing = await readIfPresent(path);
   if (existing && sameBytes(existing, bytes)) return false;
   await Deno.mkdir(dirname(path), { recursive: true });
-  const temp = `${path}.${Deno.pid}-${crypto.randomUUID().slice(0, 8)}.tmp`;
-  try {
-    await Deno.writeFile(temp, bytes, { createNew: true });
-    await Deno.rename(temp, path);
-  } catch (error) {
-    await Deno.remove(temp).catch(() => {});
-    throw error;
-  }
+  await writeAtomically(path, (temp) => Deno.writeFile(temp, bytes, { createNew: true }));
   return true;
 }

@@ -1,4 +1,5 @@
 import type { Message, Row } from "@vlmeval/schema";
+import { type CellReading, isMissingCell } from "./cell_reading.ts";
 
 /**
  * How a benchmark is prompted and scored: multiple choice (`mcq`), yes/no (`yorn`) or free-form
@@ -18,26 +19,31 @@ export const OPTION_LETTERS: readonly string[] = Array.from(
 /** The suffix VLMEvalKit's `ImageVQADataset` appends to the question. */
 export const VQA_PROMPT_SUFFIX = "\nAnswer the question using a single word or phrase.";
 
-/** `[letter, text]` for every option column A..Z that exists in the row and is not empty. */
-export function rowOptions(row: Row): [string, string][] {
+/**
+ * `[letter, text]` for every option column A..Z that exists in the row and is not missing
+ * (`""` for rows read literally; `nan` for rows read as pandas does, where VLMEvalKit's
+ * `pd.isna` drops the option).
+ */
+export function rowOptions(row: Row, reading: CellReading = "literal"): [string, string][] {
   const options: [string, string][] = [];
   for (const letter of OPTION_LETTERS) {
     const text = row[letter];
-    if (text !== undefined && text !== "") options.push([letter, text]);
+    if (text !== undefined && !isMissingCell(text, reading)) options.push([letter, text]);
   }
   return options;
 }
 
 /**
  * The text item of VLMEvalKit's multiple-choice prompt, byte for byte: `Hint: ...\n` (only when
- * the hint is not empty), `Question: ...\n`, then if there are options `Options:\n`, one
+ * the hint is not missing), `Question: ...\n`, then if there are options `Options:\n`, one
  * `<L>. <text>\n` line each, and `Please select the correct answer from the options above. \n`.
+ * `reading` says how the row was read (see {@linkcode rowOptions}).
  */
-export function mcqPromptText(row: Row): string {
-  const hint = row.hint ?? "";
-  let text = hint !== "" ? `Hint: ${hint}\n` : "";
+export function mcqPromptText(row: Row, reading: CellReading = "literal"): string {
+  const hint = row.hint;
+  let text = hint !== undefined && !isMissingCell(hint, reading) ? `Hint: ${hint}\n` : "";
   text += `Question: ${row.question ?? ""}\n`;
-  const options = rowOptions(row);
+  const options = rowOptions(row, reading);
   if (options.length > 0) {
     text += "Options:\n";
     for (const [letter, option] of options) text += `${letter}. ${option}\n`;
@@ -46,9 +52,13 @@ export function mcqPromptText(row: Row): string {
   return text;
 }
 
-/** The text item for a dataset kind: MCQ as above, yes/no the bare question, VQA with suffix. */
-export function promptText(kind: DatasetKind, row: Row): string {
-  if (kind === "mcq") return mcqPromptText(row);
+/**
+ * The text item for a dataset kind: MCQ as above, yes/no the bare question, VQA with suffix.
+ * A question read as a number or as missing is its Python `str()` (`12.0`, `nan`), where
+ * VLMEvalKit's VQA prompt fails with a TypeError instead.
+ */
+export function promptText(kind: DatasetKind, row: Row, reading: CellReading = "literal"): string {
+  if (kind === "mcq") return mcqPromptText(row, reading);
   if (kind === "vqa") return (row.question ?? "") + VQA_PROMPT_SUFFIX;
   return row.question ?? "";
 }
@@ -67,9 +77,10 @@ export function assemblePrompt(
   kind: DatasetKind,
   row: Row,
   imagePaths: readonly string[],
+  reading: CellReading = "literal",
 ): Message {
   return [
     ...imagePaths.map((value) => ({ type: "image" as const, value })),
-    { type: "text", value: promptText(kind, row) },
+    { type: "text", value: promptText(kind, row, reading) },
   ];
 }

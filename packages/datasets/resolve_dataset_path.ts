@@ -46,7 +46,8 @@ export async function lmuDataRoot(opts: ResolveDatasetPathOptions = {}): Promise
 
 /**
  * Finds a benchmark TSV. A value ending in `.tsv` or containing `/` is a path (relative to the
- * working directory); a bare NAME means `<data root>/<NAME>.tsv` (see {@linkcode lmuDataRoot}).
+ * working directory); a bare NAME means `<data root>/<NAME>.tsv`, else `<data root>/<NAME>/<NAME>.tsv`
+ * (a video benchmark fetched with its `video/` folder; see {@linkcode lmuDataRoot}).
  *
  * @throws {DatasetNotFoundError} listing every path it looked at.
  *
@@ -64,10 +65,12 @@ export async function resolveDatasetPath(
     throw new DatasetNotFoundError("Cannot find a dataset as the name is empty", []);
   }
   const isPath = nameOrPath.toLowerCase().endsWith(".tsv") || nameOrPath.includes("/");
-  const candidate = isPath
-    ? resolve(nameOrPath)
-    : join(await lmuDataRoot(opts), `${nameOrPath}.tsv`);
-  if (await isFile(candidate)) return candidate;
+  const root = isPath ? "" : await lmuDataRoot(opts);
+  // A fetched video benchmark keeps its TSV beside its video/ folder: <root>/<NAME>/<NAME>.tsv.
+  const candidates = isPath
+    ? [resolve(nameOrPath)]
+    : [join(root, `${nameOrPath}.tsv`), join(root, nameOrPath, `${nameOrPath}.tsv`)];
+  for (const candidate of candidates) if (await isFile(candidate)) return candidate;
   let hint = isPath
     ? "no such file"
     : "no such file in the data root (set $LMUData to an existing folder, or pass a path to a .tsv)";
@@ -76,7 +79,7 @@ export async function resolveDatasetPath(
     hint += `; $LMUData="${fromEnv}" was ignored as it is not an existing folder`;
   }
   throw new DatasetNotFoundError(
-    `Cannot find dataset "${nameOrPath}": looked at ${candidate}: ${hint}`,
-    [candidate],
+    `Cannot find dataset "${nameOrPath}": looked at ${candidates.join(", ")}: ${hint}`,
+    candidates,
   );
 }

@@ -10,6 +10,13 @@ Deno.test("resolveDatasetPath() finds NAME.tsv under the data root and accepts p
     assert.equal(await resolveDatasetPath("Shapes", { dataRoot: dir }), join(dir, "Shapes.tsv"));
     assert.equal(await resolveDatasetPath(join(dir, "Shapes.tsv")), join(dir, "Shapes.tsv"));
     assert.equal(await lmuDataRoot({ dataRoot: dir }), dir);
+    // A fetched video benchmark: the TSV beside its video/ folder.
+    await Deno.mkdir(join(dir, "Video-MME", "video"), { recursive: true });
+    await Deno.writeTextFile(join(dir, "Video-MME", "Video-MME.tsv"), "index\tvideo\n");
+    assert.equal(
+      await resolveDatasetPath("Video-MME", { dataRoot: dir }),
+      join(dir, "Video-MME", "Video-MME.tsv"),
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -25,7 +32,10 @@ Deno.test("resolveDatasetPath() without a data root falls back to <home>/LMUData
     assert.equal(await resolveDatasetPath("Mine", { home }), join(home, "LMUData", "Mine.tsv"));
     await assert.rejects(() => resolveDatasetPath("Other", { home }), (error: unknown) => {
       assert.ok(error instanceof DatasetNotFoundError);
-      assert.deepEqual(error.searched, [join(home, "LMUData", "Other.tsv")]);
+      assert.deepEqual(error.searched, [
+        join(home, "LMUData", "Other.tsv"),
+        join(home, "LMUData", "Other", "Other.tsv"),
+      ]);
       assert.match(error.message, /looked at .*Other\.tsv/);
       assert.match(error.message, /\$LMUData=".*does-not-exist" was ignored/);
       return true;

@@ -1,5 +1,6 @@
 import { dirname } from "node:path";
 import { quoteAllLine, quoteField } from "@vlmeval/delimited";
+import { writeAtomically } from "@vlmeval/internal";
 
 /** One field quoted as pandas does with `quoting=csv.QUOTE_ALL`: `"` + text + `"`, `"` doubled. */
 export function formatTsvField(value: string): string {
@@ -23,8 +24,8 @@ export function formatTsvRow(values: readonly string[]): string {
 }
 
 /**
- * Writes a whole TSV file (header, then rows) in pandas QUOTE_ALL style, streaming, through a
- * temporary file renamed into place, so a killed writer never leaves a torn file under `path`.
+ * Writes a whole TSV file (header, then rows) in pandas QUOTE_ALL style, streaming, atomically
+ * (`writeAtomically`), so a killed writer never leaves a torn file under `path`.
  *
  * @throws {RangeError} when a row's length differs from the header's (nothing is left at `path`).
  */
@@ -34,19 +35,17 @@ export async function writeTsvFile(
   rows: Iterable<readonly string[]> | AsyncIterable<readonly string[]>,
 ): Promise<void> {
   await Deno.mkdir(dirname(path), { recursive: true });
-  const temp = `${path}.${Deno.pid}-${crypto.randomUUID().slice(0, 8)}.tmp`;
-  const file = await Deno.open(temp, { write: true, createNew: true });
-  const encoder = new TextEncoder();
-  let open = true;
-  let pending: string[] = [];
-  let pendingChars = 0;
-  const flush = async () => {
-    const bytes = encoder.encode(pending.join(""));
-    for (let done = 0; done < bytes.length;) done += await file.write(bytes.subarray(done));
-    pending = [];
-    pendingChars = 0;
-  };
-  try {
+  await writeAtomically(path, async (temp) => {
+    using file = await Deno.open(temp, { write: true, createNew: true });
+    const encoder = new TextEncoder();
+    let pending: string[] = [];
+    let pendingChars = 0;
+    const flush = async () => {
+      const bytes = encoder.encode(pending.join(""));
+      for (let done = 0; done < bytes.length;) done += await file.write(bytes.subarray(done));
+      pending = [];
+      pendingChars = 0;
+    };
     pending.push(formatTsvRow(header));
     let rowNumber = 0;
     for await (const row of rows) {
@@ -62,12 +61,5 @@ export async function writeTsvFile(
       if (pendingChars > 1 << 20) await flush();
     }
     await flush();
-    file.close();
-    open = false;
-    await Deno.rename(temp, path);
-  } catch (error) {
-    if (open) file.close();
-    await Deno.remove(temp).catch(() => {});
-    throw error;
-  }
+  });
 }

@@ -4,7 +4,7 @@
  * to [0, 1] as ink (see {@link writeStackedImages}). Training (scripts/train_bundled_model.ts) and inference use this one
  * implementation.
  */
-import type { DecodedImage } from "./image_decode.ts";
+import type { DecodedImage } from "@vlmeval/media";
 
 /** Positions of the frames the video head reads among `count` sampled frames. */
 export function videoFramePositions(count: number): number[] {

@@ -4,6 +4,7 @@
  * pack prompt (`Questions:` then a JSON object mapping each question's index to its text with
  * its option lines, then `Answers:`).
  */
+import { jsonObjectEnd } from "@vlmeval/internal";
 import type { Message } from "@vlmeval/schema";
 
 /** One option line of a question. */
@@ -72,20 +73,13 @@ export function parseChoiceText(text: string): ChoicePrompt {
   return { question: question.trim(), options };
 }
 
-/** The JSON object that starts at `text[start]` (a `{`), found by matching braces outside strings. */
+/** The JSON object that starts at `text[start]` (a `{`; see `jsonObjectEnd`). */
 function jsonObjectAt(text: string, start: number): string {
-  let depth = 0;
-  let inString = false;
-  for (let i = start; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      if (c === "\\") i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if (c === "{") depth++;
-    else if (c === "}" && --depth === 0) return text.slice(start, i + 1);
+  const end = jsonObjectEnd(text, start);
+  if (end === -1) {
+    throw new Error("Cannot read the packed questions as their JSON object is not closed");
   }
-  throw new Error("Cannot read the packed questions as their JSON object is not closed");
+  return text.slice(start, end + 1);
 }
 
 function parsePack(text: string, start: number): (ChoicePrompt & { key: string })[] {

@@ -4,6 +4,7 @@
  */
 import { Buffer } from "node:buffer";
 import ffmpegInstaller from "@ffmpeg-installer/ffmpeg";
+import { parsePythonStringList } from "@vlmeval/internal";
 import type { Message } from "@vlmeval/schema";
 
 /** The shipped image benchmark. */
@@ -11,8 +12,8 @@ export const SHAPES_MCQ_TSV =
   new URL("../datasets/bundled/Shapes_MCQ.tsv", import.meta.url).pathname;
 /** The shipped video benchmark and its clip folder. */
 export const SHAPES_VIDEO_TSV =
-  new URL("../video/bundled/Shapes_Video.tsv", import.meta.url).pathname;
-export const SHAPES_VIDEO_DIR = new URL("../video/bundled/video", import.meta.url).pathname;
+  new URL("../datasets/bundled/Shapes_Video.tsv", import.meta.url).pathname;
+export const SHAPES_VIDEO_DIR = new URL("../datasets/bundled/video", import.meta.url).pathname;
 
 /** Parses TSV text with optional pandas-style quoting into rows keyed by the header. */
 export function parseTsv(text: string): Record<string, string>[] {
@@ -80,7 +81,7 @@ export function mcqMessage(row: Record<string, string>, imagePath: string): Mess
 
 /** The candidate strings of a Video-MME `candidates` cell (a Python list of quoted strings). */
 export function candidates(cell: string): string[] {
-  return [...cell.matchAll(/'((?:[^'\\]|\\.)*)'/g)].map((m) => m[1].replace(/\\(.)/g, "$1"));
+  return parsePythonStringList(cell);
 }
 
 /** Runs the npm-shipped ffmpeg and returns its log (stderr). */

@@ -64,7 +64,6 @@ export {
   type ShapesVlm,
   type ShapesVlmOptions,
 } from "./shapes_vlm.ts";
-export { type DecodedImage, decodeImageBytes, decodeImageFile } from "./image_decode.ts";
 export {
   describeTensorLeak,
   type TensorLeakReport,

@@ -1,5 +1,5 @@
 import { basename, resolve } from "node:path";
-import type { VisionLanguageModel } from "@vlmeval/schema";
+import { EXIT_CODES, type ExitCode, type VisionLanguageModel } from "@vlmeval/schema";
 import { createOpenAIModel } from "./api/openai_model.ts";
 import type { BackendName } from "./backends/backend_info.ts";
 import { BACKEND_NAMES } from "./backends/backend_info.ts";
@@ -37,6 +37,8 @@ export interface CreateModelOptions {
 
 /** The model name is not known and no `--base-url` was given. */
 export class UnknownModelError extends Error {
+  /** An unknown model name is a usage error: exit code 2. */
+  readonly exitCode: ExitCode = EXIT_CODES.usage;
   /** Always `"UnknownModelError"`. */
   override name = "UnknownModelError";
 }

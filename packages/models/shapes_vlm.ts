@@ -3,7 +3,7 @@ import type { GenerateContext, Message, VisionLanguageModel } from "@vlmeval/sch
 import type { BackendInfo, BackendName, Tf } from "./backends/backend_info.ts";
 import { releaseBackendCaches } from "./backends/release_caches.ts";
 import { selectBackend } from "./backends/select_backend.ts";
-import { decodeImageFile } from "./image_decode.ts";
+import { decodeImageFile } from "@vlmeval/media";
 import { resizeRgb, videoFramePositions, writeStackedImages } from "./_shapes_input.ts";
 import { loadShapesModelFiles, type ShapesModelFiles } from "./_shapes_model_files.ts";
 import { type ChoicePrompt, parseShapesPrompt } from "./_shapes_prompt.ts";

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { causeChain } from "@vlmeval/internal";
 import process from "node:process";
 
 import {
@@ -163,11 +164,6 @@ function failed(state: AddonState, path: string, message: string, error: unknown
 
 /** The message of the deepest `cause` in an error chain (napi loaders bury the real reason). */
 export function innermostMessage(error: unknown): string {
-  let current = error;
-  for (let depth = 0; depth < 16; depth += 1) {
-    const next = current instanceof Error ? current.cause : undefined;
-    if (next === undefined || next === null) break;
-    current = next;
-  }
-  return current instanceof Error ? current.message : String(current);
+  const innermost = causeChain(error).at(-1);
+  return innermost instanceof Error ? innermost.message : String(innermost);
 }

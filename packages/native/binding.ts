@@ -221,11 +221,11 @@ export interface NativeBinding {
   /** The machine's GPU count from NVML, without loading or initialising the CUDA driver. */
   gpuCountWithoutCudaInit(): GpuCount;
   /** Waits for all work on `device` (default 0) if its primary context is already active. */
-  synchronize(device?: number): SyncResult;
+  synchronize(device?: number | null): SyncResult;
   /** Synchronizes `device` (default 0), then trims its pools, if its primary context is active. */
-  emptyCache(device?: number): EmptyCacheResult;
+  emptyCache(device?: number | null): EmptyCacheResult;
   /** Free and total bytes of `device` (default 0), from its active context or NVML. */
-  memoryInfo(device?: number): MemoryInfo;
+  memoryInfo(device?: number | null): MemoryInfo;
   /** Reads this thread's pending CUDA runtime error, resetting it unless it is sticky. */
   clearError(): ClearErrorResult;
   /** A CUDA driver error code's name, message and stickiness, without touching CUDA. */
@@ -233,9 +233,9 @@ export interface NativeBinding {
   /** Every code the addon's error table knows, in ascending order. */
   knownCudaErrorCodes(): number[];
   /** Diagnostic only: activates and keeps `device`'s context, leaving `bytes` in its pool. */
-  debugAllocPooled(bytes: number, device?: number): DebugPoolResult;
+  debugAllocPooled(bytes: number, device?: number | null): DebugPoolResult;
   /** Diagnostic only: releases the context `debugAllocPooled` kept; the CUDA error, or null. */
-  debugReleaseContext(device?: number): CudaErrorInfo | null;
+  debugReleaseContext(device?: number | null): CudaErrorInfo | null;
   /** Tests only: panics inside the addon, which must arrive as a JS `Error`. */
   faultInjectionPanic(): void;
 }

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { causeChain } from "@vlmeval/internal";
 import type { CudaErrorInfo } from "./binding.ts";
 
 /** Options of the {@linkcode CudaError} constructor. */
@@ -67,7 +68,8 @@ export class CudaError extends Error {
 }
 
 /**
- * True when `error`, or any error in its `cause` chain, is a sticky CUDA error: a
+ * True when `error`, or any error in its `cause` chain (`causeChain`: 16 deep, cycles walked
+ * once), is a sticky CUDA error: a
  * {@linkcode CudaError} with `sticky`, or any object with `sticky === true` (errors from another
  * copy of this package).
  *
@@ -81,10 +83,7 @@ export class CudaError extends Error {
  * ```
  */
 export function isStickyCudaError(error: unknown): boolean {
-  let current = error;
-  for (let depth = 0; depth < 16 && typeof current === "object" && current !== null; depth += 1) {
-    if ((current as { sticky?: unknown }).sticky === true) return true;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return false;
+  return causeChain(error).some((e) =>
+    typeof e === "object" && e !== null && (e as { sticky?: unknown }).sticky === true
+  );
 }

@@ -73,4 +73,8 @@ Deno.test("isStickyCudaError() stops on a cyclic cause chain", () => {
   const second = new Error("b", { cause: first });
   (first as { cause?: unknown }).cause = second;
   assert.equal(isStickyCudaError(first), false);
+  // A sticky error inside a cycle is found, and the walk still ends.
+  const sticky = new CudaError(illegalAddress, { cause: first });
+  (first as { cause?: unknown }).cause = sticky;
+  assert.equal(isStickyCudaError(second), true);
 });

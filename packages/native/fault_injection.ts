@@ -14,9 +14,13 @@ const testdata = fileURLToPath(new URL("./testdata/", import.meta.url));
 
 /** Built stand-in libraries and the temp folder holding them. */
 export interface FaultInjectionLibraries {
+  /** The temp folder holding the built libraries. */
   dir: string;
+  /** The stand-in CUDA driver (`libcuda.so.1`). */
   libcuda: string;
+  /** The stand-in NVML (`libnvidia-ml.so.1`). */
   libnvml: string;
+  /** The stand-in CUDA runtime (`libcudart.so.12`). */
   libcudart: string;
 }
 
@@ -84,8 +88,11 @@ export function faultInjectionEnv(
 
 /** One step's outcome as `run_scenario.ts` prints it. */
 export interface StepOutcome {
+  /** The step's name, as the scenario gave it. */
   step: string;
+  /** What the call returned, when it returned. */
   result?: Record<string, unknown> | null;
+  /** What the call threw, when it threw. */
   error?: {
     name: string;
     message: string;
@@ -129,6 +136,7 @@ export async function runScenario(
 
 /** One `cuInit` call the FaultInjection driver logged to `FAULT_INJECTION_CUDA_LOG`. */
 export interface CudaInitRecord {
+  /** The process that called `cuInit`. */
   pid: number;
   /** `CUDA_VISIBLE_DEVICES` as `cuInit` saw it; null when it was unset. */
   visibleDevices: string | null;

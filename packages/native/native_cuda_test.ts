@@ -169,9 +169,9 @@ function faultInjectionBinding(code: number): NativeBinding {
   const real = cuda.binding();
   return {
     ...real,
-    synchronize: (device = 0) => ({
+    synchronize: (device) => ({
       available: true,
-      device,
+      device: device ?? 0,
       ran: true,
       error: { ...real.describeCudaError(code), call: "cuCtxSynchronize" },
     }),

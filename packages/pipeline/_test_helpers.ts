@@ -1,5 +1,5 @@
 import type { Message, Row } from "@vlmeval/schema";
-import type { EvalTask, EvalUnit } from "./eval_task.ts";
+import type { EvalTask, EvalUnit } from "./task/eval_task.ts";
 
 /** A text-only multiple-choice task over rows held in memory (tests only). */
 export function textTask(name: string, rows: Row[]): EvalTask {

@@ -1,147 +1,92 @@
 /**
- * The evaluation loop, as named phases over plain data:
+ * The evaluation loop, as named phases over plain data, one subfolder per part:
  *
- * 1. open: a `--data` value becomes an {@linkcode EvalTask} (`open_task.ts`);
- * 2. shard: rank r of W takes units r, r+W, ... (`run_shard.ts`, ranks from launchers in
- *    `ranks.ts`, local workers in `supervisor.ts`);
- * 3. per unit: build the prompt (decode images, sample frames), generate, parse, journal, all
- *    inside the failure guard (`guard.ts`, `journal.ts`);
- * 4. wait and merge: rank 0 waits for every shard and writes the prediction file
- *    (`shard_wait.ts`, `merge.ts`);
- * 5. score: `evaluate.ts` (multiple choice in `evaluate_mcq.ts`, yes/no in
- *    `evaluate_yes_no.ts`), with an optional LLM judge for both (`judge.ts`, opened per dataset
- *    by `scoring_judge.ts`); `run_job.ts` runs the phases for one (model, dataset).
+ * 0. run: every model on every dataset, with `status.json` kept on rank 0 and the worst exit
+ *    code (`run_evaluation.ts`, `status_file.ts`);
+ * 1. open (`task/`): a `--data` value becomes an {@linkcode EvalTask} (`open_task.ts`: a name
+ *    read by `dataset_name.ts`, image rows in `image_task.ts`, video questions or packs in
+ *    `video_task.ts`, the types in `eval_task.ts`);
+ * 2. shard (`ranks/`): rank r of W takes units r, r+W, ... (`loop/run_shard.ts`), the rank
+ *    read from the flags or a launcher's variables (`ranks.ts`, one `LAUNCHERS` entry per
+ *    launcher), each local rank's GPUs set before CUDA starts (`gpu_split.ts`), local workers
+ *    started and restarted by `supervisor.ts`, their progress sent as markers
+ *    (`progress_marker.ts`) and summed (`progress_aggregator.ts`) into one display
+ *    (`merged_progress.ts`);
+ * 3. per unit (`loop/`): build the prompt (decode images, sample frames), generate, parse,
+ *    journal, all inside the failure guard (`run_shard.ts`, `guard.ts`, `gpu_hooks.ts`,
+ *    `journal.ts`), with a bar or plain lines (`progress.ts`);
+ * 4. wait and merge: rank 0 waits for every shard (`ranks/shard_wait.ts`) and writes the
+ *    prediction file (`loop/merge.ts`);
+ * 5. score (`score/`): `evaluate.ts` (multiple choice in `evaluate_mcq.ts`, yes/no in
+ *    `evaluate_yes_no.ts`, their types in `score_types.ts`), with an optional LLM judge for
+ *    both (`judge.ts` and its answer cache `_judge_cache.ts`, opened per dataset by
+ *    `scoring_judge.ts`); `loop/run_job.ts` runs phases 2 to 5 for one (model, dataset).
  *
- * Decoded images and sampled frames are kept in a media cache under the work dir, which
- * `media_cache.ts` lists and cleans.
+ * Decoded images and sampled frames are kept in `@vlmeval/media`'s cache under the work dir.
+ * This module exports what the CLI, the end-to-end tests and the benchmarks use.
  *
  * @module
  */
-export type { EvalTask, EvalUnit, ParsedPrediction, TaskKind } from "./eval_task.ts";
 export {
-  decideOnFailure,
-  type FailureDecision,
-  failurePrediction,
-  type GpuHooks,
-  isStickyError,
-  NO_GPU,
-} from "./guard.ts";
-export { gpuHooksFromNative } from "./gpu_hooks.ts";
+  type EvaluationOptions,
+  type EvaluationResult,
+  runEvaluation,
+  type SharedJobOptions,
+} from "./run_evaluation.ts";
+export type { RunFacts } from "./status_file.ts";
+export type {
+  EvalTask,
+  EvalUnit,
+  OpenTaskOptions,
+  ParsedPrediction,
+  TaskKind,
+} from "./task/eval_task.ts";
+export { openTask } from "./task/open_task.ts";
+export { parseDatasetName } from "./task/dataset_name.ts";
+export type { DatasetSpec, FrameSetting } from "./task/dataset_name.ts";
+export { type GpuHooks, NO_GPU } from "./loop/guard.ts";
+export { gpuHooksFromNative } from "./loop/gpu_hooks.ts";
+export { type JournalRecord, type JournalState, readJournals } from "./loop/journal.ts";
+export type { ShardSummary } from "./loop/run_shard.ts";
 export {
-  doneMarkerName,
-  isFinished,
-  journalDir,
-  journalFileName,
-  type JournalRecord,
-  type JournalState,
-  JournalWriter,
-  readJournals,
-} from "./journal.ts";
-export { runShard, type ShardOptions, shardPositions, type ShardSummary } from "./run_shard.ts";
-export {
-  RankStoppedError,
-  RankWaitTimeoutError,
-  waitForShards,
-  type WaitOptions,
-} from "./shard_wait.ts";
-export {
-  IncompleteMergeError,
   type MergeOptions,
   mergePredictions,
   type MergeResult,
   type PredictionWriter,
-} from "./merge.ts";
-export { type EvaluateOptions, evaluatePredictions, type TaskScores } from "./evaluate.ts";
+} from "./loop/merge.ts";
 export {
-  EXACT_MATCHING,
-  judgeApiRoot,
-  judgeFileName,
-  JudgeInterruptedError,
-  judgeModelVersion,
-  type JudgeSettings,
-  type JudgeStats,
-  JudgeUnavailableError,
-  type OpenedJudge,
-  openJudge,
-  type OpenJudgeOptions,
-} from "./judge.ts";
-export { type JobOptions, type JobPaths, jobPaths, type JobResult, runJob } from "./run_job.ts";
-export { openTask, type OpenTaskOptions } from "./open_task.ts";
-export {
-  type DatasetSpec,
-  type FrameSetting,
-  parseDatasetName,
-  taskNameFor,
-  videoSettingFor,
-  videoTaskName,
-} from "./dataset_name.ts";
-export { imageTask } from "./image_task.ts";
-export {
-  createMergedProgress,
-  createProgress,
-  formatDuration,
-  type MergedProgressDisplay,
-  type MergedProgressOptions,
-  type Progress,
-  progressLine,
-  SILENT_PROGRESS,
-  type SyncWriter,
-} from "./progress.ts";
+  type JobOptions,
+  type JobPaths,
+  jobPaths,
+  type JobResult,
+  runJob,
+} from "./loop/run_job.ts";
+export { createProgress, type Progress, SILENT_PROGRESS } from "./loop/progress.ts";
+export { waitForShards, type WaitOptions } from "./ranks/shard_wait.ts";
 export {
   createMarkerProgress,
-  encodeProgressMarker,
-  MarkerLineFilter,
   type MarkerProgressOptions,
-  parseProgressMarker,
-  PROGRESS_MARKER,
   PROGRESS_MARKERS_ENV,
   type ProgressReport,
-} from "./progress_marker.ts";
-export { type MergedProgress, ProgressAggregator } from "./progress_aggregator.ts";
+} from "./ranks/progress_marker.ts";
 export {
-  cudaVisibleDevicesFor,
   detectRank,
   type Env,
-  expandSlurmTasksPerNode,
   type Launcher,
-  launcherLeavesGpuSplit,
-  parseRankSpec,
   type RankFlags,
   type RankInfo,
-  visibleGpuIds,
-  workerCudaVisibleDevices,
-} from "./ranks.ts";
+} from "./ranks/ranks.ts";
+export { rankCudaVisibleDevices, supervisorGpuIds } from "./ranks/gpu_split.ts";
 export {
-  describeEvent,
-  type ExitAction,
-  exitAction,
   type LocalRanksOptions,
   type LocalRanksResult,
   runLocalRanks,
   type SupervisorEvent,
-} from "./supervisor.ts";
-export { openVideoTask, videoTask } from "./video_task.ts";
+} from "./ranks/supervisor.ts";
+export type { EvaluateOptions, TaskScores } from "./score/score_types.ts";
 export {
-  cleanMediaCache,
-  type CleanMediaCacheOptions,
-  listMediaCache,
-  mediaCacheDir,
-  type MediaCacheEntry,
-  MediaCacheNameError,
-  type MediaCacheOptions,
-  type MediaCacheOutcome,
-  selectMediaCache,
-} from "./media_cache.ts";
-/** ffmpeg discovery, for `vlmeval status` (video work needs it). */
-export { type FfmpegSource, type FfmpegTools, findFfmpeg } from "@vlmeval/video";
-export {
-  type DatasetRunStatus,
-  type DatasetStatusEntry,
-  flattenScoreTable,
-  recordDatasetStatus,
-  type RunFacts,
-  statusEntryFromError,
-  statusEntryFromJob,
-  type StatusFile,
-  StatusFileUnreadableError,
-} from "./status_file.ts";
+  EXACT_MATCHING,
+  judgeApiRoot,
+  type JudgeSettings,
+  type JudgeStats,
+} from "./score/judge.ts";

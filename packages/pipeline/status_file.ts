@@ -8,10 +8,11 @@
  *
  * @module
  */
-import { type ScoreTable, writeAtomically } from "@vlmeval/report";
+import { withLock, writeAtomically } from "@vlmeval/internal";
+import type { ScoreTable } from "@vlmeval/report";
 import { EXIT_CODES } from "@vlmeval/schema";
-import { EXACT_MATCHING } from "./judge.ts";
-import type { JobResult } from "./run_job.ts";
+import { EXACT_MATCHING } from "./score/judge.ts";
+import type { JobResult } from "./loop/run_job.ts";
 
 /** How a dataset's last run ended. */
 export type DatasetRunStatus =
@@ -162,55 +163,11 @@ function relativeTo(dir: string, path: string): string {
   return path.startsWith(prefix) ? path.slice(prefix.length) : path;
 }
 
-const LOCK_STALE_MS = 30_000;
-const LOCK_WAIT_MS = 60_000;
-
-/** True when the lock names a process on this host that no longer exists (killed with -9). */
-async function holderIsDeadHere(lockPath: string): Promise<boolean> {
-  const text = await Deno.readTextFile(lockPath).catch(() => "");
-  const [pidText, host] = text.split("\n");
-  const pid = Number(pidText);
-  if (!Number.isInteger(pid) || pid <= 0 || host !== Deno.hostname()) return false;
-  return await Deno.stat(`/proc/${pid}`).then(
-    () => false,
-    (err) => err instanceof Deno.errors.NotFound,
-  );
-}
-
 /**
- * Runs `fn` holding `lockPath`. A lock older than 30 s, or one whose holder ran on this host and
- * is gone, is taken over; a live holder is waited for up to a minute.
+ * The lock of `status.json`: a holder not seen for 30 s, or one that ran on this host and is
+ * gone, is taken over; a live holder is waited for up to a minute.
  */
-async function withLock<T>(lockPath: string, fn: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + LOCK_WAIT_MS;
-  const holder = `${Deno.pid}\n${Deno.hostname()}\n${crypto.randomUUID()}\n`;
-  while (true) {
-    try {
-      using file = await Deno.open(lockPath, { write: true, createNew: true });
-      await file.write(new TextEncoder().encode(holder));
-      break;
-    } catch (err) {
-      if (!(err instanceof Deno.errors.AlreadyExists)) throw err;
-      const age = await Deno.stat(lockPath).then((s) => Date.now() - (s.mtime?.getTime() ?? 0))
-        .catch(() => 0);
-      if (age > LOCK_STALE_MS || await holderIsDeadHere(lockPath)) {
-        await Deno.remove(lockPath).catch(() => {});
-        continue;
-      }
-      if (Date.now() > deadline) {
-        throw new Error(`Cannot update ${lockPath.replace(/\.lock$/, "")}: ${lockPath} is held`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-  try {
-    return await fn();
-  } finally {
-    // A holder that took longer than the stale limit may have lost the lock: leave a new one be.
-    const current = await Deno.readTextFile(lockPath).catch(() => "");
-    if (current === holder) await Deno.remove(lockPath).catch(() => {});
-  }
-}
+const STATUS_LOCK = { staleMs: 30_000, maxWaitMs: 60_000, pollMs: 50 };
 
 async function readStatus(path: string): Promise<StatusFile | undefined> {
   let text: string;
@@ -262,7 +219,7 @@ export async function recordDatasetStatus(
   await Deno.mkdir(modelDir, { recursive: true });
   const path = `${modelDir}/status.json`;
   let warning: string | undefined;
-  await withLock(`${path}.lock`, async () => {
+  await withLock(`${path}.lock`, `update ${path}`, STATUS_LOCK, async () => {
     let current: StatusFile | undefined;
     try {
       current = await readStatus(path);

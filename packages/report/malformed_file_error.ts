@@ -1,3 +1,5 @@
+import { EXIT_CODES, type ExitCode } from "@vlmeval/schema";
+
 /** Where in a file a problem was found. */
 export interface MalformedFileErrorOptions extends ErrorOptions {
   /** The file that could not be read. */
@@ -24,6 +26,8 @@ export interface MalformedFileErrorOptions extends ErrorOptions {
  * ```
  */
 export class MalformedFileError extends Error {
+  /** A malformed prediction file ends the run with exit code 4. */
+  readonly exitCode: ExitCode = EXIT_CODES.badInput;
   /** The file that could not be read. */
   readonly path: string;
   /** 1-based data row (header excluded), if known. */

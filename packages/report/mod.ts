@@ -39,9 +39,9 @@ export {
   scoreFormatOf,
 } from "./formats.ts";
 export { neutraliseCell, restoreCell } from "./neutralise.ts";
-export { writeAtomically } from "./_atomic.ts";
 export { MalformedFileError, type MalformedFileErrorOptions } from "./malformed_file_error.ts";
 export { type TruncatedCell, writePredictions, type WriteReport } from "./write_predictions.ts";
+export type { ColumnDtypes } from "./_typed_cells.ts";
 export { type PredictionTable, readPredictions } from "./read_predictions.ts";
 export { type ScoreTable, writeCsv, writeScoreFile } from "./score_file.ts";
 export { formatTable, type FormatTableOptions, type TableCell } from "./format_table.ts";

@@ -1,7 +1,7 @@
 import type { Row } from "@vlmeval/schema";
 import { readJsonPredictions } from "./_json_predictions.ts";
 import { readTsvPredictions } from "./_tsv_predictions.ts";
-import { readXlsxPredictions } from "./_xlsx_read.ts";
+import { readXlsxPredictions } from "./xlsx/_xlsx_read.ts";
 import { type PredFormat, predictionFormatOf } from "./formats.ts";
 
 /** A prediction file read back: column order and rows of cell text. */

@@ -1,5 +1,5 @@
 import { quoteAllLine } from "@vlmeval/delimited";
-import { writeAtomically } from "./_atomic.ts";
+import { writeAtomically } from "@vlmeval/internal";
 import { writeJsonRecords } from "./_json_predictions.ts";
 import { TextSink } from "./_text_sink.ts";
 import { type ScoreFormat, scoreFormatOf } from "./formats.ts";

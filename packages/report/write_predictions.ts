@@ -1,9 +1,10 @@
 import type { Row } from "@vlmeval/schema";
-import { writeAtomically } from "./_atomic.ts";
+import { writeAtomically } from "@vlmeval/internal";
 import { writeJsonRecords } from "./_json_predictions.ts";
 import { TsvWriter } from "./_tsv_predictions.ts";
-import { type TruncatedCell, writeXlsxPredictions } from "./_xlsx_write.ts";
+import { type TruncatedCell, writeXlsxPredictions } from "./xlsx/_xlsx_write.ts";
 import { type PredFormat, predictionFormatOf } from "./formats.ts";
+import { type ColumnDtypes, typedCell } from "./_typed_cells.ts";
 
 export type { TruncatedCell };
 
@@ -65,6 +66,30 @@ async function* cellsOf(
   }
 }
 
+/** pandas `to_csv` writes a missing value as `""`; every other cell is its text. */
+function tsvCells(cells: string[], columns: readonly string[], dtypes: ColumnDtypes): string[] {
+  return cells.map((cell, i) => typedCell(cell, dtypes[columns[i]]).kind === "missing" ? "" : cell);
+}
+
+const json = JSON as unknown as { rawJSON(text: string): unknown };
+
+/** Numbers and booleans as JSON values (`20.0` as written), missing values as `null`. */
+async function* jsonCells(
+  records: AsyncIterable<string[]>,
+  columns: readonly string[],
+  dtypes: ColumnDtypes,
+): AsyncGenerator<unknown[]> {
+  for await (const cells of records) {
+    yield cells.map((cell, i) => {
+      const typed = typedCell(cell, dtypes[columns[i]]);
+      if (typed.kind === "missing") return null;
+      if (typed.kind === "bool") return typed.value;
+      if (typed.kind === "number") return json.rawJSON(cell);
+      return cell;
+    });
+  }
+}
+
 function truncationWarning(path: string, cut: TruncatedCell, companionPath: string): string {
   const index = cut.index === undefined ? "" : ` (index ${cut.index})`;
   return `Row ${cut.row}${index}, column ${JSON.stringify(cut.column)} of ${path} holds ` +
@@ -87,10 +112,17 @@ function truncationWarning(path: string, cut: TruncatedCell, companionPath: stri
  * In xlsx and tsv, text that a spreadsheet could run as a formula gets a leading `'`
  * ({@linkcode neutraliseCell}); {@linkcode readPredictions} removes it again.
  *
+ * With `dtypes` (the dataset's columns as pandas read them), cells are written as VLMEvalKit's
+ * pandas writes them: in xlsx, number cells for `int64`/`float64` columns (so Excel sums them
+ * and `pd.read_excel` gives VLMEvalKit's frame), boolean cells for `bool` columns and empty
+ * cells where the value is missing (`nan`); in tsv, `nan` becomes `""`; in json, numbers and
+ * booleans are JSON numbers and booleans and a missing value is `null`.
+ *
  * @param path Target file; its folder must exist.
  * @param columns Column order: the dataset's columns without `image`, plus `prediction`.
  * @param rows Cells by column name; a missing cell is written as `""`.
  * @param format Defaults to the one `path`'s extension names; must agree with a known extension.
+ * @param dtypes Column dtypes by name (see {@linkcode ColumnDtypes}); other columns are text.
  * @throws {RangeError} For an empty or repeated column name, or a format/extension mismatch.
  * @throws {Error} `Cannot write predictions to <path>: ...` with the original error as cause.
  * @example
@@ -107,6 +139,7 @@ export async function writePredictions(
   columns: readonly string[],
   rows: Iterable<Row> | AsyncIterable<Row>,
   format?: PredFormat,
+  dtypes?: ColumnDtypes,
 ): Promise<WriteReport> {
   checkColumns(columns);
   const implied = format === undefined ? predictionFormatOf(path) : extensionFormat(path);
@@ -120,7 +153,7 @@ export async function writePredictions(
   try {
     switch (chosen) {
       case "xlsx": {
-        const result = await writeXlsxPredictions(path, columns, records);
+        const result = await writeXlsxPredictions(path, columns, records, dtypes);
         return {
           path,
           format: chosen,
@@ -138,7 +171,7 @@ export async function writePredictions(
           let n = 0;
           try {
             for await (const cells of records) {
-              await writer.writeRow(cells);
+              await writer.writeRow(dtypes ? tsvCells(cells, columns, dtypes) : cells);
               n++;
             }
           } catch (error) {
@@ -153,7 +186,12 @@ export async function writePredictions(
       case "json": {
         const count = await writeAtomically(
           path,
-          (tempPath) => writeJsonRecords(tempPath, columns, records),
+          (tempPath) =>
+            writeJsonRecords(
+              tempPath,
+              columns,
+              dtypes ? jsonCells(records, columns, dtypes) : records,
+            ),
         );
         return { path, format: chosen, rows: count, truncated: [], warnings: [] };
       }

@@ -23,3 +23,30 @@ export const EXIT_CODES = {
 
 /** Name of an exit code in {@link EXIT_CODES}. */
 export type ExitCodeName = keyof typeof EXIT_CODES;
+
+/** One of the {@link EXIT_CODES} values. */
+export type ExitCode = (typeof EXIT_CODES)[ExitCodeName];
+
+const EXIT_CODE_VALUES: ReadonlySet<unknown> = new Set(Object.values(EXIT_CODES));
+
+/**
+ * The exit code an error carries: an error class that ends a run with a documented code
+ * declares it as an `exitCode` field (`readonly exitCode = EXIT_CODES.badInput`), so the code
+ * travels with the class instead of being looked up by name. Undefined for anything else (a
+ * value that is not an Error, or not one of {@link EXIT_CODES}).
+ *
+ * @example
+ * ```ts
+ * import { EXIT_CODES, exitCodeOf } from "@vlmeval/schema";
+ * class BrokenFileError extends Error {
+ *   readonly exitCode = EXIT_CODES.badInput;
+ * }
+ * exitCodeOf(new BrokenFileError("bad row")); // 4
+ * exitCodeOf(new Error("other")); // undefined
+ * ```
+ */
+export function exitCodeOf(error: unknown): ExitCode | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const code = (error as { exitCode?: unknown }).exitCode;
+  return EXIT_CODE_VALUES.has(code) ? code as ExitCode : undefined;
+}

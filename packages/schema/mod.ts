@@ -14,4 +14,4 @@ export {
   isFailure,
   isRetryableFailure,
 } from "./fail_messages.ts";
-export { EXIT_CODES, type ExitCodeName } from "./exit_codes.ts";
+export { EXIT_CODES, type ExitCode, type ExitCodeName, exitCodeOf } from "./exit_codes.ts";

@@ -1,4 +1,4 @@
-import { compareCodePoints } from "./_python_text.ts";
+import { compareCodePoints } from "@vlmeval/internal";
 
 /**
  * A small result table (what VLMEvalKit writes as `_acc.csv` / `_score.csv`). A `null` cell is a

@@ -1,4 +1,4 @@
-import { pyStrip } from "./_python_text.ts";
+import { pyStrip } from "@vlmeval/internal";
 
 /** A prediction split into the answer and the model's reasoning (`SPLIT_THINK`). */
 export interface SplitThinking {

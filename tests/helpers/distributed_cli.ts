@@ -1,13 +1,14 @@
 /**
- * Shared by the distributed end-to-end tests and the rank benchmark: runs the real `vlmeval`
- * CLI as a process, writes a small MCQ benchmark, and reads prediction files back.
+ * Shared by the end-to-end tests: runs the real `vlmeval` CLI as a process (`@vlmeval/cli/testing`),
+ * writes a small MCQ benchmark (`@vlmeval/datasets/testing`), and reads prediction files back.
  */
+import { CLI_MAIN, type CliOutcome, runCli } from "@vlmeval/cli/testing";
 import { readPredictions } from "@vlmeval/report";
 
 /** Repository root. */
 export const REPO = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 /** The CLI entry point. */
-export const CLI = `${REPO}/packages/cli/main.ts`;
+export const CLI = CLI_MAIN;
 
 /** `deno run <perms> packages/cli/main.ts`, as launchers start it. */
 export function cliCommand(): string[] {
@@ -15,62 +16,15 @@ export function cliCommand(): string[] {
 }
 
 /** What a finished CLI process said. */
-export interface CliOutcome {
-  code: number;
-  signal: Deno.Signal | null;
-  stdout: string;
-  stderr: string;
-}
+export type { CliOutcome } from "@vlmeval/cli/testing";
+export { writeMcqTsv } from "@vlmeval/datasets/testing";
 
 /** Runs `command` (default: the CLI) with `args` from the repository root. */
-export async function runProcess(
+export function runProcess(
   args: string[],
   opts: { env?: Record<string, string>; command?: string[] } = {},
 ): Promise<CliOutcome> {
-  const [command, ...prefix] = opts.command ?? cliCommand();
-  const output = await new Deno.Command(command, {
-    args: [...prefix, ...args],
-    cwd: REPO,
-    env: opts.env,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decoder = new TextDecoder();
-  return {
-    code: output.code,
-    signal: output.signal,
-    stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
-  };
-}
-
-/** A 2x2 PNG, the image of every generated row. */
-const PNG =
-  "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGP4zwAE/xkgFAAb8gP91pbyKwAAAABJRU5ErkJggg==";
-
-/**
- * Writes an MCQ benchmark of `rows` rows in VLMEvalKit's TSV format, each row's question
- * different, so a model's answers differ from row to row.
- */
-export async function writeMcqTsv(path: string, rows: number): Promise<void> {
-  const lines = ["index\timage\tquestion\tA\tB\tC\tD\tanswer\tcategory"];
-  for (let i = 0; i < rows; i++) {
-    lines.push(
-      [
-        String(i),
-        PNG,
-        `Question ${i}: which shape is number ${(i * 7919) % 101}?`,
-        "circle",
-        "square",
-        "triangle",
-        "star",
-        "ABCD"[i % 4],
-        `cat${i % 3}`,
-      ].join("\t"),
-    );
-  }
-  await Deno.writeTextFile(path, lines.join("\n") + "\n");
+  return runCli(args, { ...opts, command: opts.command ?? cliCommand(), cwd: REPO });
 }
 
 /** `<work-dir>/<model>/<model>_<dataset>.<ext>`. */

@@ -19,6 +19,9 @@ pub fn primary_active(driver: &Driver, device: CUdevice) -> Result<bool, CudaErr
     let mut flags: c_uint = 0;
     let mut active: c_int = 0;
     driver.check(
+        // SAFETY: `driver.api` was resolved from the driver library that stays loaded for the whole
+        // process (the `Driver` in its static owns it), with the signature cuda.h declares
+        // (sys.rs); both out-pointers are live locals the call writes once.
         unsafe { (driver.api.cuDevicePrimaryCtxGetState)(device, &mut flags, &mut active) },
         "cuDevicePrimaryCtxGetState",
     )?;
@@ -40,13 +43,22 @@ pub fn enter_if_active(driver: &Driver, index: u32) -> Result<Option<Current<'_>
 pub fn enter(driver: &Driver, device: CUdevice) -> Result<Current<'_>, CudaErrorInfo> {
     let mut context: CUcontext = std::ptr::null_mut();
     driver.check(
+        // SAFETY: `driver.api` was resolved from the driver library that stays loaded for the whole
+        // process (the `Driver` in its static owns it), with the signature cuda.h declares
+        // (sys.rs); `context` is a live local the call writes, and `device` came from cuDeviceGet.
         unsafe { (driver.api.cuDevicePrimaryCtxRetain)(&mut context, device) },
         "cuDevicePrimaryCtxRetain",
     )?;
     if let Err(error) = driver.check(
+        // SAFETY: `driver.api` was resolved from the driver library that stays loaded for the whole
+        // process (the `Driver` in its static owns it), with the signature cuda.h declares
+        // (sys.rs); `context` is the primary context cuDevicePrimaryCtxRetain just returned.
         unsafe { (driver.api.cuCtxPushCurrent_v2)(context) },
         "cuCtxPushCurrent",
     ) {
+        // SAFETY: `driver.api` was resolved from the driver library that stays loaded for the whole
+        // process (the `Driver` in its static owns it), with the signature cuda.h declares
+        // (sys.rs); this undoes the retain above for the same `device`, after the push failed.
         unsafe { (driver.api.cuDevicePrimaryCtxRelease_v2)(device) };
         return Err(error);
     }
@@ -56,6 +68,10 @@ pub fn enter(driver: &Driver, device: CUdevice) -> Result<Current<'_>, CudaError
 impl Drop for Current<'_> {
     fn drop(&mut self) {
         let mut popped: CUcontext = std::ptr::null_mut();
+        // SAFETY: `driver.api` was resolved from the driver library that stays loaded for the whole
+        // process (the `Driver` in its static owns it), with the signature cuda.h declares
+        // (sys.rs); `Current` exists only after a successful retain and push (`enter`), so this pop
+        // and release undo exactly those, once; `popped` is a live local.
         unsafe {
             (self.driver.api.cuCtxPopCurrent_v2)(&mut popped);
             (self.driver.api.cuDevicePrimaryCtxRelease_v2)(self.device);

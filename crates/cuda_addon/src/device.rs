@@ -177,6 +177,10 @@ fn trim_current(
 /// `cuCtxSynchronize` on the current context.
 pub fn sync_current(driver: &Driver) -> Result<(), CudaErrorInfo> {
     driver.check(
+        // SAFETY: `driver.api` was resolved from the driver library that stays loaded for the whole
+        // process (the `Driver` in its static owns it), with the signature cuda.h declares
+        // (sys.rs); cuCtxSynchronize takes no arguments and callers hold a current context
+        // (`Current`).
         unsafe { (driver.api.cuCtxSynchronize)() },
         "cuCtxSynchronize",
     )
@@ -186,6 +190,9 @@ pub fn sync_current(driver: &Driver) -> Result<(), CudaErrorInfo> {
 pub fn free_and_total(driver: &Driver) -> Result<(usize, usize), CudaErrorInfo> {
     let (mut free, mut total) = (0usize, 0usize);
     driver.check(
+        // SAFETY: `driver.api` was resolved from the driver library that stays loaded for the whole
+        // process (the `Driver` in its static owns it), with the signature cuda.h declares
+        // (sys.rs); both out-pointers are live locals of the size the call writes (`size_t`).
         unsafe { (driver.api.cuMemGetInfo_v2)(&mut free, &mut total) },
         "cuMemGetInfo",
     )?;

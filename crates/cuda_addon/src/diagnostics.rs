@@ -1,7 +1,5 @@
 //! Calls that exist for tests, benchmarks and the GPU check script, not for the evaluation loop.
 
-use std::ffi::c_void;
-
 use napi_derive::napi;
 
 use crate::context::enter;
@@ -10,7 +8,7 @@ use crate::driver::driver;
 use crate::error::CudaErrorInfo;
 use crate::guard::guarded;
 use crate::pool;
-use crate::sys::{CUcontext, CUdeviceptr, CU_MEMPOOL_ATTR_RELEASE_THRESHOLD};
+use crate::sys::{CUcontext, CUdeviceptr};
 
 /// Version of the JS-facing contract; the TypeScript loader refuses a build with another value.
 const API_VERSION: u32 = 2;
@@ -87,7 +85,7 @@ pub fn debug_alloc_pooled(bytes: f64, device: Option<u32>) -> napi::Result<Debug
             }
         };
         result.available = true;
-        let (Some(alloc), Some(free), Some(set)) = (
+        let (Some(alloc), Some(free), Some(_)) = (
             driver.api.cuMemAllocAsync,
             driver.api.cuMemFreeAsync,
             driver.api.cuMemPoolSetAttribute,
@@ -100,6 +98,10 @@ pub fn debug_alloc_pooled(bytes: f64, device: Option<u32>) -> napi::Result<Debug
             let current = enter(driver, device)?;
             let mut keep: CUcontext = std::ptr::null_mut();
             driver.check(
+                // SAFETY: `driver.api` was resolved from the driver library that stays loaded for
+                // the whole process (the `Driver` in its static owns it), with the signature cuda.h
+                // declares (sys.rs); `keep` is a live local the call writes, and `device` came from
+                // cuDeviceGet.
                 unsafe { (driver.api.cuDevicePrimaryCtxRetain)(&mut keep, device) },
                 "cuDevicePrimaryCtxRetain",
             )?;
@@ -110,25 +112,18 @@ pub fn debug_alloc_pooled(bytes: f64, device: Option<u32>) -> napi::Result<Debug
                 sticky: false,
                 call: "cuDeviceGetDefaultMemPool".into(),
             })?;
-            let mut threshold = u64::MAX;
-            for &pool in &pools {
-                driver.check(
-                    unsafe {
-                        set(
-                            pool,
-                            CU_MEMPOOL_ATTR_RELEASE_THRESHOLD,
-                            &mut threshold as *mut u64 as *mut c_void,
-                        )
-                    },
-                    "cuMemPoolSetAttribute",
-                )?;
-            }
+            pool::set_release_threshold(driver, &pools, u64::MAX)?;
             let mut pointer: CUdeviceptr = 0;
             let stream = std::ptr::null_mut();
             driver.check(
+                // SAFETY: `alloc` is cuMemAllocAsync from the loaded driver's table (optional
+                // symbol, checked present above); `pointer` is a live local it writes, and the null
+                // stream is the legacy default stream of the current context.
                 unsafe { alloc(&mut pointer, bytes as usize, stream) },
                 "cuMemAllocAsync",
             )?;
+            // SAFETY: `free` is cuMemFreeAsync from the loaded driver's table; `pointer` is the
+            // allocation cuMemAllocAsync just returned on the same stream, freed once.
             driver.check(unsafe { free(pointer, stream) }, "cuMemFreeAsync")?;
             sync_current(driver)?;
             let usage = pool::usage(driver, &pools)?;
@@ -156,6 +151,10 @@ pub fn debug_release_context(device: Option<u32>) -> napi::Result<Option<CudaErr
         };
         driver
             .check(
+                // SAFETY: `driver.api` was resolved from the driver library that stays loaded for
+                // the whole process (the `Driver` in its static owns it), with the signature cuda.h
+                // declares (sys.rs); this releases the one extra reference `debugAllocPooled`
+                // retained for this device.
                 unsafe { (driver.api.cuDevicePrimaryCtxRelease_v2)(device) },
                 "cuDevicePrimaryCtxRelease",
             )

@@ -66,6 +66,9 @@ fn load() -> Result<Driver, Unavailable> {
         library: Some(opened.path.clone()),
         version,
     };
+    // SAFETY: `SPEC` names only CUDA driver libraries, whose exports have the signatures declared
+    // in sys.rs; the table is stored with `opened.library` in the same `Driver`, so the pointers
+    // never outlive it.
     let api = unsafe { DriverApi::resolve(&opened.library) }.map_err(|symbol| {
         if symbol == SPEC.probe_symbol {
             let reason = format!(
@@ -81,8 +84,12 @@ fn load() -> Result<Driver, Unavailable> {
         fail("driver-too-old", reason, None)
     })?;
     let mut version: c_int = 0;
+    // SAFETY: `api` was just resolved from `opened.library`, which is still loaded; `version` is a
+    // live local the call writes.
     unsafe { (api.cuDriverGetVersion)(&mut version) };
     let version = (version > 0).then_some(version);
+    // SAFETY: `api` was just resolved from `opened.library`, which is still loaded; cuInit takes
+    // flags by value (0, the only valid value).
     let init = unsafe { (api.cuInit)(0) };
     if init != CUDA_SUCCESS {
         let error = error_with(&api, init, "cuInit");
@@ -108,6 +115,8 @@ fn load() -> Result<Driver, Unavailable> {
         ));
     }
     let mut count: c_int = 0;
+    // SAFETY: `api` was just resolved from `opened.library`, which is still loaded, and cuInit
+    // succeeded; `count` is a live local the call writes.
     let counted = unsafe { (api.cuDeviceGetCount)(&mut count) };
     if counted != CUDA_SUCCESS || count == 0 {
         return Err(fail(
@@ -137,7 +146,11 @@ fn no_device_hint() -> &'static str {
 fn error_with(api: &DriverApi, code: CUresult, call: &str) -> CudaErrorInfo {
     let read = |getter: unsafe extern "C" fn(CUresult, *mut *const c_char) -> CUresult| {
         let mut text: *const c_char = std::ptr::null();
+        // SAFETY: `getter` is cuGetErrorString or cuGetErrorName from `api`, whose library stays
+        // loaded; `text` is a live local the call writes.
         (unsafe { getter(code, &mut text) } == CUDA_SUCCESS && !text.is_null()).then(|| {
+            // SAFETY: the driver returned success and a non-null pointer to one of its static NUL-
+            // terminated strings, which live as long as the library.
             unsafe { CStr::from_ptr(text) }
                 .to_string_lossy()
                 .into_owned()
@@ -166,6 +179,9 @@ impl Driver {
     pub fn device(&self, index: u32) -> Result<CUdevice, CudaErrorInfo> {
         let mut device: CUdevice = 0;
         self.check(
+            // SAFETY: `self.api` was resolved from the driver library that stays loaded for the
+            // whole process (the `Driver` in its static owns it), with the signature cuda.h
+            // declares (sys.rs); `device` is a live local the call writes.
             unsafe { (self.api.cuDeviceGet)(&mut device, index as c_int) },
             "cuDeviceGet",
         )?;

@@ -3,6 +3,10 @@
 //! without them. One file per concern; policy (what to do on a sticky error) lives in TypeScript.
 
 #![deny(clippy::all)]
+// Every `unsafe` block says why it is sound (`// SAFETY:`); `cargo clippy` enforces it.
+#![deny(clippy::undocumented_unsafe_blocks)]
+// The unit tests build the crate without its `#[napi]` exports, which leaves their helpers unused.
+#![cfg_attr(test, allow(dead_code))]
 
 mod context;
 mod device;

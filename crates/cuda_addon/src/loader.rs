@@ -148,6 +148,8 @@ pub fn loaded_in_process(marker: &str) -> Option<String> {
         marker,
         found: None,
     };
+    // SAFETY: `visit` matches the callback type dl_iterate_phdr expects, and `search` outlives the
+    // call, which invokes `visit` synchronously on this thread only.
     unsafe {
         libc::dl_iterate_phdr(Some(visit), &mut search as *mut Search as *mut c_void);
     }
@@ -155,6 +157,8 @@ pub fn loaded_in_process(marker: &str) -> Option<String> {
 }
 
 fn try_open(path: &str) -> Result<Library, String> {
+    // SAFETY: opening runs the library's initialisers; `path` is one of the CUDA driver, runtime or
+    // NVML libraries this loader is for, whose initialisers are safe to run in any process.
     unsafe { Library::open(Some(path), libc::RTLD_NOW | libc::RTLD_LOCAL) }.map_err(|error| {
         // libloading's Display says only "dlopen failed"; the dlerror text is its source.
         std::error::Error::source(&error)
@@ -195,15 +199,23 @@ pub fn not_found(spec: &LibrarySpec, searched: &Searched) -> String {
 /// The file the dynamic linker picked for a bare `name`: the object that holds `probe_symbol`.
 fn resolved_path(library: &Library, name: &str, probe_symbol: &str) -> String {
     let symbol = format!("{probe_symbol}\0");
+    // SAFETY: the symbol is only looked up, never called: the pointer is read as an address for
+    // dladdr while `library` is borrowed, so it stays loaded.
     let Ok(pointer) = (unsafe { library.get::<*mut c_void>(symbol.as_bytes()) }) else {
         return name.to_string();
     };
+    // SAFETY: `Dl_info` is a plain C struct of pointers and integers, for which all-zero bytes are
+    // a valid value.
     let mut info: libc::Dl_info = unsafe { std::mem::zeroed() };
+    // SAFETY: `pointer` is an address inside the still-loaded `library`, and `info` is a live local
+    // that dladdr fills.
     if unsafe { libc::dladdr(*pointer as *const c_void, &mut info) } == 0
         || info.dli_fname.is_null()
     {
         return name.to_string();
     }
+    // SAFETY: dladdr succeeded and `dli_fname` is non-null: it points at the dynamic linker's NUL-
+    // terminated path of the loaded object, alive while `library` is.
     unsafe { CStr::from_ptr(info.dli_fname) }
         .to_string_lossy()
         .into_owned()

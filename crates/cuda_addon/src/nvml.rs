@@ -52,10 +52,15 @@ fn load() -> Result<Nvml, NvmlUnavailable> {
         reason: loader::not_found(&SPEC, &searched),
         searched,
     })?;
+    // SAFETY: `SPEC` names only NVML libraries, whose exports have the signatures declared in
+    // sys.rs; the table is stored with `opened.library` in the same `Nvml`, so the pointers never
+    // outlive it.
     let api = unsafe { NvmlApi::resolve(&opened.library) }.map_err(|symbol| NvmlUnavailable {
         reason: format!("NVML at {} is too old: it lacks {symbol}", opened.path),
         searched: searched.clone(),
     })?;
+    // SAFETY: `api` was just resolved from `opened.library`, which is still loaded; nvmlInit_v2
+    // takes no arguments.
     let init = unsafe { (api.nvmlInit_v2)() };
     if init != NVML_SUCCESS {
         return Err(NvmlUnavailable {
@@ -69,9 +74,13 @@ fn load() -> Result<Nvml, NvmlUnavailable> {
     }
     let mut buffer = [0 as c_char; 96];
     let driver_version =
+        // SAFETY: `api` was resolved from the loaded `opened.library` and NVML is initialised;
+        // `buffer` is writable for the length passed.
         (unsafe { (api.nvmlSystemGetDriverVersion)(buffer.as_mut_ptr(), buffer.len() as c_uint) }
             == NVML_SUCCESS)
             .then(|| {
+                // SAFETY: NVML returned success, so it wrote a NUL-terminated string into `buffer`,
+                // which is still alive.
                 unsafe { CStr::from_ptr(buffer.as_ptr()) }
                     .to_string_lossy()
                     .into_owned()
@@ -85,12 +94,16 @@ fn load() -> Result<Nvml, NvmlUnavailable> {
 }
 
 fn error_text(api: &NvmlApi, code: nvmlReturn_t) -> String {
+    // SAFETY: `api` was resolved from the NVML library that stays loaded with it; nvmlErrorString
+    // takes any code by value.
     let text = unsafe { (api.nvmlErrorString)(code) };
     if text.is_null() {
         return format!("NVML error {code}");
     }
     format!(
         "{} (NVML error {code})",
+        // SAFETY: `text` is non-null and points at one of NVML's static NUL-terminated strings,
+        // alive as long as the library.
         unsafe { CStr::from_ptr(text) }.to_string_lossy()
     )
 }
@@ -105,6 +118,8 @@ impl Nvml {
             ));
         };
         let mut devices: c_uint = 0;
+        // SAFETY: `count` is nvmlDeviceGetCount_v2 from the table of the NVML library this `Nvml`
+        // keeps loaded; `devices` is a live local the call writes.
         let code = unsafe { count(&mut devices) };
         if code != NVML_SUCCESS {
             return Err(format!(
@@ -123,11 +138,16 @@ impl Nvml {
             (pci_bus_id, self.api.nvmlDeviceGetHandleByPciBusId_v2)
         {
             if let Ok(text) = CString::new(bus_id) {
+                // SAFETY: `by_bus` is nvmlDeviceGetHandleByPciBusId_v2 from the table of the NVML
+                // library this `Nvml` keeps loaded; `text` is a NUL-terminated CString alive for
+                // the call, and `handle` a live local it writes.
                 if unsafe { by_bus(text.as_ptr(), &mut handle) } == NVML_SUCCESS {
                     return Ok(handle);
                 }
             }
         }
+        // SAFETY: the function comes from the table of the NVML library this `Nvml` keeps loaded;
+        // `handle` is a live local the call writes.
         let code = unsafe { (self.api.nvmlDeviceGetHandleByIndex_v2)(index, &mut handle) };
         if code != NVML_SUCCESS {
             return Err(format!(
@@ -141,6 +161,8 @@ impl Nvml {
     /// Device-wide (free, total) bytes.
     pub fn memory(&self, handle: nvmlDevice_t) -> Result<(u64, u64), String> {
         let mut memory = nvmlMemory_t::default();
+        // SAFETY: the function comes from the table of the NVML library this `Nvml` keeps loaded;
+        // `handle` came from NVML, and `memory` is a live `nvmlMemory_t` the call fills.
         let code = unsafe { (self.api.nvmlDeviceGetMemoryInfo)(handle, &mut memory) };
         if code != NVML_SUCCESS {
             return Err(format!(
@@ -164,6 +186,9 @@ impl Nvml {
         loop {
             let mut infos = vec![nvmlProcessInfo_t::default(); capacity as usize];
             let mut count = capacity;
+            // SAFETY: `list` is nvmlDeviceGetComputeRunningProcesses_v3 from the loaded NVML table;
+            // `infos` holds `count` elements of the layout the call writes, and `count` tells it
+            // so.
             let code = unsafe { list(handle, &mut count, infos.as_mut_ptr()) };
             if code == NVML_ERROR_INSUFFICIENT_SIZE && capacity < 4096 {
                 capacity = count.max(capacity * 2);

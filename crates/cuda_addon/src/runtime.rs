@@ -48,9 +48,14 @@ pub fn facts() -> &'static RuntimeFacts {
 
 fn find_facts() -> RuntimeFacts {
     match loader::open(&SPEC) {
+        // SAFETY: `SPEC` names only CUDA runtime libraries, whose exports have the signatures
+        // declared in sys.rs; the table is dropped before `opened.library`, which `RuntimeFacts`
+        // keeps for the process.
         Ok((opened, _)) => match unsafe { RuntimeApi::resolve(&opened.library) } {
             Ok(api) => {
                 let mut version: c_int = 0;
+                // SAFETY: `api` was just resolved from `opened.library`, which is still loaded;
+                // `version` is a live local the call writes.
                 let code = unsafe { (api.cudaRuntimeGetVersion)(&mut version) };
                 RuntimeFacts {
                     version: (code == 0).then(|| version_text(version)),
@@ -121,10 +126,14 @@ pub fn clear_error() -> napi::Result<ClearErrorResult> {
             };
         };
         let flags = libc::RTLD_NOW | libc::RTLD_NOLOAD;
+        // SAFETY: RTLD_NOLOAD opens nothing new: it only takes another reference to the libcudart
+        // this process already loaded, so no initialiser runs.
         let opened = unsafe { Library::open(Some(path.as_str()), flags) };
         let resolved = opened
             .map_err(|error| error.to_string())
             .and_then(|library| {
+                // SAFETY: `library` is a CUDA runtime, whose exports have the signatures declared
+                // in sys.rs; the table is used only while `_library` below keeps it loaded.
                 unsafe { RuntimeApi::resolve(&library) }
                     .map(|api| (api, library))
                     .map_err(|symbol| format!("{path} lacks {symbol}"))
@@ -141,10 +150,14 @@ pub fn clear_error() -> napi::Result<ClearErrorResult> {
                 }
             }
         };
+        // SAFETY: `api` comes from the libcudart held by `_library` for this scope;
+        // cudaGetLastError takes no arguments.
         let code = unsafe { (api.cudaGetLastError)() };
         let cleared = (code != 0).then(|| {
             let text = |pointer: *const std::ffi::c_char| {
                 (!pointer.is_null()).then(|| {
+                    // SAFETY: `pointer` is non-null and points at one of the runtime's static NUL-
+                    // terminated strings, alive while `_library` is.
                     unsafe { CStr::from_ptr(pointer) }
                         .to_string_lossy()
                         .into_owned()
@@ -153,8 +166,12 @@ pub fn clear_error() -> napi::Result<ClearErrorResult> {
             let (_, description, sticky) = lookup(code);
             CudaErrorInfo {
                 code,
+                // SAFETY: `api` comes from the libcudart held by `_library`; cudaGetErrorName takes
+                // any code by value.
                 name: text(unsafe { (api.cudaGetErrorName)(code) })
                     .unwrap_or_else(|| format!("cudaError_{code}")),
+                // SAFETY: `api` comes from the libcudart held by `_library`; cudaGetErrorString
+                // takes any code by value.
                 message: text(unsafe { (api.cudaGetErrorString)(code) })
                     .unwrap_or_else(|| description.to_string()),
                 sticky,

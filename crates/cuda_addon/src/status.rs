@@ -125,10 +125,19 @@ fn device_info(driver: &Driver, index: u32) -> Option<DeviceInfo> {
     let api = &driver.api;
     let device = driver.device(index).ok()?;
     let mut name = [0 as c_char; 256];
+    // SAFETY: `api` was resolved from the driver library that stays loaded for the whole process
+    // (the `Driver` in its static owns it), with the signature cuda.h declares (sys.rs); `name` is
+    // writable for the length passed, one less than its size so the text stays NUL-terminated.
     unsafe { (api.cuDeviceGetName)(name.as_mut_ptr(), name.len() as c_int - 1, device) };
     let mut total: usize = 0;
+    // SAFETY: `api` was resolved from the driver library that stays loaded for the whole process
+    // (the `Driver` in its static owns it), with the signature cuda.h declares (sys.rs); `total` is
+    // a live `usize` (`size_t`) the call writes.
     unsafe { (api.cuDeviceTotalMem_v2)(&mut total, device) };
     let mut pools: c_int = 0;
+    // SAFETY: `api` was resolved from the driver library that stays loaded for the whole process
+    // (the `Driver` in its static owns it), with the signature cuda.h declares (sys.rs); `pools` is
+    // a live `c_int` the call writes.
     unsafe {
         (api.cuDeviceGetAttribute)(
             &mut pools,
@@ -138,6 +147,8 @@ fn device_info(driver: &Driver, index: u32) -> Option<DeviceInfo> {
     };
     Some(DeviceInfo {
         index,
+        // SAFETY: `name` was zero-filled and the driver wrote at most its length minus one bytes,
+        // so it holds a NUL-terminated string; it is alive here.
         name: unsafe { CStr::from_ptr(name.as_ptr()) }
             .to_string_lossy()
             .into_owned(),
@@ -151,10 +162,15 @@ fn device_info(driver: &Driver, index: u32) -> Option<DeviceInfo> {
 /// "0000:3B:00.0" for `device`.
 pub fn pci_bus_id(driver: &Driver, device: c_int) -> Option<String> {
     let mut buffer = [0 as c_char; 32];
+    // SAFETY: `driver.api` was resolved from the driver library that stays loaded for the whole
+    // process (the `Driver` in its static owns it), with the signature cuda.h declares (sys.rs);
+    // `buffer` is writable for the length passed.
     let code = unsafe {
         (driver.api.cuDeviceGetPCIBusId)(buffer.as_mut_ptr(), buffer.len() as c_int, device)
     };
     (code == 0).then(|| {
+        // SAFETY: cuDeviceGetPCIBusId succeeded, so it wrote a NUL-terminated string into `buffer`,
+        // which is still alive.
         unsafe { CStr::from_ptr(buffer.as_ptr()) }
             .to_string_lossy()
             .into_owned()

@@ -1,6 +1,6 @@
 import { Buffer } from "node:buffer";
 import type { Message } from "@vlmeval/schema";
-import { imageMimeType } from "./image_mime.ts";
+import { detectImageFormat, hexHead } from "@vlmeval/internal";
 
 /** One part of a multimodal user message in the OpenAI chat format. */
 export type ChatContentPart =
@@ -61,11 +61,11 @@ export async function imageDataUrl(path: string): Promise<string> {
     if (err instanceof Error) err.message = `Cannot read image "${path}": ${reason}`;
     throw err;
   }
-  const mime = imageMimeType(bytes);
+  const mime = detectImageFormat(bytes)?.mime;
   if (mime === undefined) {
     throw new TypeError(
       `Cannot send image "${path}" as its bytes are not PNG, JPEG, GIF, WebP or BMP (first bytes: ${
-        [...bytes.subarray(0, 8)].map((b) => b.toString(16).padStart(2, "0")).join(" ") || "none"
+        hexHead(bytes) || "none"
       })`,
     );
   }

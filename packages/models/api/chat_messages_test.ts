@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import jpeg from "jpeg-js";
 import { buildChatMessages, imageDataUrl } from "./chat_messages.ts";
-import { imageMimeType } from "./image_mime.ts";
 
 Deno.test("imageDataUrl() takes the MIME type from the bytes, not the file name", async () => {
   const dir = await Deno.makeTempDir();
@@ -22,18 +21,6 @@ Deno.test("imageDataUrl() takes the MIME type from the bytes, not the file name"
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
-});
-
-Deno.test("imageMimeType() recognises the common signatures", () => {
-  const ascii = (s: string) => new TextEncoder().encode(s);
-  assert.equal(
-    imageMimeType(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 13, 10, 26, 10, 0])),
-    "image/png",
-  );
-  assert.equal(imageMimeType(ascii("GIF89a......")), "image/gif");
-  assert.equal(imageMimeType(ascii("RIFF\0\0\0\0WEBPVP8 ")), "image/webp");
-  assert.equal(imageMimeType(ascii("RIFF\0\0\0\0WAVEfmt ")), undefined);
-  assert.equal(imageMimeType(new Uint8Array()), undefined);
 });
 
 Deno.test("buildChatMessages() keeps text-only prompts as one user turn", async () => {

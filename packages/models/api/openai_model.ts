@@ -56,8 +56,9 @@ export interface OpenAIModelOptions {
  * short body excerpt), so the next run retries that sample. It throws only when the prompt
  * cannot be built (unreadable image, video item), the context's `temperature` is not a number
  * >= 0, or the context's signal aborts. A context `temperature` replaces the model's for that
- * request. The API key is read from the environment once and redacted from every string the
- * model emits.
+ * request. The API key is read from the environment once. Answers are returned exactly as the
+ * server sent them; the key is redacted (see {@linkcode redactSecret}) from failure reasons, error
+ * messages, URLs shown and logs.
  *
  * @example Ask a local vLLM server
  * ```ts ignore
@@ -92,19 +93,7 @@ export function createOpenAIModel(opts: OpenAIModelOptions): VisionLanguageModel
   async function generate(message: Message, ctx: GenerateContext): Promise<string> {
     const signal = ctx.signal ? AbortSignal.any([ctx.signal, disposed.signal]) : disposed.signal;
     signal.throwIfAborted();
-    const temperature = ctx.temperature ?? settings.temperature;
-    if (!Number.isFinite(temperature) || temperature < 0) {
-      throw new RangeError(
-        `Cannot ask ${settings.name} for ${ctx.dataset}/${ctx.index} as the call's 'temperature' must be a number >= 0: current value is ${temperature}`,
-      );
-    }
-    const messages = await buildChatMessages(message);
-    const body = JSON.stringify({
-      model: opts.model,
-      messages,
-      max_tokens: settings.maxTokens,
-      temperature,
-    });
+    const body = await chatRequestBody(opts.model, settings, message, ctx);
     const sample = `${ctx.dataset}/${ctx.index}`;
     let reason = "no attempt made";
     for (let attempt = 1; attempt <= attempts; attempt++) {
@@ -127,7 +116,7 @@ export function createOpenAIModel(opts: OpenAIModelOptions): VisionLanguageModel
       const ms = Math.round(performance.now() - t0);
       if (outcome.kind === "answer") {
         log(`${sample} HTTP ${outcome.status} in ${ms} ms, ${outcome.content.length} chars`);
-        return redact(outcome.content);
+        return outcome.content;
       }
       reason = redact(outcome.reason);
       if (outcome.kind === "fatal") {
@@ -156,6 +145,27 @@ export function createOpenAIModel(opts: OpenAIModelOptions): VisionLanguageModel
       disposed.abort(new DOMException(`Model ${settings.name} was disposed`, "AbortError"));
     },
   };
+}
+
+/**
+ * The JSON body of one chat completion request for `message`.
+ *
+ * @throws {RangeError} when the context's `temperature` is not a number >= 0.
+ */
+async function chatRequestBody(
+  model: string,
+  settings: CheckedOptions,
+  message: Message,
+  ctx: GenerateContext,
+): Promise<string> {
+  const temperature = ctx.temperature ?? settings.temperature;
+  if (!Number.isFinite(temperature) || temperature < 0) {
+    throw new RangeError(
+      `Cannot ask ${settings.name} for ${ctx.dataset}/${ctx.index} as the call's 'temperature' must be a number >= 0: current value is ${temperature}`,
+    );
+  }
+  const messages = await buildChatMessages(message);
+  return JSON.stringify({ model, messages, max_tokens: settings.maxTokens, temperature });
 }
 
 interface CheckedOptions {

@@ -1,3 +1,4 @@
+import { EXIT_CODES, type ExitCode } from "@vlmeval/schema";
 import type { BackendName } from "./backend_info.ts";
 
 /**
@@ -5,6 +6,8 @@ import type { BackendName } from "./backend_info.ts";
  * the device. The message says what is missing, why, and how to get it.
  */
 export class BackendUnavailableError extends Error {
+  /** A backend that cannot run here ends the run with exit code 6. */
+  readonly exitCode: ExitCode = EXIT_CODES.missingPrerequisite;
   /** The backend that was asked for. */
   readonly backend: BackendName;
 

@@ -1,4 +1,5 @@
 import type { CacheRelease, Tf } from "./backend_info.ts";
+import { releaseTensorflowHost } from "./_tensorflow_release.ts";
 
 /** The parts of tfjs-backend-webgpu's BufferManager that pooling touches. */
 interface PooledBuffers {
@@ -15,7 +16,10 @@ interface PooledBuffers {
  *   and the pool refills as needed;
  * - wasm: nothing can be released, as WebAssembly memory never shrinks;
  * - cpu: nothing is pooled; disposed tensors are freed by the garbage collector;
- * - tensorflow (tfjs-node): tfjs exposes no call to release TensorFlow's allocator cache.
+ * - tensorflow (tfjs-node, tfjs-node-gpu): TensorFlow's CPU allocator has no pool, so the memory
+ *   of disposed tensors is in malloc's arenas, which `malloc_trim(0)` returns to the system; GPU
+ *   memory is TensorFlow's or CUDA's pool, which only the guard's native `emptyCache` can trim
+ *   (under `TF_GPU_ALLOCATOR=cuda_malloc_async`).
  */
 export async function releaseBackendCaches(tf: Tf): Promise<CacheRelease> {
   const name = tf.getBackend();
@@ -38,9 +42,7 @@ export async function releaseBackendCaches(tf: Tf): Promise<CacheRelease> {
         "nothing to release: the cpu backend keeps tensor data in JavaScript arrays, freed by the garbage collector once tensors are disposed",
       );
     case "tensorflow":
-      return none(
-        "nothing released: tfjs-node has no call to release TensorFlow's allocator cache. With TF_GPU_ALLOCATOR=cuda_malloc_async freed GPU memory stays in CUDA's default memory pool, which the native addon's pool trim can return; with TensorFlow's default BFC allocator it is held until the process exits",
-      );
+      return releaseTensorflowHost();
     default:
       return none(`nothing released: cache release is not implemented for the ${name} backend`);
   }

@@ -1,5 +1,6 @@
 import type { BackendInfo, Tf } from "./backend_info.ts";
 import { BackendUnavailableError } from "./backend_unavailable_error.ts";
+import { restoreNodeUtilHelpers } from "./_node_util_compat.ts";
 
 /** The two native TensorFlow backends. */
 export type TfjsNodeVariant = "tfjs-node" | "tfjs-node-gpu";
@@ -12,27 +13,31 @@ export const TF_GPU_ENV: Readonly<Record<string, string>> = {
 
 const VERSION = "4.22.0";
 
+/** TensorFlow's log level set unless the user chose one: warnings and errors, no INFO lines. */
+export const TF_LOG_ENV: Readonly<Record<string, string>> = { TF_CPP_MIN_LOG_LEVEL: "1" };
+
 /**
  * Switches tfjs to TensorFlow's C library through @tensorflow/tfjs-node or
- * @tensorflow/tfjs-node-gpu. The package is imported by its bare name, so it must be mapped in
- * the root deno.json "imports"; nothing is fetched at run time. For the GPU variant the
- * allocator variables in {@linkcode TF_GPU_ENV} are set first (unless already set) so that
- * TensorFlow grows its GPU memory on demand and keeps it in CUDA's default pool, where the
- * native addon can trim it. tfjs-node-gpu silently runs on the CPU when CUDA 11.2/cuDNN 8.1
- * cannot be loaded; the result says so.
+ * @tensorflow/tfjs-node-gpu. The package is imported by its bare name from the root deno.json
+ * "imports"; its binding and libtensorflow are built by `deno task build:tfjs-node [--gpu]`,
+ * and nothing is fetched at run time. For the GPU variant the allocator variables in
+ * {@linkcode TF_GPU_ENV} are set first (unless already set) so that TensorFlow grows its GPU
+ * memory on demand and keeps it in CUDA's default pool, where the native addon can trim it.
+ * tfjs-node-gpu silently runs on the CPU when CUDA 11 / cuDNN 8 cannot be loaded; the result
+ * says so.
  *
  * @throws {BackendUnavailableError} when the package or its native addon is missing.
  */
 export async function useTfjsNodeBackend(tf: Tf, variant: TfjsNodeVariant): Promise<BackendInfo> {
   const envSet: string[] = [];
-  if (variant === "tfjs-node-gpu") {
-    for (const [name, value] of Object.entries(TF_GPU_ENV)) {
-      if (Deno.env.get(name) === undefined) {
-        Deno.env.set(name, value);
-        envSet.push(`${name}=${value}`);
-      }
+  const wanted = variant === "tfjs-node-gpu" ? { ...TF_LOG_ENV, ...TF_GPU_ENV } : TF_LOG_ENV;
+  for (const [name, value] of Object.entries(wanted)) {
+    if (Deno.env.get(name) === undefined) {
+      Deno.env.set(name, value);
+      envSet.push(`${name}=${value}`);
     }
   }
+  restoreNodeUtilHelpers();
   const specifier = `@tensorflow/${variant}`;
   try {
     await import(specifier);
@@ -66,7 +71,7 @@ export async function useTfjsNodeBackend(tf: Tf, variant: TfjsNodeVariant): Prom
     info.device =
       "CPU through TensorFlow: tfjs-node-gpu found no usable GPU and fell back to the CPU";
     info.notes.push(
-      "libtensorflow 2.9.1 needs CUDA 11.2 and cuDNN 8.1 (CUDA 12 fails with \"Could not load dynamic library 'libcudart.so.11.0'\"); see TensorFlow's log lines above for the library that failed to load",
+      "TensorFlow 2.9.1 needs an NVIDIA driver and CUDA 11 / cuDNN 8 (laid out by `deno task build:tfjs-node --gpu`; a missing one shows as \"Could not load dynamic library 'libcudart.so.11.0'\"); see TensorFlow's log lines above for the library that failed to load",
     );
   }
   return info;
@@ -76,10 +81,12 @@ export async function useTfjsNodeBackend(tf: Tf, variant: TfjsNodeVariant): Prom
 export function explainImportFailure(variant: TfjsNodeVariant, err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
   const pkg = `@tensorflow/${variant}`;
-  const install =
-    `On a machine that can reach storage.googleapis.com: add "${pkg}": "npm:${pkg}@${VERSION}" to the root deno.json "imports", then run \`deno install --allow-scripts=npm:${pkg}\` (its install script downloads libtensorflow 2.9.1 and the prebuilt N-API addon).`;
+  const task = `deno task build:tfjs-node${variant === "tfjs-node-gpu" ? " --gpu" : ""}`;
+  const build = `Run \`${task}\`: it lays out TensorFlow 2.9.1 from its PyPI wheel${
+    variant === "tfjs-node-gpu" ? "s (with CUDA 11 and cuDNN 8)" : ""
+  } and builds the binding here.`;
   const gpu = variant === "tfjs-node-gpu"
-    ? " The GPU build needs Linux x86_64, an NVIDIA driver > 450, CUDA 11.2 and cuDNN 8.1."
+    ? " The GPU build needs Linux x86_64 and an NVIDIA driver for CUDA 11."
     : "";
   const otherwise = " Otherwise use --backend wasm, webgpu or cpu.";
   if (
@@ -87,10 +94,13 @@ export function explainImportFailure(variant: TfjsNodeVariant, err: unknown): st
       message,
     )
   ) {
-    return `Cannot use the ${variant} backend as ${pkg} is not installed: it is an optional native backend whose install downloads TensorFlow's C library from storage.googleapis.com, which is why the default install leaves it out. ${install}${gpu}${otherwise}`;
+    return `Cannot use the ${variant} backend as ${pkg} is not installed: map "${pkg}": "npm:${pkg}@${VERSION}" in the root deno.json "imports", then run \`${task}\`.${gpu}${otherwise}`;
   }
   if (/tfjs_binding\.node/.test(message)) {
-    return `Cannot use the ${variant} backend as ${pkg} is installed without its native addon (tfjs_binding.node): its install script did not run or could not download libtensorflow. ${install}${gpu}${otherwise}`;
+    return `Cannot use the ${variant} backend as ${pkg} is installed without its native binding (tfjs_binding.node), which is built on this machine, not downloaded. ${build}${gpu}${otherwise}`;
+  }
+  if (/cannot open shared object file|undefined symbol/.test(message)) {
+    return `Cannot use the ${variant} backend as its binding cannot load TensorFlow: current value is ${message}. ${build}${gpu}${otherwise}`;
   }
   return `Cannot use the ${variant} backend as loading ${pkg} failed: ${message}.${gpu}${otherwise}`;
 }

@@ -6,7 +6,13 @@
  * when a model is built.
  */
 import { basename } from "node:path";
-import type { GenerateContext, Message, VisionLanguageModel } from "@vlmeval/schema";
+import {
+  EXIT_CODES,
+  type ExitCode,
+  type GenerateContext,
+  type Message,
+  type VisionLanguageModel,
+} from "@vlmeval/schema";
 import { loadImageLikePil } from "./_pil_image.ts";
 import {
   expandImageTokens,
@@ -35,6 +41,8 @@ export type HfDevice = (typeof HF_DEVICES)[number];
 
 /** The device asked for cannot run here; the message says what is missing and how to get it. */
 export class HfDeviceUnavailableError extends Error {
+  /** A missing prerequisite: exit code 6. */
+  readonly exitCode: ExitCode = EXIT_CODES.missingPrerequisite;
   /** Always `"HfDeviceUnavailableError"`. */
   override name = "HfDeviceUnavailableError";
 }
@@ -178,6 +186,7 @@ class HfVlmModel implements HfVlm {
   #queue: Pending[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
   #running: Promise<void> = Promise.resolve();
+  #disposed = false;
 
   constructor(
     name: string,
@@ -322,6 +331,9 @@ class HfVlmModel implements HfVlm {
 
   async generateIds(message: Message, ctx: GenerateContext): Promise<GeneratedIds> {
     ctx.signal?.throwIfAborted();
+    if (this.#disposed) {
+      throw new Error(`Cannot generate with ${this.name} as it is disposed`);
+    }
     if (this.#batchSize <= 1) {
       const prepared = await this.#prepare(message, ctx);
       const [got] = await this.#run([prepared], [ctx.signal]);
@@ -390,6 +402,7 @@ class HfVlmModel implements HfVlm {
   }
 
   async dispose(): Promise<void> {
+    this.#disposed = true;
     clearTimeout(this.#timer);
     this.#timer = undefined;
     await this.releaseCaches();

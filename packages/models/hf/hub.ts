@@ -8,6 +8,7 @@
  */
 import { dirname, join, relative } from "node:path";
 import { homedir } from "node:os";
+import { EXIT_CODES, type ExitCode } from "@vlmeval/schema";
 
 /** Where the hub and its cache are, from the environment. */
 export interface HubSettings {
@@ -52,12 +53,16 @@ export interface DownloadProgress {
 
 /** The model's files are not in the cache and the network may not be used. */
 export class HubOfflineError extends Error {
+  /** A missing prerequisite: exit code 6. */
+  readonly exitCode: ExitCode = EXIT_CODES.missingPrerequisite;
   /** Always `"HubOfflineError"`. */
   override name = "HubOfflineError";
 }
 
 /** The hub answered with an error, or the transfer failed after its retries. */
 export class HubDownloadError extends Error {
+  /** A missing prerequisite: exit code 6. */
+  readonly exitCode: ExitCode = EXIT_CODES.missingPrerequisite;
   /** Always `"HubDownloadError"`. */
   override name = "HubDownloadError";
 }

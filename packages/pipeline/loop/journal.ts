@@ -1,0 +1,138 @@
+import { JsonlLog, readJsonl } from "@vlmeval/internal";
+import { isRetryableFailure } from "@vlmeval/schema";
+
+/** One finished sample, as appended to a rank's journal (one JSON object per line). */
+export interface JournalRecord {
+  /** The row's `index`. */
+  index: string;
+  /** The model's answer, or a `Failed to obtain answer: ...` text. */
+  prediction: string;
+  /** False when `prediction` records a failure. */
+  ok: boolean;
+  /** Where a failure happened: building the prompt (incl. media decoding), generating, parsing. */
+  stage?: "prompt" | "generate" | "parse";
+  /** Error type name of a failure (e.g. `RangeError`, `CudaError`). */
+  errorType?: string;
+  /** Milliseconds the unit took. */
+  ms?: number;
+  /** Rank that wrote the record. */
+  rank: number;
+  /** World size of the run that wrote the record. */
+  worldSize: number;
+  /** Unix time in ms. */
+  time: number;
+}
+
+/** Folder holding the journals of one (model, dataset) pair. */
+export function journalDir(modelDir: string, stem: string): string {
+  return `${modelDir}/${stem}.journal`;
+}
+
+/** File name of one rank's journal. */
+export function journalFileName(rank: number, worldSize: number): string {
+  return `rank${rank}of${worldSize}.jsonl`;
+}
+
+/** File name of the marker a rank writes when its shard is complete. */
+export function doneMarkerName(rank: number, worldSize: number): string {
+  return `rank${rank}of${worldSize}.done`;
+}
+
+/**
+ * An append-only, per-rank journal (a `JsonlLog`). Every record is written with one `write` call
+ * on a file opened for appending, before the next sample starts, so a `kill -9` at any instant
+ * loses at most the sample in flight; a torn last line is ignored when reading.
+ */
+export class JournalWriter {
+  #log: JsonlLog;
+  #rank: number;
+  #worldSize: number;
+
+  private constructor(log: JsonlLog, rank: number, worldSize: number) {
+    this.#log = log;
+    this.#rank = rank;
+    this.#worldSize = worldSize;
+  }
+
+  /**
+   * Opens (creating when needed) the journal of `rank` of `worldSize` under `dir`; `fileName`
+   * overrides the file (`prev.jsonl` holds answers imported from an older prediction file).
+   */
+  static open(dir: string, rank: number, worldSize: number, fileName?: string): JournalWriter {
+    Deno.mkdirSync(dir, { recursive: true });
+    // A previous run killed mid-write may have left a torn line: the log starts ours afresh.
+    const log = JsonlLog.open(`${dir}/${fileName ?? journalFileName(rank, worldSize)}`);
+    return new JournalWriter(log, rank, worldSize);
+  }
+
+  /** Appends one record and returns it. */
+  append(record: Omit<JournalRecord, "rank" | "worldSize" | "time">): JournalRecord {
+    const full: JournalRecord = {
+      ...record,
+      rank: this.#rank,
+      worldSize: this.#worldSize,
+      time: Date.now(),
+    };
+    this.#log.append(full);
+    return full;
+  }
+
+  /** Flushes the journal to the disk (survives power loss, not only process death). */
+  sync(): void {
+    this.#log.sync();
+  }
+
+  /** Closes the file. */
+  close(): void {
+    this.#log.close();
+  }
+}
+
+/** What every journal in a folder says, merged. */
+export interface JournalState {
+  /** Best record per index: a success beats a failure; among equals the latest wins. */
+  records: Map<string, JournalRecord>;
+  /** World sizes seen in the journal file names. */
+  worldSizes: Set<number>;
+  /** Lines that could not be parsed (a torn last line after a kill), per file. */
+  skippedLines: number;
+}
+
+/**
+ * Reads and merges every journal under `dir`: `prev.jsonl` first, then `rank*of*.jsonl`
+ * (missing folder: empty).
+ */
+export function readJournals(dir: string): JournalState {
+  const state: JournalState = { records: new Map(), worldSizes: new Set(), skippedLines: 0 };
+  let entries: Deno.DirEntry[];
+  try {
+    entries = [...Deno.readDirSync(dir)];
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return state;
+    throw err;
+  }
+  const files = entries.filter((e) => e.isFile && /^(prev|rank\d+of\d+)\.jsonl$/.test(e.name))
+    .map((e) => e.name).sort();
+  for (const name of files) {
+    const world = name.match(/of(\d+)\./);
+    if (world) state.worldSizes.add(Number(world[1]));
+    const { values, skipped } = readJsonl(Deno.readTextFileSync(`${dir}/${name}`));
+    state.skippedLines += skipped;
+    for (const value of values) {
+      const record = value as JournalRecord;
+      if (typeof record?.index !== "string" || typeof record.prediction !== "string") {
+        state.skippedLines++;
+        continue;
+      }
+      const previous = state.records.get(record.index);
+      if (!previous || record.ok || !previous.ok) state.records.set(record.index, record);
+    }
+  }
+  return state;
+}
+
+/** True when the record is final: a success, or a failure the user chose to keep. */
+export function isFinished(record: JournalRecord | undefined, keepFailed: boolean): boolean {
+  if (!record) return false;
+  return !isRetryableFailure(record.prediction, keepFailed);
+}

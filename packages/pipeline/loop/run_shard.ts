@@ -1,0 +1,245 @@
+import { EXIT_CODES, type ExitCode, isFailure, type VisionLanguageModel } from "@vlmeval/schema";
+import type { EvalTask, EvalUnit, ParsedPrediction } from "../task/eval_task.ts";
+import {
+  decideOnFailure,
+  errorTypeName,
+  failurePrediction,
+  type GpuHooks,
+  recoverAfterFailure,
+} from "./guard.ts";
+import { isFinished, type JournalRecord, JournalWriter, readJournals } from "./journal.ts";
+import type { Progress } from "./progress.ts";
+
+/** The model cannot answer several questions in one generation (pack mode). */
+export class UnsupportedPackError extends Error {
+  /** Pack mode with a model that cannot answer it is a usage error: exit code 2. */
+  readonly exitCode: ExitCode = EXIT_CODES.usage;
+  override name = "UnsupportedPackError";
+}
+
+/** Settings of one rank's inference over one task. */
+export interface ShardOptions {
+  /** The task whose units are sharded. */
+  task: EvalTask;
+  /** Builds the model; called only when some unit still needs inference. */
+  getModel: () => Promise<VisionLanguageModel>;
+  /** Folder holding this task's journals. */
+  journalDir: string;
+  /** This process's rank; it takes unit positions `rank, rank + worldSize, ...`. */
+  rank: number;
+  /** Number of ranks sharing the task. */
+  worldSize: number;
+  /** Record failures and go on (SKIP_ERR=1). */
+  skipErr: boolean;
+  /** Do not retry failures recorded by earlier runs. */
+  keepFailed: boolean;
+  /** Units in flight at once (API models: `--api-nproc`). */
+  concurrency?: number;
+  /** When to empty the GPU cache: after every unit (VLMEvalKit) or only after failures. */
+  emptyCache?: "always" | "on-failure";
+  /** GPU synchronize and cache release: after each failure, and after every unit under `always`. */
+  gpu: GpuHooks;
+  /** Receives one-line warnings (recorded failures, cleanup errors). */
+  warn: (message: string) => void;
+  /** Reports units as they finish; default none. */
+  progress?: Progress;
+  /** Passed to `generate`; once aborted, no new unit starts (`stopped.reason` `aborted`). */
+  signal?: AbortSignal;
+}
+
+/** How one rank's inference ended. */
+export interface ShardSummary {
+  /** Units this rank owns. */
+  units: number;
+  /** Units answered by this run (successes and recorded failures). */
+  done: number;
+  /** Units whose answers came from an earlier run's journal. */
+  reused: number;
+  /** Units that failed in this run. */
+  failed: number;
+  /** Milliseconds spent. */
+  elapsedMs: number;
+  /** Why the shard stopped early, if it did. */
+  stopped?: { reason: "error" | "sticky" | "aborted"; error?: unknown; key?: string };
+}
+
+/** Unit positions owned by `rank` of `worldSize`: `rank, rank + W, rank + 2W, ...`. */
+export function shardPositions(unitCount: number, rank: number, worldSize: number): number[] {
+  const positions: number[] = [];
+  for (let p = rank; p < unitCount; p += worldSize) positions.push(p);
+  return positions;
+}
+
+/**
+ * Runs inference over this rank's shard. Every finished unit is journaled at once; units
+ * finished by earlier runs (of any world size) are reused, failed ones retried unless
+ * `keepFailed`. Never throws for a sample's failure: the summary says why it stopped.
+ */
+export async function runShard(opts: ShardOptions): Promise<ShardSummary> {
+  const started = performance.now();
+  const { task, rank, worldSize } = opts;
+  const previous = readJournals(opts.journalDir).records;
+  const positions = shardPositions(task.unitCount, rank, worldSize);
+  const pending = positions.filter((p) =>
+    !task.unitIndices(p).every((i) => isFinished(previous.get(i), opts.keepFailed))
+  );
+  const summary: ShardSummary = {
+    units: positions.length,
+    done: 0,
+    reused: positions.length - pending.length,
+    failed: 0,
+    elapsedMs: 0,
+  };
+  opts.progress?.start(positions.length, summary.reused);
+  if (pending.length === 0) {
+    opts.progress?.stop();
+    summary.elapsedMs = performance.now() - started;
+    return summary;
+  }
+
+  let model;
+  try {
+    model = await opts.getModel();
+    if (task.packed && !model.supportsPack) {
+      throw new UnsupportedPackError(
+        `Cannot run ${task.name} in pack mode as model ${model.name} cannot answer packed ` +
+          `prompts; drop _pack / --pack`,
+      );
+    }
+  } catch (err) {
+    // The bar (or the supervisor's view of this rank) must not outlive a model that never ran.
+    opts.progress?.stop();
+    throw err;
+  }
+  const journal = JournalWriter.open(opts.journalDir, rank, worldSize);
+  const concurrency = Math.max(1, opts.concurrency ?? 1);
+  let next = 0;
+  const worker = async () => {
+    while (!summary.stopped && next < pending.length) {
+      if (opts.signal?.aborted) {
+        summary.stopped ??= { reason: "aborted" };
+        return;
+      }
+      const position = pending[next++];
+      await runOneUnit(position, opts, model, journal, summary);
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(concurrency, pending.length) }, worker));
+  } finally {
+    journal.close();
+    opts.progress?.stop();
+  }
+  summary.elapsedMs = performance.now() - started;
+  return summary;
+}
+
+/** Where one unit is in its run: what a failure is recorded against. */
+interface UnitRun {
+  position: number;
+  started: number;
+  unit?: EvalUnit;
+  stage: "prompt" | "generate" | "parse";
+}
+
+/** One unit inside the failure guard: prompt, generate, parse, then journal the outcome. */
+async function runOneUnit(
+  position: number,
+  opts: ShardOptions,
+  model: VisionLanguageModel,
+  journal: JournalWriter,
+  summary: ShardSummary,
+): Promise<void> {
+  const run: UnitRun = { position, started: performance.now(), stage: "prompt" };
+  let results: Map<string, ParsedPrediction>;
+  try {
+    run.unit = await opts.task.unitAt(position);
+    const message = await run.unit.buildPrompt();
+    run.stage = "generate";
+    const answer = await model.generate(message, {
+      dataset: opts.task.name,
+      index: run.unit.key,
+      signal: opts.signal,
+    });
+    run.stage = "parse";
+    results = run.unit.parseAnswer(String(answer));
+  } catch (err) {
+    await recordFailure(err, run, opts, model, journal, summary);
+    return;
+  }
+  let anyFailed = false;
+  for (const [index, parsed] of results) {
+    const ok = parsed.ok && !isFailure(parsed.prediction);
+    anyFailed ||= !ok;
+    const record: Omit<JournalRecord, "rank" | "worldSize" | "time"> = {
+      index,
+      prediction: parsed.prediction,
+      ok,
+      ms: performance.now() - run.started,
+    };
+    if (!ok) {
+      record.stage = "parse";
+      record.errorType = parsed.errorType ?? "ModelReportedFailure";
+    }
+    journal.append(record);
+  }
+  summary.done++;
+  if (anyFailed) summary.failed++;
+  opts.progress?.tick({ failed: anyFailed });
+  if (opts.emptyCache === "always") {
+    await model.releaseCaches?.();
+    await opts.gpu.emptyCache();
+  }
+}
+
+/**
+ * A unit that threw: journals the failure for each of its indices, cleans up the GPU and the
+ * model's caches, and decides (`decideOnFailure`) whether the shard goes on or stops.
+ */
+async function recordFailure(
+  err: unknown,
+  run: UnitRun,
+  opts: ShardOptions,
+  model: VisionLanguageModel,
+  journal: JournalWriter,
+  summary: ShardSummary,
+): Promise<void> {
+  const { unit, stage } = run;
+  const key = unit?.key ?? opts.task.unitIndices(run.position).join(",");
+  const indices = unit?.indices ?? opts.task.unitIndices(run.position);
+  const prediction = failurePrediction(err);
+  for (const index of indices) {
+    journal.append({
+      index,
+      prediction,
+      ok: false,
+      stage,
+      errorType: errorTypeName(err),
+      ms: performance.now() - run.started,
+    });
+  }
+  summary.failed++;
+  summary.done++;
+  opts.progress?.tick({ failed: true });
+  let decision = decideOnFailure(err, opts.skipErr);
+  let cause = err;
+  if (decision !== "stop-sticky") {
+    const sticky = await recoverAfterFailure(model, opts.gpu, opts.warn);
+    if (sticky) {
+      decision = "stop-sticky";
+      cause = sticky;
+    }
+  }
+  if (decision === "continue") {
+    opts.warn(
+      `Failed on ${opts.task.name} sample ${key} (${stage}), recorded and skipped: ${prediction}`,
+    );
+    return;
+  }
+  journal.sync();
+  summary.stopped ??= {
+    reason: decision === "stop-sticky" ? "sticky" : "error",
+    error: cause,
+    key,
+  };
+}

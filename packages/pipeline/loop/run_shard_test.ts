@@ -1,0 +1,175 @@
+import assert from "node:assert/strict";
+import { ConstantAnswerModel, FaultInjectionModel } from "@vlmeval/models";
+import type { GenerateContext, Message, VisionLanguageModel } from "@vlmeval/schema";
+import { rowsOf, textTask } from "../_test_helpers.ts";
+import { type GpuHooks, NO_GPU } from "./guard.ts";
+import { readJournals } from "./journal.ts";
+import { runShard, type ShardOptions, shardPositions } from "./run_shard.ts";
+
+class CountingModel extends ConstantAnswerModel {
+  calls: string[] = [];
+  override generate(m: Message, ctx: GenerateContext): Promise<string> {
+    this.calls.push(ctx.index);
+    return super.generate(m, ctx);
+  }
+}
+
+function options(dir: string, model: VisionLanguageModel, extra: Partial<ShardOptions> = {}) {
+  return {
+    task: textTask("T", rowsOf(12)),
+    getModel: () => Promise.resolve(model),
+    journalDir: dir,
+    rank: 0,
+    worldSize: 1,
+    skipErr: false,
+    keepFailed: false,
+    gpu: NO_GPU,
+    warn: () => {},
+    ...extra,
+  } satisfies ShardOptions;
+}
+
+Deno.test("shardPositions() splits units by position, rank::world_size", () => {
+  assert.deepEqual(shardPositions(7, 0, 3), [0, 3, 6]);
+  assert.deepEqual(shardPositions(7, 2, 3), [2, 5]);
+  assert.deepEqual(shardPositions(2, 2, 3), []);
+});
+
+Deno.test("runShard() journals every sample and reuses them on the next run", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const model = new CountingModel();
+    const first = await runShard(options(dir, model));
+    assert.equal(first.done, 12);
+    assert.equal(first.reused, 0);
+    assert.equal(model.calls.length, 12);
+    const second = await runShard(options(dir, model));
+    assert.equal(second.done, 0);
+    assert.equal(second.reused, 12);
+    assert.equal(model.calls.length, 12, "finished samples are never recomputed");
+    assert.equal(readJournals(dir).records.size, 12);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("runShard() under SKIP_ERR records failures, cleans up and goes on", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const calls: string[] = [];
+    const gpu: GpuHooks = {
+      synchronize: () => void calls.push("sync"),
+      emptyCache: () => void calls.push("empty"),
+    };
+    const model = new FaultInjectionModel(new ConstantAnswerModel(), {
+      failOn: ["3", "7"],
+      errorType: "RangeError",
+      failTimes: 1,
+    });
+    let released = 0;
+    model.releaseCaches = () => void released++;
+    const warnings: string[] = [];
+    const summary = await runShard(
+      options(dir, model, { skipErr: true, gpu, warn: (m) => warnings.push(m) }),
+    );
+    assert.equal(summary.stopped, undefined);
+    assert.equal(summary.failed, 2);
+    const records = readJournals(dir).records;
+    assert.equal(
+      records.get("3")?.prediction,
+      "Failed to obtain answer: RangeError injected failure on sample 3",
+    );
+    assert.equal(records.get("3")?.ok, false);
+    assert.equal(records.get("4")?.prediction, "A");
+    assert.deepEqual(calls, ["sync", "empty", "sync", "empty"]);
+    assert.equal(released, 2);
+    assert.ok(warnings.some((w) => w.includes("sample 7")), "the warning names the sample");
+
+    // The next run retries exactly the failed samples (the fault fires only once).
+    const again = await runShard(options(dir, model, { skipErr: true }));
+    assert.equal(again.done, 2);
+    assert.equal(again.reused, 10);
+    assert.equal(readJournals(dir).records.get("3")?.prediction, "A");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("runShard() without SKIP_ERR stops at the failure and keeps finished work", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const model = new FaultInjectionModel(new ConstantAnswerModel(), { failOn: ["5"] });
+    const summary = await runShard(options(dir, model));
+    assert.equal(summary.stopped?.reason, "error");
+    assert.equal(summary.stopped?.key, "5");
+    const records = readJournals(dir).records;
+    assert.equal([...records.values()].filter((r) => r.ok).length, 5);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("runShard() stops on a sticky CUDA error even under SKIP_ERR", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const model = new FaultInjectionModel(new ConstantAnswerModel(), { stickyOn: ["2"] });
+    const summary = await runShard(options(dir, model, { skipErr: true }));
+    assert.equal(summary.stopped?.reason, "sticky");
+    assert.equal(readJournals(dir).records.get("2")?.errorType, "CudaError");
+    assert.equal(readJournals(dir).records.size, 3);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("runShard() stops when synchronize after a failure reveals a sticky error", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const gpu: GpuHooks = {
+      synchronize: () => {
+        throw Object.assign(new Error("illegal address"), { name: "CudaError", sticky: true });
+      },
+      emptyCache: () => {},
+    };
+    const model = new FaultInjectionModel(new ConstantAnswerModel(), { failOn: ["1"] });
+    const summary = await runShard(options(dir, model, { skipErr: true, gpu }));
+    assert.equal(summary.stopped?.reason, "sticky");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("runShard() with keepFailed does not retry recorded failures", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const model = new FaultInjectionModel(new ConstantAnswerModel(), { failOn: ["0"] });
+    await runShard(options(dir, model, { skipErr: true }));
+    const kept = await runShard(options(dir, model, { skipErr: true, keepFailed: true }));
+    assert.equal(kept.done, 0);
+    assert.equal(kept.reused, 12);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("runShard() stops its progress when the model cannot be built", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const calls: string[] = [];
+    const progress = {
+      start: () => void calls.push("start"),
+      tick: () => void calls.push("tick"),
+      stop: () => void calls.push("stop"),
+    };
+    await assert.rejects(
+      runShard(options(dir, new ConstantAnswerModel(), {
+        getModel: () => Promise.reject(new Error("no weights")),
+        progress,
+      })),
+      /no weights/,
+    );
+    assert.deepEqual(calls, ["start", "stop"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -1,0 +1,120 @@
+import { looksLikeList, parsePythonStringList } from "@vlmeval/internal";
+import {
+  isCircularDataset,
+  judgeMcq,
+  judgeMcqCircular,
+  MCQ_EXTRACTION_VERSION,
+  mvbenchRating,
+  scoreMcq,
+  scoreMcqCircular,
+  videoDimensionRating,
+} from "@vlmeval/scoring";
+import type { Row } from "@vlmeval/schema";
+import type { EvalTask } from "../task/eval_task.ts";
+import type { EvaluateOptions, ScoreOutputs, TaskScores } from "./score_types.ts";
+import { methodText, scoringJudge } from "./scoring_judge.ts";
+
+/**
+ * Multiple-choice scoring of image and video benchmarks: the heuristics, then the judge for what
+ * they left (when one is set), circularly for MMBench-style names; writes `<stem>_acc` and the
+ * per-row result file, and for video benchmarks Video-MME's `<stem>_rating.json`.
+ */
+export async function evaluateMcq(
+  task: EvalTask,
+  rows: readonly Row[],
+  opts: EvaluateOptions,
+  out: ScoreOutputs,
+): Promise<TaskScores> {
+  const judge = scoringJudge(task.name, opts);
+  const judgeName = judge.name;
+  const { resultName, concurrency } = judge;
+  const rules = `exact matching (${MCQ_EXTRACTION_VERSION})`;
+  if (task.kind === "mcq" && isCircularDataset(task.name)) {
+    let scored = scoreMcqCircular(rows);
+    if (judgeName && scored.counts.unresolved > 0) {
+      const prefetched = scored;
+      scored = await judge.use((j) => judgeMcqCircular(rows, prefetched, j.ask, { concurrency }));
+    }
+    await out.scoreFile("acc", scored.report);
+    await out.perRowFile(
+      resultName,
+      ["hit", "log"],
+      scored.groups.map((g) => ({ hit: String(g.hit), log: g.log })),
+      scored.groups.map((g) => rows[g.mainPosition]),
+    );
+    const c = scored.counts;
+    return {
+      metric: `circular accuracy over ${c.total} questions (${c.rows} rows), ` +
+        `${judge.extractorText(rules, c.judged, "question groups")}; ` +
+        `rows by method: ${methodText(c.byMethod)}`,
+      overall: c.total ? c.hits / c.total : 0,
+      table: scored.report,
+      ...judge.outcome(c, c.judged),
+      files: out.files,
+    };
+  }
+  const mcqRows = task.kind === "video-mcq" ? rows.map(withOptionColumns) : rows;
+  let scored = scoreMcq(mcqRows);
+  const toJudge = scored.counts.unresolved;
+  if (judgeName && toJudge > 0) {
+    const prefetched = scored;
+    scored = await judge.use((j) => judgeMcq(mcqRows, prefetched, j.ask, { concurrency }));
+  }
+  await out.scoreFile("acc", scored.report);
+  if (task.rating) await out.jsonFile("rating", videoRating(task.rating, rows, scored.perRow));
+  await judge.writeResultFile(out, scored.perRow);
+  const c = scored.counts;
+  return {
+    metric: `accuracy, ${judge.extractorText(rules, judgeName ? toJudge : 0, "rows")}; ` +
+      `rows by method: ${methodText(c.byMethod)}`,
+    overall: c.total ? c.hits / c.total : 0,
+    table: scored.report,
+    ...judge.outcome(c, toJudge),
+    files: out.files,
+  };
+}
+
+/**
+ * Video benchmarks keep their options in `candidates` (`['A. left', 'B. right']`, or bare
+ * option texts as in MVBench): spread them into `A`, `B`, ... columns for MCQ scoring. An
+ * answer given as option text (MVBench) becomes its letter.
+ */
+function withOptionColumns(row: Row): Row {
+  if (row.A !== undefined || !row.candidates || !looksLikeList(row.candidates)) return row;
+  const out: Row = { ...row };
+  const candidates = parsePythonStringList(row.candidates);
+  candidates.forEach((text, i) => {
+    const letter = String.fromCharCode(65 + i);
+    const m = text.match(/^([A-Z])[.)]\s*(.*)$/s);
+    out[letter] = m && m[1] === letter ? m[2] : text;
+  });
+  if (!/^[A-Z]$/.test(out.answer ?? "")) {
+    const hit = candidates.findIndex((t) => t === out.answer);
+    if (hit >= 0) out.answer = String.fromCharCode(65 + hit);
+  }
+  return out;
+}
+
+/**
+ * The benchmark's `<stem>_rating.json`: Video-MME's means per duration class and overall (and
+ * per domain, sub-category and task type where the rows have those columns), or MVBench's
+ * `[correct, total, "xx.xx%"]` per task type. A recorded failure counts as wrong, as in `_acc`.
+ */
+function videoRating(
+  style: "video-mme" | "mvbench",
+  rows: readonly Row[],
+  perRow: readonly { hit: 0 | 1 }[],
+) {
+  if (style === "mvbench") {
+    return mvbenchRating(
+      rows.map((row, i) => ({ task_type: row.task_type, score: perRow[i].hit })),
+    );
+  }
+  return videoDimensionRating(rows.map((row, i) => ({
+    duration: row.duration,
+    domain: row.domain,
+    sub_category: row.sub_category,
+    task_type: row.task_type,
+    score: perRow[i].hit,
+  })));
+}

@@ -1,0 +1,86 @@
+/**
+ * The plain types the score phase passes between its files: what the dispatcher
+ * (`evaluate.ts`) is asked and returns, and where a scorer writes.
+ *
+ * @module
+ */
+import type { ScoreTable } from "@vlmeval/report";
+import type { Row } from "@vlmeval/schema";
+import type { JudgeSettings, JudgeStats } from "./judge.ts";
+
+/** Scores of one prediction file, and the files written. */
+export interface TaskScores {
+  /** What `overall` measures, e.g. `accuracy (exact matching, vlmevalkit-e8e78f05)`. */
+  metric: string;
+  /**
+   * Overall score: a fraction for multiple choice, a percentage for VQA, and for yes/no the
+   * rating's primary metric as VLMEvalKit reports it (percent; MME: perception + reasoning).
+   */
+  overall: number;
+  /** The score table as written to the score file. */
+  table: ScoreTable;
+  /**
+   * Rows scored (questions, for a circular benchmark), recorded failures among them, and answers
+   * no extraction rule could read (VLMEvalKit would ask its judge; always 0 for VQA).
+   */
+  counts: {
+    total: number;
+    failed: number;
+    unresolved: number;
+    /**
+     * Multiple choice and yes/no: rows per extraction method (`McqMethod` or `YesNoMethod`;
+     * every rotation, for a circular benchmark).
+     */
+    byMethod?: Record<string, number>;
+    /** With a judge: rows (or question groups) the judge was asked about. */
+    judged?: number;
+    /** With a judge: rows it placed in no option (scored as `Z`, or yes/no's `Unknown`). */
+    judgeFailed?: number;
+  };
+  /**
+   * Multiple choice and yes/no: who read the answers, `exact_matching` (the heuristics alone)
+   * or the name of the judge that read what the heuristics left.
+   */
+  extractor?: string;
+  /** With a judge that was needed: what it was asked, and its cache file. */
+  judge?: { name: string; model: string; cachePath: string } & JudgeStats;
+  /** Paths of the files written: the score tables, then the per-row result file. */
+  files: string[];
+}
+
+/** Where score files go and in which formats. */
+export interface EvaluateOptions {
+  /** `<work-dir>/<model>/<model>_<dataset>`: score files are `<stem>_acc.csv` etc. */
+  stem: string;
+  /** Format of the per-row result file (`<stem>_exact_matching_result.<format>`). */
+  format: "xlsx" | "tsv" | "json";
+  /** Format of the score tables (`<stem>_acc.<evalFormat>`, ...). */
+  evalFormat: "csv" | "json";
+  /**
+   * Multiple choice and yes/no: the LLM judge asked about the rows no heuristic placed
+   * (VLMEvalKit's `--judge`); absent or named `exact_matching`: the heuristics alone.
+   */
+  judge?: JudgeSettings;
+  /** Receives one-line warnings (judge requests that failed after their retries). */
+  warn?: (message: string) => void;
+  /** Aborting stops the judge: no new question is asked (see `JudgeInterruptedError`). */
+  signal?: AbortSignal;
+}
+
+/** Where a scorer writes its files (`<stem>_<suffix>.<ext>`); every path written is in `files`. */
+export interface ScoreOutputs {
+  /** Writes a score table as `<stem>_<suffix>.<evalFormat>`. */
+  scoreFile(suffix: string, table: ScoreTable): Promise<void>;
+  /** Writes `value` as `<stem>_<suffix>.json`. */
+  jsonFile(suffix: string, value: unknown): Promise<void>;
+  /** Writes `source` rows (default: every prediction row) with extra columns as
+   * `<stem>_<name>_result.<format>`. */
+  perRowFile(
+    name: string,
+    extra: string[],
+    perRow: Record<string, string>[],
+    source?: readonly Row[],
+  ): Promise<void>;
+  /** Paths written so far, in order. */
+  files: string[];
+}

@@ -1,0 +1,79 @@
+import type { Message, Row } from "@vlmeval/schema";
+
+/** How a task's predictions are scored. */
+export type TaskKind = "mcq" | "yorn" | "vqa" | "video-mcq";
+
+/** One prediction parsed out of a model answer. */
+export interface ParsedPrediction {
+  /** The text written to the `prediction` column (a `Failed to obtain answer: ...` on failure). */
+  prediction: string;
+  /** False when `prediction` records a failure (e.g. a pack answer without this index). */
+  ok: boolean;
+  /** Error type name when `ok` is false (e.g. `PackParseError`). */
+  errorType?: string;
+}
+
+/**
+ * The unit of model work: one row, or (video pack mode) one video whose questions are answered
+ * in one generation.
+ */
+export interface EvalUnit {
+  /** The row's index, or the video name in pack mode. */
+  key: string;
+  /** Indices of the rows this unit answers. */
+  indices: string[];
+  /** Builds the prompt; decodes images or samples frames. Throws for a bad sample. */
+  buildPrompt(): Promise<Message>;
+  /** Turns the model's answer into one prediction per index. */
+  parseAnswer(answer: string): Map<string, ParsedPrediction>;
+}
+
+/** A dataset prepared for evaluation: units to run, and rows to write out. */
+export interface EvalTask {
+  /** Dataset name used in file names (e.g. `Shapes_MCQ`, `Shapes_Video_8frame_pack`). */
+  name: string;
+  /** How the predictions are scored. */
+  kind: TaskKind;
+  /** Pack mode: each unit asks several questions at once; the model must support it. */
+  packed?: boolean;
+  /**
+   * Video multiple choice: the benchmark's own rating file, `<stem>_rating.json`, in
+   * Video-MME's layout (per duration class and dimension) or MVBench's (per task type).
+   */
+  rating?: "video-mme" | "mvbench";
+  /** Number of units; ranks take unit positions `rank, rank + W, ...`. */
+  unitCount: number;
+  /** Indices answered by the unit at `position`, without reading media. */
+  unitIndices(position: number): string[];
+  /** The unit at `position`. */
+  unitAt(position: number): Promise<EvalUnit>;
+  /** Column names of the prediction file, without `image` and without `prediction`. */
+  outputColumns(): string[];
+  /** Rows in dataset order, with the output columns. */
+  outputRows(): AsyncIterable<Row>;
+  /**
+   * The output columns' pandas dtypes when the benchmark was read as pandas does (absent with
+   * `--literal-cells`): prediction files then write numbers and missing values as VLMEvalKit's.
+   */
+  outputDtypes?(): Readonly<Record<string, string>> | undefined;
+  /** Releases open files. */
+  close?(): void;
+}
+
+/** Settings that shape a task beyond its name. */
+export interface OpenTaskOptions {
+  /** `--work-dir`: decoded images and frames go to its media cache (`<workDir>/images/`). */
+  workDir: string;
+  /** Video frame sampling, overriding the name's `_<N>frame`/`_<F>fps`. */
+  nframe?: number;
+  /** Video frames per second, overriding the name's setting; ignored when `nframe` is set. */
+  fps?: number;
+  /** Cap on the frames sampled at `fps` (only used with `fps`). */
+  maxFrames?: number;
+  /** Video pack mode, in addition to a `_pack` suffix. */
+  pack?: boolean;
+  /** `--literal-cells`: cells as written instead of as VLMEvalKit's pandas reads them. */
+  literalCells?: boolean;
+  /** Hears, once per benchmark, how many prompts and answers the pandas reading changes. */
+  warn?: (message: string) => void;
+}

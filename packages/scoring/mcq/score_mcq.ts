@@ -1,0 +1,184 @@
+import { isFailure, type Row } from "@vlmeval/schema";
+import { canInferOption, type CanInferOptions, canInferText, type Choices } from "./can_infer.ts";
+import { pyStrip } from "@vlmeval/internal";
+import { requireField, rowGroups } from "../_row_fields.ts";
+import { reportAcc, type ScoreTable } from "../score_table.ts";
+
+/** The version of the extraction rules implemented here (VLMEvalKit commit they follow). */
+export const MCQ_EXTRACTION_VERSION = "vlmevalkit-e8e78f05";
+
+/**
+ * How a row's letter was found: `option` (a letter or `answer is X`), `text` (an option's text),
+ * `z` (a refusal or a `Z` token), `failed` (the prediction records a failure; scored as `Z`),
+ * `unresolved` (nothing matched and no judge was asked; scored as `Z`), `judge` (the LLM judge
+ * named the letter, see `judgeMcq`) or `judge-failed` (the judge placed no option in its tries;
+ * scored as `Z`, never a random letter).
+ */
+export type McqMethod =
+  | "option"
+  | "text"
+  | "z"
+  | "failed"
+  | "unresolved"
+  | "judge"
+  | "judge-failed";
+
+/** Zero rows for every {@linkcode McqMethod}. */
+export function emptyMethodCounts(): Record<McqMethod, number> {
+  return {
+    option: 0,
+    text: 0,
+    z: 0,
+    failed: 0,
+    unresolved: 0,
+    judge: 0,
+    "judge-failed": 0,
+  };
+}
+
+/** The letter extracted from one prediction and how. */
+export interface McqExtraction {
+  /** A choice letter or `Z`. */
+  letter: string;
+  /** Which rule found `letter`. */
+  method: McqMethod;
+}
+
+/** One row's MCQ score. */
+export interface McqRowScore {
+  /** The row's `index`; empty when the row has none. */
+  index: string;
+  /** The `prediction` cell as scored. */
+  prediction: string;
+  /** The `answer` cell: the right letter. */
+  answer: string;
+  /** The letter extracted from the prediction, or `Z` for none. */
+  extracted: string;
+  /** How `extracted` was found. */
+  method: McqMethod;
+  /** 1 when `extracted` equals `answer` (never for a recorded failure). */
+  hit: 0 | 1;
+  /** The judge's raw answer(s), for rows the judge decided or failed on; else absent. */
+  log?: string;
+}
+
+/** Row counts of an MCQ scoring run. */
+export interface McqCounts {
+  /** Rows scored. */
+  total: number;
+  /** Rows answered right. */
+  hits: number;
+  /** Predictions that record a failure (`Failed to obtain answer...`). */
+  failed: number;
+  /** Predictions no heuristic could place: VLMEvalKit would have needed its judge. */
+  unresolved: number;
+  /** Rows per extraction method. */
+  byMethod: Record<McqMethod, number>;
+}
+
+/** Result of {@linkcode scoreMcq}. */
+export interface McqScore {
+  /** One score per input row, in input order. */
+  perRow: McqRowScore[];
+  /** `report_acc` layout, fractions 0-1. */
+  report: ScoreTable;
+  /** Totals over the rows. */
+  counts: McqCounts;
+}
+
+/**
+ * `{letter: text}` for every option column A-Z that is present and not missing in the row:
+ * neither empty nor `nan`, which is how a value pandas reads as missing is rendered (VLMEvalKit's
+ * `build_choices` drops `pd.isna` options, and no text cell survives pandas' reading as `nan`).
+ */
+export function buildChoices(row: Row): Record<string, string> {
+  const choices: Record<string, string> = {};
+  for (let code = 65; code <= 90; code++) {
+    const letter = String.fromCharCode(code);
+    const text = row[letter];
+    if (text !== undefined && text !== "" && text !== "nan") choices[letter] = text;
+  }
+  return choices;
+}
+
+/**
+ * Exact-matching extraction (no judge): a recorded failure is `failed`/`Z`; otherwise the
+ * stripped prediction goes through `can_infer_option` then `can_infer_text`, and nothing found
+ * is `unresolved`/`Z`.
+ */
+export function extractMcqAnswer(
+  prediction: string,
+  choices: Choices,
+  opts: CanInferOptions = {},
+): McqExtraction {
+  if (isFailure(prediction)) return { letter: "Z", method: "failed" };
+  const text = pyStrip(prediction);
+  const option = canInferOption(text, choices, opts);
+  if (option) return { letter: option, method: option === "Z" ? "z" : "option" };
+  const byText = canInferText(text, choices);
+  if (byText) return { letter: byText, method: "text" };
+  return { letter: "Z", method: "unresolved" };
+}
+
+/**
+ * One row's `prediction` and `answer` and the letter extracted from it (shared by the vanilla
+ * and circular scorers; not exported from the package).
+ *
+ * @throws {TypeError} naming the row when it lacks `prediction` or `answer`, or its answer is empty.
+ */
+export function extractRowAnswer(
+  row: Row,
+  position: number,
+  opts: CanInferOptions,
+): { prediction: string; answer: string } & McqExtraction {
+  const prediction = requireField(row, "prediction", position);
+  const answer = requireField(row, "answer", position);
+  if (answer === "") {
+    throw new TypeError(
+      `Cannot score row ${position} (index "${row.index ?? "?"}") as its answer is empty`,
+    );
+  }
+  return { prediction, answer, ...extractMcqAnswer(prediction, buildChoices(row), opts) };
+}
+
+/**
+ * Scores multiple-choice predictions as VLMEvalKit does under `exact_matching` (no judge). Each
+ * row needs `index`, `prediction`, `answer` (a letter) and its option columns; `split`,
+ * `category` and `l2-category` are used for the report when present.
+ *
+ * @throws {TypeError} when a row lacks `prediction` or `answer`, or its answer is empty.
+ *
+ * @example
+ * ```ts
+ * import { scoreMcq } from "@vlmeval/scoring";
+ * const { counts } = scoreMcq([{ index: "1", A: "cat", B: "dog", answer: "B", prediction: "B" }]);
+ * counts.hits; // 1
+ * ```
+ */
+export function scoreMcq(rows: readonly Row[], opts: CanInferOptions = {}): McqScore {
+  const byMethod = emptyMethodCounts();
+  const perRow: McqRowScore[] = rows.map((row, position) => {
+    const { prediction, answer, letter, method } = extractRowAnswer(row, position, opts);
+    byMethod[method]++;
+    return {
+      index: row.index ?? "",
+      prediction,
+      answer,
+      extracted: letter,
+      method,
+      hit: method !== "failed" && letter === answer ? 1 : 0,
+    };
+  });
+  const report = reportAcc(perRow.map((score, k) => rowGroups(rows[k], score.hit)));
+  return {
+    perRow,
+    report,
+    counts: {
+      total: perRow.length,
+      hits: perRow.reduce((sum, score) => sum + score.hit, 0),
+      failed: byMethod.failed,
+      unresolved: byMethod.unresolved,
+      byMethod,
+    },
+  };
+}
