@@ -34,6 +34,14 @@ export interface EvalArgs {
   rank?: number;
   worldSize?: number;
   backend: string;
+  /** Hugging Face models: ONNX variant (`--dtype`; default the model's). */
+  dtype?: string;
+  /** Hugging Face models: ONNX Runtime execution provider (`--device`, default cpu). */
+  device?: string;
+  /** Hugging Face models: `--max-new-tokens` (default the VLMEvalKit wrapper's). */
+  maxNewTokens?: number;
+  /** Hugging Face models: `--batch-size`, samples generated together (default 1). */
+  batchSize: number;
   apiNproc: number;
   baseUrl?: string;
   apiKeyEnv: string;
@@ -111,7 +119,10 @@ Usage: deno task eval [options]
 
 Options:
   --model NAME...        model(s): ShapesVLM, ConstantAnswer, BusyLoop, FaultInjection,
-                         or any name served by --base-url (OpenAI-compatible API)
+                         a Hugging Face VLM by VLMEvalKit's name (SmolVLM-256M, SmolVLM-500M,
+                         SmolVLM, SmolVLM2-256M, SmolVLM2-500M, SmolVLM2, ...), a repository
+                         id or a local model folder (run in-process by transformers.js; see
+                         the README), or any name served by --base-url (OpenAI-compatible API)
   --data NAME|PATH...    benchmark(s): a .tsv path, a name under $LMUData (<NAME>.tsv),
                          or a bundled one (Shapes_MCQ, Shapes_Video_<N>frame[_pack],
                          Shapes_Video_<F>fps[_pack]); video names take _<N>frame or _<F>fps
@@ -142,6 +153,14 @@ Options:
   --rank-timeout S       how long rank 0 waits for the others (default $DIST_TIMEOUT or ${DEFAULTS.rankTimeoutS})
   --max-restarts N       restarts of a dying worker under --nproc (default ${DEFAULTS.maxRestarts})
   --backend NAME         tfjs backend: ${DEFAULTS.backend} (default), webgpu, cpu, tfjs-node, tfjs-node-gpu
+  --device NAME          Hugging Face models: cpu (default), cuda, webgpu (ONNX Runtime)
+  --dtype NAME           Hugging Face models: ONNX variant fp32, fp16, q8, q4, ... (default
+                         the model's transformers.js_config, else fp32)
+  --max-new-tokens N     tokens to generate at most: Hugging Face models (default the
+                         VLMEvalKit wrapper's, 2048 for SmolVLM); served models take it as
+                         --max-tokens when that is not given
+  --batch-size N         Hugging Face models: samples generated together in one left-padded
+                         batch (default 1; same answers, greedy)
   --base-url URL         OpenAI-compatible endpoint (vLLM, SGLang, LMDeploy, Ollama, OpenAI):
                          its API root (.../v1; a .../chat/completions URL is cut to it);
                          default $OPENAI_API_BASE for a model that is not built in. The
@@ -149,7 +168,8 @@ Options:
   --api-key-env VAR      environment variable holding the API key (default ${DEFAULTS.apiKeyEnv})
   --api-nproc N          API requests in flight at most: halved on 429/5xx, grown back when
                          the server keeps up (default ${DEFAULTS.apiNproc})
-  --max-tokens N         served models: max_tokens of each request (default ${DEFAULTS.maxTokens})
+  --max-tokens N         served models: max_tokens of each request (default ${DEFAULTS.maxTokens});
+                         Hugging Face models take it as --max-new-tokens when that is not given
   --temperature T        served models: temperature (default ${DEFAULTS.temperature})
   --top-p P              served models: top_p, in (0, 1] (default: not sent)
   --seed N               served models: seed (default: not sent)
@@ -196,6 +216,14 @@ function intFlag(name: string, value: string | undefined): number | undefined {
     throw new UsageError(
       `Cannot use --${name} as it must be an integer: current value is "${value}"`,
     );
+  }
+  return n;
+}
+
+function positiveInt(name: string, value: string | undefined): number | undefined {
+  const n = intFlag(name, value);
+  if (n !== undefined && n < 1) {
+    throw new UsageError(`Cannot use --${name} ${n} as it must be >= 1`);
   }
   return n;
 }
@@ -275,6 +303,10 @@ export function parseEvalArgs(argv: string[], env: Record<string, string | undef
         "rank-timeout": { type: "string" },
         "max-restarts": { type: "string" },
         backend: { type: "string" },
+        device: { type: "string" },
+        dtype: { type: "string" },
+        "max-new-tokens": { type: "string" },
+        "batch-size": { type: "string" },
         "base-url": { type: "string" },
         "api-key-env": { type: "string" },
         "api-nproc": { type: "string" },
@@ -411,6 +443,11 @@ export function parseEvalArgs(argv: string[], env: Record<string, string | undef
     rank,
     worldSize,
     backend: v.backend ?? DEFAULTS.backend,
+    device: v.device,
+    dtype: v.dtype,
+    maxNewTokens: positiveInt("max-new-tokens", v["max-new-tokens"]) ??
+      positiveInt("max-tokens", v["max-tokens"]),
+    batchSize: positiveInt("batch-size", v["batch-size"]) ?? 1,
     apiNproc: intFlag("api-nproc", v["api-nproc"]) ?? DEFAULTS.apiNproc,
     baseUrl: v["base-url"],
     apiKeyEnv: v["api-key-env"] ?? DEFAULTS.apiKeyEnv,
@@ -471,7 +508,9 @@ function generationFlags(
     "an integer >= 1 (or -1: as stored)",
   );
   const settings: GenerationSettings = {
+    // --max-new-tokens (the local models' name) serves as --max-tokens when that is not given.
     maxTokens: number("max-tokens", (n) => Number.isInteger(n) && n >= 1, "an integer >= 1") ??
+      number("max-new-tokens", (n) => Number.isInteger(n) && n >= 1, "an integer >= 1") ??
       DEFAULTS.maxTokens,
     temperature: number("temperature", (n) => Number.isFinite(n) && n >= 0, "a number >= 0") ??
       DEFAULTS.temperature,

@@ -10,7 +10,13 @@ import {
   type RankInfo,
   runEvaluation,
 } from "@vlmeval/pipeline";
-import { createModel, listModels, outputNameOf, settingsRecord } from "@vlmeval/models";
+import {
+  createModel,
+  modelOutputName,
+  outputNameOf,
+  runsInProcess,
+  settingsRecord,
+} from "@vlmeval/models";
 import { EVAL_HELP, type EvalArgs, parseEvalArgs, UsageError } from "./args.ts";
 import { describeError, exitCodeForError } from "./errors.ts";
 import { jobProgress, printJob, printSummary } from "./print.ts";
@@ -87,8 +93,15 @@ function evaluationOptions(
         verbose: args.verbose,
         generation: args.generation,
         warn,
+        dtype: args.dtype,
+        device: args.device,
+        maxNewTokens: args.maxNewTokens,
+        batchSize: args.batchSize,
       }),
-    outputName: (name) => args.modelName ?? outputNameOf(name),
+    // A Hugging Face model folder or repository id is filed under its last path part; a served
+    // model id with `/` under one folder (`Qwen_Qwen2-VL-7B-Instruct`).
+    outputName: (name) =>
+      args.modelName ?? outputNameOf(modelOutputName(name, { baseUrl: baseUrl(name) })),
     settingsFor: (name) => baseUrl(name) ? { ...settingsRecord(name, args.generation) } : undefined,
     limit: args.limit,
     open: {
@@ -108,7 +121,9 @@ function evaluationOptions(
       format: args.format,
       evalFormat: args.evalFormat,
       judge: judgeSettings(args),
-      concurrency: args.models.some((name) => baseUrl(name)) ? args.apiNproc : 1,
+      // A served model has --api-nproc requests in flight; a Hugging Face model gathers
+      // concurrent samples into one batch (--batch-size).
+      concurrency: args.models.some((name) => baseUrl(name)) ? args.apiNproc : args.batchSize,
       failurePolicy: args.failurePolicy,
       emptyCache: args.emptyCache,
       gpu: gpuHooksFromNative(),
@@ -165,16 +180,15 @@ function rankOfThisProcess(
 }
 
 /**
- * The endpoint a model is served at: `--base-url`, else `$OPENAI_API_BASE` for a model that is
- * not built in (as VLMEvalKit's API models read it); undefined for a local model.
+ * The endpoint a model is served at: `--base-url`, else `$OPENAI_API_BASE` for a model that does
+ * not run in this process (as VLMEvalKit's API models read it); undefined for a local model.
  */
 function servedBaseUrl(
   args: EvalArgs,
   env: Record<string, string>,
 ): (model: string) => string | undefined {
-  const builtIn = new Set(listModels().map((m) => m.name));
   return (model) =>
-    args.baseUrl ?? (builtIn.has(model) ? undefined : env.OPENAI_API_BASE || undefined);
+    args.baseUrl ?? (runsInProcess(model) ? undefined : env.OPENAI_API_BASE || undefined);
 }
 
 /** The LLM judge `--judge` names, or none (exact matching, or no endpoint in infer mode). */
