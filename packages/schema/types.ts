@@ -28,6 +28,12 @@ export interface GenerateContext {
    * Absent: the model's own setting.
    */
   temperature?: number;
+  /**
+   * The most tokens the answer may take, for this call only: a per-call override honoured by API
+   * models (VLMEvalKit's judges ask with their own, `build_judge(max_tokens=...)`: MathVista 128,
+   * MMVet 2048); local models ignore it. Absent: the model's own setting.
+   */
+  maxTokens?: number;
 }
 
 /**

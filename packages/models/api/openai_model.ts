@@ -55,8 +55,8 @@ export interface OpenAIModelOptions {
  * VLMEvalKit's `Failed to obtain answer via API.` followed by the reason (HTTP status and a
  * short body excerpt), so the next run retries that sample. It throws only when the prompt
  * cannot be built (unreadable image, video item), the context's `temperature` is not a number
- * >= 0, or the context's signal aborts. A context `temperature` replaces the model's for that
- * request. The API key is read from the environment once. Answers are returned exactly as the
+ * >= 0 or its `maxTokens` not an integer >= 1, or the context's signal aborts. A context
+ * `temperature` or `maxTokens` replaces the model's for that request. The API key is read from the environment once. Answers are returned exactly as the
  * server sent them; the key is redacted (see {@linkcode redactSecret}) from failure reasons, error
  * messages, URLs shown and logs.
  *
@@ -150,7 +150,8 @@ export function createOpenAIModel(opts: OpenAIModelOptions): VisionLanguageModel
 /**
  * The JSON body of one chat completion request for `message`.
  *
- * @throws {RangeError} when the context's `temperature` is not a number >= 0.
+ * @throws {RangeError} when the context's `temperature` is not a number >= 0, or its `maxTokens`
+ * not an integer >= 1.
  */
 async function chatRequestBody(
   model: string,
@@ -164,8 +165,14 @@ async function chatRequestBody(
       `Cannot ask ${settings.name} for ${ctx.dataset}/${ctx.index} as the call's 'temperature' must be a number >= 0: current value is ${temperature}`,
     );
   }
+  const maxTokens = ctx.maxTokens ?? settings.maxTokens;
+  if (!Number.isInteger(maxTokens) || maxTokens < 1) {
+    throw new RangeError(
+      `Cannot ask ${settings.name} for ${ctx.dataset}/${ctx.index} as the call's 'maxTokens' must be an integer >= 1: current value is ${maxTokens}`,
+    );
+  }
   const messages = await buildChatMessages(message);
-  return JSON.stringify({ model, messages, max_tokens: settings.maxTokens, temperature });
+  return JSON.stringify({ model, messages, max_tokens: maxTokens, temperature });
 }
 
 interface CheckedOptions {

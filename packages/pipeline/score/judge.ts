@@ -141,7 +141,8 @@ export interface OpenJudgeOptions {
  * skipped) and returns an `ask` that answers from the cache, or checks the judge once (a
  * one-line `hello`, VLMEvalKit's `working()`) and then asks the endpoint and appends the answer.
  * An answer that records an API failure is returned but not cached, so the next run asks again.
- * A request's `temperature` is passed to the model for that call; answers are cached per index,
+ * A request's `temperature` and `maxTokens` are passed to the model for that call (MathVista's
+ * judge asks with 128 tokens, MMVet's with 2048, as VLMEvalKit); answers are cached per index,
  * attempt and prompt, so a retry at another temperature is never answered by an earlier attempt.
  *
  * `ask` rejects with {@linkcode JudgeUnavailableError} when the check request gets no answer.
@@ -170,6 +171,7 @@ export async function openJudge(
       attempt: request.attempt,
       promptSha256: await sha256Hex(prompt),
       temperature: request.temperature,
+      maxTokens: request.maxTokens,
     };
     const hit = cache.get(key);
     if (hit !== undefined) {
@@ -185,6 +187,7 @@ export async function openJudge(
       index: `${request.index} judge ${request.attempt}`,
       signal: opts.signal,
       ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
+      ...(request.maxTokens === undefined ? {} : { maxTokens: request.maxTokens }),
     });
     if (opts.signal?.aborted) throw interrupted();
     if (isFailure(answer)) {
