@@ -35,10 +35,13 @@ export {
 } from "./run_evaluation.ts";
 export type { RunFacts } from "./status_file.ts";
 export type {
+  BenchmarkSource,
   EvalTask,
   EvalUnit,
+  FetchSettings,
   OpenTaskOptions,
   ParsedPrediction,
+  TaskBenchmark,
   TaskKind,
 } from "./task/eval_task.ts";
 export { openTask } from "./task/open_task.ts";

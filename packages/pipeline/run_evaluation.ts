@@ -140,7 +140,7 @@ async function runDataset(
   const { rank } = opts;
   let task: EvalTask | undefined;
   try {
-    task = await openTask(dataName, opts.open);
+    task = await openTask(dataName, { ...opts.open, signal: opts.signal });
     const job = await runJob({
       ...opts.job,
       task,

@@ -47,6 +47,17 @@ export class JudgeUnavailableError extends Error {
   override name = "JudgeUnavailableError";
 }
 
+/**
+ * A benchmark VLMEvalKit scores only with a judge (MMVet) has none: it is not scored (exit 6);
+ * its predictions are kept for a later `--mode eval` with a judge.
+ */
+export class JudgeRequiredError extends Error {
+  /** A missing judge is a missing prerequisite: exit code 6. */
+  readonly exitCode: ExitCode = EXIT_CODES.missingPrerequisite;
+  /** Always `"JudgeRequiredError"`. */
+  override name = "JudgeRequiredError";
+}
+
 /** The run was interrupted while the judge was scoring; answers given so far stay cached. */
 export class JudgeInterruptedError extends Error {
   /** An interrupted judge ends the run with exit code 130. */
