@@ -31,8 +31,8 @@ export function printJob(modelName: string, job: JobResult, rank: number): void 
       : `, ${c.judged} sent to judge ${job.scores.extractor} (${c.judgeFailed ?? 0} it placed ` +
         `in no option, scored as wrong)`;
     console.log(
-      `${c.total} samples, ${c.failed} failed to answer, ${c.unresolved} answers matched no ` +
-        `option${judged}${c.failed ? " (failed samples count as wrong)" : ""}`,
+      `${c.total} samples, ${c.failed} failed to answer, ${c.unresolved} answers no rule could ` +
+        `read${judged}${c.failed ? " (failed samples count as wrong)" : ""}`,
     );
     const j = job.scores.judge;
     if (j) {
@@ -47,11 +47,12 @@ export function printJob(modelName: string, job: JobResult, rank: number): void 
   }
 }
 
-/** The end-of-run table of every job: overall score, counts, who scored, status. */
+/** The end-of-run table of every job: overall score and its metric, counts, who scored, status. */
 export function printSummary(results: JobResult[]): void {
   const rows = results.map((r) => [
     r.task,
     r.scores ? r.scores.overall.toFixed(3) : "-",
+    r.scores?.primaryMetric ?? "-",
     r.scores?.counts.total ?? "-",
     r.scores?.counts.failed ?? "-",
     scoredBy(r),
@@ -59,7 +60,10 @@ export function printSummary(results: JobResult[]): void {
   ]);
   console.log("\nSummary:");
   console.log(
-    formatTable(["benchmark", "overall", "samples", "failed", "scored by", "status"], rows),
+    formatTable(
+      ["benchmark", "overall", "metric", "samples", "failed", "scored by", "status"],
+      rows,
+    ),
   );
 }
 

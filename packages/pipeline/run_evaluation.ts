@@ -35,6 +35,8 @@ export interface EvaluationOptions {
   data: readonly string[];
   /** Builds a model by name; called at most once per model, and only when inference is needed. */
   createModel: (name: string) => Promise<VisionLanguageModel>;
+  /** Units in flight at once for a model's jobs, when models differ (`--config`); else `job`'s. */
+  concurrencyOf?: (modelName: string) => number;
   /** How `--data` values open (work dir, frame sampling, pack mode). */
   open: OpenTaskOptions;
   /** Settings shared by every job. */
@@ -149,6 +151,7 @@ async function runDataset(
       workDir: opts.open.workDir,
       rank: rank.rank,
       worldSize: rank.worldSize,
+      concurrency: opts.concurrencyOf?.(modelName) ?? opts.job.concurrency,
       progress: opts.progressFor(`${modelName}/${task.name}`),
       signal: opts.signal,
     });

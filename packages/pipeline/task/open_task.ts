@@ -40,7 +40,8 @@ async function openValue(
 ): Promise<EvalTask> {
   try {
     const spec = parseDatasetName(value);
-    const isVideo = videoSettingFor(spec, opts) !== undefined;
+    // A given benchmark is what it is; a name is a video benchmark by its frame setting.
+    const isVideo = given ? given.video !== undefined : videoSettingFor(spec, opts) !== undefined;
     const entry = given ?? catalogEntryFor(value, spec, isVideo, opts);
     const path = entry ? await fetchBenchmark(entry, opts) : undefined;
     if (isVideo) return withBenchmark(await openVideoTask(spec, opts, path), entry);
