@@ -28,8 +28,8 @@ export function printJob(modelName: string, job: JobResult, rank: number): void 
     const c = job.scores.counts;
     const judged = c.judged === undefined
       ? ""
-      : `, ${c.judged} sent to judge ${job.scores.extractor} (${c.judgeFailed ?? 0} it placed ` +
-        `in no option, scored as wrong)`;
+      : `, ${c.judged} sent to judge ${job.scores.extractor} (${c.judgeFailed ?? 0} ` +
+        `judge-failed: no usable answer in its tries, scored as wrong)`;
     console.log(
       `${c.total} samples, ${c.failed} failed to answer, ${c.unresolved} answers no rule could ` +
         `read${judged}${c.failed ? " (failed samples count as wrong)" : ""}`,
