@@ -9,7 +9,12 @@
  * @module
  */
 import { type CatalogEntry, catalogEntryFromConfig, findBenchmark } from "@vlmeval/catalog";
-import { createModel, type CreateModelOptions, createOpenAIModel } from "@vlmeval/models";
+import {
+  createModel,
+  type CreateModelOptions,
+  createOpenAIModel,
+  listModels,
+} from "@vlmeval/models";
 import { type BenchmarkSource, judgeApiRoot } from "@vlmeval/pipeline";
 import { EXIT_CODES, type ExitCode, type VisionLanguageModel } from "@vlmeval/schema";
 
@@ -202,6 +207,14 @@ function modelPlan(file: string, name: string, entry: unknown): ModelPlan {
       throw new ConfigFileError(
         `Cannot use ${where} as an entry without "class" names a built-in model and takes no ` +
           `keys: current keys are ${Object.keys(entry).join(", ")}`,
+      );
+    }
+    const builtIn = listModels().map((m) => m.name);
+    if (!builtIn.includes(name)) {
+      throw new ConfigFileError(
+        `Cannot use ${where} as an entry without "class" names a built-in model ` +
+          `(${builtIn.join(", ")}); VLMEvalKit's supported_VLM shortcuts are not known here: ` +
+          `give "class": "OpenAIWrapper" with its "model"`,
       );
     }
     return { kind: "builtin" };

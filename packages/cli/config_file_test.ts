@@ -95,6 +95,10 @@ Deno.test("readEvalConfig() names the file and key of what it cannot use", async
     /key "top_p" of model "G" .* not a setting vlmeval's API model takes/,
   );
   await refused({ model: { G: { ...GPT, max_tokens: 0 } }, data }, /"max_tokens" .* >= 1/);
+  await refused(
+    { model: { GPT4o_20241120: {} }, data },
+    /without "class" names a built-in model \(ShapesVLM, .*supported_VLM shortcuts/,
+  );
   await refused({ model: { G: { ...GPT, use_azure: true } }, data }, /Azure/);
   await refused({ model: { G: { ...GPT, api_base: "ftp://x" } }, data }, /key "api_base"/);
   await refused({ model: { "../G": GPT }, data }, /model entry "..\/G" .* plain file name/);
