@@ -32,7 +32,7 @@ const ALLOWED: Record<string, string[]> = {
   media: ["schema", "internal"],
   datasets: ["schema", "internal", "delimited", "media"],
   report: ["schema", "internal", "delimited"],
-  catalog: ["schema", "internal"],
+  catalog: ["schema", "internal", "datasets"],
   scoring: ["schema", "internal"],
   models: ["schema", "internal", "native", "media"],
   pipeline: [
@@ -46,7 +46,17 @@ const ALLOWED: Record<string, string[]> = {
     "scoring",
     "report",
   ],
-  cli: ["schema", "internal", "native", "media", "models", "pipeline", "report", "catalog"],
+  cli: [
+    "schema",
+    "internal",
+    "native",
+    "media",
+    "datasets",
+    "models",
+    "pipeline",
+    "report",
+    "catalog",
+  ],
 };
 
 const repo = resolve(new URL("..", import.meta.url).pathname);

@@ -1,5 +1,6 @@
+import { parseRetryAfter } from "@vlmeval/internal";
 import { excerpt, readChatReply } from "./chat_reply.ts";
-import { honoursRetryAfter, isRetryableStatus, parseRetryAfter } from "./retry_policy.ts";
+import { honoursRetryAfter, isRetryableStatus } from "./retry_policy.ts";
 
 /** One HTTP request to a chat-completions endpoint. */
 export interface ChatAttempt {

@@ -1,3 +1,4 @@
+import { sleep } from "@vlmeval/internal";
 import {
   API_FAIL_MSG,
   type GenerateContext,
@@ -239,18 +240,4 @@ function chatCompletionsUrl(baseUrl: string, redact: (text: string) => string): 
     );
   }
   return `${baseUrl.replace(/\/+$/, "")}/chat/completions`;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
 }

@@ -1,5 +1,6 @@
 import { join } from "node:path";
-import { DatasetLayoutError } from "./errors.ts";
+import { commitFile } from "@vlmeval/internal";
+import { DatasetLayoutError } from "../errors.ts";
 
 /** A buffered sequential reader over a file, for the pickle opcodes. */
 class ByteReader {
@@ -75,7 +76,7 @@ function checkKey(pickle: string, key: string): void {
  * VLMEvalKit's `unwrap_hf_pkl` with `pickle.load`) as `into/<name><suffix>`. The pickle is parsed
  * opcode by opcode and never executed: only a dict of strings to bytes is accepted (protocols
  * 2 to 5); any other opcode is an error naming it and its offset. Each video is streamed to a
- * temporary file and renamed, so memory stays small and a present video is complete.
+ * temporary file, flushed and renamed, so memory stays small and a present video is complete.
  *
  * @returns the number of videos written
  * @throws {DatasetLayoutError} naming the file, the offset and the problem
@@ -119,7 +120,7 @@ export async function unpickleVideos(
       if (typeof key !== "string") return fail("a dict key is not a string");
       if (typeof value !== "object") return fail("a dict value is not bytes");
       checkKey(pickle, key);
-      await Deno.rename(value.file, join(into, `${key}${suffix}`));
+      await commitFile(value.file, join(into, `${key}${suffix}`));
       written++;
     }
   };

@@ -1,4 +1,5 @@
 import { basename, dirname, join } from "node:path";
+import { writeAtomically } from "@vlmeval/internal";
 import { hashFile } from "./_checksum.ts";
 
 /** Name of the per-folder file that remembers verified MD5s by file name, size and mtime. */
@@ -22,12 +23,11 @@ async function readCache(path: string): Promise<CacheFile> {
 }
 
 async function writeCache(path: string, cache: CacheFile): Promise<void> {
-  const temp = `${path}.${crypto.randomUUID().slice(0, 8)}.tmp`;
+  const text = JSON.stringify(cache, null, 1) + "\n";
   try {
-    await Deno.writeTextFile(temp, JSON.stringify(cache, null, 1) + "\n");
-    await Deno.rename(temp, path);
+    await writeAtomically(path, (temp) => Deno.writeTextFile(temp, text));
   } catch {
-    await Deno.remove(temp).catch(() => {}); // a read-only data root: no cache, no error
+    // A read-only data root: no cache, no error.
   }
 }
 

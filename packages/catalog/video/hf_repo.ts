@@ -1,6 +1,6 @@
-import type { Checksum } from "./_checksum.ts";
-import { DatasetDownloadError } from "./errors.ts";
-import { sourceUrl } from "./source_url.ts";
+import type { Checksum } from "../fetch/_checksum.ts";
+import { DatasetDownloadError } from "../errors.ts";
+import { sourceUrl } from "../fetch/source_url.ts";
 
 /** A file of a Hugging Face dataset repository, with the checksum its listing gives. */
 export interface RepoFile {

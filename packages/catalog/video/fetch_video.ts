@@ -1,20 +1,25 @@
 import { join } from "node:path";
-import type { CatalogEntry, UnpackStep } from "./catalog.ts";
-import { hashFile } from "./_checksum.ts";
-import { acquireDownloadLock } from "./_download_lock.ts";
-import { cachedMd5, rememberMd5 } from "./_md5_cache.ts";
-import { downloadFile } from "./download_file.ts";
-import type { EnsureDatasetOptions, EnsuredDataset } from "./ensure_dataset.ts";
-import { DatasetLayoutError } from "./errors.ts";
+import { acquireLock, writeAtomically } from "@vlmeval/internal";
+import type { CatalogEntry, UnpackStep } from "../catalog.ts";
+import { hashFile } from "../fetch/_checksum.ts";
+import { cachedMd5, rememberMd5 } from "../fetch/_md5_cache.ts";
+import { DOWNLOAD_LOCK, downloadFile } from "../fetch/download_file.ts";
+import type { EnsuredDataset, FetchSettings } from "../ensured_dataset.ts";
+import { DatasetLayoutError } from "../errors.ts";
 import { globToRegExp, listRepoFiles, type RepoFile, repoFileUrl, repoTreeUrl } from "./hf_repo.ts";
-import { authHeaders } from "./source_url.ts";
-import { readVideoFetchRecord, VIDEO_FETCH_RECORD, type VideoFetchRecord } from "./local_state.ts";
+import { authHeaders } from "../fetch/source_url.ts";
+import {
+  benchmarkTsvPath,
+  readVideoFetchRecord,
+  VIDEO_FETCH_RECORD,
+  type VideoFetchRecord,
+} from "../local_state.ts";
 import { unpickleVideos } from "./_pickle_videos.ts";
 import { unzipArchive } from "./_unzip.ts";
 import { mvbenchTsv, videoMmeTsv } from "./_video_tsv.ts";
 
-/** Options of {@linkcode fetchVideoBenchmark}: those of `ensureDataset`, resolved. */
-export interface FetchVideoOptions extends EnsureDatasetOptions {
+/** Options of {@linkcode fetchVideoBenchmark}: the fetch settings of `ensureDataset`, resolved. */
+export interface FetchVideoOptions extends FetchSettings {
   /** Environment for the mirror, the endpoint and the token. */
   env: Record<string, string | undefined>;
   /** Warnings (a TSV that is not VLMEvalKit's byte for byte). */
@@ -30,7 +35,7 @@ async function isCompleteHere(folder: string, tsv: string): Promise<boolean> {
 
 /**
  * Fetches a video benchmark as VLMEvalKit's `prepare_dataset` does with `snapshot_download`,
- * into `<root>/<name>/` (the layout `@vlmeval/video` reads: `<name>.tsv` beside `video/`):
+ * into `<root>/<name>/` (the layout `@vlmeval/datasets` reads: `<name>.tsv` beside `video/`):
  * lists its Hugging Face repository, downloads the files the catalog names (each verified
  * against the repository's SHA-256 or git SHA-1, resumable, one download per file across
  * processes), unpacks the archives as the catalog's steps say, writes or takes the TSV, and
@@ -48,10 +53,11 @@ export async function fetchVideoBenchmark(
 ): Promise<EnsuredDataset> {
   const source = entry.video!;
   const folder = join(root, entry.name);
-  const tsv = join(folder, `${entry.name}.tsv`);
+  const tsv = benchmarkTsvPath(root, entry);
   if (await isCompleteHere(folder, tsv)) return { entry, path: tsv, root, action: "present" };
   await Deno.mkdir(folder, { recursive: true });
-  const lock = await acquireDownloadLock(join(root, `${entry.name}.lock`), {
+  const lock = await acquireLock(join(root, `${entry.name}.lock`), {
+    ...DOWNLOAD_LOCK,
     signal: options.signal,
     onWait: (holder) => options.warn(`vlmeval: ${entry.name}: waiting for ${holder} to fetch it`),
   });
@@ -92,9 +98,9 @@ export async function fetchVideoBenchmark(
       })),
       fetched_at: new Date().toISOString(),
     };
-    await Deno.writeTextFile(
+    await writeAtomically(
       join(folder, VIDEO_FETCH_RECORD),
-      JSON.stringify(record, null, 1) + "\n",
+      (temp) => Deno.writeTextFile(temp, JSON.stringify(record, null, 1) + "\n"),
     );
     if (!options.keepArchives) await removeArchives(folder, source.unpack);
     return { entry, path: tsv, root, action: "downloaded" };
@@ -218,9 +224,7 @@ async function writeTsv(
           `recorded as failed samples (VLMEvalKit stops here)`,
       );
     }
-    const temp = `${tsv}.${crypto.randomUUID().slice(0, 8)}.tmp`;
-    await Deno.writeTextFile(temp, made.text);
-    await Deno.rename(temp, tsv);
+    await writeAtomically(tsv, (temp) => Deno.writeTextFile(temp, made.text));
   }
   const md5 = await cachedMd5(tsv);
   await rememberMd5(tsv, md5);

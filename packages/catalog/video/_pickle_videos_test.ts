@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { unpickleVideos } from "./_pickle_videos.ts";
-import { DatasetLayoutError } from "./errors.ts";
-import { withTempDir } from "./_test_server.ts";
+import { DatasetLayoutError } from "../errors.ts";
+import { withTempDir } from "../_test_server.ts";
 
-const testdata = (name: string) => new URL(`./testdata/${name}`, import.meta.url).pathname;
+const testdata = (name: string) => new URL(`../testdata/${name}`, import.meta.url).pathname;
 
 for (const protocol of [3, 4, 5]) {
   Deno.test(`unpickleVideos() writes each video of a protocol ${protocol} pickle`, async () => {

@@ -1,6 +1,7 @@
 import { dirname, join } from "node:path";
 import { configure, Reader, ZipReader } from "@zip.js/zip.js";
-import { DatasetLayoutError } from "./errors.ts";
+import { writeAtomically } from "@vlmeval/internal";
+import { DatasetLayoutError } from "../errors.ts";
 
 configure({ useWebWorkers: false });
 
@@ -54,10 +55,10 @@ function memberTarget(archive: string, name: string, into: string, flat: boolean
 /**
  * Extracts every file of a zip archive into `into`: under its base name when `flat` (Video-MME's
  * `unzip_hf_zip`, which writes `os.path.basename(member)`), else with its folders (MVBench's
- * `extractall`). Each member is written to a temporary file and renamed, so a present member is
- * complete; one present with the size the archive gives is kept (a rerun after an interruption
- * goes on where it stopped). CRC-32s are checked. A member name that would leave `into`
- * (absolute, `..`) is an error and nothing more is extracted.
+ * `extractall`). Each member is written to a temporary file, flushed and renamed, so a present
+ * member is complete; one present with the size the archive gives is kept (a rerun after an
+ * interruption goes on where it stopped). CRC-32s are checked. A member name that would leave
+ * `into` (absolute, `..`) is an error and nothing more is extracted.
  *
  * @returns the number of files written and kept
  * @throws {DatasetLayoutError} naming the archive and the member
@@ -91,13 +92,12 @@ export async function unzipArchive(
         continue;
       }
       await Deno.mkdir(dirname(target), { recursive: true });
-      const temp = `${target}.${crypto.randomUUID().slice(0, 8)}.unzip`;
       try {
-        const out = await Deno.open(temp, { write: true, createNew: true });
-        await entry.getData(out.writable);
-        await Deno.rename(temp, target);
+        await writeAtomically(target, async (temp) => {
+          const out = await Deno.open(temp, { write: true, createNew: true });
+          await entry.getData(out.writable);
+        });
       } catch (error) {
-        await Deno.remove(temp).catch(() => {});
         throw new DatasetLayoutError(
           archive,
           `Cannot extract ${entry.filename} from ${archive}: ${(error as Error).message}`,

@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { openVideoDataset } from "@vlmeval/datasets";
-import { type CatalogEntry, getBenchmark } from "./catalog.ts";
-import { ensureDataset } from "./ensure_dataset.ts";
-import { DatasetLayoutError } from "./errors.ts";
-import { localState, readVideoFetchRecord } from "./local_state.ts";
-import { makeZip, md5Hex, startHubServer, testBytes, withTempDir } from "./_test_server.ts";
+import { type CatalogEntry, getBenchmark } from "../catalog.ts";
+import { ensureDataset } from "../ensure_dataset.ts";
+import { DatasetLayoutError } from "../errors.ts";
+import { localState, readVideoFetchRecord } from "../local_state.ts";
+import { makeZip, md5Hex, startHubServer, testBytes, withTempDir } from "../_test_server.ts";
 
-const testdata = (name: string) => new URL(`./testdata/${name}`, import.meta.url).pathname;
+const testdata = (name: string) => new URL(`../testdata/${name}`, import.meta.url).pathname;
 const text = (s: string) => new TextEncoder().encode(s);
 const quiet = { warn: () => {}, backoffMs: 10, retries: 1 };
 
@@ -53,7 +53,7 @@ Deno.test("ensureDataset() fetches Video-MME: zips flattened into video/ and sub
     assert.ok(warnings.some((w) => /VLMEvalKit's is 85bdd91f/.test(w)), warnings.join("\n"));
     assert.equal((await localState(getBenchmark("Video-MME"), dir)).state, "verified");
 
-    // The layout is the one @vlmeval/video reads: the TSV beside video/.
+    // The layout is the one @vlmeval/datasets reads: the TSV beside video/.
     const ds = await openVideoDataset(done.path, { nframe: 4 });
     assert.equal(ds.shape, "lettered-mcq");
     assert.equal(await ds.videoPath(ds.units()[2]), join(folder, "video", "6Z4fuFIp4pA.mp4"));

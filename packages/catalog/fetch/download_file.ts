@@ -1,8 +1,8 @@
 import { basename, dirname } from "node:path";
+import { acquireLock, commitFile, parseRetryAfter, sleep } from "@vlmeval/internal";
 import { type Checksum, createHasher, type Hasher, hashFile, hashFileInto } from "./_checksum.ts";
-import { acquireDownloadLock } from "./_download_lock.ts";
 import type { DownloadProgress } from "./download_progress.ts";
-import { ChecksumMismatchError, DatasetDownloadError } from "./errors.ts";
+import { ChecksumMismatchError, DatasetDownloadError } from "../errors.ts";
 
 export type { Checksum } from "./_checksum.ts";
 
@@ -66,6 +66,13 @@ interface PartMeta {
 
 const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
 
+/**
+ * The lock of one download (`<dest>.lock`) and of one video benchmark's fetch: stale after a
+ * minute without refresh; a live holder is waited for as long as it takes (a download may take
+ * hours), and aborting the signal ends the wait.
+ */
+export const DOWNLOAD_LOCK = { staleMs: 60_000, pollMs: 500, maxWaitMs: Infinity } as const;
+
 async function sizeOf(path: string): Promise<number | undefined> {
   try {
     return (await Deno.stat(path)).size;
@@ -73,24 +80,6 @@ async function sizeOf(path: string): Promise<number | undefined> {
     if (error instanceof Deno.errors.NotFound) return undefined;
     throw error;
   }
-}
-
-async function syncDir(dir: string): Promise<void> {
-  try {
-    using handle = await Deno.open(dir, { read: true });
-    await handle.sync();
-  } catch {
-    // Some filesystems refuse fsync on a folder; the rename itself is still atomic.
-  }
-}
-
-function retryAfterMs(res: Response): number | undefined {
-  const value = res.headers.get("retry-after");
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
 }
 
 function statusReason(res: Response, url: string): string {
@@ -135,9 +124,10 @@ export async function downloadFile(options: DownloadFileOptions): Promise<Downlo
   const dest = options.dest;
   await Deno.mkdir(dirname(dest), { recursive: true });
   const label = options.label ?? basename(dest);
-  const lock = await acquireDownloadLock(`${dest}.lock`, {
-    staleMs: options.lockStaleMs,
-    pollMs: options.lockPollMs,
+  const lock = await acquireLock(`${dest}.lock`, {
+    staleMs: options.lockStaleMs ?? DOWNLOAD_LOCK.staleMs,
+    pollMs: options.lockPollMs ?? DOWNLOAD_LOCK.pollMs,
+    maxWaitMs: DOWNLOAD_LOCK.maxWaitMs,
     signal: options.signal,
     onWait: (holder) => options.progress?.note(`${label}: waiting for ${holder} to finish it`),
   });
@@ -216,8 +206,7 @@ async function downloadHoldingLock(
           throw new ChecksumMismatchError(dest, checksum.algorithm, checksum.hex, actual, url);
         }
       }
-      await Deno.rename(part, dest);
-      await syncDir(dirname(dest));
+      await commitFile(part, dest, { syncFolder: true });
       await Deno.remove(metaPath).catch(() => {});
       return {
         path: dest,
@@ -253,20 +242,6 @@ async function downloadHoldingLock(
 async function discardPart(part: string, metaPath: string): Promise<void> {
   await Deno.remove(part).catch(() => {});
   await Deno.remove(metaPath).catch(() => {});
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }
 
 interface TransferInput extends DownloadFileOptions {
@@ -347,7 +322,11 @@ async function transferOnce(
       await res.body?.cancel();
       const reason = statusReason(res, url);
       if (RETRYABLE_STATUS.has(res.status)) {
-        throw new RetryableError(reason, res.status, retryAfterMs(res));
+        throw new RetryableError(
+          reason,
+          res.status,
+          parseRetryAfter(res.headers.get("retry-after")),
+        );
       }
       throw new DatasetDownloadError(`Cannot download ${url} as ${reason}`, url, res.status);
     }

@@ -1,3 +1,5 @@
+import { formatBytes } from "@vlmeval/internal";
+
 /** What a download reports while it runs. */
 export interface DownloadProgress {
   /** A transfer begins: `from` bytes are already on disk (a resumed download). */
@@ -20,19 +22,6 @@ export interface DownloadProgressOptions {
   write?: (text: string) => void;
   /** Clock in ms. @default Date.now */
   now?: () => number;
-}
-
-/** Byte counts as people read them: `812 B`, `1.2 MiB`, `3.40 GiB`. */
-export function formatBytes(bytes: number): string {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  if (unit === 0) return `${bytes} B`;
-  return `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
 }
 
 function formatSeconds(s: number): string {

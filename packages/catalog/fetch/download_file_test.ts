@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { downloadFile } from "./download_file.ts";
 import { createDownloadProgress } from "./download_progress.ts";
-import { ChecksumMismatchError, DatasetDownloadError } from "./errors.ts";
-import { fileResponse, md5Hex, startServer, testBytes, withTempDir } from "./_test_server.ts";
+import { ChecksumMismatchError, DatasetDownloadError } from "../errors.ts";
+import { fileResponse, md5Hex, startServer, testBytes, withTempDir } from "../_test_server.ts";
 
 const FAST = { backoffMs: 10, connectTimeoutMs: 5_000, stallTimeoutMs: 5_000 };
 

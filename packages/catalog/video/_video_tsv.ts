@@ -1,57 +1,8 @@
 import { join } from "node:path";
 import { parquetReadObjects } from "hyparquet";
-import type { MvbenchTask } from "./catalog.ts";
-import { DatasetLayoutError } from "./errors.ts";
-
-/** Python's `repr` of a float (`5.0`, `0.1`, `1e-05`, `1e+16`). */
-export function pythonFloatRepr(x: number): string {
-  if (Number.isNaN(x)) return "nan";
-  if (!Number.isFinite(x)) return x > 0 ? "inf" : "-inf";
-  if (x === 0) return Object.is(x, -0) ? "-0.0" : "0.0";
-  const [mantissa, expText] = x.toExponential().split("e");
-  const exp = Number(expText);
-  if (exp < -4 || exp >= 16) {
-    return `${mantissa}e${exp < 0 ? "-" : "+"}${String(Math.abs(exp)).padStart(2, "0")}`;
-  }
-  const digits = mantissa.replace("-", "").replace(".", "");
-  const sign = x < 0 ? "-" : "";
-  if (exp < 0) return `${sign}0.${"0".repeat(-exp - 1)}${digits}`;
-  const intPart = digits.slice(0, exp + 1).padEnd(exp + 1, "0");
-  const frac = digits.slice(exp + 1);
-  return `${sign}${intPart}.${frac || "0"}`;
-}
-
-/** Python's `repr` of a str: single quotes unless it holds `'` and no `"`, Python's escapes. */
-export function pythonStrRepr(s: string): string {
-  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
-  let out = quote;
-  for (const ch of s) {
-    const code = ch.codePointAt(0)!;
-    if (ch === quote || ch === "\\") out += `\\${ch}`;
-    else if (ch === "\n") out += "\\n";
-    else if (ch === "\r") out += "\\r";
-    else if (ch === "\t") out += "\\t";
-    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, "0")}`;
-    else if (code >= 0x80 && !isPrintable(ch)) {
-      out += code <= 0xff
-        ? `\\x${code.toString(16).padStart(2, "0")}`
-        : code <= 0xffff
-        ? `\\u${code.toString(16).padStart(4, "0")}`
-        : `\\U${code.toString(16).padStart(8, "0")}`;
-    } else out += ch;
-  }
-  return out + quote;
-}
-
-/** Python's `str.isprintable` for one non-ASCII character (Unicode categories C* and Z* but space). */
-function isPrintable(ch: string): boolean {
-  return !/[\p{C}\p{Z}]/u.test(ch);
-}
-
-/** Python's `str(list_of_str)`, as pandas writes a list cell. */
-export function pythonListRepr(items: unknown[]): string {
-  return `[${items.map((x) => typeof x === "string" ? pythonStrRepr(x) : String(x)).join(", ")}]`;
-}
+import { pythonFloat, pythonListRepr } from "@vlmeval/internal";
+import type { MvbenchTask } from "../catalog.ts";
+import { DatasetLayoutError } from "../errors.ts";
 
 /** One TSV cell as pandas' `to_csv(sep='\t')` writes it (csv.QUOTE_MINIMAL). */
 function cell(text: string): string {
@@ -66,7 +17,7 @@ function columnTexts(values: unknown[]): string[] {
     values.some((v) => v === null || v === undefined || !Number.isInteger(v));
   return values.map((v) => {
     if (v === null || v === undefined) return "";
-    if (typeof v === "number") return asFloat ? pythonFloatRepr(v) : String(v);
+    if (typeof v === "number") return asFloat ? pythonFloat(v) : String(v);
     if (typeof v === "boolean") return v ? "True" : "False";
     if (Array.isArray(v)) return pythonListRepr(v);
     return String(v);
