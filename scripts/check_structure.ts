@@ -41,6 +41,7 @@ const ALLOWED: Record<string, string[]> = {
     "native",
     "media",
     "datasets",
+    "catalog",
     "models",
     "scoring",
     "report",
