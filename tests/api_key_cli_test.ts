@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { readPredictions } from "@vlmeval/report";
 import { predictionPath, runProcess, writeMcqTsv } from "./helpers/distributed_cli.ts";
 import {
+  isCheckRequest,
   type ReceivedRequest,
   startLoopbackVllmServer,
   vllmChatCompletion,
@@ -90,7 +91,9 @@ Deno.test("an answer containing a placeholder key's text is journaled and writte
     await writeMcqTsv(`${dir}/Bench.tsv`, 4);
     const answers = ["The set is EMPTY, so A", "tuvwxyz", "EMPTY", "x marks B"];
     const server = startLoopbackVllmServer((req) => ({
-      body: vllmChatCompletion(answers[Number(req.body.match(/Question (\d+):/)![1])]),
+      body: vllmChatCompletion(
+        isCheckRequest(req) ? "Hi" : answers[Number(req.body.match(/Question (\d+):/)![1])],
+      ),
     }));
     try {
       for (const key of ["EMPTY", "x"]) {
@@ -131,16 +134,19 @@ Deno.test("a long key echoed in a 401 body reaches no output, journal, predictio
         [...modelArgs(server, `${dir}/Bench.tsv`, dir), "--format", "tsv", "--verbose"],
         { env: { OPENAI_API_KEY: LONG_KEY, SKIP_ERR: "1" } },
       );
+      // The endpoint check meets the 401 before any sample: exit 7, with the server's words.
+      assert.equal(run.code, 7, run.stderr);
       assert.ok(server.requests.length > 0);
-      assert.equal(server.requests[0].headers.get("authorization"), `Bearer ${LONG_KEY}`);
-      const table = await readPredictions(predictionPath(dir, "m", "Bench", "tsv"));
-      for (const row of table.rows) {
-        assert.match(row.prediction, /^Failed to obtain answer via API\. HTTP 401: /);
-        assert.match(row.prediction, /Incorrect API key provided: \[REDACTED\]/);
-        assert.match(row.prediction, /You sent Bearer \[REDACTED\]/);
-      }
+      assert.equal(server.requests.at(-1)!.headers.get("authorization"), `Bearer ${LONG_KEY}`);
+      assert.match(run.stderr, /as the server refused the key \(HTTP 401: /);
+      assert.match(
+        run.stderr,
+        /Incorrect API key provided: \[REDACTED\]\. You sent Bearer \[REDACTED\]/,
+      );
       const files = await filesUnder(dir);
       assert.ok(files.has("m/status.json"), [...files.keys()].join(", "));
+      assert.match(files.get("m/status.json")!, /\[REDACTED\]/);
+      assert.ok(!files.has("m/m_Bench.tsv"), "no sample was recorded");
       files.set("stdout", run.stdout);
       files.set("stderr", run.stderr);
       assertNoKey(files, LONG_KEY);

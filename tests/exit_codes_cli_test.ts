@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { EXIT_CODES } from "@vlmeval/schema";
+import { startLoopbackVllmServer } from "@vlmeval/models/testing";
 import { CLI, journalLines, runProcess, waitFor, writeMcqTsv } from "./helpers/distributed_cli.ts";
 
 const faults = (config: object) => ({
@@ -135,6 +136,27 @@ Deno.test("vlmeval eval exits with every documented code, each from the class th
         assert.match(run.stderr, /no working ffmpeg/);
       }),
   );
+
+  await t.step(
+    "7: a served model's endpoint fails its check (EndpointCheckError)",
+    () =>
+      withTemp(async (dir) => {
+        const closed = startLoopbackVllmServer();
+        await closed.close();
+        const run = await evalIn(dir, ["--model", "m", "--base-url", closed.baseUrl, ...MCQ(dir)]);
+        assert.equal(run.code, EXIT_CODES.endpoint, run.stderr);
+        assert.match(run.stderr, /connection refused/);
+      }),
+  );
+
+  await t.step("8: too many samples failed (--fail-on-error)", () =>
+    withTemp(async (dir) => {
+      const run = await evalIn(dir, ["--model", "FaultInjection", "--skip-err", ...MCQ(dir)], {
+        ...faults({ failOn: ["0", "1"] }),
+      });
+      assert.equal(run.code, EXIT_CODES.tooManyFailures, run.stderr);
+      assert.match(run.stderr, /more than 10% \(--fail-on-error 0\.1\)/);
+    }));
 
   await t.step("130: interrupted by SIGINT, finished samples kept", () =>
     withTemp(async (dir) => {

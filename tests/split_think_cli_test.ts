@@ -7,7 +7,11 @@ import assert from "node:assert/strict";
 import { readPredictions } from "@vlmeval/report";
 import { readJournals } from "@vlmeval/pipeline";
 import { journalPath, predictionPath, runProcess, writeMcqTsv } from "./helpers/distributed_cli.ts";
-import { startLoopbackVllmServer, vllmChatCompletion } from "@vlmeval/models/testing";
+import {
+  isCheckRequest,
+  startLoopbackVllmServer,
+  vllmChatCompletion,
+} from "@vlmeval/models/testing";
 
 /** The right letter of row `i` of `writeMcqTsv`, reasoned about with other letters first. */
 function reasoningAnswer(body: string): string {
@@ -21,7 +25,7 @@ function reasoningAnswer(body: string): string {
 
 async function runServed(dir: string, env: Record<string, string>) {
   const server = startLoopbackVllmServer((req) => ({
-    body: vllmChatCompletion(reasoningAnswer(req.body)),
+    body: vllmChatCompletion(isCheckRequest(req) ? "Hi" : reasoningAnswer(req.body)),
   }));
   try {
     return await runProcess([
@@ -61,7 +65,7 @@ Deno.test("SPLIT_THINK splits answers into prediction and thinking before scorin
     const row5 = table.rows.find((r) => r.index === "5")!;
     assert.equal(row5.prediction, "B");
     assert.match(row5.thinking, /^<think>.*<\/think>more<\/think>$/s);
-    assert.match(run.stdout, /^Bench\s+1\.000\s+8\s+0\s+exact_matching\s+ok$/m);
+    assert.match(run.stdout, /^Bench\s+1\.000\s+accuracy\s+8\s+0\s+exact_matching\s+ok$/m);
 
     // The journal keeps the whole answer: nothing is lost by splitting.
     const { records } = readJournals(journalPath(dir, "reasoner", "Bench"));

@@ -1,7 +1,8 @@
 /**
  * Test helpers: a real HTTP server on 127.0.0.1 (port 0) that records every request, file
  * responses with Range support and injected faults (a connection cut after N bytes, a stall),
- * and the CLI run as a process. Used by this package's tests only.
+ * a loopback Hugging Face Hub, and the command `deno task eval` runs the CLI with. Used by this
+ * package's tests only.
  */
 import { createHash } from "node:crypto";
 
@@ -121,37 +122,13 @@ export function sha256Hex(data: Uint8Array): string {
   return createHash("sha256").update(data).digest("hex");
 }
 
-/** The CLI's outcome. */
-export interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-const MAIN = new URL("../cli/main.ts", import.meta.url).pathname;
-
-/** Runs `vlmeval ARGS` as a process (the same permissions as `deno task eval`). */
-export async function runCli(args: string[], env: Record<string, string>): Promise<CliRun> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "--allow-net",
-      "--allow-sys",
-      "--allow-ffi",
-      "--allow-run",
-      MAIN,
-      ...args,
-    ],
-    env,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder();
-  return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
+/**
+ * How `deno task eval` runs the CLI (its permissions, no `-A`), for `runCli` of
+ * `@vlmeval/cli/testing`: a fetch that needs a permission the task does not grant fails here.
+ */
+export function evalTaskCommand(cliMain: string): string[] {
+  const permissions = ["read", "write", "env", "net", "sys", "ffi", "run"];
+  return [Deno.execPath(), "run", ...permissions.map((p) => `--allow-${p}`), cliMain];
 }
 
 /** Makes a temporary folder for a test and removes it afterwards. */

@@ -4,7 +4,7 @@ import { UnknownBenchmarkError } from "./errors.ts";
 /** What a benchmark asks: multiple choice, yes/no, free-form answers, or questions on videos. */
 export type BenchmarkKind = "mcq" | "yes_or_no" | "vqa" | "video";
 
-/** One step that turns a downloaded snapshot into the layout `@vlmeval/video` reads. */
+/** One step that turns a downloaded snapshot into the layout `@vlmeval/datasets` reads. */
 export type UnpackStep =
   | {
     /** Every member of each archive into `into/` under its base name (Video-MME). */

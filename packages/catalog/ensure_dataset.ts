@@ -1,59 +1,21 @@
 import { basename, join } from "node:path";
+import { lmuDataRoot } from "@vlmeval/datasets";
 import { type CatalogEntry, getBenchmark } from "./catalog.ts";
-import { dataRoot } from "./data_root.ts";
-import { downloadFile } from "./download_file.ts";
-import type { DownloadProgress } from "./download_progress.ts";
-import { cachedMd5, rememberMd5 } from "./_md5_cache.ts";
+import type { EnsuredDataset, FetchSettings } from "./ensured_dataset.ts";
+import { downloadFile } from "./fetch/download_file.ts";
+import { cachedMd5, rememberMd5 } from "./fetch/_md5_cache.ts";
 import { benchmarkTsvPath, localState } from "./local_state.ts";
-import { authHeaders, sourceUrl } from "./source_url.ts";
-import { fetchVideoBenchmark } from "./fetch_video.ts";
+import { authHeaders, sourceUrl } from "./fetch/source_url.ts";
+import { fetchVideoBenchmark } from "./video/fetch_video.ts";
 
 /** Options of {@linkcode ensureDataset}. */
-export interface EnsureDatasetOptions {
+export interface EnsureDatasetOptions extends FetchSettings {
   /** The data root. @default `$LMUData` (created when missing), else `~/LMUData` */
   dataRoot?: string;
   /** A benchmark outside the catalog (a config entry with `url` and `md5`), used for `name`. */
   entry?: CatalogEntry;
   /** Keep a present file whose MD5 differs from the catalog's, instead of fetching it again. */
   keep?: boolean;
-  /** Video benchmarks: keep the downloaded archives after unpacking (default: removed). */
-  keepArchives?: boolean;
-  /** Environment for `VLMEVAL_DATA_MIRROR`, `HF_ENDPOINT`, `HF_TOKEN`, `LMUData`. */
-  env?: Record<string, string | undefined>;
-  /** Progress display for downloads; none by default. */
-  progress?: DownloadProgress;
-  /** Warnings (a file fetched again, a file kept): default stderr. */
-  warn?: (line: string) => void;
-  /** Attempts after the first per file. @default `$VLMEVAL_FETCH_RETRIES`, else 5 */
-  retries?: number;
-  /** Ms to wait for response headers. @default `$VLMEVAL_FETCH_TIMEOUT` s, else 30_000 */
-  connectTimeoutMs?: number;
-  /** Ms without data before an attempt is given up. @default `$VLMEVAL_FETCH_TIMEOUT` s, else 60_000 */
-  stallTimeoutMs?: number;
-  /** First retry back-off in ms. @default 1000 */
-  backoffMs?: number;
-  /** Aborting stops the fetch; partial downloads are kept. */
-  signal?: AbortSignal;
-}
-
-/** What {@linkcode ensureDataset} did. */
-export type EnsureAction =
-  | "present" // already there and verified (or unverifiable)
-  | "downloaded" // fetched now
-  | "fetched_by_other" // another process fetched it while this one waited
-  | "kept" // present with another MD5, kept as asked
-  | "renamed"; // found under VLMEvalKit's legacy file name and renamed
-
-/** A benchmark ready on disk. */
-export interface EnsuredDataset {
-  /** The benchmark's catalog entry. */
-  entry: CatalogEntry;
-  /** The TSV to open: `<root>/<name>.tsv`, or `<root>/<name>/<name>.tsv` for a video benchmark. */
-  path: string;
-  /** The data root. */
-  root: string;
-  /** What was done. */
-  action: EnsureAction;
 }
 
 const stderrWarn = (line: string) => console.error(line);
@@ -101,7 +63,7 @@ export async function ensureDataset(
   const entry = options.entry ?? getBenchmark(name);
   const env = options.env ?? Deno.env.toObject();
   options = { ...fetchSettingsFromEnv(env), ...definedOnly(options) };
-  const root = await dataRoot({ dataRoot: options.dataRoot, env, create: true });
+  const root = await lmuDataRoot({ dataRoot: options.dataRoot, env, create: true });
   const warn = options.warn ?? stderrWarn;
   if (entry.video) return await fetchVideoBenchmark(entry, root, { ...options, env, warn });
 

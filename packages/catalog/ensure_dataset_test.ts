@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { catalogEntryFromConfig } from "./config_entry.ts";
 import { ensureDataset } from "./ensure_dataset.ts";
 import { localState } from "./local_state.ts";
-import { MD5_CACHE_NAME } from "./_md5_cache.ts";
+import { MD5_CACHE_NAME } from "./fetch/_md5_cache.ts";
 import { fileResponse, md5Hex, startServer, testBytes, withTempDir } from "./_test_server.ts";
 
 const DATA = testBytes(40_000, 21);

@@ -4,15 +4,20 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { CLI_MAIN, runCli as cliProcess } from "@vlmeval/cli/testing";
 import {
+  evalTaskCommand,
   fileResponse,
   md5Hex,
-  runCli,
   startHubServer,
   startServer,
   testBytes,
   withTempDir,
 } from "./_test_server.ts";
+
+/** `vlmeval ARGS` as a process, with the permissions of `deno task eval`. */
+const runCli = (args: string[], env: Record<string, string>) =>
+  cliProcess(args, { env, command: evalTaskCommand(CLI_MAIN) });
 
 const testdata = (name: string) => new URL(`./testdata/${name}`, import.meta.url).pathname;
 const NO_PROXY = {
@@ -117,7 +122,7 @@ Deno.test("downloadFile() in two processes at once: one downloads, the other wai
     await gate; // hold the first download until both processes are running
     return fileResponse(req, data);
   });
-  const module = new URL("./download_file.ts", import.meta.url).href;
+  const module = new URL("./fetch/download_file.ts", import.meta.url).href;
   await withTempDir(async (dir) => {
     const dest = join(dir, "Shared.tsv");
     const code = `import { downloadFile } from "${module}";

@@ -1,12 +1,17 @@
 /**
  * End to end: a video benchmark fetched by `vlmeval fetch` (through a mirror of a loopback Hub)
  * is evaluated by name with `vlmeval --data <NAME>_<N>frame`: the fetched layout is the one the
- * pipeline and `@vlmeval/video` read (TSV beside video/, frames sampled by ffmpeg).
+ * pipeline and `@vlmeval/datasets` read (TSV beside video/), frames sampled by ffmpeg.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { CLI_MAIN, runCli as cliProcess } from "@vlmeval/cli/testing";
 import { findFfmpeg } from "@vlmeval/media";
-import { runCli, startHubServer, withTempDir } from "./_test_server.ts";
+import { evalTaskCommand, startHubServer, withTempDir } from "./_test_server.ts";
+
+/** `vlmeval ARGS` as a process, with the permissions of `deno task eval`. */
+const runCli = (args: string[], env: Record<string, string>) =>
+  cliProcess(args, { env, command: evalTaskCommand(CLI_MAIN) });
 
 /** `{name: bytes, ...}` pickled at protocol 4, as MMBench-Video's video_pkl files are read. */
 function pickleVideos(videos: Record<string, Uint8Array>): Uint8Array {

@@ -1,6 +1,7 @@
 import { join } from "node:path";
+import { dataRootTsvPath } from "@vlmeval/datasets";
 import type { CatalogEntry } from "./catalog.ts";
-import { cachedMd5 } from "./_md5_cache.ts";
+import { cachedMd5 } from "./fetch/_md5_cache.ts";
 
 /** Whether a benchmark is on disk, and whether it is the catalog's file. */
 export type LocalStateName = "absent" | "verified" | "md5_mismatch" | "unverified";
@@ -45,12 +46,13 @@ export interface VideoFetchRecord {
   fetched_at: string;
 }
 
-/** Where a benchmark's TSV lives under the data root: `<root>/<name>.tsv`, or for a video
- * benchmark `<root>/<name>/<name>.tsv` beside its `video/` folder. */
+/**
+ * Where a benchmark's TSV lives under the data root (`dataRootTsvPath` of `@vlmeval/datasets`,
+ * where `--data NAME` finds it): `<root>/<name>.tsv`, or for a video benchmark
+ * `<root>/<name>/<name>.tsv` beside its `video/` folder.
+ */
 export function benchmarkTsvPath(root: string, entry: CatalogEntry): string {
-  return entry.video
-    ? join(root, entry.name, `${entry.name}.tsv`)
-    : join(root, `${entry.name}.tsv`);
+  return dataRootTsvPath(root, entry.name, { video: entry.video !== undefined });
 }
 
 async function statOrUndefined(path: string): Promise<Deno.FileInfo | undefined> {

@@ -19,8 +19,8 @@ import { runStatusCommand } from "./run_status.ts";
 import { runCacheCommand } from "./run_cache.ts";
 import { runDatasetsCommand } from "./run_datasets.ts";
 import { runFetchCommand } from "./run_fetch.ts";
-import { runReportCommand } from "./run_report.ts";
-import { runSummaryCommand } from "./run_summary.ts";
+import { runReportCommand } from "./results/run_report.ts";
+import { runSummaryCommand } from "./results/run_summary.ts";
 
 const MAIN_HELP = `vlmeval: evaluate vision-language models on image and video benchmarks
 

@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { formatBytes } from "@vlmeval/internal";
 import { EXIT_CODES } from "@vlmeval/schema";
 import {
   cleanMediaCache,
@@ -81,19 +82,6 @@ function parseCacheArgs(argv: string[], env: Record<string, string | undefined>)
     throw new Error("Cannot --clean without saying what: name datasets, or use --all");
   }
   return args;
-}
-
-/** Byte counts as people read them: `812 B`, `1.2 MiB`, `3.40 GiB`. */
-export function formatBytes(bytes: number): string {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  if (unit === 0) return `${bytes} B`;
-  return `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
 }
 
 /** One line per dataset folder, then the total; a status column when `status` says anything. */

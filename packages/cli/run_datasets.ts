@@ -1,15 +1,15 @@
 import { parseArgs } from "node:util";
 import {
   catalogSource,
-  dataRoot,
-  formatBytes,
   listBenchmarks,
   type LocalState,
   localState,
   sourceUrl,
 } from "@vlmeval/catalog";
+import { lmuDataRoot } from "@vlmeval/datasets";
+import { formatBytes } from "@vlmeval/internal";
 import { formatTable } from "@vlmeval/report";
-import { EXIT_CODES } from "@vlmeval/schema";
+import { EXIT_CODES, exitCodeOf } from "@vlmeval/schema";
 import { describeError } from "./errors.ts";
 
 /** `vlmeval datasets --help`. */
@@ -96,7 +96,7 @@ export async function runDatasetsCommand(argv: string[]): Promise<number> {
     entries = entries.filter((e) => wanted.has(e.name) || e.aliases?.some((a) => wanted.has(a)));
   }
   try {
-    const root = await dataRoot({ dataRoot: v["data-root"] });
+    const root = await lmuDataRoot({ dataRoot: v["data-root"] });
     const states: LocalState[] = [];
     for (const entry of entries) states.push(await localState(entry, root));
     if (v.json) {
@@ -138,6 +138,7 @@ export async function runDatasetsCommand(argv: string[]): Promise<number> {
     return EXIT_CODES.ok;
   } catch (err) {
     console.error(`vlmeval datasets: ${describeError(err)}`);
-    return err instanceof TypeError ? EXIT_CODES.usage : EXIT_CODES.sampleFailed;
+    return exitCodeOf(err) ??
+      (err instanceof TypeError ? EXIT_CODES.usage : EXIT_CODES.sampleFailed);
   }
 }

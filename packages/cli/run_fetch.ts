@@ -1,13 +1,6 @@
 import { parseArgs } from "node:util";
-import {
-  ChecksumMismatchError,
-  createDownloadProgress,
-  DatasetDownloadError,
-  DatasetLayoutError,
-  ensureDataset,
-  findBenchmark,
-} from "@vlmeval/catalog";
-import { EXIT_CODES } from "@vlmeval/schema";
+import { createDownloadProgress, ensureDataset, findBenchmark } from "@vlmeval/catalog";
+import { EXIT_CODES, exitCodeOf } from "@vlmeval/schema";
 import { describeError } from "./errors.ts";
 
 /** `vlmeval fetch --help`. */
@@ -73,13 +66,10 @@ function positiveNumber(flag: string, value: string | undefined, integer: boolea
   return n;
 }
 
-function exitCodeOf(err: unknown): number {
-  if (err instanceof ChecksumMismatchError || err instanceof DatasetLayoutError) {
-    return EXIT_CODES.badInput;
-  }
-  if (err instanceof DatasetDownloadError) return EXIT_CODES.missingPrerequisite;
+/** The exit code a failed fetch stands for: its error's own (`exitCode`), else 130 or 1. */
+function fetchExitCode(err: unknown): number {
   if (err instanceof DOMException && err.name === "AbortError") return EXIT_CODES.interrupted;
-  return EXIT_CODES.sampleFailed;
+  return exitCodeOf(err) ?? EXIT_CODES.sampleFailed;
 }
 
 /** `vlmeval fetch`: returns the exit code. */
@@ -170,7 +160,7 @@ export async function runFetchCommand(argv: string[]): Promise<number> {
         }[done.action];
         console.log(`${name}: ${what}: ${done.path}`);
       } catch (err) {
-        const code = exitCodeOf(err);
+        const code = fetchExitCode(err);
         if (code === EXIT_CODES.interrupted) {
           console.error(
             `vlmeval fetch: interrupted; partial downloads are kept and resumed next time`,

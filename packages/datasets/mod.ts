@@ -4,7 +4,9 @@
  *
  * Image benchmarks: streaming, validated reading ({@linkcode openImageDataset}), VLMEvalKit's
  * prompts byte for byte, images decoded once under an image root with their original bytes,
- * dataset lookup under `$LMUData`, and a pandas-style TSV writer for producing benchmark files.
+ * the data root ({@linkcode lmuDataRoot}: `$LMUData`, else `~/LMUData`; `@vlmeval/catalog`
+ * fetches into it) and lookup by name in it, and a pandas-style TSV writer for producing
+ * benchmark files.
  *
  * Video benchmarks: {@linkcode openVideoDataset} reads Video-MME-, MVBench- and
  * MMBench-Video-like TSVs and builds VLMEvalKit-like prompts, one per question or one per video
@@ -48,15 +50,14 @@ export {
   type DatasetKind,
   mcqPromptText,
   OPTION_LETTERS,
+  PROMPT_STYLES,
+  type PromptStyle,
   promptText,
   rowOptions,
   VQA_PROMPT_SUFFIX,
 } from "./prompt.ts";
-export {
-  lmuDataRoot,
-  resolveDatasetPath,
-  type ResolveDatasetPathOptions,
-} from "./resolve_dataset_path.ts";
+export { type DataRootOptions, dataRootTsvPath, lmuDataRoot } from "./data_root.ts";
+export { resolveDatasetPath, type ResolveDatasetPathOptions } from "./resolve_dataset_path.ts";
 export { formatTsvField, formatTsvRow, writeTsvFile } from "./tsv_writer.ts";
 export { bundledDatasetNames, bundledDatasetPath, bundledVideoDatasetPath } from "./bundled.ts";
 export { checkVideoName, resolveVideoPath, VIDEO_EXTENSIONS } from "./video/video_path.ts";

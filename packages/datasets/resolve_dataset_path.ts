@@ -1,13 +1,9 @@
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
+import { type DataRootOptions, dataRootTsvPath, ignoredLmuData, lmuDataRoot } from "./data_root.ts";
 import { DatasetNotFoundError } from "./errors.ts";
 
-/** Options of {@linkcode resolveDatasetPath}; each defaults to the environment. */
-export interface ResolveDatasetPathOptions {
-  /** The data root to use. @default `$LMUData` when that folder exists, else `<home>/LMUData` */
-  dataRoot?: string;
-  /** Home folder for the fallback root. @default `$HOME` */
-  home?: string;
-}
+/** Options of {@linkcode resolveDatasetPath}: where the data root is (see `lmuDataRoot`). */
+export type ResolveDatasetPathOptions = Omit<DataRootOptions, "create">;
 
 async function isFile(path: string): Promise<boolean> {
   try {
@@ -15,33 +11,6 @@ async function isFile(path: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-async function isDirectory(path: string): Promise<boolean> {
-  try {
-    return (await Deno.stat(path)).isDirectory;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * VLMEvalKit's data root: `$LMUData` if set and an existing folder, else `<home>/LMUData`.
- *
- * @throws {DatasetNotFoundError} when neither `$LMUData` nor a home folder is known.
- */
-export async function lmuDataRoot(opts: ResolveDatasetPathOptions = {}): Promise<string> {
-  if (opts.dataRoot !== undefined) return resolve(opts.dataRoot);
-  const fromEnv = Deno.env.get("LMUData");
-  if (fromEnv && await isDirectory(fromEnv)) return resolve(fromEnv);
-  const home = opts.home ?? Deno.env.get("HOME");
-  if (!home) {
-    throw new DatasetNotFoundError(
-      "Cannot find the data root as neither $LMUData (an existing folder) nor $HOME is set",
-      [],
-    );
-  }
-  return join(resolve(home), "LMUData");
 }
 
 /**
@@ -69,14 +38,14 @@ export async function resolveDatasetPath(
   // A fetched video benchmark keeps its TSV beside its video/ folder: <root>/<NAME>/<NAME>.tsv.
   const candidates = isPath
     ? [resolve(nameOrPath)]
-    : [join(root, `${nameOrPath}.tsv`), join(root, nameOrPath, `${nameOrPath}.tsv`)];
+    : [dataRootTsvPath(root, nameOrPath), dataRootTsvPath(root, nameOrPath, { video: true })];
   for (const candidate of candidates) if (await isFile(candidate)) return candidate;
   let hint = isPath
     ? "no such file"
     : "no such file in the data root (set $LMUData to an existing folder, or pass a path to a .tsv)";
-  const fromEnv = Deno.env.get("LMUData");
-  if (!isPath && opts.dataRoot === undefined && fromEnv && !await isDirectory(fromEnv)) {
-    hint += `; $LMUData="${fromEnv}" was ignored as it is not an existing folder`;
+  const ignored = isPath ? undefined : await ignoredLmuData(opts);
+  if (ignored !== undefined) {
+    hint += `; $LMUData="${ignored}" was ignored as it is not an existing folder`;
   }
   throw new DatasetNotFoundError(
     `Cannot find dataset "${nameOrPath}": looked at ${candidates.join(", ")}: ${hint}`,

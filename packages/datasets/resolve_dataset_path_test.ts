@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { lmuDataRoot, resolveDatasetPath } from "./resolve_dataset_path.ts";
+import { lmuDataRoot } from "./data_root.ts";
+import { resolveDatasetPath } from "./resolve_dataset_path.ts";
 import { DatasetNotFoundError } from "./errors.ts";
 
 Deno.test("resolveDatasetPath() finds NAME.tsv under the data root and accepts paths", async () => {

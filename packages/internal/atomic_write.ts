@@ -30,13 +30,39 @@ export async function syncFile(path: string): Promise<void> {
   await file.sync();
 }
 
+/** Options of {@linkcode commitFile}. */
+export interface CommitOptions {
+  /**
+   * Also flush the folder after the rename, so the new name itself survives a power loss: for a
+   * file that is costly to make again (a download). Filesystems that refuse to flush a folder
+   * are let be; the rename is atomic all the same.
+   */
+  syncFolder?: boolean;
+}
+
 /**
  * Publishes a finished temporary file: flushes it to disk, then renames it to `path` (which it
  * replaces). `tempPath` must be in the same folder as `path`, or at least on its filesystem.
  */
-export async function commitFile(tempPath: string, path: string): Promise<void> {
+export async function commitFile(
+  tempPath: string,
+  path: string,
+  options: CommitOptions = {},
+): Promise<void> {
   await syncFile(tempPath);
   await Deno.rename(tempPath, path);
+  if (options.syncFolder) await syncFolderOf(path);
+}
+
+async function syncFolderOf(path: string): Promise<void> {
+  const slash = path.lastIndexOf("/");
+  const folder = slash >= 0 ? path.slice(0, slash) || "/" : ".";
+  try {
+    using handle = await Deno.open(folder, { read: true });
+    await handle.sync();
+  } catch {
+    // Some filesystems refuse fsync on a folder; the rename itself is still atomic.
+  }
 }
 
 /**

@@ -31,6 +31,15 @@ Deno.test("commitFile() replaces the target with the finished temporary file", a
     await commitFile(`${dir}/.frame.tmp`, `${dir}/frame.jpg`);
     assert.equal(await Deno.readTextFile(`${dir}/frame.jpg`), "frame");
     await assert.rejects(Deno.stat(`${dir}/.frame.tmp`), Deno.errors.NotFound);
+
+    await Deno.writeTextFile(`${dir}/A.tsv.part`, "downloaded");
+    await commitFile(`${dir}/A.tsv.part`, `${dir}/A.tsv`, { syncFolder: true });
+    assert.equal(await Deno.readTextFile(`${dir}/A.tsv`), "downloaded");
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name).sort(), ["A.tsv", "frame.jpg"]);
+    await assert.rejects(
+      commitFile(`${dir}/missing.part`, `${dir}/B.tsv`, { syncFolder: true }),
+      Deno.errors.NotFound,
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { acquireLock, isLockActive, withLock } from "./lock_file.ts";
+import { acquireLock, isLockActive, takeOverStale, withLock } from "./lock_file.ts";
 
 const quick = { staleMs: 60_000, maxWaitMs: 300, pollMs: 20 };
 
@@ -88,6 +88,85 @@ Deno.test("withLock() refuses to run without the lock; release leaves another ho
       await withLock(path, "update", { ...quick, staleMs: 0 }, () => Promise.resolve(7)),
       7,
     );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("acquireLock() tells a waiter who holds the lock, once, and that it waited", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/Shared.tsv.lock`;
+    const first = await acquireLock(path, quick);
+    assert.equal(first.waited, false);
+    const holders: string[] = [];
+    const second = acquireLock(path, {
+      ...quick,
+      maxWaitMs: Infinity,
+      onWait: (h) => holders.push(h),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await first.release();
+    const lock = await second;
+    assert.deepEqual([lock.held, lock.waited], [true, true]);
+    assert.equal(holders.length, 1, "told once, not at every poll");
+    assert.match(
+      holders[0],
+      new RegExp(`^pid ${Deno.pid} on ${Deno.hostname()} since \\d{4}-\\d\\d-\\d\\dT`),
+    );
+    await lock.release();
+
+    // A lock written by an older holder (no start time) and one that is not a lock file.
+    for (
+      const [content, told] of [[`1\nanother-host\n`, "pid 1 on another-host"], [
+        `{"pid":1}\n`,
+        "another process",
+      ]]
+    ) {
+      await Deno.writeTextFile(path, content);
+      const seen: string[] = [];
+      const unheld = await acquireLock(path, {
+        ...quick,
+        maxWaitMs: 50,
+        onWait: (h) => seen.push(h),
+      });
+      assert.deepEqual([unheld.held, unheld.waited, seen], [false, true, [told]]);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("acquireLock() takes over a stale lock without counting it as a wait", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/v.lock`;
+    await Deno.writeTextFile(path, `1\nanother-host\nold\n2020-01-01T00:00:00.000Z\n`);
+    const old = new Date(Date.now() - 120_000);
+    await Deno.utime(path, old, old);
+    const told: string[] = [];
+    const lock = await acquireLock(path, { ...quick, onWait: (h) => told.push(h) });
+    assert.deepEqual([lock.held, lock.waited, told], [true, false, []]);
+    assert.match(await Deno.readTextFile(path), new RegExp(`^${Deno.pid}\\n`));
+    await lock.release();
+    assert.deepEqual([...Deno.readDirSync(dir)], [], "no lock and nothing set aside is left");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("takeOverStale() puts back a lock that another waiter took meanwhile", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/v.lock`;
+    await Deno.writeTextFile(path, "fresh holder\n");
+    await takeOverStale(path, "the stale holder that was judged\n");
+    assert.equal(await Deno.readTextFile(path), "fresh holder\n");
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["v.lock"]);
+
+    await takeOverStale(path, "fresh holder\n");
+    assert.deepEqual([...Deno.readDirSync(dir)], [], "the lock judged stale is removed");
+    await takeOverStale(path, "fresh holder\n"); // gone already: nothing to do
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -3,18 +3,23 @@
  * std's `internal/`): not a public API, and it may change with any release. Each concern has
  * exactly one implementation here, so the packages above agree on it:
  *
- * - atomic files: {@linkcode writeAtomically} and {@linkcode commitFile} (fsync, then rename);
+ * - atomic files: {@linkcode writeAtomically} and {@linkcode commitFile} (fsync, then rename;
+ *   the folder too when asked);
  * - lock files: {@linkcode acquireLock}, {@linkcode withLock}, {@linkcode isLockActive} (holder
- *   pid and host, refresh while held, stale takeover);
+ *   pid, host and start time told to waiters, refresh while held, race-safe stale takeover);
  * - append-only JSON lines: {@linkcode JsonlLog} (torn-line repair) and {@linkcode readJsonl};
  *   {@linkcode writeAllSync} for every synchronous writer;
  * - Python compatibility: {@linkcode parsePythonStringList} (list literals, never evaluated),
- *   {@linkcode pythonFloat} (`str(float)`), {@linkcode pyInt} and {@linkcode pyFloat} (`int()`,
+ *   {@linkcode pythonFloat} (`str(float)`), {@linkcode pythonStrRepr} (`repr(str)`),
+ *   {@linkcode pythonListRepr} (`str(list)`), {@linkcode pyInt} and {@linkcode pyFloat} (`int()`,
  *   `float()` of text), {@linkcode pythonJsonDumps}, and `str` behaviour
  *   ({@linkcode pySplit}, {@linkcode pyStrip}, {@linkcode pyLen}, {@linkcode compareCodePoints});
  * - image sniffing: {@linkcode detectImageFormat} (PNG, JPEG, GIF, WebP, BMP by magic bytes);
  * - the cause-chain walk: {@linkcode causeChain} (bounded, cycles walked once);
- * - JSON in free text: {@linkcode jsonObjectEnd}, the brace matcher of both ends of pack mode.
+ * - JSON in free text: {@linkcode jsonObjectEnd}, the brace matcher of both ends of pack mode;
+ * - sizes as people read them: {@linkcode formatBytes};
+ * - waiting between attempts: {@linkcode parseRetryAfter} (`Retry-After`) and {@linkcode sleep}
+ *   (cut short by an abort signal).
  *
  * Depends on nothing and runs nothing at import.
  *
@@ -23,6 +28,7 @@
 
 export {
   commitFile,
+  type CommitOptions,
   removeIfPresent,
   syncFile,
   tempPathBeside,
@@ -31,9 +37,11 @@ export {
 export { acquireLock, isLockActive, type Lock, type LockOptions, withLock } from "./lock_file.ts";
 export { JsonlLog, readJsonl, type SyncWriter, writeAllSync } from "./jsonl_log.ts";
 export { looksLikeList, parsePythonStringList } from "./python_list.ts";
-export { pythonFloat, pythonJsonDumps } from "./python_format.ts";
+export { pythonFloat, pythonJsonDumps, pythonListRepr, pythonStrRepr } from "./python_format.ts";
 export { pyFloat, pyInt } from "./python_number.ts";
 export { compareCodePoints, PY_WHITESPACE, pyLen, pySplit, pyStrip } from "./python_text.ts";
 export { detectImageFormat, hexHead, type ImageFormat } from "./image_format.ts";
 export { causeChain } from "./cause_chain.ts";
 export { jsonObjectEnd } from "./json_object.ts";
+export { formatBytes } from "./format_bytes.ts";
+export { parseRetryAfter, sleep } from "./retry_after.ts";

@@ -14,7 +14,10 @@
  *    (`merged_progress.ts`);
  * 3. per unit (`loop/`): build the prompt (decode images, sample frames), generate, parse,
  *    journal, all inside the failure guard (`run_shard.ts`, `guard.ts`, `gpu_hooks.ts`,
- *    `journal.ts`), with a bar or plain lines (`progress.ts`);
+ *    `journal.ts`), with a bar or plain lines (`progress.ts`); recorded failures are counted
+ *    against the failure threshold (`failure_policy.ts`), what served models' calls cost is
+ *    journaled and summed (`usage.ts`), and the settings answers were made with are kept
+ *    beside the journal (`run_settings.ts`); `--limit` cuts a task (`task/limit_task.ts`);
  * 4. wait and merge: rank 0 waits for every shard (`ranks/shard_wait.ts`) and writes the
  *    prediction file (`loop/merge.ts`);
  * 5. score (`score/`): `evaluate.ts` (multiple choice in `evaluate_mcq.ts`, yes/no in
@@ -33,12 +36,15 @@ export {
   runEvaluation,
   type SharedJobOptions,
 } from "./run_evaluation.ts";
-export type { RunFacts } from "./status_file.ts";
+export type { DatasetRunStatus, RunFacts } from "./status_file.ts";
 export type {
+  BenchmarkSource,
   EvalTask,
   EvalUnit,
+  FetchSettings,
   OpenTaskOptions,
   ParsedPrediction,
+  TaskBenchmark,
   TaskKind,
 } from "./task/eval_task.ts";
 export { openTask } from "./task/open_task.ts";
@@ -48,6 +54,15 @@ export { type GpuHooks, NO_GPU } from "./loop/guard.ts";
 export { gpuHooksFromNative } from "./loop/gpu_hooks.ts";
 export { type JournalRecord, type JournalState, readJournals } from "./loop/journal.ts";
 export type { ShardSummary } from "./loop/run_shard.ts";
+export {
+  DEFAULT_FAILURE_LIMIT,
+  DEFAULT_IDENTICAL_IN_A_ROW,
+  type FailureLimit,
+  type FailurePolicy,
+  parseFailOnError,
+} from "./loop/failure_policy.ts";
+export { summariseUsage, type UsageSummary } from "./loop/usage.ts";
+export { SettingsChangedError } from "./loop/run_settings.ts";
 export {
   type MergeOptions,
   mergePredictions,

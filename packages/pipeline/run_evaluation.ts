@@ -20,11 +20,20 @@ import {
 import { taskNameFor } from "./task/dataset_name.ts";
 import type { EvalTask, OpenTaskOptions } from "./task/eval_task.ts";
 import { openTask } from "./task/open_task.ts";
+import { limitTask } from "./task/limit_task.ts";
 
 /** The settings every job of the run shares (see `JobOptions`). */
 export type SharedJobOptions = Omit<
   JobOptions,
-  "task" | "modelName" | "getModel" | "rank" | "worldSize" | "progress" | "workDir" | "signal"
+  | "task"
+  | "modelName"
+  | "getModel"
+  | "rank"
+  | "worldSize"
+  | "progress"
+  | "workDir"
+  | "signal"
+  | "settings"
 >;
 
 /** Settings of {@linkcode runEvaluation}. */
@@ -35,6 +44,17 @@ export interface EvaluationOptions {
   data: readonly string[];
   /** Builds a model by name; called at most once per model, and only when inference is needed. */
   createModel: (name: string) => Promise<VisionLanguageModel>;
+  /**
+   * The name of a model's output folder, file names and table rows (`--model-name`); default
+   * the model name itself, which must then be a safe folder name.
+   */
+  outputName?: (model: string) => string;
+  /** What shapes a model's answers, recorded and checked on resume (see `JobOptions.settings`). */
+  settingsFor?: (model: string) => Readonly<Record<string, unknown>> | undefined;
+  /** `--limit N`: only the first N rows of each benchmark (see `limitTask`). */
+  limit?: number;
+  /** Units in flight at once for a model's jobs, when models differ (`--config`); else `job`'s. */
+  concurrencyOf?: (modelName: string) => number;
   /** How `--data` values open (work dir, frame sampling, pack mode). */
   open: OpenTaskOptions;
   /** Settings shared by every job. */
@@ -63,7 +83,10 @@ export interface EvaluationOptions {
 export interface EvaluationResult {
   /** The worst outcome's exit code (see {@linkcode worseExitCode}). */
   exitCode: number;
-  /** The jobs that ran, in order. */
+  /**
+   * Every dataset of every model, in order: the jobs that ran, and for a dataset that could not
+   * run (its file, its model or its endpoint failed) a result with its exit code and message.
+   */
   jobs: JobResult[];
 }
 
@@ -72,8 +95,10 @@ const SEVERITY: number[] = [
   EXIT_CODES.ok,
   EXIT_CODES.sampleFailed,
   EXIT_CODES.rankTimeout,
+  EXIT_CODES.tooManyFailures,
   EXIT_CODES.badInput,
   EXIT_CODES.missingPrerequisite,
+  EXIT_CODES.endpoint,
   EXIT_CODES.usage,
   EXIT_CODES.interrupted,
   EXIT_CODES.stickyCuda,
@@ -94,18 +119,18 @@ export function worseExitCode(a: number, b: number): number {
 export async function runEvaluation(opts: EvaluationOptions): Promise<EvaluationResult> {
   let exitCode: number = EXIT_CODES.ok;
   const jobs: JobResult[] = [];
-  for (const modelName of opts.models) {
-    const model = lazyModel(modelName, opts.createModel);
+  for (const model of opts.models) {
+    const lazy = lazyModel(model, opts.createModel);
     for (const dataName of opts.data) {
       if (opts.signal?.aborted) break;
-      const job = await runDataset(modelName, dataName, model.get, opts);
+      const job = await runDataset(model, dataName, lazy.get, opts);
       exitCode = worseExitCode(exitCode, job.exitCode);
-      if (job.result) jobs.push(job.result);
+      jobs.push(job.result);
       if (job.exitCode === EXIT_CODES.stickyCuda) return { exitCode, jobs };
       // The model itself could not be built: every other dataset would fail the same way.
-      if (model.failed()) break;
+      if (lazy.failed()) break;
     }
-    await model.dispose();
+    await lazy.dispose();
   }
   return { exitCode, jobs };
 }
@@ -132,23 +157,28 @@ function lazyModel(name: string, create: (name: string) => Promise<VisionLanguag
 
 /** One dataset of one model: open, run, record; never throws. */
 async function runDataset(
-  modelName: string,
+  model: string,
   dataName: string,
   getModel: () => Promise<VisionLanguageModel>,
   opts: EvaluationOptions,
-): Promise<{ exitCode: number; result?: JobResult }> {
+): Promise<{ exitCode: number; result: JobResult }> {
   const { rank } = opts;
+  const modelName = opts.outputName?.(model) ?? model;
+  const settings = opts.settingsFor?.(model);
   let task: EvalTask | undefined;
   try {
-    task = await openTask(dataName, opts.open);
+    task = await openTask(dataName, { ...opts.open, signal: opts.signal });
+    if (opts.limit !== undefined) task = limitTask(task, opts.limit);
     const job = await runJob({
       ...opts.job,
       task,
       modelName,
       getModel,
+      settings,
       workDir: opts.open.workDir,
       rank: rank.rank,
       worldSize: rank.worldSize,
+      concurrency: opts.concurrencyOf?.(modelName) ?? opts.job.concurrency,
       progress: opts.progressFor(`${modelName}/${task.name}`),
       signal: opts.signal,
     });
@@ -156,6 +186,8 @@ async function runDataset(
       // Who read the answers: the scorer says so; free-form answers are never judged.
       const judge = job.scores ? job.scores.extractor ?? EXACT_MATCHING : opts.judgeName;
       const entry = statusEntryFromJob(job, modelDir(opts, modelName), judge);
+      if (settings) entry.settings = settings;
+      if (opts.limit !== undefined) entry.limit = opts.limit;
       await recordStatus(opts, modelName, task.name, entry);
     }
     opts.onJob?.(modelName, job);
@@ -163,12 +195,13 @@ async function runDataset(
   } catch (err) {
     const code = opts.exitCodeForError(err);
     opts.onError?.(modelName, dataName, err);
+    const name = task?.name ?? taskNameFor(dataName, opts.open);
+    const message = opts.describeError(err);
     if (rank.rank === 0) {
-      const name = task?.name ?? taskNameFor(dataName, opts.open);
-      const entry = statusEntryFromError(opts.describeError(err), code, opts.judgeName);
+      const entry = statusEntryFromError(message, code, opts.judgeName);
       await recordStatus(opts, modelName, name, entry);
     }
-    return { exitCode: code };
+    return { exitCode: code, result: { task: name, exitCode: code, message } };
   } finally {
     task?.close?.();
   }

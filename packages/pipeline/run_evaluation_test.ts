@@ -48,7 +48,12 @@ Deno.test("runEvaluation() runs every model on every dataset, records each, skip
     };
     const result = await runEvaluation(opts);
     assert.equal(result.exitCode, EXIT_CODES.badInput, "a missing dataset is bad input (4)");
-    assert.deepEqual(result.jobs.map((j) => [j.task, j.exitCode]), [["Mcq", 0]]);
+    assert.deepEqual(result.jobs.map((j) => [j.task, j.exitCode]), [
+      ["Mcq", 0],
+      ["Missing", 4],
+      ["Mcq", 1],
+    ], "a dataset that could not run is a result too, with its code");
+    assert.equal(result.jobs[2].message, "no weights");
     assert.deepEqual(built, ["Good", "Broken"], "each model is built once, when needed");
     assert.deepEqual(errors, ["Good Missing.tsv", "Broken Mcq.tsv"], "Broken skips the rest");
     const good = JSON.parse(await Deno.readTextFile(`${dir}/out/Good/status.json`));

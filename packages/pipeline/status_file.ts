@@ -13,6 +13,7 @@ import type { ScoreTable } from "@vlmeval/report";
 import { EXIT_CODES } from "@vlmeval/schema";
 import { EXACT_MATCHING } from "./score/judge.ts";
 import type { JobResult } from "./loop/run_job.ts";
+import type { UsageSummary } from "./loop/usage.ts";
 
 /** How a dataset's last run ended. */
 export type DatasetRunStatus =
@@ -22,6 +23,11 @@ export type DatasetRunStatus =
   | "done"
   /** The run stopped before every sample had an answer; rerun to resume. */
   | "incomplete"
+  /**
+   * Too many samples failed (the failure threshold, or a run of identical failures): the run
+   * stopped, or its predictions hold more failures than the threshold allows; rerun to retry.
+   */
+  | "failed"
   /** The dataset, the model or the scoring failed; `error_message` says why. */
   | "error";
 
@@ -37,6 +43,10 @@ export interface DatasetStatusEntry {
   error_message?: string;
   /** What `metrics["Overall"]` measures, e.g. `accuracy, exact matching (...)`. */
   primary_metric?: string;
+  /** The primary metric's short name (`accuracy`, `VQA score %`, `Final Score`, ...). */
+  primary_metric_name?: string;
+  /** The primary metric's value (the same as `overall`), VLMEvalKit's key. */
+  primary_metric_value?: number;
   /** The score table flattened: `split=<split>|<column>` to the cell's value. */
   metrics?: Record<string, number | string | null>;
   /** Overall score of the dataset (a fraction for MCQ, a percentage for yes/no and VQA). */
@@ -49,8 +59,44 @@ export interface DatasetStatusEntry {
   unresolved?: number;
   /** The process exit code this dataset contributed. */
   exit_code: number;
+  /** What the answers in the prediction file cost (served models), in snake case. */
+  usage?: StatusUsage;
+  /** What shaped a served model's answers (max tokens, temperature, ...; see `settingsRecord`). */
+  settings?: Readonly<Record<string, unknown>>;
+  /** `--limit`: only the first rows of the benchmark were evaluated. */
+  limit?: number;
   /** ISO time of this entry. */
   updated_at: string;
+}
+
+/** A served model's usage as `status.json` writes it (see `UsageSummary`). */
+export interface StatusUsage {
+  /** Samples whose model reported what they cost. */
+  samples: number;
+  /** Prompt tokens, summed. */
+  prompt_tokens: number;
+  /** Completion tokens, summed. */
+  completion_tokens: number;
+  /** HTTP requests, retries included. */
+  requests: number;
+  /** Requests after each sample's first. */
+  retries: number;
+  /** Mean milliseconds per sample. */
+  mean_latency_ms: number;
+  /** 95th percentile of the milliseconds per sample. */
+  p95_latency_ms: number;
+}
+
+function statusUsage(u: UsageSummary): StatusUsage {
+  return {
+    samples: u.samples,
+    prompt_tokens: u.promptTokens,
+    completion_tokens: u.completionTokens,
+    requests: u.requests,
+    retries: u.retries,
+    mean_latency_ms: u.meanLatencyMs,
+    p95_latency_ms: u.p95LatencyMs,
+  };
 }
 
 /** The whole `status.json`. */
@@ -93,14 +139,24 @@ export interface RunFacts {
   mode: string;
 }
 
-/** `split=<split>|<column>` keys for every cell of a score table, VLMEvalKit's flattening. */
+/**
+ * A score table's cells by VLMEvalKit's flattened keys (`_flatten_dataframe`): the text columns
+ * (`split`, MathVista's `Task&Skill`, MMVet's `Category`) name each row (`<column>=<value>`,
+ * joined by `|`), then the number column: `split=dev|Overall`, `Task&Skill=Overall|acc`; a
+ * table with no text column gets `split=none|<column>`.
+ */
 export function flattenScoreTable(table: ScoreTable): Record<string, number | string | null> {
   const out: Record<string, number | string | null> = {};
-  const splitColumn = table.columns.indexOf("split");
+  const dims = table.columns.map((_, k) =>
+    table.rows.length > 0 && table.rows.every((row) => typeof row[k] === "string")
+  );
   for (const row of table.rows) {
-    const split = splitColumn >= 0 ? String(row[splitColumn]) : "none";
+    const named = table.columns.filter((_, k) => dims[k]).map((c) =>
+      `${c}=${row[table.columns.indexOf(c)]}`
+    );
+    const prefix = named.length ? named.join("|") : "split=none";
     table.columns.forEach((column, k) => {
-      if (k !== splitColumn) out[`split=${split}|${column}`] = row[k];
+      if (!dims[k]) out[`${prefix}|${column}`] = row[k];
     });
   }
   return out;
@@ -112,7 +168,9 @@ export function statusEntryFromJob(
   modelDir: string,
   judgeModel: string = EXACT_MATCHING,
 ): DatasetStatusEntry {
-  const status: DatasetRunStatus = job.scores
+  const status: DatasetRunStatus = job.exitCode === EXIT_CODES.tooManyFailures
+    ? "failed"
+    : job.scores
     ? "done"
     : job.merged
     ? "infer"
@@ -133,8 +191,11 @@ export function statusEntryFromJob(
   } else if (scores) {
     entry.infer_fail_rate = scores.counts.total ? scores.counts.failed / scores.counts.total : 0;
   }
+  if (job.usage) entry.usage = statusUsage(job.usage);
   if (scores) {
     entry.primary_metric = scores.metric;
+    if (scores.primaryMetric) entry.primary_metric_name = scores.primaryMetric;
+    entry.primary_metric_value = scores.overall;
     entry.metrics = flattenScoreTable(scores.table);
     entry.overall = scores.overall;
     entry.samples = scores.counts.total;

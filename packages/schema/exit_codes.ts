@@ -17,6 +17,18 @@ export const EXIT_CODES = {
   rankTimeout: 5,
   /** A prerequisite is missing (ffmpeg, an optional backend, the native addon build). */
   missingPrerequisite: 6,
+  /**
+   * A served model's endpoint failed its check before the first sample (unreachable, key
+   * refused, unknown model, wrong path); nothing was recorded. The message says what to fix.
+   */
+  endpoint: 7,
+  /**
+   * Too many samples failed: recorded failures passed the failure threshold (`--fail-on-error`,
+   * by default more than 10% of a benchmark's samples), or a run of identical errors (every
+   * request refused, every key rejected) showed that no later sample could succeed. The run
+   * stopped early; finished samples are kept and a rerun retries the failures.
+   */
+  tooManyFailures: 8,
   /** Interrupted by SIGINT/SIGTERM; finished work is kept. */
   interrupted: 130,
 } as const;

@@ -6,7 +6,14 @@
  * @module
  */
 
-export type { GenerateContext, Message, MessageItem, Row, VisionLanguageModel } from "./types.ts";
+export type {
+  CallUsage,
+  GenerateContext,
+  Message,
+  MessageItem,
+  Row,
+  VisionLanguageModel,
+} from "./types.ts";
 export {
   API_FAIL_MSG,
   FAIL_MSG,

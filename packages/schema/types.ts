@@ -28,6 +28,36 @@ export interface GenerateContext {
    * Absent: the model's own setting.
    */
   temperature?: number;
+  /**
+   * The most tokens the answer may take, for this call only: a per-call override honoured by API
+   * models (VLMEvalKit's judges ask with their own, `build_judge(max_tokens=...)`: MathVista 128,
+   * MMVet 2048); local models ignore it. Absent: the model's own setting.
+   */
+  maxTokens?: number;
+  /**
+   * Hears what the call cost: served models call it once per `generate`, just before they
+   * return (answer or recorded failure); local models do not call it.
+   */
+  onUsage?: (usage: CallUsage) => void;
+}
+
+/** What one `generate` call of a served model cost (see `GenerateContext.onUsage`). */
+export interface CallUsage {
+  /** Prompt tokens of the answer, as the server counted them (`usage.prompt_tokens`). */
+  promptTokens?: number;
+  /** Completion tokens of the answer (`usage.completion_tokens`). */
+  completionTokens?: number;
+  /** HTTP requests sent for the call, retries included. */
+  requests: number;
+  /** Requests after the first one. */
+  retries: number;
+  /** Milliseconds from the first request to the end of the last one, waits included. */
+  latencyMs: number;
+  /**
+   * How many requests the model let be in flight at once when the call ended (it shrinks on
+   * 429 and 5xx replies and grows back when the server keeps up).
+   */
+  concurrency?: number;
 }
 
 /**

@@ -116,5 +116,7 @@ export function stateText(state: RunState): string {
       return "incomplete";
     case "error":
       return "error";
+    case "failed":
+      return "too many failures";
   }
 }

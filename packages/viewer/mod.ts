@@ -42,6 +42,7 @@ export {
   type LeaderboardCell,
 } from "./leaderboard.ts";
 export {
+  problemText,
   SUMMARY_FORMATS,
   summaryCsv,
   type SummaryFormat,

@@ -7,7 +7,7 @@ import {
   type LeaderboardCell,
   stateText,
 } from "./leaderboard.ts";
-import type { WorkDirScan } from "./scan/types.ts";
+import type { Problem, WorkDirScan } from "./scan/types.ts";
 
 /** Formats `vlmeval summary` prints. */
 export type SummaryFormat = "text" | "csv" | "json";
@@ -43,7 +43,7 @@ export interface SummaryRecord {
   model: string;
   /** The benchmark. */
   benchmark: string;
-  /** `done`, `infer`, `running`, `incomplete` or `error`. */
+  /** `done`, `infer`, `running`, `incomplete`, `failed` or `error`. */
   state: string;
   /** The primary metric's flattened key. */
   metric: string | null;
@@ -115,4 +115,10 @@ export function summaryJson(scan: WorkDirScan): string {
     null,
     2,
   ) + "\n";
+}
+
+/** A problem as one line: `<severity>: <model> · <benchmark>: <message>`. */
+export function problemText(problem: Problem): string {
+  const where = [problem.model, problem.dataset].filter(Boolean).join(" · ");
+  return `${problem.severity}: ${where ? `${where}: ` : ""}${problem.message}`;
 }

@@ -1,25 +1,80 @@
-import { excerpt, readChatReply } from "./chat_reply.ts";
-import { honoursRetryAfter, isRetryableStatus, parseRetryAfter } from "./retry_policy.ts";
+import { parseRetryAfter } from "@vlmeval/internal";
+import { excerpt, readChatReply, type ReplyUsage } from "./chat_reply.ts";
+import { describeNetworkError, type NetworkFailure } from "./network_error.ts";
+import { honoursRetryAfter, isRetryableStatus } from "./retry_policy.ts";
 
-/** One HTTP request to a chat-completions endpoint. */
-export interface ChatAttempt {
-  /** Full URL of `.../chat/completions`. */
+/** One HTTP request to an OpenAI-compatible endpoint. */
+export interface HttpRequest {
+  /** Full URL, e.g. `.../chat/completions` or `.../models`. */
   url: string;
-  /** JSON request body. */
-  body: string;
+  /** `POST` (with `body`) or `GET`. @default {"POST"} */
+  method?: "GET" | "POST";
+  /** JSON request body (`POST`). */
+  body?: string;
   /** Bearer token, or `undefined` to send no `Authorization` header. */
   apiKey?: string;
-  /** Milliseconds before the attempt is abandoned (sending, waiting and reading the body). */
+  /** Milliseconds before the request is abandoned (sending, waiting and reading the body). */
   timeoutMs: number;
-  /** Cancels the attempt; its reason is thrown. */
+  /** Cancels the request; its reason is thrown. */
   signal?: AbortSignal;
+  /** The fetch to use. */
   fetch: typeof fetch;
 }
 
-/** How one attempt ended. Failure reasons may hold server text and must be redacted. */
+/** How one HTTP request ended: a response (any status) or a network failure. */
+export type HttpExchange =
+  | { kind: "response"; status: number; text: string; headers: Headers }
+  | { kind: "network"; failure: NetworkFailure };
+
+/**
+ * Sends one request and reads the whole reply. A timeout or a network error is returned, named
+ * from its cause chain (see `describeNetworkError`); only the cancellation of `signal` throws.
+ */
+export async function exchange(request: HttpRequest): Promise<HttpExchange> {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new DOMException("request timed out", "TimeoutError"));
+  }, request.timeoutMs);
+  const onCancel = () => controller.abort(request.signal?.reason);
+  request.signal?.addEventListener("abort", onCancel, { once: true });
+  try {
+    request.signal?.throwIfAborted();
+    const headers: Record<string, string> = { "content-type": "application/json" };
+    if (request.apiKey) headers.authorization = `Bearer ${request.apiKey}`;
+    const res = await request.fetch(request.url, {
+      method: request.method ?? "POST",
+      headers,
+      body: request.body,
+      signal: controller.signal,
+    });
+    const text = await res.text();
+    return { kind: "response", status: res.status, text, headers: res.headers };
+  } catch (err) {
+    if (request.signal?.aborted) throw request.signal.reason;
+    if (timedOut) {
+      const text = `timeout after ${request.timeoutMs} ms`;
+      return { kind: "network", failure: { kind: "timeout", text } };
+    }
+    return { kind: "network", failure: describeNetworkError(err) };
+  } finally {
+    clearTimeout(timer);
+    request.signal?.removeEventListener("abort", onCancel);
+  }
+}
+
+/** How one chat-completion attempt ended. Failure reasons may hold server text: redact them. */
 export type AttemptOutcome =
-  | { kind: "answer"; content: string; status: number }
-  | { kind: "retry"; reason: string; status?: number; retryAfterMs?: number }
+  | { kind: "answer"; content: string; status: number; usage: ReplyUsage }
+  | {
+    kind: "retry";
+    reason: string;
+    status?: number;
+    retryAfterMs?: number;
+    /** A 429 or 5xx: the server is over its capacity. */
+    overloaded: boolean;
+  }
   | { kind: "fatal"; reason: string; status: number };
 
 /**
@@ -27,44 +82,22 @@ export type AttemptOutcome =
  * retrying (429, 5xx, network error, timeout, malformed reply); or a fatal one (other 4xx).
  * Only the cancellation of `signal` throws.
  */
-export async function attemptChatCompletion(attempt: ChatAttempt): Promise<AttemptOutcome> {
-  const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort(new DOMException("request timed out", "TimeoutError"));
-  }, attempt.timeoutMs);
-  const onCancel = () => controller.abort(attempt.signal?.reason);
-  attempt.signal?.addEventListener("abort", onCancel, { once: true });
-  try {
-    attempt.signal?.throwIfAborted();
-    const headers: Record<string, string> = { "content-type": "application/json" };
-    if (attempt.apiKey) headers.authorization = `Bearer ${attempt.apiKey}`;
-    const res = await attempt.fetch(attempt.url, {
-      method: "POST",
-      headers,
-      body: attempt.body,
-      signal: controller.signal,
-    });
-    const text = await res.text();
-    if (res.ok) {
-      const reply = readChatReply(text);
-      if (reply.ok) return { kind: "answer", content: reply.content, status: res.status };
-      return { kind: "retry", reason: `HTTP ${res.status} ${reply.reason}`, status: res.status };
-    }
-    const reason = `HTTP ${res.status}: ${excerpt(text)}`;
-    if (!isRetryableStatus(res.status)) return { kind: "fatal", reason, status: res.status };
-    const retryAfterMs = honoursRetryAfter(res.status)
-      ? parseRetryAfter(res.headers.get("retry-after"))
-      : undefined;
-    return { kind: "retry", reason, status: res.status, retryAfterMs };
-  } catch (err) {
-    if (attempt.signal?.aborted) throw attempt.signal.reason;
-    if (timedOut) return { kind: "retry", reason: `timeout after ${attempt.timeoutMs} ms` };
-    const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-    return { kind: "retry", reason: `network error (${message})` };
-  } finally {
-    clearTimeout(timer);
-    attempt.signal?.removeEventListener("abort", onCancel);
+export async function attemptChatCompletion(request: HttpRequest): Promise<AttemptOutcome> {
+  const done = await exchange(request);
+  if (done.kind === "network") {
+    return { kind: "retry", reason: done.failure.text, overloaded: false };
   }
+  const { status, text } = done;
+  if (status >= 200 && status < 300) {
+    const reply = readChatReply(text);
+    if (reply.ok) return { kind: "answer", content: reply.content, status, usage: reply.usage };
+    return { kind: "retry", reason: `HTTP ${status} ${reply.reason}`, status, overloaded: false };
+  }
+  const reason = `HTTP ${status}: ${excerpt(text)}`;
+  if (!isRetryableStatus(status)) return { kind: "fatal", reason, status };
+  const retryAfterMs = honoursRetryAfter(status)
+    ? parseRetryAfter(done.headers.get("retry-after"))
+    : undefined;
+  const overloaded = status === 429 || status >= 500;
+  return { kind: "retry", reason, status, retryAfterMs, overloaded };
 }

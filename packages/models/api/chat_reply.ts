@@ -1,10 +1,21 @@
+/** Tokens a server counted for one reply (its `usage`). */
+export interface ReplyUsage {
+  /** `usage.prompt_tokens`. */
+  promptTokens?: number;
+  /** `usage.completion_tokens`. */
+  completionTokens?: number;
+}
+
 /** What one chat-completion reply body says: an answer, or why it cannot be used. */
-export type ChatReply = { ok: true; content: string } | { ok: false; reason: string };
+export type ChatReply =
+  | { ok: true; content: string; usage: ReplyUsage }
+  | { ok: false; reason: string };
 
 /**
- * Reads an OpenAI-style chat completion body (`choices[0].message.content`). A body that is not
- * JSON, has no choices, or has no text content is reported as malformed, with a short reason.
- * Content given as a list of parts is joined from its text parts.
+ * Reads an OpenAI-style chat completion body (`choices[0].message.content`, and the token
+ * counts of `usage` when the server gives them). A body that is not JSON, has no choices, or
+ * has no text content is reported as malformed, with a short reason. Content given as a list
+ * of parts is joined from its text parts.
  */
 export function readChatReply(body: string): ChatReply {
   let data: unknown;
@@ -26,7 +37,19 @@ export function readChatReply(body: string): ChatReply {
     };
   }
   if (text.trim() === "") return { ok: false, reason: "empty answer" };
-  return { ok: true, content: text };
+  return { ok: true, content: text, usage: usageOf((data as { usage?: unknown }).usage) };
+}
+
+function usageOf(usage: unknown): ReplyUsage {
+  const out: ReplyUsage = {};
+  if (typeof usage !== "object" || usage === null) return out;
+  const { prompt_tokens: prompt, completion_tokens: completion } = usage as Record<
+    string,
+    unknown
+  >;
+  if (Number.isFinite(prompt)) out.promptTokens = prompt as number;
+  if (Number.isFinite(completion)) out.completionTokens = completion as number;
+  return out;
 }
 
 /** One line of at most `max` characters from a reply body, for failure reasons and logs. */

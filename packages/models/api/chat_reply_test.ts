@@ -3,13 +3,30 @@ import { excerpt, readChatReply } from "./chat_reply.ts";
 
 Deno.test("readChatReply() takes choices[0].message.content", () => {
   const body = JSON.stringify({ choices: [{ message: { role: "assistant", content: "B" } }] });
-  assert.deepEqual(readChatReply(body), { ok: true, content: "B" });
+  assert.deepEqual(readChatReply(body), { ok: true, content: "B", usage: {} });
+});
+
+Deno.test("readChatReply() keeps the token counts of usage", () => {
+  const body = JSON.stringify({
+    choices: [{ message: { content: "B" } }],
+    usage: { prompt_tokens: 17, completion_tokens: 3, total_tokens: 20 },
+  });
+  assert.deepEqual(readChatReply(body), {
+    ok: true,
+    content: "B",
+    usage: { promptTokens: 17, completionTokens: 3 },
+  });
+  const odd = JSON.stringify({
+    choices: [{ message: { content: "B" } }],
+    usage: { prompt_tokens: "x" },
+  });
+  assert.deepEqual(readChatReply(odd), { ok: true, content: "B", usage: {} });
 });
 
 Deno.test("readChatReply() joins text parts of a list content", () => {
   const content = [{ type: "text", text: "A" }, { type: "image_url" }, { type: "text", text: "." }];
   const body = JSON.stringify({ choices: [{ message: { content } }] });
-  assert.deepEqual(readChatReply(body), { ok: true, content: "A." });
+  assert.deepEqual(readChatReply(body), { ok: true, content: "A.", usage: {} });
 });
 
 Deno.test("readChatReply() reports malformed bodies with a short reason", () => {

@@ -128,6 +128,28 @@ Deno.test("createOpenAIModel() sends a call's own temperature, else the model's"
     await server.close();
   }
 });
+Deno.test("createOpenAIModel() sends a call's own max_tokens, else the model's", async () => {
+  const server = startLoopbackVllmServer();
+  try {
+    const model = modelFor(server.baseUrl, { maxTokens: 512 });
+    const prompt: Message = [{ type: "text", value: "hi" }];
+    await model.generate(prompt, CTX);
+    await model.generate(prompt, { ...CTX, maxTokens: 128 });
+    await model.generate(prompt, { ...CTX, maxTokens: 2048, temperature: 0.5 });
+    const sent = server.requests.map((req) => JSON.parse(req.body));
+    assert.deepEqual(sent.map((b) => b.max_tokens), [512, 128, 2048]);
+    assert.equal(sent[2].temperature, 0.5);
+    for (const bad of [0, 1.5, NaN]) {
+      await assert.rejects(
+        model.generate(prompt, { ...CTX, maxTokens: bad }),
+        /'maxTokens' must be an integer >= 1: current value is /,
+      );
+    }
+    assert.equal(server.requests.length, 3, "a bad max_tokens sends nothing");
+  } finally {
+    await server.close();
+  }
+});
 
 Deno.test(
   "createOpenAIModel() waits for Retry-After after a 429, then succeeds",
@@ -306,7 +328,11 @@ Deno.test(
       [{ type: "text", value: "hi" }],
       CTX,
     );
-    assert.ok(answer.startsWith(`${API_FAIL_MSG} network error (`), answer);
+    assert.ok(
+      answer.startsWith(`${API_FAIL_MSG} connection refused (TypeError: fetch failed; caused by `),
+      answer,
+    );
+    assert.match(answer, /Connection refused \(os error 111\)/);
     assert.match(answer, /\(3 attempts\)$/);
   }),
 );
@@ -356,7 +382,13 @@ Deno.test(
 
 Deno.test("createOpenAIModel() rejects bad options before any request", () => {
   assert.throws(() => modelFor("ftp://example.org/v1"), /must use http or https/);
-  assert.throws(() => modelFor("not a url"), /'baseUrl' is not a URL/);
+  assert.throws(() => modelFor("not a url"), /"not a url" as it is not a URL/);
+  assert.throws(() => modelFor("http://127.0.0.1:1/v1", { topP: 0 }), RangeError);
+  assert.throws(() => modelFor("http://127.0.0.1:1/v1", { maxTokens: 0 }), RangeError);
+  assert.throws(
+    () => modelFor("http://127.0.0.1:1/v1", { extraBody: { messages: [] } }),
+    /extra request field 'messages' as vlmeval sets it itself/,
+  );
   assert.throws(() => modelFor("http://127.0.0.1:1/v1", { nproc: 0 }), RangeError);
   assert.throws(() => modelFor("http://127.0.0.1:1/v1", { retries: -1 }), RangeError);
   assert.throws(() => modelFor("http://127.0.0.1:1/v1", { apiKeyEnv: "A B" }), TypeError);
@@ -415,3 +447,95 @@ Deno.test(
     }
   }),
 );
+
+Deno.test("createOpenAIModel() halves its concurrency in a 429 burst and grows it back after", async () => {
+  // Requests 10 to 29 are turned away with 429: a burst of rate limiting, then a healthy server.
+  const server = startLoopbackVllmServer((req) =>
+    req.n >= 10 && req.n < 30 ? { status: 429, body: { error: "rate limited" } } : { delayMs: 20 }
+  );
+  try {
+    const model = modelFor(server.baseUrl, { nproc: 8, retries: 12 });
+    const limits: number[] = [];
+    const answers = await Promise.all(
+      Array.from({ length: 80 }, (_, i) =>
+        model.generate([{ type: "text", value: `q${i}` }], {
+          ...CTX,
+          index: `${i}`,
+          onUsage: (u) => limits.push(u.concurrency!),
+        })),
+    );
+    assert.deepEqual(answers, Array(80).fill("A"));
+    const report = model.concurrency();
+    assert.ok(report.lowest <= 2, `shrank only to ${report.lowest}`);
+    assert.ok(report.decreases >= 2, `halved ${report.decreases} times`);
+    assert.equal(report.current, 8, "grew back to --api-nproc once the server kept up");
+    assert.equal(limits.at(-1), 8, "the last calls report the regrown limit");
+    assert.ok(Math.min(...limits) <= 2);
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("createOpenAIModel() with adaptiveConcurrency: false keeps nproc through 429s", async () => {
+  const server = startLoopbackVllmServer((req) => req.n < 6 ? { status: 429 } : { delayMs: 10 });
+  try {
+    const model = modelFor(server.baseUrl, { nproc: 4, retries: 8, adaptiveConcurrency: false });
+    await Promise.all(
+      Array.from(
+        { length: 12 },
+        (_, i) => model.generate([{ type: "text", value: `q${i}` }], { ...CTX, index: `${i}` }),
+      ),
+    );
+    assert.deepEqual(model.concurrency(), { max: 4, current: 4, lowest: 4, decreases: 0 });
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("createOpenAIModel() sends the generation settings and reports each call's usage", async () => {
+  const server = startLoopbackVllmServer((req) =>
+    req.n === 0 ? { status: 503 } : { body: vllmChatCompletion("B") }
+  );
+  try {
+    const model = modelFor(server.baseUrl, {
+      maxTokens: 64,
+      temperature: 0.3,
+      topP: 0.9,
+      seed: 11,
+      systemPrompt: "Be brief.",
+      extraBody: { chat_template_kwargs: { enable_thinking: false } },
+    });
+    const usages: unknown[] = [];
+    const answer = await model.generate([{ type: "text", value: "hi" }], {
+      ...CTX,
+      onUsage: (u) => usages.push({ ...u, latencyMs: typeof u.latencyMs }),
+    });
+    assert.equal(answer, "B");
+    const body = JSON.parse(server.requests[1].body);
+    assert.deepEqual(Object.keys(body), [
+      "model",
+      "messages",
+      "max_tokens",
+      "temperature",
+      "top_p",
+      "seed",
+      "chat_template_kwargs",
+    ]);
+    assert.deepEqual(body.messages[0], { role: "system", content: "Be brief." });
+    assert.deepEqual(
+      [body.max_tokens, body.temperature, body.top_p, body.seed],
+      [64, 0.3, 0.9, 11],
+    );
+    assert.deepEqual(body.chat_template_kwargs, { enable_thinking: false });
+    assert.deepEqual(usages, [{
+      promptTokens: 17,
+      completionTokens: 1,
+      requests: 2,
+      retries: 1,
+      latencyMs: "number",
+      concurrency: 16, // the 503 halved the default 32
+    }]);
+  } finally {
+    await server.close();
+  }
+});

@@ -41,24 +41,6 @@ export function backoffDelayMs(
   return Math.floor(random() * ceiling);
 }
 
-/**
- * Milliseconds to wait according to a `Retry-After` header: delta seconds (`"3"`, `"1.5"`) or
- * an HTTP date. `undefined` when the header is absent or unreadable; never negative.
- */
-export function parseRetryAfter(
-  value: string | null,
-  nowMs: number = Date.now(),
-): number | undefined {
-  if (value === null) return undefined;
-  const text = value.trim();
-  if (text === "") return undefined;
-  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
-  if (!/^[A-Za-z]{3}/.test(text)) return undefined;
-  const date = Date.parse(text);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - nowMs);
-}
-
 /** True for HTTP statuses worth retrying: 408, 409, 425, 429 and every 5xx. */
 export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 409 || status === 425 || status === 429 || status >= 500;

@@ -3,7 +3,6 @@ import {
   backoffDelayMs,
   honoursRetryAfter,
   isRetryableStatus,
-  parseRetryAfter,
   resolveBackoff,
 } from "./retry_policy.ts";
 
@@ -21,18 +20,6 @@ Deno.test("resolveBackoff() fills defaults and rejects negative values", () => {
     name: "RangeError",
     message: "Cannot use backoff option 'capMs' as it must be a number >= 0: current value is -1",
   });
-});
-
-Deno.test("parseRetryAfter() reads delta seconds and HTTP dates", () => {
-  const now = Date.parse("Wed, 21 Oct 2026 07:28:00 GMT");
-  assert.equal(parseRetryAfter("3", now), 3000);
-  assert.equal(parseRetryAfter(" 1.5 ", now), 1500);
-  assert.equal(parseRetryAfter("Wed, 21 Oct 2026 07:28:07 GMT", now), 7000);
-  assert.equal(parseRetryAfter("Wed, 21 Oct 2026 07:27:00 GMT", now), 0);
-  assert.equal(parseRetryAfter(null, now), undefined);
-  assert.equal(parseRetryAfter("", now), undefined);
-  assert.equal(parseRetryAfter("soon", now), undefined);
-  assert.equal(parseRetryAfter("-5", now), undefined);
 });
 
 Deno.test("isRetryableStatus() retries 429 and 5xx but not other client errors", () => {

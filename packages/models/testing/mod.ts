@@ -24,6 +24,8 @@ export {
   runModelConformance,
 } from "./conformance.ts";
 export {
+  isCheckRequest,
+  type LoopbackServerOptions,
   type LoopbackVllmServer,
   type ReceivedRequest,
   type ReplyScript,

@@ -1,5 +1,5 @@
 import { JsonlLog, readJsonl } from "@vlmeval/internal";
-import { isRetryableFailure } from "@vlmeval/schema";
+import { type CallUsage, isRetryableFailure } from "@vlmeval/schema";
 
 /** One finished sample, as appended to a rank's journal (one JSON object per line). */
 export interface JournalRecord {
@@ -15,6 +15,11 @@ export interface JournalRecord {
   errorType?: string;
   /** Milliseconds the unit took. */
   ms?: number;
+  /**
+   * What a served model's call cost (tokens, requests, retries, latency); a pack's call is kept
+   * with its first question only.
+   */
+  usage?: Omit<CallUsage, "concurrency">;
   /** Rank that wrote the record. */
   rank: number;
   /** World size of the run that wrote the record. */

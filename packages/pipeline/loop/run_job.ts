@@ -9,6 +9,10 @@ import { journalDir, JournalWriter, readJournals } from "./journal.ts";
 import { mergePredictions } from "./merge.ts";
 import { type Progress, SILENT_PROGRESS } from "./progress.ts";
 import { runShard, type ShardSummary } from "./run_shard.ts";
+import { limitPassed } from "./failure_policy.ts";
+import type { FailurePolicy } from "./failure_policy.ts";
+import { checkRunSettings, recordRunSettings } from "./run_settings.ts";
+import { summariseUsage, type UsageSummary } from "./usage.ts";
 import { clearDoneMarker, waitForShards, writeDoneMarker } from "../ranks/shard_wait.ts";
 
 /** Settings of one (model, dataset) job on one rank. */
@@ -42,6 +46,8 @@ export interface JobOptions {
    * default none.
    */
   judge?: JudgeSettings;
+  /** With no `judge`: where MathVista and MMVet ask their VLMEvalKit default judge. */
+  familyJudge?: Omit<JudgeSettings, "name">;
   /** Units in flight at once (API models: `--api-nproc`); default 1. */
   concurrency?: number;
   /** When to empty the GPU cache: after every unit, or only after failures (the default). */
@@ -56,6 +62,17 @@ export interface JobOptions {
   progress?: (label: string) => Progress;
   /** Aborting stops the shard before its next unit (exit `interrupted`) and the wait for ranks. */
   signal?: AbortSignal;
+  /**
+   * When recorded failures stop the job (exit `tooManyFailures`): checked on each rank's shard
+   * as samples finish, and on rank 0 over the merged predictions. Default never.
+   */
+  failurePolicy?: FailurePolicy;
+  /**
+   * What shapes the model's answers (a served model's settings record), kept with the journal;
+   * a resumed job whose answers were made with other settings is refused (see
+   * `checkRunSettings`). Absent: not recorded.
+   */
+  settings?: Readonly<Record<string, unknown>>;
 }
 
 /** How one job ended. */
@@ -74,6 +91,8 @@ export interface JobResult {
   merged?: { rows: number; failed: number };
   /** The scores, on rank 0 in `all` and `eval` modes. */
   scores?: TaskScores;
+  /** What the answers in the prediction file cost, when the model reported it (rank 0). */
+  usage?: UsageSummary;
 }
 
 /** Where a job's files live. */
@@ -117,6 +136,13 @@ export async function runJob(opts: JobOptions): Promise<JobResult> {
   if (opts.mode === "eval") return opts.rank === 0 ? await scoreExisting(opts, paths) : result;
 
   const startedAt = Date.now();
+  if (opts.settings) {
+    await checkRunSettings(paths.journalDir, opts.settings, {
+      task: task.name,
+      modelName: opts.modelName,
+      warn: opts.warn,
+    });
+  }
   if (opts.rank === 0) await importPreviousPredictions(paths, opts);
   clearDoneMarker(paths.journalDir, opts.rank, opts.worldSize);
   const shard = await runShard({
@@ -135,6 +161,10 @@ export async function runJob(opts: JobOptions): Promise<JobResult> {
       opts.progress?.(`${opts.modelName}/${task.name} rank ${opts.rank}/${opts.worldSize}`) ??
         SILENT_PROGRESS,
     signal: opts.signal,
+    failurePolicy: opts.failurePolicy,
+    beforeFirstSample: async () => {
+      if (opts.settings) await recordRunSettings(paths.journalDir, opts.settings);
+    },
   });
   result.shard = shard;
   await writeDoneMarker(paths.journalDir, {
@@ -144,11 +174,12 @@ export async function runJob(opts: JobOptions): Promise<JobResult> {
     reason: shard.stopped ? stopReason(shard) : undefined,
   });
   if (shard.stopped) {
-    const code = shard.stopped.reason === "sticky"
-      ? EXIT_CODES.stickyCuda
-      : shard.stopped.reason === "aborted"
-      ? EXIT_CODES.interrupted
-      : EXIT_CODES.sampleFailed;
+    const code = {
+      sticky: EXIT_CODES.stickyCuda,
+      aborted: EXIT_CODES.interrupted,
+      failures: EXIT_CODES.tooManyFailures,
+      error: EXIT_CODES.sampleFailed,
+    }[shard.stopped.reason];
     return { ...result, exitCode: code, message: stopReason(shard) };
   }
   if (opts.rank !== 0) return result;
@@ -225,6 +256,15 @@ async function mergeAndScore(
   }
   result.merged = { rows: written.rows, failed: written.failed };
   result.predictionFile = paths.predictionFile;
+  result.usage = summariseUsage(taskIndices(task).map((index) => records.get(index)?.usage));
+  const limit = opts.failurePolicy?.limit;
+  const overall = limit && limitPassed(limit, written.failed, written.rows);
+  if (overall) {
+    // Every rank kept under the limit on its own shard, but the whole file is over it.
+    result.exitCode = EXIT_CODES.tooManyFailures;
+    result.message = `${task.name}: ${overall}; the predictions are written and scored, but ` +
+      `rerun to retry the failures before trusting the score`;
+  }
   if (opts.mode === "all") {
     const rows = { columns: written.columns, rows: merged };
     result.scores = await evaluatePredictions(task, rows, scoreOptions(opts, paths));
@@ -239,9 +279,17 @@ function scoreOptions(opts: JobOptions, paths: JobPaths): EvaluateOptions {
     format: opts.format,
     evalFormat: opts.evalFormat,
     judge: opts.judge,
+    familyJudge: opts.familyJudge,
     warn: opts.warn,
     signal: opts.signal,
   };
+}
+
+/** Every index of a task, in order. */
+function taskIndices(task: EvalTask): string[] {
+  const indices: string[] = [];
+  for (let p = 0; p < task.unitCount; p++) indices.push(...task.unitIndices(p));
+  return indices;
 }
 
 function stopReason(shard: ShardSummary): string {
@@ -254,6 +302,9 @@ function stopReason(shard: ShardSummary): string {
         `finished samples are kept, rerun to resume`;
     case "aborted":
       return "Interrupted; finished samples are kept, rerun to resume";
+    case "failures":
+      return `Stopped early as ${stop.message}. Finished samples are kept: fix the cause and ` +
+        `rerun to retry the failures (--fail-on-error sets how many failures a run tolerates)`;
     default:
       return `Sample ${stop.key} failed (${what}); finished samples are kept. Set SKIP_ERR=1 ` +
         `or pass --skip-err to record failures and go on`;

@@ -1,4 +1,10 @@
-import { EXIT_CODES, type ExitCode, isFailure, type VisionLanguageModel } from "@vlmeval/schema";
+import {
+  type CallUsage,
+  EXIT_CODES,
+  type ExitCode,
+  isFailure,
+  type VisionLanguageModel,
+} from "@vlmeval/schema";
 import type { EvalTask, EvalUnit, ParsedPrediction } from "../task/eval_task.ts";
 import {
   decideOnFailure,
@@ -9,6 +15,8 @@ import {
 } from "./guard.ts";
 import { isFinished, type JournalRecord, JournalWriter, readJournals } from "./journal.ts";
 import type { Progress } from "./progress.ts";
+import { type FailurePolicy, FailureWatch } from "./failure_policy.ts";
+import { summariseUsage, type UsageSummary } from "./usage.ts";
 
 /** The model cannot answer several questions in one generation (pack mode). */
 export class UnsupportedPackError extends Error {
@@ -45,6 +53,13 @@ export interface ShardOptions {
   progress?: Progress;
   /** Passed to `generate`; once aborted, no new unit starts (`stopped.reason` `aborted`). */
   signal?: AbortSignal;
+  /**
+   * When recorded failures (under `skipErr`, and a served model's failed answers) stop the
+   * shard (`stopped.reason` `failures`); default never.
+   */
+  failurePolicy?: FailurePolicy;
+  /** Runs once the model is built, before the first sample is journaled. */
+  beforeFirstSample?: () => Promise<void>;
 }
 
 /** How one rank's inference ended. */
@@ -59,8 +74,18 @@ export interface ShardSummary {
   failed: number;
   /** Milliseconds spent. */
   elapsedMs: number;
-  /** Why the shard stopped early, if it did. */
-  stopped?: { reason: "error" | "sticky" | "aborted"; error?: unknown; key?: string };
+  /** Why the shard stopped early, if it did (`failures`: see `ShardOptions.failurePolicy`). */
+  stopped?: {
+    reason: "error" | "sticky" | "aborted" | "failures";
+    error?: unknown;
+    key?: string;
+    /** For `failures`: the counts and the last failure. */
+    message?: string;
+  };
+  /** What this run's calls cost, when the model reports it (served models). */
+  usage?: UsageSummary;
+  /** A served model's concurrency limit: its lowest, and where it ended. */
+  concurrency?: { lowest: number; last: number };
 }
 
 /** Unit positions owned by `rank` of `worldSize`: `rank, rank + W, rank + 2W, ...`. */
@@ -106,6 +131,7 @@ export async function runShard(opts: ShardOptions): Promise<ShardSummary> {
           `prompts; drop _pack / --pack`,
       );
     }
+    await opts.beforeFirstSample?.();
   } catch (err) {
     // The bar (or the supervisor's view of this rank) must not outlive a model that never ran.
     opts.progress?.stop();
@@ -113,6 +139,16 @@ export async function runShard(opts: ShardOptions): Promise<ShardSummary> {
   }
   const journal = JournalWriter.open(opts.journalDir, rank, worldSize);
   const concurrency = Math.max(1, opts.concurrency ?? 1);
+  const todo = new Set(pending);
+  const keptFailures =
+    positions.filter((p) => !todo.has(p) && task.unitIndices(p).some((i) => !previous.get(i)?.ok))
+      .length;
+  const shard: ShardRun = {
+    journal,
+    summary,
+    watch: new FailureWatch(opts.failurePolicy ?? {}, positions.length, keptFailures),
+    usages: [],
+  };
   let next = 0;
   const worker = async () => {
     while (!summary.stopped && next < pending.length) {
@@ -121,7 +157,7 @@ export async function runShard(opts: ShardOptions): Promise<ShardSummary> {
         return;
       }
       const position = pending[next++];
-      await runOneUnit(position, opts, model, journal, summary);
+      await runOneUnit(position, opts, model, shard);
     }
   };
   try {
@@ -131,7 +167,28 @@ export async function runShard(opts: ShardOptions): Promise<ShardSummary> {
     opts.progress?.stop();
   }
   summary.elapsedMs = performance.now() - started;
+  summary.usage = summariseUsage(shard.usages);
+  const limits = shard.usages.map((u) => u.concurrency).filter((c) => c !== undefined);
+  if (limits.length > 0) {
+    summary.concurrency = { lowest: Math.min(...limits), last: limits[limits.length - 1] };
+  }
   return summary;
+}
+
+/** What the units of one shard share while it runs. */
+interface ShardRun {
+  journal: JournalWriter;
+  summary: ShardSummary;
+  /** Counts failures against the shard's failure policy. */
+  watch: FailureWatch;
+  /** What each call of this run cost, in the order they finished. */
+  usages: CallUsage[];
+}
+
+/** Counts a finished unit against the failure policy; stops the shard when it says so. */
+function watchFailures(shard: ShardRun, failure: string | undefined): void {
+  const stop = shard.watch.record(failure);
+  if (stop) shard.summary.stopped ??= { reason: "failures", message: stop.message };
 }
 
 /** Where one unit is in its run: what a failure is recorded against. */
@@ -147,11 +204,12 @@ async function runOneUnit(
   position: number,
   opts: ShardOptions,
   model: VisionLanguageModel,
-  journal: JournalWriter,
-  summary: ShardSummary,
+  shard: ShardRun,
 ): Promise<void> {
+  const { journal, summary } = shard;
   const run: UnitRun = { position, started: performance.now(), stage: "prompt" };
   let results: Map<string, ParsedPrediction>;
+  let usage: CallUsage | undefined;
   try {
     run.unit = await opts.task.unitAt(position);
     const message = await run.unit.buildPrompt();
@@ -160,17 +218,19 @@ async function runOneUnit(
       dataset: opts.task.name,
       index: run.unit.key,
       signal: opts.signal,
+      onUsage: (u) => void (usage = u),
     });
     run.stage = "parse";
     results = run.unit.parseAnswer(String(answer));
   } catch (err) {
-    await recordFailure(err, run, opts, model, journal, summary);
+    await recordFailure(err, run, opts, model, shard);
     return;
   }
-  let anyFailed = false;
+  if (usage) shard.usages.push(usage);
+  let failure: string | undefined;
   for (const [index, parsed] of results) {
     const ok = parsed.ok && !isFailure(parsed.prediction);
-    anyFailed ||= !ok;
+    if (!ok) failure ??= parsed.prediction;
     const record: Omit<JournalRecord, "rank" | "worldSize" | "time"> = {
       index,
       prediction: parsed.prediction,
@@ -181,11 +241,19 @@ async function runOneUnit(
       record.stage = "parse";
       record.errorType = parsed.errorType ?? "ModelReportedFailure";
     }
+    // A pack's one call is kept once, with its first question, so sums count it once.
+    if (usage) {
+      const { concurrency: _, ...spent } = usage;
+      record.usage = spent;
+      usage = undefined;
+    }
     journal.append(record);
   }
+  const anyFailed = failure !== undefined;
   summary.done++;
   if (anyFailed) summary.failed++;
   opts.progress?.tick({ failed: anyFailed });
+  watchFailures(shard, failure);
   if (opts.emptyCache === "always") {
     await model.releaseCaches?.();
     await opts.gpu.emptyCache();
@@ -201,9 +269,9 @@ async function recordFailure(
   run: UnitRun,
   opts: ShardOptions,
   model: VisionLanguageModel,
-  journal: JournalWriter,
-  summary: ShardSummary,
+  shard: ShardRun,
 ): Promise<void> {
+  const { journal, summary } = shard;
   const { unit, stage } = run;
   const key = unit?.key ?? opts.task.unitIndices(run.position).join(",");
   const indices = unit?.indices ?? opts.task.unitIndices(run.position);
@@ -234,6 +302,7 @@ async function recordFailure(
     opts.warn(
       `Failed on ${opts.task.name} sample ${key} (${stage}), recorded and skipped: ${prediction}`,
     );
+    watchFailures(shard, prediction);
     return;
   }
   journal.sync();

@@ -173,3 +173,109 @@ Deno.test("runShard() stops its progress when the model cannot be built", async 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+/** Answers like a served model: records a failure text after `okFirst` answers, reports usage. */
+class ServedLike implements VisionLanguageModel {
+  name = "ServedLike";
+  calls = 0;
+  constructor(
+    private okFirst: number,
+    private failure = "Failed to obtain answer via API. HTTP 500: dead (6 attempts)",
+  ) {}
+  generate(_m: Message, ctx: GenerateContext): Promise<string> {
+    const n = ++this.calls;
+    ctx.onUsage?.({
+      promptTokens: 5,
+      completionTokens: 1,
+      requests: 2,
+      retries: 1,
+      latencyMs: 3,
+      concurrency: 4,
+    });
+    return Promise.resolve(n <= this.okFirst ? "A" : this.failure.replace("#", String(n)));
+  }
+}
+
+Deno.test("runShard() stops at identical failures in a row and keeps every answer before them", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const model = new ServedLike(4);
+    const summary = await runShard(options(dir, model, {
+      task: textTask("T", rowsOf(40)),
+      failurePolicy: { limit: { fraction: 0.5 }, identicalInARow: 3 },
+    }));
+    assert.equal(summary.stopped?.reason, "failures");
+    assert.match(
+      summary.stopped!.message!,
+      /^3 samples in a row failed the same way: Failed to obtain answer via API\. HTTP 500: dead/,
+    );
+    assert.equal(model.calls, 7, "no sample starts once the shard stops");
+    const records = readJournals(dir).records;
+    assert.equal([...records.values()].filter((r) => r.ok).length, 4);
+    assert.equal(records.size, 7);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("runShard() stops once failures pass the threshold, counting failures kept from earlier runs", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const policy = { limit: { fraction: 0.1 } };
+    // Distinct failures: only the threshold can stop them.
+    const first = await runShard(
+      options(dir, new ServedLike(8, "Failed to obtain answer via API. sample #"), {
+        task: textTask("T", rowsOf(20)),
+        failurePolicy: policy,
+      }),
+    );
+    assert.equal(first.stopped?.reason, "failures");
+    assert.match(
+      first.stopped!.message!,
+      /^3 of 20 samples failed, more than 10% \(--fail-on-error 0\.1\); the last: .*sample 11$/,
+    );
+    assert.equal(first.done, 11);
+    // Kept failures count: with --keep-failed the 3 recorded ones already pass the threshold.
+    const second = await runShard(
+      options(dir, new ServedLike(0, "Failed to obtain answer via API. again #"), {
+        task: textTask("T", rowsOf(20)),
+        failurePolicy: policy,
+        keepFailed: true,
+      }),
+    );
+    assert.equal(second.stopped?.reason, "failures");
+    assert.equal(second.done, 1);
+    assert.match(second.stopped!.message!, /^4 of 20 samples failed/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("runShard() journals each call's usage and sums this run's", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const summary = await runShard(options(dir, new ServedLike(100)));
+    assert.deepEqual(summary.usage, {
+      samples: 12,
+      promptTokens: 60,
+      completionTokens: 12,
+      requests: 24,
+      retries: 12,
+      meanLatencyMs: 3,
+      p95LatencyMs: 3,
+    });
+    assert.deepEqual(summary.concurrency, { lowest: 4, last: 4 });
+    const record = readJournals(dir).records.get("0")!;
+    assert.deepEqual(record.usage, {
+      promptTokens: 5,
+      completionTokens: 1,
+      requests: 2,
+      retries: 1,
+      latencyMs: 3,
+    });
+    const local = await runShard(options(`${dir}/local`, new ConstantAnswerModel()));
+    assert.equal(local.usage, undefined, "a local model reports no usage");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

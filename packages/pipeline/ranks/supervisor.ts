@@ -109,6 +109,9 @@ const FATAL_CODES: ReadonlySet<number> = new Set([
   EXIT_CODES.badInput,
   EXIT_CODES.rankTimeout,
   EXIT_CODES.missingPrerequisite,
+  // A restart would meet the same endpoint, or the same failures, again.
+  EXIT_CODES.endpoint,
+  EXIT_CODES.tooManyFailures,
 ]);
 const INTERRUPT_SIGNALS: ReadonlySet<string> = new Set(["SIGINT", "SIGTERM", "SIGHUP"]);
 /** 128 + SIGHUP, SIGINT, SIGTERM: what a shell wrapper reports for an interrupted child. */

@@ -68,6 +68,8 @@ const KNOWN_ENTRY_KEYS = new Set([
   "judge_model",
   "error_message",
   "primary_metric",
+  "primary_metric_name",
+  "primary_metric_value",
   "metrics",
   "overall",
   "samples",

@@ -38,7 +38,7 @@ table.kv td { word-break: break-word; }
 .badge { display: inline-block; padding: 0 6px; border-radius: 8px; font-size: 11px; background: var(--alt);
   border: 1px solid var(--line); }
 .badge.good, .state-done { color: var(--good); }
-.badge.bad, .state-error, .state-incomplete { color: var(--bad); }
+.badge.bad, .state-error, .state-incomplete, .state-failed { color: var(--bad); }
 .state-running, .state-infer { color: var(--warn); }
 ul.problems li.unreadable { color: var(--bad); }
 ul.problems li.missing { color: var(--warn); }

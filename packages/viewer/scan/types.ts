@@ -78,6 +78,8 @@ export type RunState =
   | "running"
   /** The run stopped before every sample had an answer. */
   | "incomplete"
+  /** Too many samples failed (the failure threshold): the run stopped or is over it. */
+  | "failed"
   /** The run failed; the status entry's message says why. */
   | "error";
 

@@ -195,8 +195,12 @@ function stateOf(run: DatasetRun, now: number): RunState {
   const newer = last !== undefined && (updated === undefined || last > updated + 1000);
   const live = newer && now - last! < LIVE_MS;
   if (live && (updated !== undefined || !run.predictionFile)) return "running";
-  if (recorded === "done" || recorded === "infer" || recorded === "error") return recorded;
-  if (recorded === "incomplete") return "incomplete";
+  if (
+    recorded === "done" || recorded === "infer" || recorded === "error" ||
+    recorded === "incomplete" || recorded === "failed"
+  ) {
+    return recorded;
+  }
   if (newer && !run.predictionFile) return "incomplete";
   if (run.scoreFiles.length > 0) return "done";
   if (run.predictionFile) return "infer";
@@ -270,6 +274,9 @@ function noteMissing(run: DatasetRun, problems: Problem[]): void {
     }
     case "error":
       say(`failed${errorText ? `: ${errorText}` : ": no prediction file and no status entry"}`);
+      return;
+    case "failed":
+      say(`too many samples failed${errorText ? `: ${errorText}` : ""}; rerun to retry them`);
       return;
     case "infer":
       if (!run.predictionFile) {

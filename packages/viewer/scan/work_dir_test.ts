@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { writeCsv, writePredictions } from "@vlmeval/report";
 import { writePartialWorkDir } from "../testing/partial_work_dir.ts";
 import { scanWorkDir, WorkDirError } from "./work_dir.ts";
 
@@ -88,6 +89,39 @@ Deno.test("scanWorkDir() refuses a missing folder, a file, and a folder without 
     await assert.rejects(scanWorkDir(`${dir}/absent`), refused(/does not exist/));
     await assert.rejects(scanWorkDir(`${dir}/file.txt`), refused(/is not a folder/));
     await assert.rejects(scanWorkDir(dir), refused(/no folder in it holds results/));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("scanWorkDir() keeps the score of a run over the failure threshold and says it failed", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "vlmeval-viewer-" });
+  try {
+    await Deno.mkdir(`${dir}/M`);
+    await writePredictions(`${dir}/M/M_B.xlsx`, ["index", "prediction"], [
+      { index: "0", prediction: "Failed to obtain answer via API. HTTP 500 (6 attempts)" },
+      { index: "1", prediction: "A" },
+    ]);
+    await writeCsv(`${dir}/M/M_B_acc.csv`, {
+      columns: ["split", "Overall"],
+      rows: [["none", 0.5]],
+    });
+    await Deno.writeTextFile(
+      `${dir}/M/status.json`,
+      JSON.stringify({
+        datasets: {
+          B: { status: "failed", error_message: "2 of 2 samples failed", exit_code: 8 },
+        },
+      }),
+    );
+    const scan = await scanWorkDir(dir);
+    const run = scan.models[0].datasets[0];
+    assert.equal(run.state, "failed");
+    assert.equal(run.primary?.value, 0.5);
+    assert.equal(run.failRate, 0.5);
+    assert.deepEqual(scan.problems.map((p) => p.message), [
+      "too many samples failed: 2 of 2 samples failed; rerun to retry them",
+    ]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
