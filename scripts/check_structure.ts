@@ -46,6 +46,7 @@ const ALLOWED: Record<string, string[]> = {
     "scoring",
     "report",
   ],
+  viewer: ["schema", "internal", "delimited", "media", "report"],
   cli: [
     "schema",
     "internal",
@@ -56,6 +57,7 @@ const ALLOWED: Record<string, string[]> = {
     "pipeline",
     "report",
     "catalog",
+    "viewer",
   ],
 };
 

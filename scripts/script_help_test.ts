@@ -43,6 +43,7 @@ const ENTRY_POINTS: EntryPoint[] = [
   { path: "benchmarks/hf_smolvlm_bench.ts", out: "--out" },
   { path: "benchmarks/harness_overhead.ts" },
   { path: "benchmarks/report_write_measure.ts" },
+  { path: "benchmarks/report_100k_measure.ts" },
   { path: "benchmarks/memory/run.ts", out: "--out" },
 ];
 
