@@ -138,9 +138,10 @@ Options:
                          bundled one (Shapes_MCQ, Shapes_Video_<N>frame[_pack],
                          Shapes_Video_<F>fps[_pack]); video names take _<N>frame or _<F>fps
   --config FILE          VLMEvalKit's JSON config instead of --model/--data: "model" entries
-                         (OpenAIWrapper/GPT4V with model, api_base, key, max_tokens, ...; {}
-                         for a built-in model) and "data" entries (class and dataset; url and
-                         md5 for a benchmark outside the catalog)
+                         (OpenAIWrapper/GPT4V with model, api_base, key, max_tokens, ...;
+                         SmolVLM/SmolVLM2/PaliGemma with model_path, run in-process; {} for a
+                         built-in model) and "data" entries (class and dataset; url and md5 for
+                         a benchmark outside the catalog)
   --work-dir DIR         output root (default ${DEFAULTS.workDir}; $MMEVAL_ROOT overrides)
   --model-name NAME      name of the output folder and tables for the one --model (default:
                          the model name, with "/" and other unsafe characters as "_")

@@ -10,12 +10,24 @@
  */
 import { type CatalogEntry, catalogEntryFromConfig, findBenchmark } from "@vlmeval/catalog";
 import {
+  ConfigEntryError,
+  connectOpenAIModel,
   createModel,
   type CreateModelOptions,
-  createOpenAIModel,
+  HF_CONFIG_CLASSES,
+  HF_DEVICES,
+  type HfDevice,
+  hfModelFromConfigEntry,
   listModels,
+  SERVED_CONFIG_CLASSES,
+  type ServedModelEntry,
+  servedModelFromConfigEntry,
+  servedModelOptions,
+  type SettingsRecord,
+  settingsRecord,
+  UnknownModelError,
 } from "@vlmeval/models";
-import { type BenchmarkSource, judgeApiRoot } from "@vlmeval/pipeline";
+import type { BenchmarkSource } from "@vlmeval/pipeline";
 import { EXIT_CODES, type ExitCode, type VisionLanguageModel } from "@vlmeval/schema";
 
 /** A config file (or catalog file) vlmeval cannot use; the message names the file and key. */
@@ -36,40 +48,25 @@ export interface EvalConfig {
   data: string[];
   /** The `data` entries that are not plain `--data` names (`{}`), by name. */
   benchmarks: Map<string, BenchmarkSource>;
+  /** Keys that have no effect here, one line each naming the file, the entry and the key. */
+  notes: string[];
   /** Whether a model is served behind an API (its requests may run concurrently). */
   isApiModel(name: string): boolean;
-  /** Builds the model of a `model` entry; `cli` carries the command line's settings. */
+  /**
+   * What shapes a served model's answers, from its entry (recorded and checked on resume);
+   * undefined for a model run in-process.
+   */
+  settingsFor(name: string): SettingsRecord | undefined;
+  /**
+   * Builds the model of a `model` entry: a served one through the endpoint check
+   * (`EndpointCheckError`, exit 7, before any sample), an in-process one with the command
+   * line's `--device`, `--dtype` and `--batch-size` (`cli`).
+   */
   createModel(name: string, cli: CreateModelOptions): Promise<VisionLanguageModel>;
 }
 
-/** The API classes of `vlmeval.api` whose settings vlmeval's API model takes. */
-const API_CLASSES = ["OpenAIWrapper", "GPT4V"];
-
-/** `OpenAIWrapper` settings vlmeval's API model has no counterpart for yet. */
-const UNMAPPED_API_KEYS = [
-  "system_prompt",
-  "img_size",
-  "total_img_size",
-  "max_file_size",
-  "img_detail",
-];
-
-/** VLMEvalKit's `OpenAIWrapper`: the environment variable of the key by the model's name. */
-function keyEnvFor(model: string): string {
-  if (model.includes("step")) return "STEPAI_API_KEY";
-  if (model.includes("yi-vision")) return "YI_API_KEY";
-  if (model.includes("internvl2-pro")) return "InternVL2_PRO_KEY";
-  if (model.includes("abab")) return "MiniMax_API_KEY";
-  if (model.includes("moonshot")) return "MOONSHOT_API_KEY";
-  if (model.includes("grok")) return "XAI_API_KEY";
-  if (model.includes("gemini") && model.includes("preview")) return "GOOGLE_API_KEY";
-  return "OPENAI_API_KEY";
-}
-
-/** VLMEvalKit's `APIBASES`: the one named endpoint. */
-const OFFICIAL_API_ROOT = "https://api.openai.com/v1";
-
 type Json = Record<string, unknown>;
+type Env = Record<string, string | undefined>;
 
 function isObject(value: unknown): value is Json {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -117,37 +114,28 @@ async function readJsonObject(path: string, what: string): Promise<Json> {
 /** How one `model` entry is built, decided when the file is read. */
 type ModelPlan =
   | { kind: "builtin" }
-  | { kind: "api"; settings: ApiSettings };
-
-interface ApiSettings {
-  model: string;
-  baseUrl: string;
-  /** The key written in the file, or the variable VLMEvalKit reads it from. */
-  key: { literal: string } | { env: string };
-  retries: number;
-  timeoutMs: number;
-  maxTokens: number;
-  temperature: number;
-  verbose: boolean;
-  waitMs?: number;
-}
+  | { kind: "api"; entry: ServedModelEntry }
+  | { kind: "hf"; entry: Json };
 
 /**
- * Reads VLMEvalKit's `--config` JSON. `model` entries: `OpenAIWrapper`/`GPT4V` with `model`,
- * `api_base` (a root or a `.../chat/completions` URL; `OFFICIAL`; default `$OPENAI_API_BASE`),
- * `key` (default: the variable VLMEvalKit reads for the model's name, `OPENAI_API_KEY` for most),
- * `retry`, `timeout` (s), `max_tokens`, `temperature`, `verbose`, `wait` (s, the retry back-off),
- * `stream` (answers are read whole either way) and `use_azure: false`, with VLMEvalKit's
- * defaults; `{}` for a built-in model (`ShapesVLM`, ...). `data` entries: an image class
+ * Reads VLMEvalKit's `--config` JSON. `model` entries: a served model (`OpenAIWrapper`,
+ * `GPT4V`, `LMDeployAPI`; every key as VLMEvalKit reads it, see `servedModelFromConfigEntry`),
+ * a model run in-process (`SmolVLM`, `SmolVLM2`, `PaliGemma` with `model_path` and generation
+ * kwargs, see `hfModelFromConfigEntry`), or `{}` for a built-in model or a VLMEvalKit model
+ * name run in-process (`ShapesVLM`, `SmolVLM-256M`, ...). `data` entries: an image class
  * (`ImageMCQDataset`, `MMMUDataset`, `ImageYORNDataset`, `ImageVQADataset`, `OCRBench`,
  * `MathVista`, `MMVet`) with `dataset` (default the entry's name), and `url` and `md5` for a
  * benchmark outside the catalog (`catalogEntryFromConfig`); a video class (`VideoMME`,
  * `MVBench`, `MMBenchVideo`) with `dataset`, `nframe` or `fps`, and `pack`; `{}` for a name
  * `--data` takes (a video preset such as `MMBench_Video_8frame_nopack`).
  *
+ * @param env where served entries read `$OPENAI_API_BASE` and the like (default the process's).
  * @throws {ConfigFileError} naming the file, the entry and the key at fault.
  */
-export async function readEvalConfig(path: string): Promise<EvalConfig> {
+export async function readEvalConfig(
+  path: string,
+  env: Env = Deno.env.toObject(),
+): Promise<EvalConfig> {
   const json = await readJsonObject(path, "config file");
   for (const key of Object.keys(json)) {
     if (key !== "model" && key !== "data") {
@@ -172,7 +160,7 @@ export async function readEvalConfig(path: string): Promise<EvalConfig> {
   const plans = new Map<string, ModelPlan>();
   for (const [name, entry] of Object.entries(models)) {
     checkName(path, "model", name);
-    plans.set(name, modelPlan(path, name, entry));
+    plans.set(name, modelPlan(path, name, entry, env));
   }
   const benchmarks = new Map<string, BenchmarkSource>();
   for (const [name, entry] of Object.entries(data)) {
@@ -185,17 +173,27 @@ export async function readEvalConfig(path: string): Promise<EvalConfig> {
     models: [...plans.keys()],
     data: Object.keys(data),
     benchmarks,
+    notes: [...plans].flatMap(([name, plan]) =>
+      plan.kind === "api"
+        ? plan.entry.notes.map((note) => `model "${name}" of ${path}: ${note}`)
+        : []
+    ),
     isApiModel: (name) => plans.get(name)?.kind === "api",
+    settingsFor: (name) => {
+      const plan = plans.get(name);
+      return plan?.kind === "api"
+        ? settingsRecord(plan.entry.model, plan.entry.settings)
+        : undefined;
+    },
     createModel: async (name, cli) => {
       const plan = plans.get(name);
       if (!plan) throw new ConfigFileError(`Cannot build model "${name}": ${path} names none`);
-      if (plan.kind === "builtin") return await createModel(name, { ...cli, baseUrl: undefined });
-      return apiModel(name, plan.settings, cli);
+      return await buildModel(name, plan, cli);
     },
   };
 }
 
-function modelPlan(file: string, name: string, entry: unknown): ModelPlan {
+function modelPlan(file: string, name: string, entry: unknown, env: Env): ModelPlan {
   const where = `model "${name}" of ${file}`;
   if (!isObject(entry)) {
     throw new ConfigFileError(
@@ -209,152 +207,68 @@ function modelPlan(file: string, name: string, entry: unknown): ModelPlan {
           `keys: current keys are ${Object.keys(entry).join(", ")}`,
       );
     }
-    const builtIn = listModels().map((m) => m.name);
-    if (!builtIn.includes(name)) {
+    const known = listModels().map((m) => m.name);
+    if (!known.includes(name)) {
       throw new ConfigFileError(
-        `Cannot use ${where} as an entry without "class" names a built-in model ` +
-          `(${builtIn.join(", ")}); VLMEvalKit's supported_VLM shortcuts are not known here: ` +
-          `give "class": "OpenAIWrapper" with its "model"`,
+        `Cannot use ${where} as an entry without "class" names a built-in model or a ` +
+          `VLMEvalKit model name run in-process (${known.join(", ")}); VLMEvalKit's other ` +
+          `supported_VLM names are not known here: give "class": "OpenAIWrapper" with its ` +
+          `"model" for a served one`,
       );
     }
     return { kind: "builtin" };
   }
   const cls = entry.class;
-  if (typeof cls !== "string" || !API_CLASSES.includes(cls)) {
-    throw new ConfigFileError(
-      `Cannot use ${where} as its class ${JSON.stringify(cls)} is not one vlmeval builds: ` +
-        `${API_CLASSES.join(", ")} (served models); VLMEvalKit's in-process classes ` +
-        `(vlmeval.vlm) are not supported by this build; {} names a built-in model`,
-    );
-  }
-  return { kind: "api", settings: apiSettings(where, entry) };
-}
-
-function apiSettings(where: string, entry: Json): ApiSettings {
-  const fail = (key: string, why: string): never => {
-    throw new ConfigFileError(
-      `Cannot use key "${key}" of ${where} as ${why}: current value is ${
-        JSON.stringify(entry[key])
-      }`,
-    );
-  };
-  const number = (key: string, fallback: number, check: (n: number) => boolean, why: string) => {
-    const value = entry[key];
-    if (value === undefined) return fallback;
-    if (typeof value !== "number" || !check(value)) fail(key, why);
-    return value as number;
-  };
-  for (const key of Object.keys(entry)) {
-    if (UNMAPPED_API_KEYS.includes(key)) {
-      fail(key, "vlmeval's API model has no such setting yet");
-    }
-    const known = [
-      "class",
-      "model",
-      "api_base",
-      "key",
-      "retry",
-      "timeout",
-      "max_tokens",
-      "temperature",
-      "verbose",
-      "wait",
-      "stream",
-      "use_azure",
-    ];
-    if (!known.includes(key)) {
-      fail(
-        key,
-        "it is not a setting vlmeval's API model takes (VLMEvalKit sends unknown keys in " +
-          "each request; vlmeval sends no extra request fields yet)",
+  if (typeof cls === "string" && (HF_CONFIG_CLASSES as readonly string[]).includes(cls)) {
+    if (typeof entry.model_path !== "string" || entry.model_path.trim() === "") {
+      throw new ConfigFileError(
+        `Cannot use key "model_path" of ${where} as it must be a Hugging Face repository id ` +
+          `or a model folder: current value is ${JSON.stringify(entry.model_path ?? null)}`,
       );
     }
+    return { kind: "hf", entry };
   }
-  if (entry.use_azure !== undefined && entry.use_azure !== false) {
-    fail("use_azure", "Azure OpenAI endpoints are not supported");
+  if (typeof cls !== "string" || !SERVED_CONFIG_CLASSES.includes(cls)) {
+    throw new ConfigFileError(
+      `Cannot use key "class" of ${where} as it is not a class vlmeval builds: ` +
+        `${SERVED_CONFIG_CLASSES.join(", ")} (served models), ${HF_CONFIG_CLASSES.join(", ")} ` +
+        `(in-process); {} names a built-in model: current value is ${JSON.stringify(cls)}`,
+    );
   }
-  for (const key of ["verbose", "stream"]) {
-    if (entry[key] !== undefined && typeof entry[key] !== "boolean") fail(key, "must be a boolean");
+  try {
+    return { kind: "api", entry: servedModelFromConfigEntry(name, entry, env) };
+  } catch (err) {
+    if (!(err instanceof ConfigEntryError)) throw err;
+    const at = err.key === undefined ? "" : `key "${err.key}" of `;
+    throw new ConfigFileError(
+      `Cannot use ${at}${where} as ${err.reason}: current value is ${err.shown}`,
+      { cause: err },
+    );
   }
-  const model = entry.model ?? "gpt-3.5-turbo-0613";
-  if (typeof model !== "string" || model.trim() === "") fail("model", "must be a model id");
-  const given = entry.api_base ?? Deno.env.get("OPENAI_API_BASE") ?? "OFFICIAL";
-  let baseUrl: string;
-  if ((model as string).includes("ernie")) {
-    baseUrl = "https://qianfan.baidubce.com/v2";
-  } else if (given === "OFFICIAL") {
-    baseUrl = OFFICIAL_API_ROOT;
-  } else if (typeof given === "string" && /^https?:\/\//.test(given)) {
-    baseUrl = judgeApiRoot(given);
-  } else {
-    return fail("api_base", "must be an http(s) URL or OFFICIAL");
-  }
-  const keyValue = entry.key;
-  if (keyValue !== undefined && keyValue !== null && typeof keyValue !== "string") {
-    fail("key", "must be a string (or left out: read from the environment)");
-  }
-  const keyEnv = (model as string).includes("ernie") ? "BAIDU_API_KEY" : keyEnvFor(model as string);
-  const retry = number("retry", 5, (n) => Number.isInteger(n) && n >= 1, "must be an integer >= 1");
-  const wait = entry.wait === undefined
-    ? undefined
-    : number("wait", 1, (n) => Number.isFinite(n) && n >= 0, "must be seconds >= 0");
-  return {
-    model: model as string,
-    baseUrl,
-    key: typeof keyValue === "string" ? { literal: keyValue } : { env: keyEnv },
-    retries: retry - 1,
-    timeoutMs: 1000 *
-      number("timeout", 300, (n) => Number.isFinite(n) && n > 0, "must be seconds > 0"),
-    maxTokens: number(
-      "max_tokens",
-      2048,
-      (n) => Number.isInteger(n) && n >= 1,
-      "must be an integer >= 1",
-    ),
-    temperature: number(
-      "temperature",
-      0,
-      (n) => Number.isFinite(n) && n >= 0,
-      "must be a number >= 0",
-    ),
-    verbose: entry.verbose === true,
-    waitMs: wait === undefined ? undefined : wait * 1000,
-  };
 }
 
-let keyVariables = 0;
-
-/**
- * The API model of a config entry. A key written in the file is handed to the model through a
- * variable of this process (the model reads keys from the environment, and keeps them out of
- * logs and messages), never printed.
- */
-function apiModel(
+/** The model of a config entry; served models have their endpoint checked first (exit 7). */
+async function buildModel(
   name: string,
-  settings: ApiSettings,
+  plan: ModelPlan,
   cli: CreateModelOptions,
-): VisionLanguageModel {
-  let apiKeyEnv: string;
-  if ("literal" in settings.key) {
-    apiKeyEnv = `VLMEVAL_CONFIG_KEY_${++keyVariables}`;
-    Deno.env.set(apiKeyEnv, settings.key.literal);
-  } else {
-    apiKeyEnv = settings.key.env;
+): Promise<VisionLanguageModel> {
+  if (plan.kind === "builtin") return await createModel(name, { ...cli, baseUrl: undefined });
+  if (plan.kind === "api") {
+    const options = servedModelOptions(plan.entry, { nproc: cli.apiNproc, verbose: cli.verbose });
+    return await connectOpenAIModel(options, { warn: cli.warn });
   }
-  return createOpenAIModel({
-    model: settings.model,
-    baseUrl: settings.baseUrl,
-    name,
-    apiKeyEnv,
-    nproc: cli.apiNproc,
-    retries: settings.retries,
-    timeoutMs: settings.timeoutMs,
-    maxTokens: settings.maxTokens,
-    temperature: settings.temperature,
-    verbose: settings.verbose || cli.verbose === true,
-    ...(settings.waitMs === undefined ? {} : {
-      backoff: { baseMs: Math.max(1, settings.waitMs) },
-    }),
+  const device = cli.device ?? "cpu";
+  if (!(HF_DEVICES as readonly string[]).includes(device)) {
+    throw new UnknownModelError(
+      `Cannot use device "${device}" as it is not one of ${HF_DEVICES.join(", ")}`,
+    );
+  }
+  return await hfModelFromConfigEntry(name, plan.entry, {
+    dtype: cli.dtype,
+    device: device as HfDevice,
+    env: cli.env,
+    batchSize: cli.batchSize,
   });
 }
 

@@ -80,27 +80,30 @@ Deno.test("readEvalConfig() names the file and key of what it cannot use", async
   await refused({ model: {}, data }, /"model" must be an object with at least one entry/);
   await refused(
     { model: { Q: { class: "Qwen2VLChat", model_path: "Qwen/Qwen2-VL-2B-Instruct" } }, data },
-    /model "Q" .* class "Qwen2VLChat" is not one vlmeval builds: OpenAIWrapper, GPT4V/,
+    /key "class" of model "Q" .* not a class vlmeval builds: OpenAIWrapper, GPT4V, .*SmolVLM, SmolVLM2, PaliGemma \(in-process\).*: current value is "Qwen2VLChat"/,
   );
   await refused(
-    { model: { G: { ...GPT, img_detail: "high" } }, data },
-    /key "img_detail" of model "G" .* has no such setting yet: current value is "high"/,
+    { model: { G: { ...GPT, img_detail: "medium" } }, data },
+    /key "img_detail" of model "G" of .* must be one of low, high, auto: current value is "medium"/,
   );
   await refused(
-    { model: { G: { ...GPT, system_prompt: "Be brief." } }, data },
-    /key "system_prompt" of model "G"/,
-  );
-  await refused(
-    { model: { G: { ...GPT, top_p: 0.9 } }, data },
-    /key "top_p" of model "G" .* not a setting vlmeval's API model takes/,
+    { model: { G: { ...GPT, top_p: 3 } }, data },
+    /key "top_p" of model "G" of .* in \(0, 1\]: current value is 3/,
   );
   await refused({ model: { G: { ...GPT, max_tokens: 0 } }, data }, /"max_tokens" .* >= 1/);
   await refused(
+    { model: { S: { class: "SmolVLM", max_new_tokens: 8 } }, data },
+    /key "model_path" of model "S" of .* repository id or a model folder: current value is null/,
+  );
+  await refused(
     { model: { GPT4o_20241120: {} }, data },
-    /without "class" names a built-in model \(ShapesVLM, .*supported_VLM shortcuts/,
+    /without "class" names a built-in model or a VLMEvalKit model name run in-process \(ShapesVLM, .*SmolVLM-256M.*supported_VLM names/,
   );
   await refused({ model: { G: { ...GPT, use_azure: true } }, data }, /Azure/);
-  await refused({ model: { G: { ...GPT, api_base: "ftp://x" } }, data }, /key "api_base"/);
+  await refused(
+    { model: { G: { ...GPT, api_base: "ftp://x" } }, data },
+    /key "api_base" of model "G" of .* must be an http\(s\) URL or OFFICIAL: current value is "ftp:\/\/x"/,
+  );
   await refused({ model: { "../G": GPT }, data }, /model entry "..\/G" .* plain file name/);
   const model = { G: GPT };
   await refused(
@@ -127,6 +130,47 @@ Deno.test("readEvalConfig() names the file and key of what it cannot use", async
     { model, data: { V: { class: "VideoMME", nframe: 8, use_subtitle: true } } },
     /key "use_subtitle" .* subtitles are not supported/,
   );
+});
+
+Deno.test("readEvalConfig() maps served entries through servedModelFromConfigEntry and keeps in-process ones", async () => {
+  const config = {
+    model: {
+      Served: {
+        class: "OpenAIWrapper",
+        model: "served-vlm",
+        api_base: "http://127.0.0.1:9/v1/chat/completions",
+        system_prompt: "Be brief.",
+        img_detail: "high",
+        img_size: 256,
+        top_p: 0.5,
+        stream: true,
+        top_k: 20,
+      },
+      MySmol: { class: "SmolVLM", model_path: "HuggingFaceTB/SmolVLM-256M-Instruct" },
+      "SmolVLM-256M": {},
+    },
+    data: { MMStar: {} },
+  };
+  await withFile(config, async (path) => {
+    const read = await readEvalConfig(path, {});
+    assert.deepEqual(read.models, ["Served", "MySmol", "SmolVLM-256M"]);
+    assert.deepEqual(read.models.map((m) => read.isApiModel(m)), [true, false, false]);
+    // The entry's own settings are recorded for resume, VLMEvalKit's defaults filled in.
+    assert.deepEqual(read.settingsFor("Served"), {
+      model: "served-vlm",
+      max_tokens: 2048,
+      temperature: 0,
+      top_p: 0.5,
+      system_prompt: "Be brief.",
+      img_detail: "high",
+      img_size: 256,
+      extra_body: { top_k: 20 },
+    });
+    assert.equal(read.settingsFor("MySmol"), undefined);
+    assert.deepEqual(read.notes, [
+      `model "Served" of ${path}: key "stream" has no effect: answers are read whole`,
+    ]);
+  });
 });
 
 Deno.test("readCatalogFile() reads benchmarks by name, another copy of a catalog one included", async () => {

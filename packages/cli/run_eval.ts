@@ -85,6 +85,10 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
   if (rank.worldSize > 1) {
     console.error(`vlmeval: rank ${rank.rank} of ${rank.worldSize} (${rank.launcher})`);
   }
+  // Keys of the config that have no effect here, said once.
+  if (rank.rank === 0) {
+    for (const note of config?.notes ?? []) warn(note);
+  }
   using interrupts = stopAfterSamplesInFlight();
   const { exitCode, jobs } = await runEvaluation(
     evaluationOptions(args, argv, env, rank, warn, interrupts.signal, { config, benchmarks }),
@@ -136,7 +140,15 @@ function evaluationOptions(
     // model id with `/` under one folder (`Qwen_Qwen2-VL-7B-Instruct`).
     outputName: (name) =>
       args.modelName ?? outputNameOf(modelOutputName(name, { baseUrl: baseUrl(name) })),
-    settingsFor: (name) => baseUrl(name) ? { ...settingsRecord(name, args.generation) } : undefined,
+    // A config's served model records its entry's settings; the flags shape only --model ones.
+    settingsFor: (name) => {
+      const record = config
+        ? config.settingsFor(name)
+        : baseUrl(name)
+        ? settingsRecord(name, args.generation)
+        : undefined;
+      return record && { ...record };
+    },
     limit: args.limit,
     open: {
       workDir: args.workDir,
