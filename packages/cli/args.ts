@@ -360,6 +360,12 @@ export function parseEvalArgs(argv: string[], env: Record<string, string | undef
         `current value is --config ${config}`,
     );
   }
+  if (config !== undefined && v["model-name"] !== undefined) {
+    throw new UsageError(
+      `Cannot combine --config with --model-name as the config file's model keys name the ` +
+        `output folders: current value is --model-name ${v["model-name"]}`,
+    );
+  }
   if (config !== undefined && config.trim() === "") {
     throw new UsageError(`Cannot use --config as it must name a JSON file: current value is ""`);
   }

@@ -169,6 +169,10 @@ Deno.test("parseEvalArgs() takes --config alone: the file names the models and b
         /Cannot combine --config with --model or --data/.test(err.message),
     );
   }
+  assert.throws(
+    () => parseEvalArgs(["--config", "run.json", "--model-name", "x"], {}),
+    /Cannot combine --config with --model-name/,
+  );
 });
 
 Deno.test("parseEvalArgs() gives MathVista and MMVet a default judge only at a judge endpoint", () => {
