@@ -103,6 +103,7 @@ def build_model(out, seed):
     """A tiny random SmolVLM-256M-shaped Idefics3 with make_hf_fixtures.py's tokenizer, config
     and processor (they work unchanged with transformers 5.25), its weights from `seed`."""
     sys.path.insert(0, os.path.join(REPO, "scripts"))
+    sys.dont_write_bytecode = True  # no __pycache__ in scripts/
     import make_hf_fixtures as fx
     import torch
     from transformers import Idefics3ForConditionalGeneration
@@ -346,6 +347,10 @@ def main(args):
             if run.key in (one, long):
                 checks.expect(with_key > 0, f"{run.label}: some answer holds the key's text")
         log(f"  files compared byte for byte: {', '.join(sorted(ref_outputs))}")
+        usage = next((line.strip() for line in (ref.stdout + ref.stderr).splitlines()
+                      if line.strip().startswith("API:")), "")
+        log(f"  run 1's {usage or 'usage: none reported'}")
+        checks.expect(usage != "" and " 0 prompt" not in usage, "run 1 reports the server's token usage")
         for key in ("A", "x", one, long):
             if key:
                 sample = next((a for a in ref_answers if key in a), None)
