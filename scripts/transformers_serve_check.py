@@ -223,16 +223,21 @@ class Run:
         return files
 
 
-def run_cli(tmp, label, key, model, root, extra=()):
+def run_cli(tmp, label, key, model, root):
+    """`deno task eval` against `root` with OPENAI_API_KEY=`key`, in a work dir of its own."""
     work = os.path.join(tmp, "runs", label.replace(" ", "_"))
     args = ["deno", "task", "eval", "--model", model, "--model-name", NAME, "--base-url", root,
             "--data", ARGS.data, "--limit", str(ARGS.limit), "--max-tokens", str(ARGS.max_tokens),
-            "--format", "tsv", "--work-dir", work, "--quiet", *extra]
+            "--format", "tsv", "--work-dir", work, "--quiet"]
     env = {**os.environ, "OPENAI_API_KEY": key, "NO_COLOR": "1"}
     env.pop("OPENAI_API_BASE", None)
     started = time.monotonic()
-    done = subprocess.run(args, cwd=REPO, env=env, stdin=subprocess.DEVNULL, capture_output=True,
-                          text=True, errors="replace", timeout=900)
+    try:
+        done = subprocess.run(args, cwd=REPO, env=env, stdin=subprocess.DEVNULL, capture_output=True,
+                              text=True, errors="replace", timeout=900)
+    except subprocess.TimeoutExpired as err:
+        out = err.stdout.decode(errors="replace") if isinstance(err.stdout, bytes) else err.stdout or ""
+        done = subprocess.CompletedProcess(args, 124, out, f"timed out after {err.timeout} s")
     return Run(label, key, work, done, time.monotonic() - started)
 
 
@@ -317,9 +322,9 @@ def main(args):
         one, long = keys_from(ref_answers)
         plan = [("2 key A", "A"), ("2 key x", "x")]
         if one:
-            plan.append((f"3 key from answers", one))
+            plan.append(("3 key from answers", one))
         if long:
-            plan.append((f"3 long key from answers", long))
+            plan.append(("3 long key from answers", long))
         checks.expect(one is not None and long is not None, "run 1's answers give a short and a long key")
         for label, key in plan:
             runs.append(run_cli(tmp, label, key, model_dir, pinned.root))
