@@ -230,14 +230,6 @@ Deno.test("a benchmark name that is not there exits 2 before anything runs, nami
     assert.equal(video.code, 2, video.stderr);
     assert.match(video.stderr, /Video-MME_8frame/);
 
-    // A catalog benchmark that is not downloaded yet: the command that fetches it (exit 6).
-    const absent = await runCli(["--model", "ConstantAnswer", "--data", "MMStar"], {
-      env: { LMUData: dir },
-      cwd,
-    });
-    assert.equal(absent.code, 6, absent.stderr);
-    assert.match(absent.stderr, /deno task eval fetch MMStar/);
-
     // An unknown model: the closest built-in names.
     const model = await runCli(["--model", "ShapeVLM", "--data", "Shapes_MCQ"], { cwd });
     assert.equal(model.code, 2, model.stderr);

@@ -10,7 +10,9 @@ import {
 
 /** Everything `vlmeval eval` takes, after flags and environment variables are combined. */
 export interface EvalArgs {
+  /** Model names; with `--config`, empty until the file is read (its `model` keys). */
   models: string[];
+  /** `--data` values; with `--config`, empty until the file is read (its `data` keys). */
   data: string[];
   /** `--model-name`: the name of the output folder and tables (one model only). */
   modelName?: string;
@@ -20,6 +22,8 @@ export interface EvalArgs {
   failurePolicy: FailurePolicy;
   /** Served models: what shapes their answers (`--max-tokens`, `--temperature`, ...). */
   generation: GenerationSettings;
+  /** `--config FILE`: VLMEvalKit's JSON config naming the models and benchmarks. */
+  config?: string;
   workDir: string;
   /** `--out-dir`: with `--mode eval`, where scores and status go instead of the work dir. */
   outDir?: string;
@@ -36,6 +40,14 @@ export interface EvalArgs {
   rank?: number;
   worldSize?: number;
   backend: string;
+  /** Hugging Face models: ONNX variant (`--dtype`; default the model's). */
+  dtype?: string;
+  /** Hugging Face models: ONNX Runtime execution provider (`--device`, default cpu). */
+  device?: string;
+  /** Hugging Face models: `--max-new-tokens` (default the VLMEvalKit wrapper's). */
+  maxNewTokens?: number;
+  /** Hugging Face models: `--batch-size`, samples generated together (default 1). */
+  batchSize: number;
   apiNproc: number;
   baseUrl?: string;
   apiKeyEnv: string;
@@ -54,6 +66,11 @@ export interface EvalArgs {
   judgeKeyEnv: string;
   /** `--judge-nproc`: judge requests in flight at once. */
   judgeNproc: number;
+  /**
+   * With no `--judge`: the endpoint MathVista and MMVet ask their VLMEvalKit default judge at
+   * (`--judge-base-url`, else `$OPENAI_API_BASE`); absent, they score without a judge.
+   */
+  familyJudgeBaseUrl?: string;
   nframe?: number;
   fps?: number;
   maxFrames?: number;
@@ -116,10 +133,20 @@ Usage: deno task eval [options]
 
 Options:
   --model NAME...        model(s): ShapesVLM, ConstantAnswer, BusyLoop, FaultInjection,
-                         or any name served by --base-url (OpenAI-compatible API)
-  --data NAME|PATH...    benchmark(s): a .tsv path, a name under $LMUData (<NAME>.tsv),
-                         or a bundled one (Shapes_MCQ, Shapes_Video_<N>frame[_pack],
+                         a Hugging Face VLM by VLMEvalKit's name (SmolVLM-256M, SmolVLM-500M,
+                         SmolVLM, SmolVLM2-256M, SmolVLM2-500M, SmolVLM2, ...), a repository
+                         id or a local model folder (run in-process by transformers.js; see
+                         the README), or any name served by --base-url (OpenAI-compatible API)
+  --data NAME|PATH...    benchmark(s): VLMEvalKit's name (vlmeval datasets lists them;
+                         fetched into $LMUData when missing, MD5-checked, scored by its own
+                         metric), a .tsv path, another name under $LMUData (<NAME>.tsv), or a
+                         bundled one (Shapes_MCQ, Shapes_Video_<N>frame[_pack],
                          Shapes_Video_<F>fps[_pack]); video names take _<N>frame or _<F>fps
+  --config FILE          VLMEvalKit's JSON config instead of --model/--data: "model" entries
+                         (OpenAIWrapper/GPT4V with model, api_base, key, max_tokens, ...;
+                         SmolVLM/SmolVLM2/PaliGemma with model_path, run in-process; {} for a
+                         built-in model) and "data" entries (class and dataset; url and md5 for
+                         a benchmark outside the catalog)
   --work-dir DIR         output root (default ${DEFAULTS.workDir}; $MMEVAL_ROOT overrides)
   --model-name NAME      name of the output folder and tables for the one --model (default:
                          the model name, with "/" and other unsafe characters as "_")
@@ -149,6 +176,14 @@ Options:
   --rank-timeout S       how long rank 0 waits for the others (default $DIST_TIMEOUT or ${DEFAULTS.rankTimeoutS})
   --max-restarts N       restarts of a dying worker under --nproc (default ${DEFAULTS.maxRestarts})
   --backend NAME         tfjs backend: ${DEFAULTS.backend} (default), webgpu, cpu, tfjs-node, tfjs-node-gpu
+  --device NAME          Hugging Face models: cpu (default), cuda, webgpu (ONNX Runtime)
+  --dtype NAME           Hugging Face models: ONNX variant fp32, fp16, q8, q4, ... (default
+                         the model's transformers.js_config, else fp32)
+  --max-new-tokens N     tokens to generate at most: Hugging Face models (default the
+                         VLMEvalKit wrapper's, 2048 for SmolVLM); served models take it as
+                         --max-tokens when that is not given
+  --batch-size N         Hugging Face models: samples generated together in one left-padded
+                         batch (default 1; same answers, greedy)
   --base-url URL         OpenAI-compatible endpoint (vLLM, SGLang, LMDeploy, Ollama, OpenAI):
                          its API root (.../v1; a .../chat/completions URL is cut to it);
                          default $OPENAI_API_BASE for a model that is not built in. The
@@ -156,7 +191,8 @@ Options:
   --api-key-env VAR      environment variable holding the API key (default ${DEFAULTS.apiKeyEnv})
   --api-nproc N          API requests in flight at most: halved on 429/5xx, grown back when
                          the server keeps up (default ${DEFAULTS.apiNproc})
-  --max-tokens N         served models: max_tokens of each request (default ${DEFAULTS.maxTokens})
+  --max-tokens N         served models: max_tokens of each request (default ${DEFAULTS.maxTokens});
+                         Hugging Face models take it as --max-new-tokens when that is not given
   --temperature T        served models: temperature (default ${DEFAULTS.temperature})
   --top-p P              served models: top_p, in (0, 1] (default: not sent)
   --seed N               served models: seed (default: not sent)
@@ -173,7 +209,9 @@ Options:
                          alone) or an LLM judge (e.g. gpt-4o-mini, or any model the judge
                          endpoint serves; $LOCAL_LLM replaces the model asked) for the
                          answers the heuristics cannot place; a judge that fails its check
-                         request fails the scoring of that dataset (exit 6)
+                         request fails the scoring of that dataset (exit 6). MathVista and
+                         MMVet are judged by VLMEvalKit's defaults (gpt-4o-mini, gpt-4-turbo)
+                         when a judge endpoint is set and --judge is not given
   --judge-base-url URL   the judge's OpenAI-compatible endpoint (default --base-url, then
                          $OPENAI_API_BASE)
   --judge-key-env VAR    environment variable holding the judge's key (default --api-key-env
@@ -222,6 +260,14 @@ function atLeast(name: string, n: number | undefined, min: number): number | und
   return n;
 }
 
+function positiveInt(name: string, value: string | undefined): number | undefined {
+  const n = intFlag(name, value);
+  if (n !== undefined && n < 1) {
+    throw new UsageError(`Cannot use --${name} ${n} as it must be >= 1`);
+  }
+  return n;
+}
+
 function numFlag(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
@@ -256,6 +302,13 @@ const NUMBER_OPTIONS = new Set([
   "--nframe",
   "--fps",
   "--max-frames",
+  "--limit",
+  "--max-tokens",
+  "--max-new-tokens",
+  "--batch-size",
+  "--temperature",
+  "--top-p",
+  "--fail-on-error",
 ]);
 
 /**
@@ -308,6 +361,7 @@ export function parseEvalArgs(argv: string[], env: Record<string, string | undef
         "img-detail": { type: "string" },
         "img-size": { type: "string" },
         "extra-body": { type: "string" },
+        config: { type: "string" },
         "work-dir": { type: "string" },
         "out-dir": { type: "string" },
         mode: { type: "string" },
@@ -323,6 +377,10 @@ export function parseEvalArgs(argv: string[], env: Record<string, string | undef
         "rank-timeout": { type: "string" },
         "max-restarts": { type: "string" },
         backend: { type: "string" },
+        device: { type: "string" },
+        dtype: { type: "string" },
+        "max-new-tokens": { type: "string" },
+        "batch-size": { type: "string" },
         "base-url": { type: "string" },
         "api-key-env": { type: "string" },
         "api-nproc": { type: "string" },
@@ -351,7 +409,23 @@ export function parseEvalArgs(argv: string[], env: Record<string, string | undef
   const split = (xs: string[] | undefined) => xs?.flatMap((x) => x.split(/[\s,]+/)).filter(Boolean);
   const models = split(v.model) ?? [];
   const data = split(v.data) ?? [];
-  const isDefault = models.length === 0 && data.length === 0;
+  const config = v.config;
+  if (config !== undefined && (models.length > 0 || data.length > 0)) {
+    throw new UsageError(
+      `Cannot combine --config with --model or --data as the config file names both: ` +
+        `current value is --config ${config}`,
+    );
+  }
+  if (config !== undefined && v["model-name"] !== undefined) {
+    throw new UsageError(
+      `Cannot combine --config with --model-name as the config file's model keys name the ` +
+        `output folders: current value is --model-name ${v["model-name"]}`,
+    );
+  }
+  if (config !== undefined && config.trim() === "") {
+    throw new UsageError(`Cannot use --config as it must name a JSON file: current value is ""`);
+  }
+  const isDefault = config === undefined && models.length === 0 && data.length === 0;
 
   let rank: number | undefined;
   let worldSize = intFlag("world-size", v["world-size"]);
@@ -384,6 +458,11 @@ export function parseEvalArgs(argv: string[], env: Record<string, string | undef
   }
   const mode = oneOf("--mode", v.mode ?? DEFAULTS.mode, ["all", "infer", "eval"] as const);
   const judge = v.judge?.trim() || DEFAULTS.judge;
+  // No --judge: MathVista and MMVet still get VLMEvalKit's default judge at an endpoint given
+  // for judges (never at --base-url alone, the model's own endpoint).
+  const familyJudgeBaseUrl = v.judge === undefined
+    ? v["judge-base-url"] || env.OPENAI_API_BASE || undefined
+    : undefined;
   const judgeBaseUrl = v["judge-base-url"] || v["base-url"] || env.OPENAI_API_BASE || undefined;
   if (judge !== DEFAULTS.judge && mode !== "infer" && !judgeBaseUrl) {
     throw new UsageError(
@@ -436,8 +515,9 @@ export function parseEvalArgs(argv: string[], env: Record<string, string | undef
     throw new UsageError(`Cannot use --limit ${limit} as it must be >= 1`);
   }
   return {
-    models: models.length ? models : [DEFAULT_MODEL],
-    data: data.length ? data : DEFAULT_DATA,
+    models: config !== undefined ? [] : models.length ? models : [DEFAULT_MODEL],
+    data: config !== undefined ? [] : data.length ? data : DEFAULT_DATA,
+    config,
     modelName,
     limit,
     failurePolicy,
@@ -465,6 +545,11 @@ export function parseEvalArgs(argv: string[], env: Record<string, string | undef
     rank,
     worldSize,
     backend: v.backend ?? DEFAULTS.backend,
+    device: v.device,
+    dtype: v.dtype,
+    maxNewTokens: positiveInt("max-new-tokens", v["max-new-tokens"]) ??
+      positiveInt("max-tokens", v["max-tokens"]),
+    batchSize: positiveInt("batch-size", v["batch-size"]) ?? 1,
     apiNproc: atLeast("api-nproc", intFlag("api-nproc", v["api-nproc"]), 1) ?? DEFAULTS.apiNproc,
     baseUrl: v["base-url"],
     apiKeyEnv: v["api-key-env"] ?? DEFAULTS.apiKeyEnv,
@@ -475,6 +560,7 @@ export function parseEvalArgs(argv: string[], env: Record<string, string | undef
     judgeBaseUrl,
     judgeKeyEnv,
     judgeNproc,
+    familyJudgeBaseUrl,
     nframe,
     fps,
     maxFrames: atLeast("max-frames", intFlag("max-frames", v["max-frames"]), 1),
@@ -527,7 +613,9 @@ function generationFlags(
     "an integer >= 1 (or -1: as stored)",
   );
   const settings: GenerationSettings = {
+    // --max-new-tokens (the local models' name) serves as --max-tokens when that is not given.
     maxTokens: number("max-tokens", (n) => Number.isInteger(n) && n >= 1, "an integer >= 1") ??
+      number("max-new-tokens", (n) => Number.isInteger(n) && n >= 1, "an integer >= 1") ??
       DEFAULTS.maxTokens,
     temperature: number("temperature", (n) => Number.isFinite(n) && n >= 0, "a number >= 0") ??
       DEFAULTS.temperature,

@@ -6,6 +6,8 @@
  *   deno task eval cache            list or clean the media cache (decoded images, frames)
  *   deno task eval datasets         the benchmark catalog and what is on disk
  *   deno task eval fetch            download benchmarks by name into $LMUData
+ *   deno task eval report           one HTML page over a work dir's results
+ *   deno task eval summary          the leaderboard as text, CSV or JSON
  *   deno task eval --help
  *
  * @module
@@ -17,6 +19,8 @@ import { runStatusCommand } from "./run_status.ts";
 import { runCacheCommand } from "./run_cache.ts";
 import { runDatasetsCommand } from "./run_datasets.ts";
 import { runFetchCommand } from "./run_fetch.ts";
+import { runReportCommand } from "./results/run_report.ts";
+import { runSummaryCommand } from "./results/run_summary.ts";
 import { VERSION } from "./version.ts";
 
 const MAIN_HELP = `vlmeval: evaluate vision-language models on image and video benchmarks
@@ -27,6 +31,8 @@ Usage: deno task eval [options]                    run a model over benchmarks a
        deno task eval cache [--clean] [NAME...]    list or remove decoded images and frames
        deno task eval datasets [--json]            the benchmarks fetched by name, on disk
        deno task eval fetch NAME...                download benchmarks into $LMUData
+       deno task eval report [--work-dir D]        one HTML page: leaderboard, samples, failures
+       deno task eval summary [--format F]         the leaderboard as text, csv or json
        deno task eval <command> --help
        deno task eval --version
 
@@ -39,6 +45,8 @@ async function main(argv: string[]): Promise<number> {
   if (first === "cache") return await runCacheCommand(rest);
   if (first === "datasets") return await runDatasetsCommand(rest);
   if (first === "fetch") return await runFetchCommand(rest);
+  if (first === "report") return await runReportCommand(rest);
+  if (first === "summary") return await runSummaryCommand(rest);
   if (first === "help") {
     console.log(MAIN_HELP);
     return EXIT_CODES.ok;

@@ -9,7 +9,10 @@ import { dirname, resolve } from "node:path";
 import { closestNames } from "@vlmeval/internal";
 import { EXIT_CODES } from "@vlmeval/schema";
 import { findBenchmark, listBenchmarks } from "@vlmeval/catalog";
-import { listModels } from "@vlmeval/models";
+import { listModels, runsInProcess } from "@vlmeval/models";
+
+/** A Hugging Face repository id, `owner/name`, as VLMEvalKit takes one. */
+const REPO_ID = /^[A-Za-z0-9][\w.-]*\/[A-Za-z0-9][\w.-]*$/;
 import { bundledTaskNames, findTaskFile, type OpenTaskOptions } from "@vlmeval/pipeline";
 
 /** A problem found before the run: its message and exit code. */
@@ -25,8 +28,10 @@ function didYouMean(names: string[]): string {
 }
 
 /**
- * Model names that can be built: a built-in one, or any name with `--base-url`. An unknown
- * name is a usage error (exit 2) naming the closest built-in names.
+ * Model names that can be built: a built-in one, a Hugging Face model (a known name, a model
+ * folder, a repository id `owner/name`), or any name with an endpoint (`--base-url`,
+ * `$OPENAI_API_BASE`). An unknown name is a usage error (exit 2) naming the closest built-in
+ * names.
  */
 export function checkModelNames(
   models: readonly string[],
@@ -35,7 +40,7 @@ export function checkModelNames(
   if (baseUrl) return undefined;
   const known = listModels().map((m) => m.name);
   for (const name of models) {
-    if (known.includes(name)) continue;
+    if (runsInProcess(name) || REPO_ID.test(name)) continue;
     return {
       exitCode: EXIT_CODES.usage,
       message: `Cannot build model "${name}" as it is not built in${
@@ -47,28 +52,28 @@ export function checkModelNames(
 }
 
 /**
- * Every `--data` value names a benchmark file that exists. A path that does not exist, or a
- * name that is neither bundled, under `$LMUData` nor in the catalog, is a usage error (exit 2)
- * with the closest names; a catalog benchmark that is not downloaded is a missing prerequisite
- * (exit 6) with the command that fetches it; a catalog video benchmark named without a frame
- * setting is a usage error saying how to name one.
+ * Every `--data` value names a benchmark that can be opened: one of `open.benchmarks` (a
+ * `--config` entry, a catalog file's), a benchmark of VLMEvalKit's catalog (fetched into the
+ * data root when missing), a bundled one, a name under `$LMUData` or a path to a file. A path
+ * that does not exist, or a name that is none of these, is a usage error (exit 2) with the
+ * closest names; a catalog video benchmark named without a frame setting is a usage error
+ * saying how to name one.
  */
 export async function checkDataNames(
   data: readonly string[],
   open: OpenTaskOptions,
 ): Promise<PreflightProblem | undefined> {
   for (const value of data) {
+    if (open.benchmarks?.has(value)) continue;
     const found = await findTaskFile(value, open);
-    if (!found.video) {
-      const entry = findBenchmark(value);
-      if (entry?.kind === "video") {
-        return {
-          exitCode: EXIT_CODES.usage,
-          message: `Cannot run "${value}" as it is a video benchmark and no frame setting was ` +
-            `given: name one, e.g. ${value}_8frame or ${value}_1fps (add _pack for pack mode), ` +
-            `or pass --nframe N / --fps F`,
-        };
-      }
+    const entry = findBenchmark(found.video ? found.base : value);
+    if (!found.video && entry?.kind === "video") {
+      return {
+        exitCode: EXIT_CODES.usage,
+        message: `Cannot run "${value}" as it is a video benchmark and no frame setting was ` +
+          `given: name one, e.g. ${value}_8frame or ${value}_1fps (add _pack for pack mode), ` +
+          `or pass --nframe N / --fps F`,
+      };
     }
     if (!("missing" in found)) continue;
     const looked = `looked at ${found.missing.join(", ")}`;
@@ -78,13 +83,8 @@ export async function checkDataNames(
         message: `Cannot find benchmark file "${found.base}": ${looked}: no such file`,
       };
     }
-    if (findBenchmark(found.base)) {
-      return {
-        exitCode: EXIT_CODES.missingPrerequisite,
-        message: `Cannot run "${value}" as benchmark ${found.base} is not downloaded (${looked}):` +
-          ` fetch it first with \`deno task eval fetch ${found.base}\``,
-      };
-    }
+    // A catalog benchmark that is not there yet is fetched when the run opens it.
+    if (entry) continue;
     const names = [
       ...bundledTaskNames(),
       ...listBenchmarks().flatMap((b) => [b.name, ...(b.aliases ?? [])]),

@@ -1,6 +1,8 @@
 import { EXIT_CODES, type VisionLanguageModel } from "@vlmeval/schema";
 import { writeAllSync } from "@vlmeval/internal";
+import { createDownloadProgress } from "@vlmeval/catalog";
 import {
+  type BenchmarkSource,
   detectRank,
   encodeUnitMarker,
   type EvaluationOptions,
@@ -15,8 +17,21 @@ import {
   RUN_STARTED_ENV,
   runEvaluation,
 } from "@vlmeval/pipeline";
-import { createModel, listModels, outputNameOf, settingsRecord } from "@vlmeval/models";
+import {
+  createModel,
+  type CreateModelOptions,
+  modelOutputName,
+  outputNameOf,
+  runsInProcess,
+  settingsRecord,
+} from "@vlmeval/models";
 import { EVAL_HELP, type EvalArgs, parseEvalArgs, UsageError } from "./args.ts";
+import {
+  ConfigFileError,
+  type EvalConfig,
+  readCatalogFile,
+  readEvalConfig,
+} from "./config_file.ts";
 import { describeError, exitCodeForError } from "./errors.ts";
 import { jobProgress, printJob, printSummary } from "./print.ts";
 import { endWithSupervisor, stopOnInterrupt } from "./signals.ts";
@@ -45,13 +60,31 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
     console.log(VERSION);
     return EXIT_CODES.ok;
   }
+  // The config and catalog files are read (and checked) before any worker starts.
+  let config: EvalConfig | undefined;
+  let benchmarks: Map<string, BenchmarkSource>;
+  try {
+    config = args.config ? await readEvalConfig(args.config) : undefined;
+    benchmarks = env.VLMEVAL_CATALOG ? await readCatalogFile(env.VLMEVAL_CATALOG) : new Map();
+  } catch (err) {
+    if (err instanceof ConfigFileError) {
+      console.error(`vlmeval: ${err.message}`);
+      return err.exitCode;
+    }
+    throw err;
+  }
+  if (config) {
+    args.models = config.models;
+    args.data = config.data;
+    for (const [name, source] of config.benchmarks) benchmarks.set(name, source);
+  }
   const warn = (m: string) => console.error(`vlmeval: warning: ${m}`);
   const worker = env.VLMEVAL_WORKER === "1";
   // A supervised worker ends with its supervisor (see endWithSupervisor).
   if (worker && env[LIFELINE_ENV] === "stdin") endWithSupervisor();
   // Names and the output folder are checked once, before any process or folder is made.
   if (!worker) {
-    const problem = await preflight(args, env);
+    const problem = await preflight(args, env, { config, benchmarks });
     if (problem) {
       console.error(`vlmeval: ${problem.message}`);
       return problem.exitCode;
@@ -74,9 +107,13 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
   if (rank.worldSize > 1) {
     console.error(`vlmeval: rank ${rank.rank} of ${rank.worldSize} (${rank.launcher})`);
   }
+  // Keys of the config that have no effect here, said once.
+  if (rank.rank === 0) {
+    for (const note of config?.notes ?? []) warn(note);
+  }
   using interrupts = stopOnInterrupt();
   const { exitCode, jobs } = await runEvaluation(
-    evaluationOptions(args, argv, env, rank, warn, interrupts.signal),
+    evaluationOptions(args, argv, env, rank, warn, interrupts.signal, { config, benchmarks }),
   );
   // A sticky CUDA error ends the run at once: the process must restart, rerunning resumes.
   if (rank.rank === 0 && jobs.length > 0 && exitCode !== EXIT_CODES.stickyCuda) {
@@ -86,15 +123,27 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
 }
 
 /** The checks made before anything runs (see `preflight.ts`). */
-async function preflight(args: EvalArgs, env: Record<string, string>) {
-  const open = { workDir: args.workDir, nframe: args.nframe, fps: args.fps, pack: args.pack };
+async function preflight(
+  args: EvalArgs,
+  env: Record<string, string>,
+  named: { config?: EvalConfig; benchmarks: Map<string, BenchmarkSource> },
+) {
+  const open = {
+    workDir: args.workDir,
+    nframe: args.nframe,
+    fps: args.fps,
+    pack: args.pack,
+    benchmarks: named.benchmarks,
+  };
   const out = args.outDir ?? args.workDir;
   const [flag, hint] = args.outDir !== undefined
     ? ["--out-dir", "Pass another --out-dir."]
     : args.mode === "eval"
     ? ["--work-dir", "To score a finished run on a read-only share, pass --out-dir DIR."]
     : ["--work-dir", "Pass a --work-dir that can be written."];
-  return checkModelNames(args.models, args.baseUrl ?? (env.OPENAI_API_BASE || undefined)) ??
+  // A config's models were checked when it was read.
+  const models = named.config ? [] : args.models;
+  return checkModelNames(models, args.baseUrl ?? (env.OPENAI_API_BASE || undefined)) ??
     await checkDataNames(args.data, open) ??
     await checkWritable(out, flag, hint);
 }
@@ -124,27 +173,51 @@ function evaluationOptions(
   rank: RankInfo,
   warn: (message: string) => void,
   signal: AbortSignal,
+  named: { config?: EvalConfig; benchmarks: Map<string, BenchmarkSource> },
 ): EvaluationOptions {
+  const { config, benchmarks } = named;
   const baseUrl = servedBaseUrl(args, env);
+  const modelOptions = (name: string): CreateModelOptions => ({
+    backend: args.backend,
+    baseUrl: baseUrl(name),
+    apiKeyEnv: args.apiKeyEnv,
+    apiNproc: args.apiNproc,
+    retry: args.retry,
+    timeoutMs: args.timeoutS * 1000,
+    verbose: args.verbose,
+    generation: args.generation,
+    warn,
+    dtype: args.dtype,
+    device: args.device,
+    maxNewTokens: args.maxNewTokens,
+    batchSize: args.batchSize,
+  });
   return {
     models: args.models,
     data: args.data,
     createModel: async (name) => {
-      const model = await createModel(name, {
-        backend: args.backend,
-        baseUrl: baseUrl(name),
-        apiKeyEnv: args.apiKeyEnv,
-        apiNproc: args.apiNproc,
-        retry: args.retry,
-        timeoutMs: args.timeoutS * 1000,
-        verbose: args.verbose,
-        generation: args.generation,
-        warn,
-      });
+      const model = config
+        ? await config.createModel(name, modelOptions(name))
+        : await createModel(name, modelOptions(name));
       return args.verbose ? printingAnswers(model) : model;
     },
-    outputName: (name) => args.modelName ?? outputNameOf(name),
-    settingsFor: (name) => baseUrl(name) ? { ...settingsRecord(name, args.generation) } : undefined,
+    // With --config, models differ: served ones take --api-nproc requests, local ones a batch.
+    concurrencyOf: config
+      ? (name) => config.isApiModel(name) ? args.apiNproc : args.batchSize
+      : undefined,
+    // A Hugging Face model folder or repository id is filed under its last path part; a served
+    // model id with `/` under one folder (`Qwen_Qwen2-VL-7B-Instruct`).
+    outputName: (name) =>
+      args.modelName ?? outputNameOf(modelOutputName(name, { baseUrl: baseUrl(name) })),
+    // A config's served model records its entry's settings; the flags shape only --model ones.
+    settingsFor: (name) => {
+      const record = config
+        ? config.settingsFor(name)
+        : baseUrl(name)
+        ? settingsRecord(name, args.generation)
+        : undefined;
+      return record && { ...record };
+    },
     limit: args.limit,
     open: {
       workDir: args.workDir,
@@ -154,6 +227,14 @@ function evaluationOptions(
       pack: args.pack,
       literalCells: args.literalCells,
       warn: onceEach(rank.rank === 0 ? warn : () => {}),
+      benchmarks,
+      // Every rank fetches through the catalog's lock: one downloads, the others wait and
+      // verify; rank 0 shows the progress.
+      fetch: {
+        env,
+        progress: createDownloadProgress({ quiet: args.quiet || rank.rank !== 0 }),
+        warn: rank.rank === 0 ? (line) => console.error(line) : () => {},
+      },
     },
     job: {
       mode: args.mode,
@@ -163,7 +244,10 @@ function evaluationOptions(
       format: args.format,
       evalFormat: args.evalFormat,
       judge: judgeSettings(args),
-      concurrency: args.models.some((name) => baseUrl(name)) ? args.apiNproc : 1,
+      familyJudge: familyJudgeSettings(args),
+      // A served model has --api-nproc requests in flight; a Hugging Face model gathers
+      // concurrent samples into one batch (--batch-size).
+      concurrency: args.models.some((name) => baseUrl(name)) ? args.apiNproc : args.batchSize,
       failurePolicy: args.failurePolicy,
       emptyCache: args.emptyCache,
       gpu: gpuHooksFromNative(),
@@ -227,16 +311,15 @@ function rankOfThisProcess(
 }
 
 /**
- * The endpoint a model is served at: `--base-url`, else `$OPENAI_API_BASE` for a model that is
- * not built in (as VLMEvalKit's API models read it); undefined for a local model.
+ * The endpoint a model is served at: `--base-url`, else `$OPENAI_API_BASE` for a model that does
+ * not run in this process (as VLMEvalKit's API models read it); undefined for a local model.
  */
 function servedBaseUrl(
   args: EvalArgs,
   env: Record<string, string>,
 ): (model: string) => string | undefined {
-  const builtIn = new Set(listModels().map((m) => m.name));
   return (model) =>
-    args.baseUrl ?? (builtIn.has(model) ? undefined : env.OPENAI_API_BASE || undefined);
+    args.baseUrl ?? (runsInProcess(model) ? undefined : env.OPENAI_API_BASE || undefined);
 }
 
 /** The LLM judge `--judge` names, or none (exact matching, or no endpoint in infer mode). */
@@ -246,6 +329,23 @@ function judgeSettings(args: EvalArgs): JudgeSettings | undefined {
     name: args.judge,
     model: args.judgeModel,
     baseUrl: judgeApiRoot(args.judgeBaseUrl),
+    apiKeyEnv: args.judgeKeyEnv,
+    nproc: args.judgeNproc,
+    retry: args.retry,
+    timeoutMs: args.timeoutS * 1000,
+    verbose: args.verbose,
+  };
+}
+
+/**
+ * Where MathVista and MMVet ask VLMEvalKit's default judge for them when `--judge` is not given:
+ * the judge endpoint (`--judge-base-url`, else `$OPENAI_API_BASE`), if one is set.
+ */
+function familyJudgeSettings(args: EvalArgs): Omit<JudgeSettings, "name"> | undefined {
+  if (args.familyJudgeBaseUrl === undefined || args.mode === "infer") return undefined;
+  return {
+    model: args.judgeModel,
+    baseUrl: judgeApiRoot(args.familyJudgeBaseUrl),
     apiKeyEnv: args.judgeKeyEnv,
     nproc: args.judgeNproc,
     retry: args.retry,

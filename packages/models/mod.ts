@@ -1,6 +1,7 @@
 /**
- * Models: the bundled tfjs model, OpenAI-compatible API models, test models, and the registry
- * that builds a model from its name. Nothing here loads tfjs or touches a GPU at import.
+ * Models: the bundled tfjs model, OpenAI-compatible API models, Hugging Face VLMs in-process
+ * (transformers.js on ONNX Runtime), test models, and the registry that builds a model from its
+ * name. Nothing here loads tfjs or transformers.js or touches a GPU at import.
  *
  * @module
  */
@@ -27,7 +28,13 @@ export {
   type SettingsRecord,
   settingsRecord,
 } from "./api/generation_settings.ts";
-export { type ServedModelEntry, servedModelFromConfigEntry } from "./api/config_entry.ts";
+export {
+  ConfigEntryError,
+  SERVED_CONFIG_CLASSES,
+  type ServedModelEntry,
+  servedModelFromConfigEntry,
+  servedModelOptions,
+} from "./api/config_entry.ts";
 export { EndpointCheckError, type EndpointProblem } from "./api/endpoint_check.ts";
 export type { NetworkFailureKind } from "./api/network_error.ts";
 export {
@@ -42,7 +49,40 @@ export { BackendUnavailableError } from "./backends/backend_unavailable_error.ts
 export { selectBackend } from "./backends/select_backend.ts";
 export { releaseBackendCaches } from "./backends/release_caches.ts";
 export { TF_GPU_ENV } from "./backends/tfjs_node_backend.ts";
-export { createModel, type CreateModelOptions, listModels, UnknownModelError } from "./registry.ts";
+export {
+  createModel,
+  type CreateModelOptions,
+  listModels,
+  modelOutputName,
+  runsInProcess,
+  UnknownModelError,
+} from "./registry.ts";
+export {
+  HF_CONFIG_CLASSES,
+  type HfConfigEntryOptions,
+  hfModelFromConfigEntry,
+} from "./hf/config_entry.ts";
+export {
+  createHfModel,
+  type GeneratedIds,
+  HF_DEVICES,
+  HF_DTYPES,
+  type HfDevice,
+  HfDeviceUnavailableError,
+  type HfFolderSettings,
+  type HfModelOptions,
+  type HfPrompt,
+  type HfRunInfo,
+  type HfVlm,
+} from "./hf/hf_model.ts";
+export { HF_MODEL_NAMES, type HfNamedModel, type HfWrapper } from "./hf/resolve_model.ts";
+export { buildPaliGemmaPrompt, type PaliGemmaPrompt } from "./hf/paligemma.ts";
+export {
+  buildSmolVlmPrompt,
+  type SmolVlmPrompt,
+  type SmolVlmWrapper,
+} from "./hf/smolvlm_prompts.ts";
+export { HubDownloadError, HubOfflineError } from "./hf/hub.ts";
 export {
   bundledShapesModelDir,
   createShapesVlm,

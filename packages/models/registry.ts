@@ -1,3 +1,4 @@
+import { basename, resolve } from "node:path";
 import { EXIT_CODES, type ExitCode, type VisionLanguageModel } from "@vlmeval/schema";
 import { connectOpenAIModel } from "./api/openai_model.ts";
 import type { GenerationSettings } from "./api/generation_settings.ts";
@@ -5,6 +6,7 @@ import type { BackendName } from "./backends/backend_info.ts";
 import { BACKEND_NAMES } from "./backends/backend_info.ts";
 import { type FaultInjectionConfig, FaultInjectionModel } from "./fault_injection_model.ts";
 import { BusyLoopModel, ConstantAnswerModel } from "./simple_models.ts";
+import { HF_MODEL_NAMES, isHfModelSpec, isLocalModelDir, isRepoId } from "./hf/resolve_model.ts";
 
 /** How to build a model chosen by name on the command line. */
 export interface CreateModelOptions {
@@ -26,8 +28,16 @@ export interface CreateModelOptions {
   generation?: GenerationSettings;
   /** API models: hears the notes of the endpoint check (a base URL cut or completed). */
   warn?: (message: string) => void;
-  /** Environment to read `VLMEVAL_FAULT_INJECTION` from (default the process's). */
+  /** Environment to read `VLMEVAL_FAULT_INJECTION` and `HF_*` from (default the process's). */
   env?: Record<string, string | undefined>;
+  /** Hugging Face models: ONNX variant (fp32, fp16, q8, q4, ...; default the model's). */
+  dtype?: string;
+  /** Hugging Face models: ONNX Runtime execution provider, cpu (default), cuda or webgpu. */
+  device?: string;
+  /** Hugging Face models: `max_new_tokens` (default the wrapper's, 2048 for SmolVLM). */
+  maxNewTokens?: number;
+  /** Hugging Face models: samples generated together (default 1). */
+  batchSize?: number;
 }
 
 /** The model name is not known and no `--base-url` was given. */
@@ -91,9 +101,36 @@ function backendName(name: string | undefined): BackendName {
   return chosen as BackendName;
 }
 
-/** Names and one-line descriptions of the models built in. */
+/** Names and one-line descriptions of the models built in, then the Hugging Face names. */
 export function listModels(): { name: string; describe: string }[] {
-  return Object.entries(FACTORIES).map(([name, f]) => ({ name, describe: f.describe }));
+  return [
+    ...Object.entries(FACTORIES).map(([name, f]) => ({ name, describe: f.describe })),
+    ...Object.entries(HF_MODEL_NAMES).map(([name, m]) => ({
+      name,
+      describe:
+        `${m.repo} in-process (transformers.js, ONNX), prompted as VLMEvalKit's ${m.wrapper}`,
+    })),
+  ];
+}
+
+/**
+ * True for a model that runs in this process whatever the environment says: a built-in one, a
+ * Hugging Face model by VLMEvalKit's name, or a local model folder. A hub repository id
+ * (`owner/name`) is not: with `$OPENAI_API_BASE` set it names a served model, as in VLMEvalKit.
+ */
+export function runsInProcess(model: string): boolean {
+  return model in FACTORIES || model in HF_MODEL_NAMES || isLocalModelDir(model);
+}
+
+/**
+ * The name a model's results are filed under (`<work-dir>/<name>/`): the name itself, or for a
+ * Hugging Face model given as a folder or a repository id, the folder's or repository's last part.
+ */
+export function modelOutputName(model: string, opts: { baseUrl?: string } = {}): string {
+  if (opts.baseUrl || model in FACTORIES || model in HF_MODEL_NAMES) return model;
+  if (isLocalModelDir(model)) return basename(resolve(model));
+  if (isRepoId(model)) return model.split("/")[1];
+  return model;
 }
 
 /**
@@ -119,12 +156,30 @@ export async function createModel(
     }, { warn: opts.warn });
   }
   const factory = FACTORIES[name];
-  if (!factory) {
-    throw new UnknownModelError(
-      `Cannot build model "${name}" as it is not built in (${
-        Object.keys(FACTORIES).join(", ")
-      }); to evaluate a served model pass --base-url`,
-    );
+  if (factory) return await factory.create(opts);
+  if (isHfModelSpec(name)) {
+    const { createHfModel, HF_DEVICES } = await import("./hf/hf_model.ts");
+    const device = opts.device ?? "cpu";
+    if (!(HF_DEVICES as readonly string[]).includes(device)) {
+      throw new UnknownModelError(
+        `Cannot use device "${device}" as it is not one of ${HF_DEVICES.join(", ")}`,
+      );
+    }
+    return await createHfModel({
+      model: name,
+      name: modelOutputName(name),
+      dtype: opts.dtype,
+      device: device as (typeof HF_DEVICES)[number],
+      generation: opts.maxNewTokens ? { max_new_tokens: opts.maxNewTokens } : {},
+      batchSize: opts.batchSize,
+      env: opts.env,
+    });
   }
-  return await factory.create(opts);
+  throw new UnknownModelError(
+    `Cannot build model "${name}" as it is not built in (${
+      Object.keys(FACTORIES).join(", ")
+    }), not a Hugging Face model name (${
+      Object.keys(HF_MODEL_NAMES).join(", ")
+    }), a model folder or a repository id; to evaluate a served model pass --base-url`,
+  );
 }

@@ -40,10 +40,13 @@ export {
 } from "./run_evaluation.ts";
 export type { DatasetRunStatus, RunFacts } from "./status_file.ts";
 export type {
+  BenchmarkSource,
   EvalTask,
   EvalUnit,
+  FetchSettings,
   OpenTaskOptions,
   ParsedPrediction,
+  TaskBenchmark,
   TaskKind,
 } from "./task/eval_task.ts";
 export { bundledTaskNames, findTaskFile, openTask, type TaskFile } from "./task/open_task.ts";
