@@ -137,6 +137,8 @@ export async function runShard(opts: ShardOptions): Promise<ShardSummary> {
     opts.progress?.stop();
     throw err;
   }
+  // Media for the coming units is prepared in parallel, this rank's share of the cores.
+  task.prefetch?.(pending, { concurrency: prefetchConcurrency(worldSize), signal: opts.signal });
   const journal = JournalWriter.open(opts.journalDir, rank, worldSize);
   const concurrency = Math.max(1, opts.concurrency ?? 1);
   const todo = new Set(pending);
@@ -173,6 +175,21 @@ export async function runShard(opts: ShardOptions): Promise<ShardSummary> {
     summary.concurrency = { lowest: Math.min(...limits), last: limits[limits.length - 1] };
   }
   return summary;
+}
+
+/**
+ * Media preparations one rank runs at once: `VLMEVAL_MEDIA_WORKERS` when set, else this
+ * machine's cores shared among the ranks (at least 1).
+ */
+export function prefetchConcurrency(worldSize: number): number {
+  let set = Number.NaN;
+  try {
+    set = Number(Deno.env.get("VLMEVAL_MEDIA_WORKERS"));
+  } catch {
+    // no --allow-env: the default
+  }
+  if (Number.isInteger(set) && set >= 1) return set;
+  return Math.max(1, Math.floor(navigator.hardwareConcurrency / Math.max(1, worldSize)));
 }
 
 /** What the units of one shard share while it runs. */
