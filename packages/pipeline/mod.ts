@@ -42,6 +42,7 @@ export type {
   EvalUnit,
   OpenTaskOptions,
   ParsedPrediction,
+  PrefetchOptions,
   TaskKind,
 } from "./task/eval_task.ts";
 export { openTask } from "./task/open_task.ts";
