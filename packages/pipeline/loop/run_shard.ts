@@ -88,6 +88,9 @@ export interface ShardSummary {
   concurrency?: { lowest: number; last: number };
 }
 
+/** Longest stretch of units run without giving the event loop a turn, in milliseconds. */
+const YIELD_EVERY_MS = 20;
+
 /** Unit positions owned by `rank` of `worldSize`: `rank, rank + W, rank + 2W, ...`. */
 export function shardPositions(unitCount: number, rank: number, worldSize: number): number[] {
   const positions: number[] = [];
@@ -152,8 +155,16 @@ export async function runShard(opts: ShardOptions): Promise<ShardSummary> {
     usages: [],
   };
   let next = 0;
+  let yielded = performance.now();
   const worker = async () => {
     while (!summary.stopped && next < pending.length) {
+      // A unit whose work is all synchronous (rows read with sync calls, a model that answers
+      // at once) never gives the event loop a turn: signals (Ctrl-C), timers and messages
+      // would wait for the whole shard. One macrotask turn every 20 ms keeps them served.
+      if (performance.now() - yielded > YIELD_EVERY_MS) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        yielded = performance.now();
+      }
       if (opts.signal?.aborted) {
         summary.stopped ??= { reason: "aborted" };
         return;
