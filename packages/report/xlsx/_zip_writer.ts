@@ -1,7 +1,6 @@
 /**
- * A streaming zip writer for the xlsx files vlmeval writes: entries deflated (raw deflate through
- * `CompressionStream`), the large one streamed with a data descriptor after it, CRC-32 from
- * `node:zlib`; a single-disk, non-zip64 archive (entries under 4 GiB), which the central
+ * A streaming zip writer for the xlsx files vlmeval writes: entries deflated chunk by chunk
+ * (`node:zlib`, synchronously), sizes and CRC-32 in a data descriptor after each entry; a single-disk, non-zip64 archive (entries under 4 GiB), which the central
  * directory reader in `_zip_entries.ts`, Excel, openpyxl and exceljs all read.
  *
  * @module
@@ -26,6 +25,9 @@ const DEFLATE = 8;
 const DOS_TIME = 0;
 const DOS_DATE = (0 << 9) | (1 << 5) | 1;
 const LIMIT = 0xffffffff;
+/** zlib's fastest level: prediction sheets are repetitive markup, and time matters more here. */
+const LEVEL = 1;
+const SYNC_FLUSH = zlib.constants.Z_SYNC_FLUSH;
 
 /** Writes a zip archive to an open file, one entry at a time. */
 export class ZipWriter {
@@ -67,34 +69,23 @@ export class ZipWriter {
     header.set(nameBytes, 30);
     await this.#write(header);
 
-    const deflate = new CompressionStream("deflate-raw");
-    const writer = deflate.writable.getWriter();
     let crc = 0;
     let size = 0;
     let compressed = 0;
-    const drain = (async () => {
-      for await (const chunk of deflate.readable) {
-        compressed += chunk.length;
-        await this.#write(chunk);
-      }
-    })();
-    try {
-      for await (const chunk of chunks) {
-        const bytes = (typeof chunk === "string" ? encoder.encode(chunk) : chunk) as Uint8Array<
-          ArrayBuffer
-        >;
-        if (bytes.length === 0) continue;
-        crc = zlib.crc32(bytes, crc);
-        size += bytes.length;
-        await writer.write(bytes);
-      }
-      await writer.close();
-    } catch (error) {
-      await writer.abort(error).catch(() => {});
-      await drain.catch(() => {});
-      throw error;
+    for await (const chunk of chunks) {
+      const bytes = typeof chunk === "string" ? encoder.encode(chunk) : chunk;
+      if (bytes.length === 0) continue;
+      crc = zlib.crc32(bytes, crc);
+      size += bytes.length;
+      // Each chunk is deflated on its own and ends on a byte boundary without closing the
+      // stream (a sync flush), so the pieces join into one valid deflate stream.
+      const piece = zlib.deflateRawSync(bytes, { level: LEVEL, finishFlush: SYNC_FLUSH });
+      compressed += piece.length;
+      await this.#write(piece);
     }
-    await drain;
+    const last = zlib.deflateRawSync(new Uint8Array(0), { level: LEVEL });
+    compressed += last.length;
+    await this.#write(last);
     if (size > LIMIT || compressed > LIMIT || this.#offset > LIMIT) {
       throw new RangeError(`Cannot write ${name} as it is over 4 GiB, which needs zip64`);
     }
