@@ -41,10 +41,12 @@ const ALLOWED: Record<string, string[]> = {
     "native",
     "media",
     "datasets",
+    "catalog",
     "models",
     "scoring",
     "report",
   ],
+  viewer: ["schema", "internal", "delimited", "media", "report"],
   cli: [
     "schema",
     "internal",
@@ -55,6 +57,7 @@ const ALLOWED: Record<string, string[]> = {
     "pipeline",
     "report",
     "catalog",
+    "viewer",
   ],
 };
 

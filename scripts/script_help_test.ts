@@ -37,12 +37,14 @@ const ENTRY_POINTS: EntryPoint[] = [
   { path: "scripts/train_bundled_model.ts", out: "--out" },
   { path: "scripts/slurm_localhost.sh" },
   { path: "scripts/make_hf_fixtures.sh", out: "--out" },
+  { path: "scripts/transformers_serve_check.sh" },
   { path: "scripts/setup_ort_cuda.ts", out: "--out" },
   { path: "scripts/hf_gpu_check.ts" },
   { path: "scripts/hf_gpu_check.sh" },
   { path: "benchmarks/hf_smolvlm_bench.ts", out: "--out" },
   { path: "benchmarks/harness_overhead.ts" },
   { path: "benchmarks/report_write_measure.ts" },
+  { path: "benchmarks/report_100k_measure.ts" },
   { path: "benchmarks/memory/run.ts", out: "--out" },
 ];
 

@@ -115,10 +115,10 @@ Deno.test("--judge asks the judge about unplaced answers, caches them, reruns as
       assert.match(first.stderr, /1 judge requests to judge-llm failed after their retries/);
       assert.match(first.stdout, /judge judge-llm \(model served-judge\) for the 5 rows it left/);
       assert.match(first.stdout, /rows by method: option 2, text 1, judge 4, judge-failed 1/);
-      assert.match(first.stdout, /5 sent to judge judge-llm \(1 it placed in no option/);
+      assert.match(first.stdout, /5 sent to judge judge-llm \(1 judge-failed: no usable answer/);
       assert.match(
         first.stdout,
-        /^Bench\s+0\.750\s+8\s+0\s+judge-llm: 5 judged, 1 judge-failed\s+ok$/m,
+        /^Bench\s+0\.750\s+accuracy\s+8\s+0\s+judge-llm: 5 judged, 1 judge-failed\s+ok$/m,
       );
 
       const stem = `${dir}/m/m_Bench`;
@@ -346,7 +346,7 @@ Deno.test("--judge on a yes/no benchmark: Unknowns judged at rising temperatures
       );
       assert.match(
         first.stdout,
-        /^MME_Tiny\s+250\.000\s+6\s+0\s+judge-llm: 3 judged, 1 judge-failed\s+ok$/m,
+        /^MME_Tiny\s+250\.000\s+\S.*?\s+6\s+0\s+judge-llm: 3 judged, 1 judge-failed\s+ok$/m,
       );
       assert.match(first.stderr, /1 judge requests to judge-llm failed after their retries/);
 

@@ -122,6 +122,26 @@ Deno.test("the endpoint check stops a wrong key, an unknown model and a wrong pa
   });
 });
 
+Deno.test("a model that transformers serve is not pinned to stops before any sample (exit 7)", async () => {
+  await withTemp(async (dir) => {
+    await writeMcqTsv(`${dir}/Bench.tsv`, 6);
+    await withServer(
+      async (server) => {
+        const run = await runProcess(modelArgs("tiny-smolvlm", server.baseUrl, dir));
+        assert.equal(run.code, 7, run.stderr);
+        assert.match(
+          run.stderr,
+          /Cannot evaluate model "tiny-smolvlm" at http:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions as the server does not serve it \(HTTP 400: \{"detail":"Server is pinned to '\/srv\/tiny-smolvlm'; requested 'tiny-smolvlm'\."\}\): it serves \/srv\/tiny-smolvlm; did you mean --model \/srv\/tiny-smolvlm\?/,
+        );
+        assert.equal(questions(server.requests).length, 0, "no sample was asked");
+        assert.ok(!await exists(journalPath(`${dir}/out`, "tiny-smolvlm", "Bench")));
+      },
+      undefined,
+      { servedModels: ["/srv/tiny-smolvlm"], unknownModel: "transformers" },
+    );
+  });
+});
+
 Deno.test("a server that is not listening is named from the error's cause chain (exit 7)", async () => {
   await withTemp(async (dir) => {
     await writeMcqTsv(`${dir}/Bench.tsv`, 3);

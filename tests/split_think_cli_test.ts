@@ -65,7 +65,7 @@ Deno.test("SPLIT_THINK splits answers into prediction and thinking before scorin
     const row5 = table.rows.find((r) => r.index === "5")!;
     assert.equal(row5.prediction, "B");
     assert.match(row5.thinking, /^<think>.*<\/think>more<\/think>$/s);
-    assert.match(run.stdout, /^Bench\s+1\.000\s+8\s+0\s+exact_matching\s+ok$/m);
+    assert.match(run.stdout, /^Bench\s+1\.000\s+accuracy\s+8\s+0\s+exact_matching\s+ok$/m);
 
     // The journal keeps the whole answer: nothing is lost by splitting.
     const { records } = readJournals(journalPath(dir, "reasoner", "Bench"));

@@ -10,7 +10,9 @@ import {
 
 /** Everything `vlmeval eval` takes, after flags and environment variables are combined. */
 export interface EvalArgs {
+  /** Model names; with `--config`, empty until the file is read (its `model` keys). */
   models: string[];
+  /** `--data` values; with `--config`, empty until the file is read (its `data` keys). */
   data: string[];
   /** `--model-name`: the name of the output folder and tables (one model only). */
   modelName?: string;
@@ -20,6 +22,8 @@ export interface EvalArgs {
   failurePolicy: FailurePolicy;
   /** Served models: what shapes their answers (`--max-tokens`, `--temperature`, ...). */
   generation: GenerationSettings;
+  /** `--config FILE`: VLMEvalKit's JSON config naming the models and benchmarks. */
+  config?: string;
   workDir: string;
   mode: "all" | "infer" | "eval";
   skipErr: boolean;
@@ -60,6 +64,11 @@ export interface EvalArgs {
   judgeKeyEnv: string;
   /** `--judge-nproc`: judge requests in flight at once. */
   judgeNproc: number;
+  /**
+   * With no `--judge`: the endpoint MathVista and MMVet ask their VLMEvalKit default judge at
+   * (`--judge-base-url`, else `$OPENAI_API_BASE`); absent, they score without a judge.
+   */
+  familyJudgeBaseUrl?: string;
   nframe?: number;
   fps?: number;
   maxFrames?: number;
@@ -123,9 +132,16 @@ Options:
                          SmolVLM, SmolVLM2-256M, SmolVLM2-500M, SmolVLM2, ...), a repository
                          id or a local model folder (run in-process by transformers.js; see
                          the README), or any name served by --base-url (OpenAI-compatible API)
-  --data NAME|PATH...    benchmark(s): a .tsv path, a name under $LMUData (<NAME>.tsv),
-                         or a bundled one (Shapes_MCQ, Shapes_Video_<N>frame[_pack],
+  --data NAME|PATH...    benchmark(s): VLMEvalKit's name (vlmeval datasets lists them;
+                         fetched into $LMUData when missing, MD5-checked, scored by its own
+                         metric), a .tsv path, another name under $LMUData (<NAME>.tsv), or a
+                         bundled one (Shapes_MCQ, Shapes_Video_<N>frame[_pack],
                          Shapes_Video_<F>fps[_pack]); video names take _<N>frame or _<F>fps
+  --config FILE          VLMEvalKit's JSON config instead of --model/--data: "model" entries
+                         (OpenAIWrapper/GPT4V with model, api_base, key, max_tokens, ...;
+                         SmolVLM/SmolVLM2/PaliGemma with model_path, run in-process; {} for a
+                         built-in model) and "data" entries (class and dataset; url and md5 for
+                         a benchmark outside the catalog)
   --work-dir DIR         output root (default ${DEFAULTS.workDir}; $MMEVAL_ROOT overrides)
   --model-name NAME      name of the output folder and tables for the one --model (default:
                          the model name, with "/" and other unsafe characters as "_")
@@ -186,7 +202,9 @@ Options:
                          alone) or an LLM judge (e.g. gpt-4o-mini, or any model the judge
                          endpoint serves; $LOCAL_LLM replaces the model asked) for the
                          answers the heuristics cannot place; a judge that fails its check
-                         request fails the scoring of that dataset (exit 6)
+                         request fails the scoring of that dataset (exit 6). MathVista and
+                         MMVet are judged by VLMEvalKit's defaults (gpt-4o-mini, gpt-4-turbo)
+                         when a judge endpoint is set and --judge is not given
   --judge-base-url URL   the judge's OpenAI-compatible endpoint (default --base-url, then
                          $OPENAI_API_BASE)
   --judge-key-env VAR    environment variable holding the judge's key (default --api-key-env
@@ -289,6 +307,7 @@ export function parseEvalArgs(argv: string[], env: Record<string, string | undef
         "img-detail": { type: "string" },
         "img-size": { type: "string" },
         "extra-body": { type: "string" },
+        config: { type: "string" },
         "work-dir": { type: "string" },
         mode: { type: "string" },
         "skip-err": { type: "boolean" },
@@ -334,7 +353,23 @@ export function parseEvalArgs(argv: string[], env: Record<string, string | undef
   const split = (xs: string[] | undefined) => xs?.flatMap((x) => x.split(/[\s,]+/)).filter(Boolean);
   const models = split(v.model) ?? [];
   const data = split(v.data) ?? [];
-  const isDefault = models.length === 0 && data.length === 0;
+  const config = v.config;
+  if (config !== undefined && (models.length > 0 || data.length > 0)) {
+    throw new UsageError(
+      `Cannot combine --config with --model or --data as the config file names both: ` +
+        `current value is --config ${config}`,
+    );
+  }
+  if (config !== undefined && v["model-name"] !== undefined) {
+    throw new UsageError(
+      `Cannot combine --config with --model-name as the config file's model keys name the ` +
+        `output folders: current value is --model-name ${v["model-name"]}`,
+    );
+  }
+  if (config !== undefined && config.trim() === "") {
+    throw new UsageError(`Cannot use --config as it must name a JSON file: current value is ""`);
+  }
+  const isDefault = config === undefined && models.length === 0 && data.length === 0;
 
   let rank: number | undefined;
   let worldSize = intFlag("world-size", v["world-size"]);
@@ -368,6 +403,11 @@ export function parseEvalArgs(argv: string[], env: Record<string, string | undef
   }
   const mode = oneOf("--mode", v.mode ?? DEFAULTS.mode, ["all", "infer", "eval"] as const);
   const judge = v.judge?.trim() || DEFAULTS.judge;
+  // No --judge: MathVista and MMVet still get VLMEvalKit's default judge at an endpoint given
+  // for judges (never at --base-url alone, the model's own endpoint).
+  const familyJudgeBaseUrl = v.judge === undefined
+    ? v["judge-base-url"] || env.OPENAI_API_BASE || undefined
+    : undefined;
   const judgeBaseUrl = v["judge-base-url"] || v["base-url"] || env.OPENAI_API_BASE || undefined;
   if (judge !== DEFAULTS.judge && mode !== "infer" && !judgeBaseUrl) {
     throw new UsageError(
@@ -415,8 +455,9 @@ export function parseEvalArgs(argv: string[], env: Record<string, string | undef
     throw new UsageError(`Cannot use --limit ${limit} as it must be >= 1`);
   }
   return {
-    models: models.length ? models : [DEFAULT_MODEL],
-    data: data.length ? data : DEFAULT_DATA,
+    models: config !== undefined ? [] : models.length ? models : [DEFAULT_MODEL],
+    data: config !== undefined ? [] : data.length ? data : DEFAULT_DATA,
+    config,
     modelName,
     limit,
     failurePolicy,
@@ -458,6 +499,7 @@ export function parseEvalArgs(argv: string[], env: Record<string, string | undef
     judgeBaseUrl,
     judgeKeyEnv,
     judgeNproc,
+    familyJudgeBaseUrl,
     nframe,
     fps,
     maxFrames: intFlag("max-frames", v["max-frames"]),

@@ -157,3 +157,36 @@ Deno.test("parseEvalArgs() takes --model-name for one model only, as a safe fold
   assert.equal(parseEvalArgs(["--limit", "5"], {}).limit, 5);
   assert.throws(() => parseEvalArgs(["--limit", "0"], {}), UsageError);
 });
+Deno.test("parseEvalArgs() takes --config alone: the file names the models and benchmarks", () => {
+  const args = parseEvalArgs(["--config", "run.json"], {});
+  assert.equal(args.config, "run.json");
+  assert.deepEqual([args.models, args.data, args.isDefault], [[], [], false]);
+  for (const extra of [["--model", "m"], ["--data", "MMStar"]]) {
+    assert.throws(
+      () => parseEvalArgs(["--config", "run.json", ...extra], {}),
+      (err: unknown) =>
+        err instanceof UsageError &&
+        /Cannot combine --config with --model or --data/.test(err.message),
+    );
+  }
+  assert.throws(
+    () => parseEvalArgs(["--config", "run.json", "--model-name", "x"], {}),
+    /Cannot combine --config with --model-name/,
+  );
+});
+
+Deno.test("parseEvalArgs() gives MathVista and MMVet a default judge only at a judge endpoint", () => {
+  const model = ["--model", "m", "--base-url", "http://127.0.0.1:1/v1"];
+  assert.equal(parseEvalArgs(model, {}).familyJudgeBaseUrl, undefined, "never the model's own");
+  assert.equal(
+    parseEvalArgs(model, { OPENAI_API_BASE: "http://127.0.0.1:2/v1" }).familyJudgeBaseUrl,
+    "http://127.0.0.1:2/v1",
+  );
+  const judged = [...model, "--judge-base-url", "http://127.0.0.1:3/v1"];
+  assert.equal(parseEvalArgs(judged, {}).familyJudgeBaseUrl, "http://127.0.0.1:3/v1");
+  assert.equal(
+    parseEvalArgs([...judged, "--judge", "exact_matching"], {}).familyJudgeBaseUrl,
+    undefined,
+    "--judge names every family's judge, exact_matching none",
+  );
+});

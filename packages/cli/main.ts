@@ -6,6 +6,8 @@
  *   deno run ... main.ts cache      list or clean the media cache (decoded images, frames)
  *   deno run ... main.ts datasets   the benchmark catalog and what is on disk
  *   deno run ... main.ts fetch      download benchmarks by name into $LMUData
+ *   deno run ... main.ts report     one HTML page over a work dir's results
+ *   deno run ... main.ts summary    the leaderboard as text, CSV or JSON
  *   deno run ... main.ts --help
  *
  * @module
@@ -17,6 +19,8 @@ import { runStatusCommand } from "./run_status.ts";
 import { runCacheCommand } from "./run_cache.ts";
 import { runDatasetsCommand } from "./run_datasets.ts";
 import { runFetchCommand } from "./run_fetch.ts";
+import { runReportCommand } from "./results/run_report.ts";
+import { runSummaryCommand } from "./results/run_summary.ts";
 
 const MAIN_HELP = `vlmeval: evaluate vision-language models on image and video benchmarks
 
@@ -26,6 +30,8 @@ Usage: deno task eval [options]          run a model over benchmarks and score i
        vlmeval cache [--clean] [NAME...] list or remove decoded images and video frames
        vlmeval datasets [--json]         the benchmarks fetched by name, and what is on disk
        vlmeval fetch NAME...             download benchmarks into $LMUData
+       vlmeval report [--work-dir D]     one HTML page: leaderboard, samples, failures, facts
+       vlmeval summary [--format F]      the leaderboard as text, csv or json
        vlmeval <command> --help
 
 ${EVAL_HELP}`;
@@ -37,6 +43,8 @@ async function main(argv: string[]): Promise<number> {
   if (first === "cache") return await runCacheCommand(rest);
   if (first === "datasets") return await runDatasetsCommand(rest);
   if (first === "fetch") return await runFetchCommand(rest);
+  if (first === "report") return await runReportCommand(rest);
+  if (first === "summary") return await runSummaryCommand(rest);
   if (first === "help") {
     console.log(MAIN_HELP);
     return EXIT_CODES.ok;

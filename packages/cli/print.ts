@@ -31,11 +31,11 @@ export function printJob(modelName: string, job: JobResult, rank: number): void 
     const c = job.scores.counts;
     const judged = c.judged === undefined
       ? ""
-      : `, ${c.judged} sent to judge ${job.scores.extractor} (${c.judgeFailed ?? 0} it placed ` +
-        `in no option, scored as wrong)`;
+      : `, ${c.judged} sent to judge ${job.scores.extractor} (${c.judgeFailed ?? 0} ` +
+        `judge-failed: no usable answer in its tries, scored as wrong)`;
     console.log(
-      `${c.total} samples, ${c.failed} failed to answer, ${c.unresolved} answers matched no ` +
-        `option${judged}${c.failed ? " (failed samples count as wrong)" : ""}`,
+      `${c.total} samples, ${c.failed} failed to answer, ${c.unresolved} answers no rule could ` +
+        `read${judged}${c.failed ? " (failed samples count as wrong)" : ""}`,
     );
     const j = job.scores.judge;
     if (j) {
@@ -69,6 +69,7 @@ export function printSummary(results: JobResult[]): void {
   const rows = results.map((r) => [
     r.task,
     r.scores ? r.scores.overall.toFixed(3) : "-",
+    r.scores?.primaryMetric ?? "-",
     r.scores?.counts.total ?? r.merged?.rows ?? "-",
     r.scores?.counts.failed ?? r.merged?.failed ?? r.shard?.failed ?? "-",
     scoredBy(r),
@@ -76,7 +77,10 @@ export function printSummary(results: JobResult[]): void {
   ]);
   console.log("\nSummary:");
   console.log(
-    formatTable(["benchmark", "overall", "samples", "failed", "scored by", "status"], rows),
+    formatTable(
+      ["benchmark", "overall", "metric", "samples", "failed", "scored by", "status"],
+      rows,
+    ),
   );
   const served = results.filter((r) => r.usage);
   if (served.length === 0) return;

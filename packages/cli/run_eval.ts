@@ -1,5 +1,7 @@
 import { EXIT_CODES } from "@vlmeval/schema";
+import { createDownloadProgress } from "@vlmeval/catalog";
 import {
+  type BenchmarkSource,
   detectRank,
   type EvaluationOptions,
   EXACT_MATCHING,
@@ -12,12 +14,19 @@ import {
 } from "@vlmeval/pipeline";
 import {
   createModel,
+  type CreateModelOptions,
   modelOutputName,
   outputNameOf,
   runsInProcess,
   settingsRecord,
 } from "@vlmeval/models";
 import { EVAL_HELP, type EvalArgs, parseEvalArgs, UsageError } from "./args.ts";
+import {
+  ConfigFileError,
+  type EvalConfig,
+  readCatalogFile,
+  readEvalConfig,
+} from "./config_file.ts";
 import { describeError, exitCodeForError } from "./errors.ts";
 import { jobProgress, printJob, printSummary } from "./print.ts";
 import { stopAfterSamplesInFlight } from "./signals.ts";
@@ -40,6 +49,24 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
     console.log(EVAL_HELP);
     return EXIT_CODES.ok;
   }
+  // The config and catalog files are read (and checked) before any worker starts.
+  let config: EvalConfig | undefined;
+  let benchmarks: Map<string, BenchmarkSource>;
+  try {
+    config = args.config ? await readEvalConfig(args.config) : undefined;
+    benchmarks = env.VLMEVAL_CATALOG ? await readCatalogFile(env.VLMEVAL_CATALOG) : new Map();
+  } catch (err) {
+    if (err instanceof ConfigFileError) {
+      console.error(`vlmeval: ${err.message}`);
+      return err.exitCode;
+    }
+    throw err;
+  }
+  if (config) {
+    args.models = config.models;
+    args.data = config.data;
+    for (const [name, source] of config.benchmarks) benchmarks.set(name, source);
+  }
   const warn = (m: string) => console.error(`vlmeval: warning: ${m}`);
   // Nothing here may initialise CUDA before this rank's CUDA_VISIBLE_DEVICES is set: CUDA reads
   // it once, in cuInit. GPUs are counted through NVML instead (see gpuCountForSplit).
@@ -58,9 +85,13 @@ export async function runEvalCommand(argv: string[]): Promise<number> {
   if (rank.worldSize > 1) {
     console.error(`vlmeval: rank ${rank.rank} of ${rank.worldSize} (${rank.launcher})`);
   }
+  // Keys of the config that have no effect here, said once.
+  if (rank.rank === 0) {
+    for (const note of config?.notes ?? []) warn(note);
+  }
   using interrupts = stopAfterSamplesInFlight();
   const { exitCode, jobs } = await runEvaluation(
-    evaluationOptions(args, argv, env, rank, warn, interrupts.signal),
+    evaluationOptions(args, argv, env, rank, warn, interrupts.signal, { config, benchmarks }),
   );
   // A sticky CUDA error ends the run at once: the process must restart, rerunning resumes.
   if (rank.rank === 0 && jobs.length > 0 && exitCode !== EXIT_CODES.stickyCuda) {
@@ -77,32 +108,47 @@ function evaluationOptions(
   rank: RankInfo,
   warn: (message: string) => void,
   signal: AbortSignal,
+  named: { config?: EvalConfig; benchmarks: Map<string, BenchmarkSource> },
 ): EvaluationOptions {
+  const { config, benchmarks } = named;
   const baseUrl = servedBaseUrl(args, env);
+  const modelOptions = (name: string): CreateModelOptions => ({
+    backend: args.backend,
+    baseUrl: baseUrl(name),
+    apiKeyEnv: args.apiKeyEnv,
+    apiNproc: args.apiNproc,
+    retry: args.retry,
+    timeoutMs: args.timeoutS * 1000,
+    verbose: args.verbose,
+    generation: args.generation,
+    warn,
+    dtype: args.dtype,
+    device: args.device,
+    maxNewTokens: args.maxNewTokens,
+    batchSize: args.batchSize,
+  });
   return {
     models: args.models,
     data: args.data,
     createModel: (name) =>
-      createModel(name, {
-        backend: args.backend,
-        baseUrl: baseUrl(name),
-        apiKeyEnv: args.apiKeyEnv,
-        apiNproc: args.apiNproc,
-        retry: args.retry,
-        timeoutMs: args.timeoutS * 1000,
-        verbose: args.verbose,
-        generation: args.generation,
-        warn,
-        dtype: args.dtype,
-        device: args.device,
-        maxNewTokens: args.maxNewTokens,
-        batchSize: args.batchSize,
-      }),
+      config ? config.createModel(name, modelOptions(name)) : createModel(name, modelOptions(name)),
+    // With --config, models differ: served ones take --api-nproc requests, local ones a batch.
+    concurrencyOf: config
+      ? (name) => config.isApiModel(name) ? args.apiNproc : args.batchSize
+      : undefined,
     // A Hugging Face model folder or repository id is filed under its last path part; a served
     // model id with `/` under one folder (`Qwen_Qwen2-VL-7B-Instruct`).
     outputName: (name) =>
       args.modelName ?? outputNameOf(modelOutputName(name, { baseUrl: baseUrl(name) })),
-    settingsFor: (name) => baseUrl(name) ? { ...settingsRecord(name, args.generation) } : undefined,
+    // A config's served model records its entry's settings; the flags shape only --model ones.
+    settingsFor: (name) => {
+      const record = config
+        ? config.settingsFor(name)
+        : baseUrl(name)
+        ? settingsRecord(name, args.generation)
+        : undefined;
+      return record && { ...record };
+    },
     limit: args.limit,
     open: {
       workDir: args.workDir,
@@ -112,6 +158,14 @@ function evaluationOptions(
       pack: args.pack,
       literalCells: args.literalCells,
       warn: onceEach(rank.rank === 0 ? warn : () => {}),
+      benchmarks,
+      // Every rank fetches through the catalog's lock: one downloads, the others wait and
+      // verify; rank 0 shows the progress.
+      fetch: {
+        env,
+        progress: createDownloadProgress({ quiet: args.quiet || rank.rank !== 0 }),
+        warn: rank.rank === 0 ? (line) => console.error(line) : () => {},
+      },
     },
     job: {
       mode: args.mode,
@@ -121,6 +175,7 @@ function evaluationOptions(
       format: args.format,
       evalFormat: args.evalFormat,
       judge: judgeSettings(args),
+      familyJudge: familyJudgeSettings(args),
       // A served model has --api-nproc requests in flight; a Hugging Face model gathers
       // concurrent samples into one batch (--batch-size).
       concurrency: args.models.some((name) => baseUrl(name)) ? args.apiNproc : args.batchSize,
@@ -198,6 +253,23 @@ function judgeSettings(args: EvalArgs): JudgeSettings | undefined {
     name: args.judge,
     model: args.judgeModel,
     baseUrl: judgeApiRoot(args.judgeBaseUrl),
+    apiKeyEnv: args.judgeKeyEnv,
+    nproc: args.judgeNproc,
+    retry: args.retry,
+    timeoutMs: args.timeoutS * 1000,
+    verbose: args.verbose,
+  };
+}
+
+/**
+ * Where MathVista and MMVet ask VLMEvalKit's default judge for them when `--judge` is not given:
+ * the judge endpoint (`--judge-base-url`, else `$OPENAI_API_BASE`), if one is set.
+ */
+function familyJudgeSettings(args: EvalArgs): Omit<JudgeSettings, "name"> | undefined {
+  if (args.familyJudgeBaseUrl === undefined || args.mode === "infer") return undefined;
+  return {
+    model: args.judgeModel,
+    baseUrl: judgeApiRoot(args.familyJudgeBaseUrl),
     apiKeyEnv: args.judgeKeyEnv,
     nproc: args.judgeNproc,
     retry: args.retry,

@@ -1,7 +1,14 @@
 import { basename, resolve } from "node:path";
 import type { Message, Row } from "@vlmeval/schema";
 import { describeLocation, SampleInputError } from "./errors.ts";
-import { assemblePrompt, DATASET_KINDS, type DatasetKind } from "./prompt.ts";
+import { buildMmmuPrompt } from "./mmmu_prompt.ts";
+import {
+  assemblePrompt,
+  DATASET_KINDS,
+  type DatasetKind,
+  PROMPT_STYLES,
+  type PromptStyle,
+} from "./prompt.ts";
 import { buildRowIndex, type RowIndex } from "./_row_index.ts";
 import { sampleImagePaths, type StoredImages } from "./_sample_images.ts";
 import { parseTsvRecord, readTsvRecords } from "./_tsv_records.ts";
@@ -16,6 +23,8 @@ export interface OpenImageDatasetOptions {
   kind?: DatasetKind;
   /** How cells are read (see {@linkcode CellReading}). @default "pandas" */
   cells?: CellReading;
+  /** How prompts are built (see {@linkcode PromptStyle}). @default "kind" */
+  prompt?: PromptStyle;
 }
 
 /** A row and its 0-based position in the dataset. */
@@ -39,6 +48,8 @@ export interface ImageDataset {
   readonly file: string;
   /** `mcq` when columns A and B exist, else `yorn` when every answer is Yes/No, else `vqa`. */
   readonly kind: DatasetKind;
+  /** How its prompts are built: by its kind, as the bare question, or as MMMU's. */
+  readonly prompt: PromptStyle;
   /** Header columns in file order (including `image` when present). */
   readonly columns: readonly string[];
   /** Number of rows (rows with an empty `image` cell are dropped, as VLMEvalKit does). */
@@ -75,9 +86,11 @@ export interface ImageDataset {
    */
   imagePaths(row: Row, imageRoot: string): Promise<string[]>;
   /**
-   * VLMEvalKit's prompt for the row: images first, then the text for the dataset's kind.
+   * VLMEvalKit's prompt for the row: images first, then the text for the dataset's kind (or the
+   * bare question, or MMMU's interleaved prompt, as {@linkcode ImageDataset.prompt} says).
    *
-   * @throws {SampleInputError} when this row's image cannot be used.
+   * @throws {SampleInputError} when this row's image cannot be used, or an MMMU placeholder
+   * names no image of the row.
    */
   buildPrompt(row: Row, imageRoot: string): Promise<Message>;
   /** Closes the file. */
@@ -102,6 +115,7 @@ class TsvImageDataset implements ImageDataset {
   readonly name: string;
   readonly file: string;
   readonly kind: DatasetKind;
+  readonly prompt: PromptStyle;
   readonly columns: readonly string[];
   readonly cellReading: CellReading;
   readonly dtypes?: Readonly<Record<string, string>>;
@@ -118,6 +132,7 @@ class TsvImageDataset implements ImageDataset {
     this.columns = rows.columns.header;
     this.name = opts.name ?? basename(file).replace(/\.tsv$/i, "");
     this.kind = opts.kind ?? detectKind(rows, this.name);
+    this.prompt = opts.prompt ?? "kind";
     this.cellReading = rows.cells.reading;
     this.dtypes = rows.cells.dtypes();
     this.readingWarning = readingChangesWarning(
@@ -191,12 +206,15 @@ class TsvImageDataset implements ImageDataset {
   }
 
   async buildPrompt(row: Row, imageRoot: string): Promise<Message> {
-    return assemblePrompt(
-      this.kind,
-      row,
-      await this.imagePaths(row, imageRoot),
-      this.cellReading,
-    );
+    const paths = await this.imagePaths(row, imageRoot);
+    if (this.prompt === "mmmu") return buildMmmuPrompt(row, paths, this.file, this.cellReading);
+    if (this.prompt === "question") {
+      return [...paths.map((value) => ({ type: "image" as const, value })), {
+        type: "text",
+        value: row.question ?? "",
+      }];
+    }
+    return assemblePrompt(this.kind, row, paths, this.cellReading);
   }
 
   close(): void {
@@ -256,7 +274,7 @@ class TsvImageDataset implements ImageDataset {
  * metadata; a malformed file fails here, before any row is used.
  *
  * @throws {DatasetFormatError} naming the file, line, index and field of the first problem.
- * @throws {RangeError} when `opts.kind` is not a known kind.
+ * @throws {RangeError} when `opts.kind` or `opts.prompt` is not a known one.
  *
  * @example Stream prompts
  * ```ts ignore
@@ -276,6 +294,13 @@ export async function openImageDataset(
       `Cannot open dataset "${path}" as kind must be one of ${
         DATASET_KINDS.join(", ")
       }: current value is ${opts.kind}`,
+    );
+  }
+  if (opts.prompt !== undefined && !PROMPT_STYLES.includes(opts.prompt)) {
+    throw new RangeError(
+      `Cannot open dataset "${path}" as prompt must be one of ${
+        PROMPT_STYLES.join(", ")
+      }: current value is ${opts.prompt}`,
     );
   }
   if (opts.cells !== undefined && !CELL_READINGS.includes(opts.cells)) {

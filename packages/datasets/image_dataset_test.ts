@@ -261,3 +261,51 @@ Deno.test("openImageDataset() meta-only: image_path is taken from the dataset's 
   );
   assert.equal(await Deno.stat(unusedRoot).catch(() => null), null);
 });
+
+Deno.test("ImageDataset.buildPrompt() builds MMMU's interleaved prompts and bare questions as asked", async () => {
+  await withTempDir(async (dir) => {
+    const pair = `['${red.toBase64()}', '${blue.toBase64()}']`;
+    const path = join(dir, "MMMU_Tiny.tsv");
+    await writeTsvFile(path, ["index", "image", "question", "A", "B", "answer"], [
+      ["1", pair, "Is <image 1> redder than <image 2>?", "yes", "no", "A"],
+      ["2", red.toBase64(), "What number is shown in <image 1>?", "", "", "7"],
+      ["3", red.toBase64(), "Where is <image 4>?", "here", "there", "A"],
+    ]);
+    const root = join(dir, "images");
+    using mmmu = await openImageDataset(path, { prompt: "mmmu" });
+    assert.equal(mmmu.prompt, "mmmu");
+    const prompt = async (ds: typeof mmmu, index: string) =>
+      await ds.buildPrompt(await ds.rowAt(ds.positionOf(index)!), root);
+    assert.deepEqual(await prompt(mmmu, "1"), [
+      { type: "text", value: "Question: Is " },
+      { type: "image", value: join(root, "1_0.png") },
+      { type: "text", value: " redder than " },
+      { type: "image", value: join(root, "1_1.jpg") },
+      { type: "text", value: `?\nOptions:\nA. yes\nB. no\n${PLEASE}` },
+    ]);
+    // An open question read as pandas does: its empty options are NaN and left out.
+    assert.deepEqual(await prompt(mmmu, "2"), [
+      { type: "text", value: "Question: What number is shown in " },
+      { type: "image", value: join(root, "2.png") },
+      { type: "text", value: "?\n" },
+    ]);
+    await assert.rejects(
+      () => prompt(mmmu, "3"),
+      (err: unknown) =>
+        err instanceof SampleInputError && err.index === "3" && err.field === "question" &&
+        /the row has 1 images: current value is "<image 4>"/.test(err.message),
+    );
+    using plain = await openImageDataset(path, { prompt: "question" });
+    assert.deepEqual(await prompt(plain, "2"), [
+      { type: "image", value: join(root, "2.png") },
+      { type: "text", value: "What number is shown in <image 1>?" },
+    ]);
+    using byKind = await openImageDataset(path);
+    assert.equal(byKind.prompt, "kind");
+    assert.equal((await prompt(byKind, "1")).length, 3, "images first, one text item");
+    await assert.rejects(
+      () => openImageDataset(path, { prompt: "fancy" as "kind" }),
+      /prompt must be one of kind, question, mmmu: current value is fancy/,
+    );
+  });
+});

@@ -1,4 +1,5 @@
 import type { Message, Row } from "@vlmeval/schema";
+import type { CellReading } from "./cell_reading.ts";
 import { describeLocation, SampleInputError } from "./errors.ts";
 import { assemblePrompt, OPTION_LETTERS } from "./prompt.ts";
 
@@ -17,7 +18,8 @@ function fieldHolding(row: Row, text: string): string | undefined {
  * images alternate as the question reads. Kept as VLMEvalKit does: images no placeholder names
  * are left out, an image named twice appears twice, `<image 0>` is the LAST image (Python's
  * index -1), empty text items between adjacent placeholders stay, and a text with no
- * placeholder keeps the images first.
+ * placeholder keeps the images first. `reading` says how the row was read (a missing option is
+ * `""` when read literally, `nan` when read as pandas does; see `rowOptions`).
  *
  * @throws {SampleInputError} naming the file, row and field when a placeholder is not
  * `<image N>` with one digit N (`<image 10>`, `<image x>`) or names an image the row does not
@@ -31,8 +33,13 @@ function fieldHolding(row: Row, text: string): string | undefined {
  * message.map((item) => item.type); // ["text", "image", "text", "image", "text"]
  * ```
  */
-export function buildMmmuPrompt(row: Row, imagePaths: readonly string[], file: string): Message {
-  const message = assemblePrompt("mcq", row, imagePaths);
+export function buildMmmuPrompt(
+  row: Row,
+  imagePaths: readonly string[],
+  file: string,
+  reading: CellReading = "literal",
+): Message {
+  const message = assemblePrompt("mcq", row, imagePaths, reading);
   const text = message[message.length - 1].value;
   const segments = text.split(PLACEHOLDER);
   if (segments.length === 1) return message;

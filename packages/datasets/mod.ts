@@ -50,6 +50,8 @@ export {
   type DatasetKind,
   mcqPromptText,
   OPTION_LETTERS,
+  PROMPT_STYLES,
+  type PromptStyle,
   promptText,
   rowOptions,
   VQA_PROMPT_SUFFIX,

@@ -10,6 +10,17 @@ export type DatasetKind = "mcq" | "yorn" | "vqa";
 /** Every kind, for validating user input. */
 export const DATASET_KINDS: readonly DatasetKind[] = ["mcq", "yorn", "vqa"];
 
+/**
+ * How a benchmark's prompt is built, as VLMEvalKit's dataset class builds it: `kind` (the class
+ * of the dataset's kind: multiple choice, yes/no, or free-form with the VQA suffix), `question`
+ * (`ImageBaseDataset.build_prompt`: the images, then the bare question; OCRBench, MathVista,
+ * MMVet) or `mmmu` (`MMMUDataset`: multiple choice with the images interleaved at `<image N>`).
+ */
+export type PromptStyle = "kind" | "question" | "mmmu";
+
+/** Every prompt style, for validating user input. */
+export const PROMPT_STYLES: readonly PromptStyle[] = ["kind", "question", "mmmu"];
+
 /** Option columns in the order VLMEvalKit lists them. */
 export const OPTION_LETTERS: readonly string[] = Array.from(
   { length: 26 },

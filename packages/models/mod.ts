@@ -28,7 +28,13 @@ export {
   type SettingsRecord,
   settingsRecord,
 } from "./api/generation_settings.ts";
-export { type ServedModelEntry, servedModelFromConfigEntry } from "./api/config_entry.ts";
+export {
+  ConfigEntryError,
+  SERVED_CONFIG_CLASSES,
+  type ServedModelEntry,
+  servedModelFromConfigEntry,
+  servedModelOptions,
+} from "./api/config_entry.ts";
 export { EndpointCheckError, type EndpointProblem } from "./api/endpoint_check.ts";
 export type { NetworkFailureKind } from "./api/network_error.ts";
 export {

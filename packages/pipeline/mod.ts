@@ -38,11 +38,14 @@ export {
 } from "./run_evaluation.ts";
 export type { DatasetRunStatus, RunFacts } from "./status_file.ts";
 export type {
+  BenchmarkSource,
   EvalTask,
   EvalUnit,
+  FetchSettings,
   OpenTaskOptions,
   ParsedPrediction,
   PrefetchOptions,
+  TaskBenchmark,
   TaskKind,
 } from "./task/eval_task.ts";
 export { openTask } from "./task/open_task.ts";

@@ -53,6 +53,8 @@ export interface EvaluationOptions {
   settingsFor?: (model: string) => Readonly<Record<string, unknown>> | undefined;
   /** `--limit N`: only the first N rows of each benchmark (see `limitTask`). */
   limit?: number;
+  /** Units in flight at once for a model's jobs, when models differ (`--config`); else `job`'s. */
+  concurrencyOf?: (modelName: string) => number;
   /** How `--data` values open (work dir, frame sampling, pack mode). */
   open: OpenTaskOptions;
   /** Settings shared by every job. */
@@ -165,7 +167,7 @@ async function runDataset(
   const settings = opts.settingsFor?.(model);
   let task: EvalTask | undefined;
   try {
-    task = await openTask(dataName, opts.open);
+    task = await openTask(dataName, { ...opts.open, signal: opts.signal });
     if (opts.limit !== undefined) task = limitTask(task, opts.limit);
     const job = await runJob({
       ...opts.job,
@@ -176,6 +178,7 @@ async function runDataset(
       workDir: opts.open.workDir,
       rank: rank.rank,
       worldSize: rank.worldSize,
+      concurrency: opts.concurrencyOf?.(modelName) ?? opts.job.concurrency,
       progress: opts.progressFor(`${modelName}/${task.name}`),
       signal: opts.signal,
     });

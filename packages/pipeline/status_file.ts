@@ -43,6 +43,10 @@ export interface DatasetStatusEntry {
   error_message?: string;
   /** What `metrics["Overall"]` measures, e.g. `accuracy, exact matching (...)`. */
   primary_metric?: string;
+  /** The primary metric's short name (`accuracy`, `VQA score %`, `Final Score`, ...). */
+  primary_metric_name?: string;
+  /** The primary metric's value (the same as `overall`), VLMEvalKit's key. */
+  primary_metric_value?: number;
   /** The score table flattened: `split=<split>|<column>` to the cell's value. */
   metrics?: Record<string, number | string | null>;
   /** Overall score of the dataset (a fraction for MCQ, a percentage for yes/no and VQA). */
@@ -135,14 +139,24 @@ export interface RunFacts {
   mode: string;
 }
 
-/** `split=<split>|<column>` keys for every cell of a score table, VLMEvalKit's flattening. */
+/**
+ * A score table's cells by VLMEvalKit's flattened keys (`_flatten_dataframe`): the text columns
+ * (`split`, MathVista's `Task&Skill`, MMVet's `Category`) name each row (`<column>=<value>`,
+ * joined by `|`), then the number column: `split=dev|Overall`, `Task&Skill=Overall|acc`; a
+ * table with no text column gets `split=none|<column>`.
+ */
 export function flattenScoreTable(table: ScoreTable): Record<string, number | string | null> {
   const out: Record<string, number | string | null> = {};
-  const splitColumn = table.columns.indexOf("split");
+  const dims = table.columns.map((_, k) =>
+    table.rows.length > 0 && table.rows.every((row) => typeof row[k] === "string")
+  );
   for (const row of table.rows) {
-    const split = splitColumn >= 0 ? String(row[splitColumn]) : "none";
+    const named = table.columns.filter((_, k) => dims[k]).map((c) =>
+      `${c}=${row[table.columns.indexOf(c)]}`
+    );
+    const prefix = named.length ? named.join("|") : "split=none";
     table.columns.forEach((column, k) => {
-      if (k !== splitColumn) out[`split=${split}|${column}`] = row[k];
+      if (!dims[k]) out[`${prefix}|${column}`] = row[k];
     });
   }
   return out;
@@ -180,6 +194,8 @@ export function statusEntryFromJob(
   if (job.usage) entry.usage = statusUsage(job.usage);
   if (scores) {
     entry.primary_metric = scores.metric;
+    if (scores.primaryMetric) entry.primary_metric_name = scores.primaryMetric;
+    entry.primary_metric_value = scores.overall;
     entry.metrics = flattenScoreTable(scores.table);
     entry.overall = scores.overall;
     entry.samples = scores.counts.total;

@@ -40,6 +40,25 @@ Deno.test("flattenScoreTable() keys every cell as split=<split>|<column>", () =>
   );
 });
 
+Deno.test("flattenScoreTable() names a row by its text columns, as VLMEvalKit's flattening", () => {
+  assert.deepEqual(
+    flattenScoreTable({
+      columns: ["Task&Skill", "tot", "acc"],
+      rows: [["Overall", 3, 66.5], ["FQA", 1, null]],
+    }),
+    {
+      "Task&Skill=Overall|tot": 3,
+      "Task&Skill=Overall|acc": 66.5,
+      "Task&Skill=FQA|tot": 1,
+      "Task&Skill=FQA|acc": null,
+    },
+  );
+  assert.deepEqual(
+    flattenScoreTable({ columns: ["Overall", "Final Score"], rows: [[50, 812]] }),
+    { "split=none|Overall": 50, "split=none|Final Score": 812 },
+  );
+});
+
 Deno.test("statusEntryFromJob() says done, infer or incomplete, with rates and metrics", () => {
   const done = statusEntryFromJob({
     task: "B",
@@ -58,6 +77,7 @@ Deno.test("statusEntryFromJob() says done, infer or incomplete, with rates and m
   assert.equal(done.prediction_file, "M_B.xlsx");
   assert.equal(done.infer_fail_rate, 0.25);
   assert.deepEqual(done.metrics, { "split=none|Overall": 0.75 });
+  assert.equal(done.primary_metric_value, 0.75);
   const infer = statusEntryFromJob(
     { task: "B", exitCode: 0, merged: { rows: 2, failed: 0 } },
     "/w",

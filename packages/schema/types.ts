@@ -29,6 +29,12 @@ export interface GenerateContext {
    */
   temperature?: number;
   /**
+   * The most tokens the answer may take, for this call only: a per-call override honoured by API
+   * models (VLMEvalKit's judges ask with their own, `build_judge(max_tokens=...)`: MathVista 128,
+   * MMVet 2048); local models ignore it. Absent: the model's own setting.
+   */
+  maxTokens?: number;
+  /**
    * Hears what the call cost: served models call it once per `generate`, just before they
    * return (answer or recorded failure); local models do not call it.
    */

@@ -81,8 +81,9 @@ const CHECK_ATTEMPTS = 3;
  * The run cannot go on, and this throws {@linkcode EndpointCheckError}, when: the base URL is not
  * an http(s) URL; the request gets
  * no reply (connection refused, DNS, TLS, timeout: named from the error's cause chain); the
- * server refuses the key (401, 403); it does not serve the model (404 or 400 naming the model:
- * the served ids are listed with the closest one); nothing answers chat completions at the URL
+ * server refuses the key (401, 403); it does not serve the model (404, 400 or 422 whose body
+ * says so, or that answers a model missing from the server's own list: the served ids are
+ * listed with the closest one); nothing answers chat completions at the URL
  * (404, or a 2xx that is not a chat completion). A check request refused for another reason
  * (another 4xx, or 429/5xx after 3 attempts) is only noted: the samples will tell.
  */
@@ -130,7 +131,10 @@ export async function checkEndpoint(opts: EndpointCheckOptions): Promise<Endpoin
       "auth",
     );
   }
-  if ((status === 404 || status === 400 || status === 422) && namesUnknownModel(chat.text)) {
+  if (
+    (status === 404 || status === 400 || status === 422) &&
+    (namesUnknownModel(chat.text) || isUnlisted(opts.model, served))
+  ) {
     throw new EndpointCheckError(
       `Cannot evaluate ${where} as the server does not serve it (HTTP ${status}: ${body})` +
         servedHint(opts.model, served),
@@ -218,6 +222,15 @@ async function askChat(api: ApiRoot, opts: EndpointCheckOptions): Promise<HttpEx
     await sleep(Math.min(wait, 10_000));
   }
   return reply!;
+}
+
+/**
+ * True when the server lists the models it serves and `model` is not among them: a 4xx to the
+ * check request then means the model, whatever words the server chose (`transformers serve
+ * MODEL` answers 400 `Server is pinned to 'MODEL'; requested 'other'.`, naming no "model").
+ */
+function isUnlisted(model: string, served: string[] | undefined): boolean {
+  return served !== undefined && served.length > 0 && !served.includes(model);
 }
 
 /** True for an error body that says the model asked for is unknown (vLLM, OpenAI, Ollama). */

@@ -137,6 +137,38 @@ Deno.test("checkEndpoint() lists the served models and suggests the closest for 
   );
 });
 
+Deno.test("checkEndpoint() takes a 4xx for a model the server does not list as the model", async () => {
+  // `transformers serve MODEL` (5.25) lists MODEL alone and refuses any other with a 400 whose
+  // words name no "model": the list tells.
+  const pinned = startLoopbackVllmServer(undefined, {
+    servedModels: ["/models/tiny-smolvlm"],
+    unknownModel: "transformers",
+  });
+  // A server that lists nothing (it loads models on demand) gives no such hint: noted only.
+  const unlisted = startLoopbackVllmServer(() => ({
+    status: 400,
+    body: { detail: "Server is pinned to 'x'; requested 'y'." },
+  }));
+  try {
+    const message = await failure(check(pinned.baseUrl, { model: "tiny-smolvlm" }), "model");
+    assert.equal(
+      message,
+      `Cannot evaluate model "tiny-smolvlm" at ${pinned.baseUrl}/chat/completions as the server ` +
+        `does not serve it (HTTP 400: {"detail":"Server is pinned to '/models/tiny-smolvlm'; ` +
+        `requested 'tiny-smolvlm'."}): it serves /models/tiny-smolvlm; did you mean --model ` +
+        `/models/tiny-smolvlm?`,
+    );
+    assert.deepEqual((await check(pinned.baseUrl, { model: "/models/tiny-smolvlm" })).notes, []);
+    assert.match(
+      (await check(unlisted.baseUrl)).notes[0],
+      /got HTTP 400 .*Server is pinned to 'x'; requested 'y'.*; going on/,
+    );
+  } finally {
+    await pinned.close();
+    await unlisted.close();
+  }
+});
+
 Deno.test("checkEndpoint() names a wrong path, and a reply that is not a chat completion", async () => {
   const server = startLoopbackVllmServer(undefined, SERVED);
   const page = startLoopbackVllmServer(() => ({ body: "<html>dashboard</html>" }));

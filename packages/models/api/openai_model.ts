@@ -97,8 +97,9 @@ export function outputNameOf(model: string): string {
  * excerpt, or the network failure named from its cause chain), so the next run retries that
  * sample. Each call reports its cost (tokens, requests, latency, concurrency) to the context's
  * `onUsage`. It throws only when the prompt cannot be built (unreadable image, video item), the
- * context's `temperature` is not a number >= 0, or the context's signal aborts. A context
- * `temperature` replaces the model's for that request. The API key is read from the
+ * context's `temperature` is not a number >= 0 or its `maxTokens` not an integer >= 1, or the
+ * context's signal aborts. A context `temperature` or `maxTokens` replaces the model's for that
+ * request. The API key is read from the
  * environment once. Answers are returned exactly as the server sent them; the key is redacted
  * (see {@linkcode redactSecret}) from failure reasons, error messages, URLs shown and logs. No
  * request is sent here: {@linkcode connectOpenAIModel} checks the endpoint first.
@@ -257,7 +258,8 @@ function rootWithQuery(api: ApiRoot): string {
 /**
  * The JSON body of one chat completion request for `message`.
  *
- * @throws {RangeError} when the context's `temperature` is not a number >= 0.
+ * @throws {RangeError} when the context's `temperature` is not a number >= 0, or its `maxTokens`
+ * not an integer >= 1.
  */
 async function chatRequestBody(
   model: string,
@@ -272,8 +274,18 @@ async function chatRequestBody(
       `Cannot ask ${name} for ${ctx.dataset}/${ctx.index} as the call's 'temperature' must be a number >= 0: current value is ${temperature}`,
     );
   }
+  const maxTokens = ctx.maxTokens ?? settings.maxTokens;
+  if (!Number.isInteger(maxTokens) || maxTokens < 1) {
+    throw new RangeError(
+      `Cannot ask ${name} for ${ctx.dataset}/${ctx.index} as the call's 'maxTokens' must be an integer >= 1: current value is ${maxTokens}`,
+    );
+  }
   const messages = await buildChatMessages(message, settings);
-  return JSON.stringify({ model, messages, ...requestFields(model, settings, temperature) });
+  return JSON.stringify({
+    model,
+    messages,
+    ...requestFields(model, { ...settings, maxTokens }, temperature),
+  });
 }
 
 interface ClientOptions {

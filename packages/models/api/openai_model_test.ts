@@ -128,6 +128,28 @@ Deno.test("createOpenAIModel() sends a call's own temperature, else the model's"
     await server.close();
   }
 });
+Deno.test("createOpenAIModel() sends a call's own max_tokens, else the model's", async () => {
+  const server = startLoopbackVllmServer();
+  try {
+    const model = modelFor(server.baseUrl, { maxTokens: 512 });
+    const prompt: Message = [{ type: "text", value: "hi" }];
+    await model.generate(prompt, CTX);
+    await model.generate(prompt, { ...CTX, maxTokens: 128 });
+    await model.generate(prompt, { ...CTX, maxTokens: 2048, temperature: 0.5 });
+    const sent = server.requests.map((req) => JSON.parse(req.body));
+    assert.deepEqual(sent.map((b) => b.max_tokens), [512, 128, 2048]);
+    assert.equal(sent[2].temperature, 0.5);
+    for (const bad of [0, 1.5, NaN]) {
+      await assert.rejects(
+        model.generate(prompt, { ...CTX, maxTokens: bad }),
+        /'maxTokens' must be an integer >= 1: current value is /,
+      );
+    }
+    assert.equal(server.requests.length, 3, "a bad max_tokens sends nothing");
+  } finally {
+    await server.close();
+  }
+});
 
 Deno.test(
   "createOpenAIModel() waits for Retry-After after a 429, then succeeds",

@@ -17,6 +17,8 @@ export interface HfConfigEntryOptions {
   device?: HfDevice;
   /** Environment for HF_* (default the process's). */
   env?: Record<string, string | undefined>;
+  /** Samples generated together (`--batch-size`; default 1). */
+  batchSize?: number;
 }
 
 /**
@@ -54,5 +56,6 @@ export async function hfModelFromConfigEntry(
     dtype: opts.dtype,
     device: opts.device,
     env: opts.env,
+    batchSize: opts.batchSize,
   });
 }

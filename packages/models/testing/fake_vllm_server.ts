@@ -1,8 +1,8 @@
 /**
  * A loopback HTTP server (127.0.0.1, a free port) that answers like vLLM's OpenAI-compatible
  * server: `POST /v1/chat/completions` and `GET /v1/models`, with vLLM's 401 for a missing or
- * wrong key (`--api-key`) and its 404 for a model it does not serve. Tests script its replies
- * to produce what a real server does only now and then (429 with Retry-After, 5xx, slow or
+ * wrong key (`--api-key`) and its 404 for a model it does not serve (or the 400 of
+ * `transformers serve`). Tests script its replies to produce what a real server does only now and then (429 with Retry-After, 5xx, slow or
  * malformed replies), can give it a capacity (429 beyond it), and it records every request it
  * received with timestamps and the number of requests in flight.
  *
@@ -50,6 +50,13 @@ export interface LoopbackServerOptions {
    * empty.
    */
   servedModels?: readonly string[];
+  /**
+   * How a chat request for a model it does not serve is refused: `"vllm"`, vLLM's 404
+   * (`The model ... does not exist.`), or `"transformers"`, the 400 of `transformers serve MODEL`
+   * (5.25), whose words name no "model": `{"detail": "Server is pinned to '<first served>';
+   * requested '<model>'."}`. @default {"vllm"}
+   */
+  unknownModel?: "vllm" | "transformers";
   /** vLLM's `--api-key`: a request without `Authorization: Bearer <key>` gets 401. */
   apiKey?: string;
   /** The path the API is served under. @default {"/v1"} */
@@ -171,6 +178,11 @@ export function startLoopbackVllmServer(
         }
       })();
       if (options.servedModels && !options.servedModels.includes(model)) {
+        if (options.unknownModel === "transformers") {
+          return Response.json({
+            detail: `Server is pinned to '${options.servedModels[0]}'; requested '${model}'.`,
+          }, { status: 400 });
+        }
         return Response.json({
           object: "error",
           message: `The model \`${model}\` does not exist.`,

@@ -46,6 +46,8 @@ export interface JobOptions {
    * default none.
    */
   judge?: JudgeSettings;
+  /** With no `judge`: where MathVista and MMVet ask their VLMEvalKit default judge. */
+  familyJudge?: Omit<JudgeSettings, "name">;
   /** Units in flight at once (API models: `--api-nproc`); default 1. */
   concurrency?: number;
   /** When to empty the GPU cache: after every unit, or only after failures (the default). */
@@ -277,6 +279,7 @@ function scoreOptions(opts: JobOptions, paths: JobPaths): EvaluateOptions {
     format: opts.format,
     evalFormat: opts.evalFormat,
     judge: opts.judge,
+    familyJudge: opts.familyJudge,
     warn: opts.warn,
     signal: opts.signal,
   };

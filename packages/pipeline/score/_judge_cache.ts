@@ -8,6 +8,8 @@ interface CacheRecord {
   attempt: number;
   /** The temperature asked for, when the request set one (yes/no retries). */
   temperature?: number;
+  /** The answer's token limit, when the request set one (MathVista, MMVet). */
+  max_tokens?: number;
   model: string;
   answer: string;
   time: number;
@@ -21,6 +23,8 @@ export interface JudgeCacheKey {
   promptSha256: string;
   /** The temperature asked for, written with the answer (not part of the key). */
   temperature?: number;
+  /** The token limit asked for, written with the answer (not part of the key). */
+  maxTokens?: number;
 }
 
 /** The SHA-256 of `text`, in hex. */
@@ -81,6 +85,7 @@ export class JudgeCache {
       prompt_sha256: key.promptSha256,
       attempt: key.attempt,
       ...(key.temperature === undefined ? {} : { temperature: key.temperature }),
+      ...(key.maxTokens === undefined ? {} : { max_tokens: key.maxTokens }),
       model: this.#model,
       answer,
       time: Date.now(),

@@ -1,28 +1,77 @@
 import { writeAtomically } from "@vlmeval/internal";
 import { readPredictions, writePredictions, writeScoreFile } from "@vlmeval/report";
-import { scoreVqa } from "@vlmeval/scoring";
+import { scoreFilePath } from "@vlmeval/scoring";
 import type { Row } from "@vlmeval/schema";
 import type { EvalTask } from "../task/eval_task.ts";
+import { evaluateMathVista, evaluateMmvet } from "./evaluate_judged.ts";
 import { evaluateMcq } from "./evaluate_mcq.ts";
+import { evaluateExactVqa, evaluateImageVqa, evaluateOcrbench } from "./evaluate_vqa.ts";
 import { evaluateYesNo } from "./evaluate_yes_no.ts";
-import { EXACT_MATCHING } from "./judge.ts";
 import type { EvaluateOptions, ScoreOutputs, TaskScores } from "./score_types.ts";
 
+/** How a task is scored: the family of its catalog scorer, else of what its rows look like. */
+export type ScoringFamily =
+  | "mcq"
+  | "yes_no"
+  | "image_vqa"
+  | "ocrbench"
+  | "mathvista"
+  | "mmvet"
+  | "exact_vqa";
+
+const FAMILY_OF_SCORER: Readonly<Record<string, ScoringFamily>> = {
+  mcq: "mcq",
+  mcq_circular: "mcq",
+  mmmu: "mcq",
+  video_mcq: "mcq",
+  mvbench: "mcq",
+  vqa_acc: "image_vqa",
+  relaxed_accuracy: "image_vqa",
+  anls: "image_vqa",
+  accuracy: "image_vqa",
+  ocrbench: "ocrbench",
+  mathvista: "mathvista",
+  mmvet: "mmvet",
+  // MMBench-Video's judge (0-3 per answer) is not ported: exact and normalised matching.
+  mmbench_video: "exact_vqa",
+};
+
 /**
- * Scores predictions (a prediction file, or the rows just merged) by the task's kind:
- * multiple choice writes `<stem>_acc.<csv|json>` (accuracy per split and category, fractions)
- * and `<stem>_exact_matching_result.<fmt>` (every row with `extracted`, `method` and `hit`);
- * a circular benchmark (VLMEvalKit's name rule: MMBench, CCBench, ...) is scored per question
- * group, and its result file holds the main rows with the group's `hit` and a `log`.
- * With `opts.judge`, what the heuristics left unplaced goes to the judge (answers cached in
- * `<stem>_<judge>_judge.jsonl`), and the per-row file is `<stem>_<judge>_result.<fmt>`, with
- * the judge's answers in `log`; a judge that fails its check request makes this reject with
- * `JudgeUnavailableError` before any score file is written.
- * yes/no writes `<stem>_score.<csv|json>` with the rating VLMEvalKit picks by name (MME,
- * Hallusion, POPE, AMBER, else `default_rating`; percent) and the per-row file as above, rows
- * read as Unknown going to the judge when one is set (up to 5 tries, temperature rising by 0.5);
- * VQA writes `<stem>_acc.<csv|json>` (exact match) and `<stem>_acc_normalized.<csv|json>`, both
- * in percent.
+ * The scoring family of a task: its catalog benchmark's scorer (`yes_no:*` are yes/no) when it
+ * is one, else by its kind (multiple choice, yes/no, free-form answers by exact and normalised
+ * matching).
+ */
+export function scoringFamily(task: EvalTask): ScoringFamily {
+  const scorer = task.benchmark?.scorer;
+  if (scorer !== undefined) {
+    if (scorer.startsWith("yes_no:")) return "yes_no";
+    const family = FAMILY_OF_SCORER[scorer];
+    if (family) return family;
+  }
+  return task.kind === "yorn" ? "yes_no" : task.kind === "vqa" ? "exact_vqa" : "mcq";
+}
+
+/**
+ * Scores predictions (a prediction file, or the rows just merged) by the task's scoring family
+ * ({@linkcode scoringFamily}), writing the files VLMEvalKit writes for it beside the prediction
+ * file (`opts.stem`):
+ * - multiple choice: `<stem>_acc.<csv|json>` (accuracy per split and category, fractions) and
+ *   `<stem>_<judge>_result.<fmt>` (every row with `extracted`, `method`, `hit`, and with a judge
+ *   its answers in `log`); circular benchmarks (MMBench, CCBench, ...) per question group;
+ *   MMMU's open questions as two-option questions; video benchmarks also `<stem>_rating.json`;
+ * - yes/no: `<stem>_score.<csv|json>` with the rating VLMEvalKit picks by name (MME, Hallusion,
+ *   POPE, AMBER or default) and the per-row file as above;
+ * - VLMEvalKit's free-form benchmarks (TextVQA, ChartQA, DocVQA, InfoVQA, OCRVQA, GQA):
+ *   `<stem>_results.<fmt>` and `<stem>_acc.<csv|json>`; OCRBench `<stem>_score.json`;
+ *   MathVista `<stem>_<judge>.<fmt>` and `<stem>_<judge>_score.csv`; MMVet the same and
+ *   `<stem>_<judge>_score_fine.csv`;
+ * - other free-form benchmarks: `<stem>_acc.<csv|json>` (exact match) and
+ *   `<stem>_acc_normalized.<csv|json>`, both in percent.
+ *
+ * With `opts.judge` (or `opts.familyJudge` for MathVista and MMVet) the judge is asked what the
+ * rules leave, answers cached in `<stem>_<judge>_judge.jsonl`; a judge that fails its check
+ * request makes this reject with `JudgeUnavailableError` before any score file is written, and
+ * MMVet without a judge rejects with `JudgeRequiredError`.
  */
 export async function evaluatePredictions(
   task: EvalTask,
@@ -33,32 +82,30 @@ export async function evaluatePredictions(
     ? await readPredictions(predictions)
     : predictions;
   const outputs = scoreOutputs(opts, columns, rows, task.outputDtypes?.());
-  switch (task.kind) {
+  switch (scoringFamily(task)) {
     case "mcq":
-    case "video-mcq":
       return await evaluateMcq(task, rows, opts, outputs);
-    case "yorn":
+    case "yes_no":
       return await evaluateYesNo(task, rows, opts, outputs);
-    case "vqa": {
-      const scored = scoreVqa(rows);
-      await outputs.scoreFile("acc", scored.report.exact);
-      await outputs.scoreFile("acc_normalized", scored.report.normalized);
-      await outputs.perRowFile(
-        EXACT_MATCHING,
-        ["exact", "normalized"],
-        scored.perRow.map((r) => ({ exact: String(r.exact), normalized: String(r.normalized) })),
-      );
-      const c = scored.counts;
-      return {
-        metric: "exact match, percent",
-        overall: c.total ? (100 * c.exactHits) / c.total : 0,
-        table: scored.report.exact,
-        counts: { total: c.total, failed: c.failed, unresolved: 0 },
-        files: outputs.files,
-      };
-    }
+    case "image_vqa":
+      return await evaluateImageVqa(task, rows, outputs);
+    case "ocrbench":
+      return await evaluateOcrbench(task, rows, outputs);
+    case "mathvista":
+      return await evaluateMathVista(task, rows, opts, outputs);
+    case "mmvet":
+      return await evaluateMmvet(task, rows, opts, outputs);
+    case "exact_vqa":
+      return await evaluateExactVqa(rows, outputs);
   }
 }
+
+/** Columns a scorer adds whose cells are numbers (pandas writes them as numbers). */
+const NUMERIC_COLUMNS: Readonly<Record<string, string>> = {
+  hit: "int64",
+  eval_score: "float64",
+  score: "float64",
+};
 
 /** Score files of one prediction file, written beside it under `opts.stem`. */
 function scoreOutputs(
@@ -68,6 +115,23 @@ function scoreOutputs(
   dtypes: Readonly<Record<string, string>> | undefined,
 ): ScoreOutputs {
   const files: string[] = [];
+  /** The prediction columns, then `extra` (a column already there keeps its place). */
+  const writeRows = async (
+    path: string,
+    extra: string[],
+    perRow: Record<string, string>[],
+    source: readonly Row[],
+  ) => {
+    const merged = source.map((row, i) => ({ ...row, ...perRow[i] }));
+    // `hit`, `score`, ... are numeric columns in VLMEvalKit's result files, so Excel sums them.
+    const typed = extra.filter((c) => NUMERIC_COLUMNS[c]);
+    const types = dtypes && typed.length
+      ? { ...dtypes, ...Object.fromEntries(typed.map((c) => [c, NUMERIC_COLUMNS[c]])) }
+      : dtypes;
+    const all = [...columns, ...extra.filter((c) => !columns.includes(c))];
+    await writePredictions(path, all, merged, opts.format, types);
+    files.push(path);
+  };
   return {
     files,
     async scoreFile(suffix, table) {
@@ -77,19 +141,30 @@ function scoreOutputs(
     },
     async jsonFile(suffix, value) {
       const path = `${opts.stem}_${suffix}.json`;
-      await writeAtomically(
-        path,
-        (temp) => Deno.writeTextFile(temp, JSON.stringify(value, null, 4) + "\n"),
-      );
+      await writeJson(path, value);
       files.push(path);
     },
     async perRowFile(name, extra, perRow, source = rows) {
-      const path = `${opts.stem}_${name}_result.${opts.format}`;
-      const merged = source.map((row, i) => ({ ...row, ...perRow[i] }));
-      // `hit` is an int column in VLMEvalKit's result files, so Excel sums it.
-      const types = dtypes && extra.includes("hit") ? { ...dtypes, hit: "int64" } : dtypes;
-      await writePredictions(path, [...columns, ...extra], merged, opts.format, types);
+      await writeRows(`${opts.stem}_${name}_result.${opts.format}`, extra, perRow, source);
+    },
+    async specFile(spec, source = rows) {
+      const path = scoreFilePath(opts.stem, spec, { pred: opts.format, eval: opts.evalFormat });
+      const content = spec.content;
+      if (content.kind === "rows") {
+        await writeRows(path, content.columns, content.cells, source);
+        return;
+      }
+      if (content.kind === "table") await writeScoreFile(path, content.table);
+      else await writeJson(path, content.value);
       files.push(path);
     },
   };
+}
+
+/** `value` as VLMEvalKit's `dump` writes json (indent 4, UTF-8), atomically. */
+async function writeJson(path: string, value: unknown): Promise<void> {
+  await writeAtomically(
+    path,
+    (temp) => Deno.writeTextFile(temp, JSON.stringify(value, null, 4) + "\n"),
+  );
 }

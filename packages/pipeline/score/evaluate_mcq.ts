@@ -1,9 +1,11 @@
 import { looksLikeList, parsePythonStringList } from "@vlmeval/internal";
 import {
   isCircularDataset,
+  isMmmuDataset,
   judgeMcq,
   judgeMcqCircular,
   MCQ_EXTRACTION_VERSION,
+  mmmuRows,
   mvbenchRating,
   scoreMcq,
   scoreMcqCircular,
@@ -16,8 +18,10 @@ import { methodText, scoringJudge } from "./scoring_judge.ts";
 
 /**
  * Multiple-choice scoring of image and video benchmarks: the heuristics, then the judge for what
- * they left (when one is set), circularly for MMBench-style names; writes `<stem>_acc` and the
- * per-row result file, and for video benchmarks Video-MME's `<stem>_rating.json`.
+ * they left (when one is set), circularly for MMBench-style benchmarks, MMMU's open questions as
+ * two-option questions (`mmmuRows`; the result file shows their `A` and `B` as VLMEvalKit's);
+ * writes `<stem>_acc` and the per-row result file, and for video benchmarks Video-MME's
+ * `<stem>_rating.json`.
  */
 export async function evaluateMcq(
   task: EvalTask,
@@ -29,7 +33,12 @@ export async function evaluateMcq(
   const judgeName = judge.name;
   const { resultName, concurrency } = judge;
   const rules = `exact matching (${MCQ_EXTRACTION_VERSION})`;
-  if (task.kind === "mcq" && isCircularDataset(task.name)) {
+  // A catalog benchmark's scorer decides; a local TSV's name, by VLMEvalKit's rules.
+  const scorer = task.benchmark?.scorer;
+  const ruleName = task.benchmark?.name ?? task.name;
+  const circular = scorer ? scorer === "mcq_circular" : isCircularDataset(ruleName);
+  const mmmu = scorer ? scorer === "mmmu" : isMmmuDataset(ruleName);
+  if (task.kind === "mcq" && circular) {
     let scored = scoreMcqCircular(rows);
     if (judgeName && scored.counts.unresolved > 0) {
       const prefetched = scored;
@@ -44,6 +53,7 @@ export async function evaluateMcq(
     );
     const c = scored.counts;
     return {
+      primaryMetric: "circular accuracy",
       metric: `circular accuracy over ${c.total} questions (${c.rows} rows), ` +
         `${judge.extractorText(rules, c.judged, "question groups")}; ` +
         `rows by method: ${methodText(c.byMethod)}`,
@@ -53,20 +63,31 @@ export async function evaluateMcq(
       files: out.files,
     };
   }
-  const mcqRows = task.kind === "video-mcq" ? rows.map(withOptionColumns) : rows;
+  let mcqRows = task.kind === "video-mcq" ? rows.map(withOptionColumns) : rows;
+  let recordRows = rows;
+  let mmmuNote = "";
+  if (task.kind === "mcq" && mmmu) {
+    const preprocessed = mmmuRows(rows);
+    mcqRows = preprocessed.scoring;
+    recordRows = preprocessed.record;
+    mmmuNote = `; ${preprocessed.reformulated} open questions scored as two-option questions ` +
+      `(VLMEvalKit's MMMU_preproc)`;
+  }
   let scored = scoreMcq(mcqRows);
   const toJudge = scored.counts.unresolved;
   if (judgeName && toJudge > 0) {
     const prefetched = scored;
-    scored = await judge.use((j) => judgeMcq(mcqRows, prefetched, j.ask, { concurrency }));
+    const judged = mcqRows;
+    scored = await judge.use((j) => judgeMcq(judged, prefetched, j.ask, { concurrency }));
   }
   await out.scoreFile("acc", scored.report);
   if (task.rating) await out.jsonFile("rating", videoRating(task.rating, rows, scored.perRow));
-  await judge.writeResultFile(out, scored.perRow);
+  await judge.writeResultFile(out, scored.perRow, recordRows);
   const c = scored.counts;
   return {
     metric: `accuracy, ${judge.extractorText(rules, judgeName ? toJudge : 0, "rows")}; ` +
-      `rows by method: ${methodText(c.byMethod)}`,
+      `rows by method: ${methodText(c.byMethod)}${mmmuNote}`,
+    primaryMetric: "accuracy",
     overall: c.total ? c.hits / c.total : 0,
     table: scored.report,
     ...judge.outcome(c, toJudge),

@@ -27,7 +27,7 @@ export async function evaluateYesNo(
   out: ScoreOutputs,
 ): Promise<TaskScores> {
   const judge = scoringJudge(task.name, opts);
-  let scored = scoreYesNo(rows, { dataset: task.name });
+  let scored = scoreYesNo(rows, { dataset: task.benchmark?.name ?? task.name });
   const toJudge = scored.counts.unresolved;
   if (judge.name && toJudge > 0) {
     const prefetched = scored;
@@ -48,6 +48,7 @@ export async function evaluateYesNo(
       `${scored.rating === "MME" ? "a sum of percents" : "percent"}; ${extractor}; ` +
       `rows by method: ${methodText(c.byMethod)}`,
     overall: scored.primary.value,
+    primaryMetric: scored.primary.name,
     table: scored.report,
     ...judge.outcome(c, toJudge),
     files: out.files,

@@ -47,6 +47,17 @@ export class JudgeUnavailableError extends Error {
   override name = "JudgeUnavailableError";
 }
 
+/**
+ * A benchmark VLMEvalKit scores only with a judge (MMVet) has none: it is not scored (exit 6);
+ * its predictions are kept for a later `--mode eval` with a judge.
+ */
+export class JudgeRequiredError extends Error {
+  /** A missing judge is a missing prerequisite: exit code 6. */
+  readonly exitCode: ExitCode = EXIT_CODES.missingPrerequisite;
+  /** Always `"JudgeRequiredError"`. */
+  override name = "JudgeRequiredError";
+}
+
 /** The run was interrupted while the judge was scoring; answers given so far stay cached. */
 export class JudgeInterruptedError extends Error {
   /** An interrupted judge ends the run with exit code 130. */
@@ -141,7 +152,8 @@ export interface OpenJudgeOptions {
  * skipped) and returns an `ask` that answers from the cache, or checks the judge once (a
  * one-line `hello`, VLMEvalKit's `working()`) and then asks the endpoint and appends the answer.
  * An answer that records an API failure is returned but not cached, so the next run asks again.
- * A request's `temperature` is passed to the model for that call; answers are cached per index,
+ * A request's `temperature` and `maxTokens` are passed to the model for that call (MathVista's
+ * judge asks with 128 tokens, MMVet's with 2048, as VLMEvalKit); answers are cached per index,
  * attempt and prompt, so a retry at another temperature is never answered by an earlier attempt.
  *
  * `ask` rejects with {@linkcode JudgeUnavailableError} when the check request gets no answer.
@@ -170,6 +182,7 @@ export async function openJudge(
       attempt: request.attempt,
       promptSha256: await sha256Hex(prompt),
       temperature: request.temperature,
+      maxTokens: request.maxTokens,
     };
     const hit = cache.get(key);
     if (hit !== undefined) {
@@ -185,6 +198,7 @@ export async function openJudge(
       index: `${request.index} judge ${request.attempt}`,
       signal: opts.signal,
       ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
+      ...(request.maxTokens === undefined ? {} : { maxTokens: request.maxTokens }),
     });
     if (opts.signal?.aborted) throw interrupted();
     if (isFailure(answer)) {

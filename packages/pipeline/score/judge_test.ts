@@ -102,14 +102,16 @@ Deno.test("openJudge() checks once, caches answers, and never caches an API fail
   });
 });
 
-Deno.test("openJudge() passes each request's temperature on; attempts are cached apart", async () => {
+Deno.test("openJudge() passes each request's temperature and max tokens on; attempts are cached apart", async () => {
   await withTemp(async (dir) => {
     const cachePath = `${dir}/m_MME_j_judge.jsonl`;
     const seen: (number | undefined)[] = [];
+    const limits: (number | undefined)[] = [];
     const model: VisionLanguageModel = {
       name: "fake",
       generate(message, ctx) {
         if (message[0].value !== "hello") seen.push(ctx.temperature);
+        if (message[0].value !== "hello") limits.push(ctx.maxTokens);
         return Promise.resolve(ctx.temperature === 1 ? "Yes" : "Not sure");
       },
     };
@@ -123,17 +125,20 @@ Deno.test("openJudge() passes each request's temperature on; attempts are cached
       answers.push(await judge.ask("p", { index: "1", attempt, temperature: 0.5 * (attempt - 1) }));
     }
     await judge.ask("q", { index: "2", attempt: 1 });
+    await judge.ask("r", { index: "3", attempt: 1, temperature: 0, maxTokens: 128 });
     await judge.close();
     assert.deepEqual(answers, ["Not sure", "Not sure", "Yes"]);
-    assert.deepEqual(seen, [0, 0.5, 1, undefined]);
+    assert.deepEqual(seen, [0, 0.5, 1, undefined, 0]);
+    assert.deepEqual(limits, [undefined, undefined, undefined, undefined, 128]);
     const records = (await Deno.readTextFile(cachePath)).trim().split("\n").map((l) =>
       JSON.parse(l)
     );
-    assert.deepEqual(records.map((r) => [r.attempt, r.temperature]), [
-      [1, 0],
-      [2, 0.5],
-      [3, 1],
-      [1, undefined],
+    assert.deepEqual(records.map((r) => [r.attempt, r.temperature, r.max_tokens]), [
+      [1, 0, undefined],
+      [2, 0.5, undefined],
+      [3, 1, undefined],
+      [1, undefined, undefined],
+      [1, 0, 128],
     ]);
 
     // A rerun gets each attempt's own answer back, never attempt 1's for attempt 3.

@@ -5,6 +5,7 @@
  * @module
  */
 import type { ScoreTable } from "@vlmeval/report";
+import type { ScoreFileSpec } from "@vlmeval/scoring";
 import type { Row } from "@vlmeval/schema";
 import type { JudgeSettings, JudgeStats } from "./judge.ts";
 
@@ -13,8 +14,15 @@ export interface TaskScores {
   /** What `overall` measures, e.g. `accuracy (exact matching, vlmevalkit-e8e78f05)`. */
   metric: string;
   /**
-   * Overall score: a fraction for multiple choice, a percentage for VQA, and for yes/no the
-   * rating's primary metric as VLMEvalKit reports it (percent; MME: perception + reasoning).
+   * The primary metric's short name, as the summary shows it: `accuracy`, `circular accuracy`,
+   * the yes/no rating's, `VQA score %`, `relaxed accuracy %`, `ANLS %`, `Final Score`, ...
+   */
+  primaryMetric?: string;
+  /**
+   * Overall score: a fraction for multiple choice, a percentage for free-form benchmarks,
+   * MathVista and MMVet, OCRBench's final score (out of 1000 on the whole benchmark), and for
+   * yes/no the rating's primary metric as VLMEvalKit reports it (percent; MME: perception +
+   * reasoning).
    */
   overall: number;
   /** The score table as written to the score file. */
@@ -61,6 +69,12 @@ export interface EvaluateOptions {
    * (VLMEvalKit's `--judge`); absent or named `exact_matching`: the heuristics alone.
    */
   judge?: JudgeSettings;
+  /**
+   * With no `judge` (`--judge` not given): where MathVista and MMVet, which VLMEvalKit always
+   * scores with a judge, ask their default judge (`gpt-4o-mini`, `gpt-4-turbo`); absent, they
+   * score what they can without one and say so.
+   */
+  familyJudge?: Omit<JudgeSettings, "name">;
   /** Receives one-line warnings (judge requests that failed after their retries). */
   warn?: (message: string) => void;
   /** Aborting stops the judge: no new question is asked (see `JudgeInterruptedError`). */
@@ -81,6 +95,12 @@ export interface ScoreOutputs {
     perRow: Record<string, string>[],
     source?: readonly Row[],
   ): Promise<void>;
+  /**
+   * Writes a file a scorer describes, named as VLMEvalKit names it (`scoreFilePath`): a table as
+   * csv or json, an object as json, or every prediction row (default; or `source`) with the
+   * spec's columns added.
+   */
+  specFile(spec: ScoreFileSpec, source?: readonly Row[]): Promise<void>;
   /** Paths written so far, in order. */
   files: string[];
 }

@@ -1,3 +1,4 @@
+import type { Row } from "@vlmeval/schema";
 import type { EvaluateOptions, ScoreOutputs, TaskScores } from "./score_types.ts";
 import { EXACT_MATCHING, judgeFileName, type OpenedJudge, openJudge } from "./judge.ts";
 
@@ -42,12 +43,13 @@ export interface ScoringJudge {
   /** A row's `log` cell for the per-row file; nothing without a judge. */
   logCell(log: string | undefined): { log?: string };
   /**
-   * Writes `<stem>_<resultName>_result.<fmt>`: every row with `extracted`, `method`, `hit` and,
-   * with a judge, `log`.
+   * Writes `<stem>_<resultName>_result.<fmt>`: every row (or `source`'s) with `extracted`,
+   * `method`, `hit` and, with a judge, `log`.
    */
   writeResultFile(
     out: ScoreOutputs,
     perRow: readonly { extracted: string; method: string; hit: number; log?: string }[],
+    source?: readonly Row[],
   ): Promise<void>;
 }
 
@@ -101,7 +103,7 @@ export function scoringJudge(dataset: string, opts: EvaluateOptions): ScoringJud
         judge: this.report(),
       };
     },
-    writeResultFile(out, perRow) {
+    writeResultFile(out, perRow, source) {
       return out.perRowFile(
         this.resultName,
         this.columns(["extracted", "method", "hit"]),
@@ -111,6 +113,7 @@ export function scoringJudge(dataset: string, opts: EvaluateOptions): ScoringJud
           hit: String(r.hit),
           ...this.logCell(r.log),
         })),
+        source,
       );
     },
     columns(base) {

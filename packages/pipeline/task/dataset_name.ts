@@ -1,3 +1,4 @@
+import { findBenchmark } from "@vlmeval/catalog";
 import { pythonFloat } from "@vlmeval/internal";
 
 /** Frame sampling of a video dataset: a fixed count, or a rate with an optional cap. */
@@ -62,10 +63,22 @@ export function videoSettingFor(
  */
 export function taskNameFor(
   name: string,
-  opts: { nframe?: number; fps?: number; maxFrames?: number; pack?: boolean },
+  opts: {
+    nframe?: number;
+    fps?: number;
+    maxFrames?: number;
+    pack?: boolean;
+    benchmarks?: ReadonlyMap<string, { data?: string; name?: string }>;
+  },
 ): string {
-  const spec = parseDatasetName(name);
-  const base = spec.base.split("/").at(-1)!.replace(/\.tsv$/i, "");
+  const source = opts.benchmarks?.get(name);
+  if (source?.name) return source.name;
+  const spec = parseDatasetName(source?.data ?? name);
   const video = videoSettingFor(spec, opts);
-  return video ? videoTaskName(base, video.frames, video.pack) : base;
+  if (video) {
+    // A fetched video benchmark is named by its catalog name (an alias opens its folder).
+    const base = findBenchmark(spec.base)?.video ? findBenchmark(spec.base)!.name : spec.base;
+    return videoTaskName(base.split("/").at(-1)!.replace(/\.tsv$/i, ""), video.frames, video.pack);
+  }
+  return spec.base.split("/").at(-1)!.replace(/\.tsv$/i, "");
 }

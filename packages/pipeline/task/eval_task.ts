@@ -1,3 +1,4 @@
+import type { CatalogEntry, DownloadProgress } from "@vlmeval/catalog";
 import type { Message, Row } from "@vlmeval/schema";
 
 /** How a task's predictions are scored. */
@@ -28,12 +29,27 @@ export interface EvalUnit {
   parseAnswer(answer: string): Map<string, ParsedPrediction>;
 }
 
+/** The catalog benchmark a task is: what names its scoring rules and picks its scorer. */
+export interface TaskBenchmark {
+  /** VLMEvalKit's dataset name (`TextVQA_VAL`), which its name-based rules read. */
+  name: string;
+  /** VLMEvalKit's dataset class (`ImageVQADataset`). */
+  class: string;
+  /** The metric family (`vqa_acc`, `mcq_circular`, `mathvista`, ...; see the catalog). */
+  scorer: string;
+}
+
 /** A dataset prepared for evaluation: units to run, and rows to write out. */
 export interface EvalTask {
   /** Dataset name used in file names (e.g. `Shapes_MCQ`, `Shapes_Video_8frame_pack`). */
   name: string;
   /** How the predictions are scored. */
   kind: TaskKind;
+  /**
+   * The catalog benchmark (or `--config` / `$VLMEVAL_CATALOG` entry) the task is, whose scorer
+   * scores it; absent for a local TSV, scored by what it looks like.
+   */
+  benchmark?: TaskBenchmark;
   /** Pack mode: each unit asks several questions at once; the model must support it. */
   packed?: boolean;
   /**
@@ -75,6 +91,29 @@ export interface PrefetchOptions {
   signal?: AbortSignal;
 }
 
+/** A benchmark named beyond VLMEvalKit's catalog: a `--config` data entry, a catalog file's. */
+export interface BenchmarkSource {
+  /** The benchmark to fetch, prompt and score (`catalogEntryFromConfig`). */
+  entry: CatalogEntry;
+  /** The `--data` value opened in its place (a video preset with its frame setting). */
+  data?: string;
+  /** The name its result files take (a `--config` data key); default the task's own. */
+  name?: string;
+}
+
+/** How catalog benchmarks are fetched when a `--data` name needs one (`ensureDataset`). */
+export interface FetchSettings {
+  /**
+   * Environment: `LMUData`, `VLMEVAL_DATA_MIRROR`, `HF_ENDPOINT`, `HF_TOKEN`,
+   * `VLMEVAL_FETCH_RETRIES`, `VLMEVAL_FETCH_TIMEOUT`. @default the process's
+   */
+  env?: Record<string, string | undefined>;
+  /** Download progress display; none by default. */
+  progress?: DownloadProgress;
+  /** Warnings (a file fetched again); default stderr. */
+  warn?: (line: string) => void;
+}
+
 /** Settings that shape a task beyond its name. */
 export interface OpenTaskOptions {
   /** `--work-dir`: decoded images and frames go to its media cache (`<workDir>/images/`). */
@@ -91,4 +130,10 @@ export interface OpenTaskOptions {
   literalCells?: boolean;
   /** Hears, once per benchmark, how many prompts and answers the pandas reading changes. */
   warn?: (message: string) => void;
+  /** `--data` values that name benchmarks beyond the catalog, by value. */
+  benchmarks?: ReadonlyMap<string, BenchmarkSource>;
+  /** How a catalog benchmark is fetched when it is missing or not the catalog's file. */
+  fetch?: FetchSettings;
+  /** Aborting stops a fetch in progress (the partial download is kept). */
+  signal?: AbortSignal;
 }

@@ -10,13 +10,18 @@ import { type DatasetSpec, videoSettingFor } from "./dataset_name.ts";
 import type { EvalTask, EvalUnit, OpenTaskOptions, PrefetchOptions } from "./eval_task.ts";
 
 /**
- * Opens a video benchmark as an evaluation task. Frames are sampled by ffmpeg into
+ * Opens a video benchmark as an evaluation task (`fetched`: its TSV, fetched by name from the
+ * catalog; else found by name). Frames are sampled by ffmpeg into
  * `<work-dir>/images/<dataset>/<video>/` and reused by later runs and other ranks. A unit is a
  * question, or in pack mode a video whose questions are answered by one generation.
  */
-export async function openVideoTask(spec: DatasetSpec, opts: OpenTaskOptions): Promise<EvalTask> {
-  const bundled = bundledVideoDatasetPath(spec.base);
-  const path = bundled ?? await resolveDatasetPath(spec.base);
+export async function openVideoTask(
+  spec: DatasetSpec,
+  opts: OpenTaskOptions,
+  fetched?: string,
+): Promise<EvalTask> {
+  const bundled = fetched === undefined ? bundledVideoDatasetPath(spec.base) : undefined;
+  const path = fetched ?? bundled ?? await resolveDatasetPath(spec.base);
   const { frames, pack } = videoSettingFor(spec, opts) ?? { frames: { nframe: 8 }, pack: false };
   const dataset = await openVideoDataset(path, {
     name: bundled ? spec.base : undefined,

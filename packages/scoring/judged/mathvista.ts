@@ -321,7 +321,8 @@ export interface MathVistaScore {
 }
 
 function skillsOf(cell: string | undefined): string[] {
-  if (cell === undefined || cell === "") return [];
+  // Missing: empty as read literally, `nan` as pandas reads it.
+  if (cell === undefined || cell === "" || cell === "nan") return [];
   try {
     return parsePythonStringList(cell);
   } catch {

@@ -107,3 +107,12 @@ Deno.test("mathVistaHit() names the row whose choices are not a Python list", ()
       'Cannot score row 4 (index "1") of MathVista as its "choices" is not a Python list of strings: current value is "3/11, 8/11"',
   });
 });
+
+Deno.test("scoreMathVista(): a missing skills cell (empty, or nan as pandas reads it) holds no skill", () => {
+  const base = { ...MV.auxeval[0].row, prediction: MV.auxeval[0].row.answer ?? "" };
+  for (const skills of ["", "nan"]) {
+    const rows = [{ ...base, skills }];
+    const scored = scoreMathVista(rows, extractMathVista(rows), "j");
+    assert.deepEqual(scored.table.rows.map((r) => r[0]), ["Overall", base.task]);
+  }
+});

@@ -23,7 +23,8 @@ export interface MmmuRows {
 
 /**
  * VLMEvalKit's scoring of MMMU's open questions (`MMMU_preproc` and `mcq_vanilla_eval`,
- * multiple_choice.py:62 and :475): a row with no option `A` becomes a two-option question,
+ * multiple_choice.py:62 and :475): a row with no option `A` (empty, or `nan` as a missing cell
+ * read as pandas does is rendered) becomes a two-option question,
  * `A` = its answer text and `B` = `Other Answers`; then every row's expected letter is its
  * answer when that is a single letter A-Z, else `A`. The rows are then scored as multiple choice
  * (`can_infer`, and the judge for what it leaves). Kept quirks: a prediction of just `A` is right
@@ -40,7 +41,8 @@ export interface MmmuRows {
 export function mmmuRows(rows: readonly Row[]): MmmuRows {
   let reformulated = 0;
   const record = rows.map((row) => {
-    if (row.A !== undefined && row.A !== "") return row;
+    // Missing as read literally (`""`) or as pandas reads it (`nan`), as `build_choices`.
+    if (row.A !== undefined && row.A !== "" && row.A !== "nan") return row;
     reformulated++;
     return { ...row, A: row.answer ?? "", B: MMMU_OTHER_ANSWERS };
   });

@@ -53,3 +53,12 @@ Deno.test("isMmmuDataset() is VLMEvalKit's case-sensitive substring rule", () =>
   assert.equal(isMmmuDataset("MMMU_Pro_10c"), true);
   assert.equal(isMmmuDataset("mmmu_dev_val"), false);
 });
+
+Deno.test("mmmuRows() reformulates an open question whose options were read as pandas reads them (nan)", () => {
+  const open = { index: "1", question: "x?", A: "nan", B: "nan", answer: "42", prediction: "42" };
+  const { scoring, record, reformulated } = mmmuRows([open]);
+  assert.equal(reformulated, 1);
+  assert.deepEqual([record[0].A, record[0].B, record[0].answer], ["42", MMMU_OTHER_ANSWERS, "42"]);
+  assert.equal(scoring[0].answer, "A");
+  assert.equal(scoreMcq(scoring).counts.hits, 1);
+});
