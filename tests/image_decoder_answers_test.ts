@@ -46,3 +46,25 @@ Deno.test("ShapesVLM's predictions on the bundled benchmarks are the same with e
     await Deno.remove(js, { recursive: true });
   }
 });
+
+Deno.test("vlmeval status names the image decoder in use, and why TypeScript decodes when it does", async () => {
+  const status = async (decoder: string) => {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", CLI, "status"],
+      env: { VLMEVAL_IMAGE_DECODER: decoder },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+    return new TextDecoder().decode(out.stdout);
+  };
+  assert.match(
+    await status("native"),
+    /^images: decoded natively \(sharp [\d.]+, libvips [\d.]+\)$/m,
+  );
+  assert.match(
+    await status("js"),
+    /^images: decoded in TypeScript \(PNG, JPEG, BMP; GIF and WebP fail\): VLMEVAL_IMAGE_DECODER=js$/m,
+  );
+});

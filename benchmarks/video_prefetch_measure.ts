@@ -6,7 +6,7 @@
  * from an empty work dir. The 40 videos are copies of one 20 s 1280x720 H.264 clip (2 s GOP),
  * generated once into `$VLMEVAL_BENCH_CACHE` (default `/tmp/vlmeval-bench`).
  *
- * Run: `deno run -A benchmarks/video_prefetch_bench.ts [runs=2]`.
+ * Run: `deno run -A benchmarks/video_prefetch_measure.ts [runs=2]`.
  */
 import { ConstantAnswerModel } from "@vlmeval/models";
 import { findFfmpeg } from "@vlmeval/media";
