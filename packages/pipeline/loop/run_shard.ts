@@ -164,6 +164,8 @@ export async function runShard(opts: ShardOptions): Promise<ShardSummary> {
       if (performance.now() - yielded > YIELD_EVERY_MS) {
         await new Promise((resolve) => setTimeout(resolve, 0));
         yielded = performance.now();
+        // Other workers (concurrency > 1) may have taken the last units meanwhile.
+        if (summary.stopped || next >= pending.length) return;
       }
       if (opts.signal?.aborted) {
         summary.stopped ??= { reason: "aborted" };
