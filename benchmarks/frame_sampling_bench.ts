@@ -1,168 +1,131 @@
 /**
- * Frame sampling: 8 frames of a 2-minute 1280x720 H.264 clip (issue 4's target: at least 5x
- * faster than decoding the whole clip and keeping 8 frames; a cache hit in a few
- * milliseconds). Compared in one run, per keyframe interval:
+ * Frame sampling on one 2-minute 1280x720 H.264 clip, cold (an empty frame folder each time),
+ * 8 frames (VLMEvalKit's nframe indices) and 1 fps (120 frames), for a 2 s GOP and x264's
+ * default 250-frame GOP. Compared in one run, interleaved by `deno bench`:
  *
- * - `seek` (baseline): `sampleVideoFrames` on a cold cache: one ffprobe, then one ffmpeg
- *   process whose inputs each seek to one target;
- * - `decode all, keep 8`: one ffmpeg decoding every frame and keeping 8 with `select`;
- * - `one process per frame`: 8 ffmpeg processes, each seeking to one target;
- * - `cache hit`: `sampleVideoFrames` again on the filled cache.
+ * - `keyframes` (vlmeval): `sampleVideoFrames`: ffprobe, a packet scan for the keyframes, then
+ *   one ffmpeg process decoding each GOP that holds targets from its keyframe, stopping at its
+ *   last target;
+ * - `seek` (vlmeval before issue 19, the baseline): `sampleVideoFrames` with
+ *   `planning: "seek"`: inputs seeking half a frame before each target, targets within 2 s
+ *   decoded through;
+ * - `decord` (VLMEvalKit): `benchmarks/_decord_frames.py`, VLMEvalKit's own loop
+ *   (`decord.VideoReader`, `vid[i]` per index, PIL JPEG saves), timed inside Python from
+ *   opening the video (interpreter start and imports excluded). Its Python is
+ *   `$VLMEVAL_DECORD_PYTHON` (default `python3`), which needs `decord` and `Pillow` from PyPI,
+ *   e.g. `python3 -m venv /tmp/decord && /tmp/decord/bin/pip install decord pillow`; skipped
+ *   with a message when they are not installed;
+ * - `cache hit`: `sampleVideoFrames` again on a filled cache.
  *
- * Clips are generated once into `$VLMEVAL_BENCH_CACHE` (default `/tmp/vlmeval-bench`).
- * Run: `deno bench -A benchmarks/frame_sampling_bench.ts`. A ratio summary is printed at the end.
+ * Clips are generated once into `$VLMEVAL_BENCH_CACHE` (default `/tmp/vlmeval-bench`). A
+ * summary of medians and ratios is printed at the end.
+ *
+ * Run: `deno bench -A benchmarks/frame_sampling_bench.ts`.
  */
 import { join } from "node:path";
-import { findFfmpeg, frameIndicesByCount, probeVideo, sampleVideoFrames } from "@vlmeval/media";
+import { findFfmpeg, type FrameSampling, sampleVideoFrames } from "@vlmeval/media";
 import { type BenchClip, ensureBenchClip } from "./_bench_clip.ts";
 
-const NFRAME = 8;
 const CLIPS: BenchClip[] = [
-  { gop: 250, seconds: 120, width: 1280, height: 720, fps: 30 },
   { gop: 60, seconds: 120, width: 1280, height: 720, fps: 30 },
+  { gop: 250, seconds: 120, width: 1280, height: 720, fps: 30 },
 ];
+const SAMPLINGS: { name: string; sampling: FrameSampling; decord: string[] }[] = [
+  { name: "8 frames", sampling: { mode: "count", nframe: 8 }, decord: ["count", "8"] },
+  { name: "1 fps", sampling: { mode: "fps", fps: 1 }, decord: ["fps", "1"] },
+];
+const DECORD_SCRIPT = new URL("./_decord_frames.py", import.meta.url).pathname;
+const python = Deno.env.get("VLMEVAL_DECORD_PYTHON") ?? "python3";
 
 const tools = await findFfmpeg();
 const workDir = await Deno.makeTempDir({ prefix: "vlmeval-frame-bench-" });
 const timings = new Map<string, number[]>();
-const cpuTimings = new Map<string, number[]>();
 
-function push(map: Map<string, number[]>, name: string, value: number): void {
-  const list = map.get(name) ?? [];
-  list.push(value);
-  map.set(name, list);
+function push(name: string, value: number): void {
+  timings.set(name, [...(timings.get(name) ?? []), value]);
 }
 
-/**
- * CPU time (user + system, ms) of this process's finished children, from /proc/self/stat
- * (cutime and cstime, in clock ticks of 10 ms). Wall time on a shared 2-core machine moves with
- * other load; the ffmpeg processes' CPU time moves much less. NaN where /proc is missing.
- */
-function childCpuMs(): number {
+async function decordReady(): Promise<string | undefined> {
   try {
-    const stat = Deno.readTextFileSync("/proc/self/stat");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[13]) + Number(fields[14])) * 10;
-  } catch {
-    return Number.NaN;
+    const out = await new Deno.Command(python, {
+      args: ["-c", "import decord, PIL"],
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    if (out.success) return undefined;
+    return new TextDecoder().decode(out.stderr).trim().split("\n").at(-1);
+  } catch (err) {
+    return (err as Error).message;
   }
 }
 
-/** Runs `fn` and records its wall time and its children's CPU time under `name`. */
-async function measured<T>(name: string, fn: () => Promise<T>): Promise<T> {
-  const cpu = childCpuMs();
-  const t = performance.now();
-  const value = await fn();
-  push(timings, name, performance.now() - t);
-  push(cpuTimings, name, childCpuMs() - cpu);
-  return value;
-}
-
-async function ffmpeg(args: string[]): Promise<void> {
-  const out = await new Deno.Command(tools.ffmpeg, { args, stdout: "null", stderr: "piped" })
-    .output();
-  if (!out.success) throw new Error(new TextDecoder().decode(out.stderr));
-}
-
-const QUIET = ["-hide_banner", "-nostdin", "-loglevel", "error", "-y"];
-
-async function freshDir(): Promise<string> {
-  return await Deno.makeTempDir({ dir: workDir });
+const decordMissing = await decordReady();
+if (decordMissing) {
+  console.error(
+    `decord left out: ${python} cannot import decord and PIL (${decordMissing}); set ` +
+      `VLMEVAL_DECORD_PYTHON to a Python with decord and Pillow from PyPI`,
+  );
 }
 
 for (const clip of CLIPS) {
   const video = await ensureBenchClip(tools, clip);
-  const probe = await probeVideo(video, tools);
-  const indices = frameIndicesByCount(probe.frameCount, NFRAME);
-  const group = `8 frames, 2 min 720p, GOP ${clip.gop}`;
-  const label = (what: string) => `${what} [GOP ${clip.gop}]`;
-  const slow = { n: 3, warmup: 1 };
-  const hitDir = join(await freshDir(), "hit");
-  await sampleVideoFrames({
-    video,
-    framesDir: hitDir,
-    sampling: { mode: "count", nframe: NFRAME },
-    tools,
-  });
+  for (const { name, sampling, decord } of SAMPLINGS) {
+    const group = `${name}, GOP ${clip.gop}`;
+    const label = (what: string) => `${what} [${group}]`;
+    const runs = { n: sampling.mode === "fps" ? 2 : 4, warmup: 1 };
+    const hitDir = join(workDir, `hit-${clip.gop}-${sampling.mode}`);
+    await sampleVideoFrames({ video, framesDir: hitDir, sampling, tools });
 
-  Deno.bench({
-    name: label("seek, one process (vlmeval)"),
-    group,
-    baseline: true,
-    ...slow,
-    async fn(b) {
-      const dir = await freshDir();
-      b.start();
-      await measured(label("seek"), () =>
-        sampleVideoFrames({
-          video,
-          framesDir: dir,
-          sampling: { mode: "count", nframe: NFRAME },
-          tools,
-        }));
-      b.end();
-    },
-  });
-
-  Deno.bench({
-    name: label("decode all, keep 8"),
-    group,
-    ...slow,
-    async fn(b) {
-      const dir = await freshDir();
-      const select = `select='${indices.map((k) => `eq(n,${k})`).join("+")}'`;
-      b.start();
-      await measured(label("decode-all"), () =>
-        ffmpeg([
-          ...QUIET,
-          "-i",
-          video,
-          "-vf",
-          select,
-          tools.passthroughOption,
-          "passthrough",
-          "-q:v",
-          "2",
-          join(dir, "frame-%d.jpg"),
-        ]));
-      b.end();
-    },
-  });
-
-  Deno.bench({
-    name: label("one process per frame"),
-    group,
-    ...slow,
-    async fn(b) {
-      const dir = await freshDir();
-      b.start();
-      await measured(label("per-frame"), async () => {
-        for (const k of indices) {
-          const seek = Math.max(0, probe.startOffset + (k - 0.5) / probe.fps).toFixed(6);
-          const out = join(dir, `frame-${k}.jpg`);
-          await ffmpeg([...QUIET, "-ss", seek, "-i", video, "-frames:v", "1", "-q:v", "2", out]);
-        }
+    for (const planning of ["keyframes", "seek"] as const) {
+      Deno.bench({
+        name: label(planning === "keyframes" ? "keyframes (vlmeval)" : "seek (before)"),
+        group,
+        baseline: planning === "keyframes",
+        ...runs,
+        async fn(b) {
+          const dir = await Deno.makeTempDir({ dir: workDir });
+          b.start();
+          const t = performance.now();
+          await sampleVideoFrames({ video, framesDir: dir, sampling, tools, planning });
+          push(label(planning), performance.now() - t);
+          b.end();
+          await Deno.remove(dir, { recursive: true });
+        },
       });
-      b.end();
-    },
-  });
+    }
 
-  Deno.bench({
-    name: label("cache hit"),
-    group,
-    async fn(b) {
-      b.start();
-      const frames = await measured(label("hit"), () =>
-        sampleVideoFrames({
-          video,
-          framesDir: hitDir,
-          sampling: { mode: "count", nframe: NFRAME },
-          tools,
-        }));
-      b.end();
-      if (!frames.fromCache) throw new Error("expected a cache hit");
-    },
-  });
+    Deno.bench({
+      name: label("decord (VLMEvalKit)"),
+      group,
+      ignore: decordMissing !== undefined,
+      ...runs,
+      async fn(b) {
+        const dir = await Deno.makeTempDir({ dir: workDir });
+        b.start();
+        const out = await new Deno.Command(python, {
+          args: [DECORD_SCRIPT, video, ...decord, dir],
+          stderr: "piped",
+        }).output();
+        b.end();
+        if (!out.success) throw new Error(new TextDecoder().decode(out.stderr));
+        push(label("decord"), Number(new TextDecoder().decode(out.stdout).split(" ")[0]) * 1000);
+        await Deno.remove(dir, { recursive: true });
+      },
+    });
+
+    Deno.bench({
+      name: label("cache hit"),
+      group,
+      async fn(b) {
+        b.start();
+        const t = performance.now();
+        const frames = await sampleVideoFrames({ video, framesDir: hitDir, sampling, tools });
+        push(label("hit"), performance.now() - t);
+        b.end();
+        if (!frames.fromCache) throw new Error("expected a cache hit");
+      },
+    });
+  }
 }
 
 function median(values: number[] | undefined): number {
@@ -174,26 +137,25 @@ function median(values: number[] | undefined): number {
 globalThis.addEventListener("unload", () => {
   const lines = [
     "",
-    "frame sampling summary: medians over all runs (warm-up included); ratio = other / seek;",
-    "CPU = user+system time of the ffmpeg/ffprobe processes (steadier than wall time on a busy machine)",
+    `frame sampling, 2 min 1280x720 H.264, cold, medians (warm-up included; load ${
+      Deno.loadavg().map((l) => l.toFixed(1)).join(" ")
+    }); decord timed inside Python, from opening the video:`,
   ];
   for (const clip of CLIPS) {
-    const wall = (what: string) => median(timings.get(`${what} [GOP ${clip.gop}]`));
-    const cpu = (what: string) => median(cpuTimings.get(`${what} [GOP ${clip.gop}]`));
-    const row = (what: string, name: string) =>
-      `    ${name.padEnd(24)} wall ${wall(what).toFixed(0).padStart(6)} ms (${
-        (wall(what) / wall("seek")).toFixed(2)
-      }x)  CPU ${cpu(what).toFixed(0).padStart(6)} ms (${(cpu(what) / cpu("seek")).toFixed(2)}x)`;
-    lines.push(
-      `  ${NFRAME} frames of 2 min 1280x720 H.264, GOP ${clip.gop}:`,
-      row("seek", "seek (vlmeval)"),
-      row("decode-all", "decode all, keep 8"),
-      row("per-frame", "one process per frame"),
-      `    ${"cache hit".padEnd(24)} wall ${wall("hit").toFixed(2).padStart(6)} ms`,
-      `    target: decode-all >= 5x seek: ${
-        wall("decode-all") / wall("seek") >= 5 ? "met" : "NOT met"
-      } (wall), ${cpu("decode-all") / cpu("seek") >= 5 ? "met" : "NOT met"} (CPU)`,
-    );
+    for (const { name } of SAMPLINGS) {
+      const group = `${name}, GOP ${clip.gop}`;
+      const at = (what: string) => median(timings.get(`${what} [${group}]`));
+      const ours = at("keyframes");
+      const ratio = (other: number) =>
+        Number.isNaN(other) ? "n/a" : `${(other / ours).toFixed(2)}x ours`;
+      lines.push(
+        `  ${group.padEnd(20)} keyframes ${ours.toFixed(0).padStart(6)} ms | seek (before) ${
+          at("seek").toFixed(0).padStart(6)
+        } ms = ${ratio(at("seek"))} | decord ${at("decord").toFixed(0).padStart(6)} ms = ${
+          ratio(at("decord"))
+        } | cache hit ${at("hit").toFixed(2)} ms`,
+      );
+    }
   }
   console.log(lines.join("\n"));
   Deno.removeSync(workDir, { recursive: true });

@@ -5,7 +5,11 @@
  * peak RSS is that run's own. Prints ms per sample, the 100k/10k time ratio (10 means linear)
  * and peak RSS.
  *
- * Usage: deno run -A benchmarks/harness_overhead.ts [format=xlsx] [sizes=10000,100000]
+ * With `--baseline DIR` (a checkout of an earlier commit, set up with `deno install`), each
+ * size also runs DIR's own worker, alternating with this tree's, and the ratios are printed:
+ * before/after in one run on the same machine load.
+ *
+ * Usage: deno run -A benchmarks/harness_overhead.ts [--baseline DIR] [format=xlsx] [sizes=10000,100000]
  *   format  prediction file format: xlsx, tsv or json
  *   sizes   comma-separated row counts, one fresh process each
  * Exit: 0 measured; 1 when a run fails; 2 for a bad argument.
@@ -13,7 +17,10 @@
 import { parseScriptArgs, usageError } from "../scripts/_script_help.ts";
 
 const FORMATS = ["xlsx", "tsv", "json"];
-const { positionals } = parseScriptArgs(import.meta, {}, { positionals: 2 });
+const { values, positionals } = parseScriptArgs(import.meta, {
+  baseline: { type: "string" },
+}, { positionals: 2 });
+const baseline = values.baseline as string | undefined;
 const format = positionals[0] ?? "xlsx";
 if (!FORMATS.includes(format)) {
   usageError(
@@ -30,6 +37,7 @@ if (sizes.some((n) => !Number.isInteger(n) || n < 1)) {
   );
 }
 const worker = new URL("./_harness_worker.ts", import.meta.url).pathname;
+const baselineWorker = baseline ? `${baseline}/benchmarks/_harness_worker.ts` : undefined;
 
 interface Measure {
   rows: number;
@@ -40,36 +48,61 @@ interface Measure {
   exitCode: number;
 }
 
-const results: Measure[] = [];
-for (const rows of sizes) {
+async function measure(rows: number, script: string, cwd?: string): Promise<Measure> {
   const dir = await Deno.makeTempDir({ prefix: "vlmeval-harness-" });
   try {
     const out = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", worker, String(rows), dir, format],
+      args: ["run", "-A", script, String(rows), dir, format],
+      cwd,
       stderr: "inherit",
     }).output();
     const line = new TextDecoder().decode(out.stdout).trim().split("\n").at(-1)!;
     const m = JSON.parse(line) as Measure;
     if (m.exitCode !== 0) throw new Error(`The ${rows}-row run exited with ${m.exitCode}`);
-    results.push(m);
+    return m;
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
 }
 
-console.log(`harness overhead, format ${format}, ConstantAnswer model`);
-console.log("rows      total s   ms/sample (all)   ms/sample (infer loop)   peak RSS MiB");
-for (const m of results) {
-  console.log(
-    `${String(m.rows).padEnd(9)} ${(m.totalMs / 1000).toFixed(2).padStart(7)}   ${
-      (m.totalMs / m.rows).toFixed(3).padStart(15)
-    }   ${(m.inferMs / m.rows).toFixed(3).padStart(22)}   ${m.peakRssMiB.toFixed(0).padStart(12)}`,
-  );
+const results: Measure[] = [];
+const before: Measure[] = [];
+for (const rows of sizes) {
+  if (baselineWorker) before.push(await measure(rows, baselineWorker, baseline));
+  results.push(await measure(rows, worker));
 }
-if (results.length === 2) {
-  const [a, b] = results;
-  console.log(
-    `time ratio ${b.rows}/${a.rows} rows: ${(b.totalMs / a.totalMs).toFixed(2)} ` +
-      `(rows ratio ${(b.rows / a.rows).toFixed(0)}; equal means linear)`,
-  );
+
+function table(title: string, list: Measure[]): void {
+  console.log(title);
+  console.log("rows      total s   ms/sample (all)   ms/sample (infer loop)   peak RSS MiB");
+  for (const m of list) {
+    console.log(
+      `${String(m.rows).padEnd(9)} ${(m.totalMs / 1000).toFixed(2).padStart(7)}   ${
+        (m.totalMs / m.rows).toFixed(3).padStart(15)
+      }   ${(m.inferMs / m.rows).toFixed(3).padStart(22)}   ${
+        m.peakRssMiB.toFixed(0).padStart(12)
+      }`,
+    );
+  }
+  if (list.length === 2) {
+    const [a, b] = list;
+    console.log(
+      `time ratio ${b.rows}/${a.rows} rows: ${(b.totalMs / a.totalMs).toFixed(2)} ` +
+        `(rows ratio ${(b.rows / a.rows).toFixed(0)}; equal means linear)`,
+    );
+  }
+}
+
+const load = Deno.loadavg().map((l) => l.toFixed(1)).join(" ");
+table(`harness overhead, format ${format}, ConstantAnswer model (load ${load})`, results);
+if (before.length > 0) {
+  table(`baseline ${baseline}`, before);
+  for (const [k, m] of results.entries()) {
+    const b = before[k];
+    console.log(
+      `${m.rows} rows: total ${(b.totalMs / m.totalMs).toFixed(2)}x faster, infer loop ${
+        (b.inferMs / m.inferMs).toFixed(2)
+      }x faster, peak RSS ${b.peakRssMiB.toFixed(0)} -> ${m.peakRssMiB.toFixed(0)} MiB`,
+    );
+  }
 }

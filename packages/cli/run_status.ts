@@ -1,6 +1,6 @@
 import { addonStatus, cudaStatus } from "@vlmeval/native";
 import { listModels } from "@vlmeval/models";
-import { type FfmpegSource, findFfmpeg } from "@vlmeval/media";
+import { type FfmpegSource, findFfmpeg, imageDecoderInfo } from "@vlmeval/media";
 import { EXIT_CODES } from "@vlmeval/schema";
 
 const FFMPEG_SOURCES: Record<FfmpegSource, string> = {
@@ -15,7 +15,7 @@ const FFMPEG_SOURCES: Record<FfmpegSource, string> = {
 export async function runStatusCommand(argv: string[]): Promise<number> {
   if (argv.includes("--help") || argv.includes("-h")) {
     console.log(
-      "vlmeval status: native addon, CUDA devices, ffmpeg and built-in models\n\n" +
+      "vlmeval status: native addon, CUDA devices, ffmpeg, the image decoder and built-in models\n\n" +
         "Usage: deno task eval status",
     );
     return EXIT_CODES.ok;
@@ -40,6 +40,12 @@ export async function runStatusCommand(argv: string[]): Promise<number> {
   } catch (err) {
     console.log(`ffmpeg: unavailable (video benchmarks cannot run): ${(err as Error).message}`);
   }
+  const decoder = await imageDecoderInfo();
+  console.log(
+    decoder.kind === "native"
+      ? `images: decoded natively (${decoder.versions})`
+      : `images: decoded in TypeScript (PNG, JPEG, BMP; GIF and WebP fail): ${decoder.reason}`,
+  );
   console.log("models:");
   for (const m of listModels()) console.log(`  ${m.name}: ${m.describe}`);
   return EXIT_CODES.ok;

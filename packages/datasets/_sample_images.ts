@@ -12,6 +12,31 @@ export interface ImageSource {
   rows: RowIndex;
   /** The fields of the row at a position, as bytes. */
   readFields(position: number): Promise<Uint8Array[]>;
+  /** What this process already stored: see {@link StoredImages}. */
+  stored: StoredImages;
+}
+
+/**
+ * The images one open dataset has written (or found identical) in this process: for each path,
+ * the cell it came from (`<row position>:<image number>`) and the file's size, modification time
+ * and inode then; and the format of each such cell. A row's cell never changes while the
+ * dataset is open, so a later row naming the same image (VLMEvalKit files reference one image
+ * from many rows) whose file still has that size, time and inode needs one `stat`, no decoding,
+ * reading or comparing. Entries: one per distinct image.
+ */
+export interface StoredImages {
+  files: Map<string, { cell: string; stamp: string }>;
+  formats: Map<string, string>;
+}
+
+/** Size, modification time and inode of a file, or "" when it cannot be read. */
+function fileStamp(path: string): string {
+  try {
+    const info = Deno.statSync(path);
+    return `${info.size}:${info.mtime?.getTime()}:${info.ino}`;
+  } catch {
+    return "";
+  }
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
@@ -87,29 +112,38 @@ export async function sampleImagePaths(
   const paths: string[] = [];
   for (const [k, value] of values.entries()) {
     const label = values.length > 1 ? `${what} (image ${k})` : what;
-    const bytes = decodeImage(value, at, label);
-    const format = detectImageFormat(bytes);
-    if (!format) {
-      fail(
-        `${label} is not a PNG, JPEG, GIF, WebP or BMP image (it starts with ${hexHead(bytes)})`,
-        at,
-      );
+    const cell = `${target}:${k}`;
+    let bytes: Uint8Array | undefined;
+    let ext = source.stored.formats.get(cell);
+    if (ext === undefined) {
+      bytes = decodeImage(value, at, label);
+      const format = detectImageFormat(bytes);
+      if (!format) {
+        fail(
+          `${label} is not a PNG, JPEG, GIF, WebP or BMP image (it starts with ${hexHead(bytes)})`,
+          at,
+        );
+      }
+      const truncated = imageTruncation(bytes, format);
+      if (truncated) fail(`${label} cannot be decoded: ${truncated}`, at);
+      ext = format.ext;
     }
-    const truncated = imageTruncation(bytes, format);
-    if (truncated) fail(`${label} cannot be decoded: ${truncated}`, at);
-    let name = values.length > 1
-      ? `${namingIndex}_${k}.${format.ext}`
-      : `${namingIndex}.${format.ext}`;
+    let name = values.length > 1 ? `${namingIndex}_${k}.${ext}` : `${namingIndex}.${ext}`;
     if (names.length > 0) {
       const checked = checkRootRelativePath(names[k]);
       if ("problem" in checked) fail(`"${names[k]}" is refused: ${checked.problem}`, at);
       name = checked.path;
     }
     const path = resolve(root, name);
-    try {
-      await storeImageFile(path, bytes);
-    } catch (error) {
-      fail(`the file "${path}" cannot be written`, at, error);
+    const known = source.stored.files.get(path);
+    if (known?.cell !== cell || known.stamp === "" || known.stamp !== fileStamp(path)) {
+      try {
+        await storeImageFile(path, bytes ?? decodeImage(value, at, label));
+      } catch (error) {
+        fail(`the file "${path}" cannot be written`, at, error);
+      }
+      source.stored.files.set(path, { cell, stamp: fileStamp(path) });
+      source.stored.formats.set(cell, ext);
     }
     paths.push(path);
   }

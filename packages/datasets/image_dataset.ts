@@ -10,7 +10,7 @@ import {
   type PromptStyle,
 } from "./prompt.ts";
 import { buildRowIndex, type RowIndex } from "./_row_index.ts";
-import { sampleImagePaths } from "./_sample_images.ts";
+import { sampleImagePaths, type StoredImages } from "./_sample_images.ts";
 import { parseTsvRecord, readTsvRecords } from "./_tsv_records.ts";
 import { readingChangesWarning } from "./_pandas_rows.ts";
 import { CELL_READINGS, type CellReading } from "./cell_reading.ts";
@@ -124,8 +124,8 @@ class TsvImageDataset implements ImageDataset {
   readonly readingWarning?: string;
   readonly #rows: RowIndex;
   readonly #handle: Deno.FsFile;
-  /** Serialises seek + read on the shared handle: concurrent rowAt calls would interleave. */
-  #readQueue: Promise<unknown> = Promise.resolve();
+  readonly #stored: StoredImages = { files: new Map(), formats: new Map() };
+  #recent: { position: number; fields: Uint8Array[] }[] = [];
 
   constructor(file: string, handle: Deno.FsFile, rows: RowIndex, opts: OpenImageDatasetOptions) {
     this.file = file;
@@ -206,6 +206,7 @@ class TsvImageDataset implements ImageDataset {
       path: this.file,
       rows: this.#rows,
       readFields: (at: number) => this.#readFields(at),
+      stored: this.#stored,
     };
     return await sampleImagePaths(source, position, imageRoot);
   }
@@ -249,18 +250,27 @@ class TsvImageDataset implements ImageDataset {
   }
 
   #readFields(position: number): Promise<Uint8Array[]> {
-    const read = this.#readQueue.then(async () => {
+    // The last two rows read are kept: building a prompt reads its row for the text and again
+    // for the image, and rows referencing another row's image read that row (often the same).
+    const kept = this.#recent.find((r) => r.position === position);
+    if (kept) return Promise.resolve(kept.fields);
+    // Synchronous reads: a row is a few hundred bytes to a few megabytes, and an asynchronous
+    // seek + read pair cost two thread-pool round trips per row, most of the loop's time on a
+    // loaded machine (issue 19's profile). Sync calls also need no queue on the shared handle.
+    try {
       const bytes = new Uint8Array(this.#rows.lengths[position]);
-      await this.#handle.seek(this.#rows.offsets[position], Deno.SeekMode.Start);
+      this.#handle.seekSync(this.#rows.offsets[position], Deno.SeekMode.Start);
       for (let done = 0; done < bytes.length;) {
-        const n = await this.#handle.read(bytes.subarray(done));
+        const n = this.#handle.readSync(bytes.subarray(done));
         if (n === null) break;
         done += n;
       }
-      return parseTsvRecord(bytes, this.file, this.#rows.lines[position]);
-    });
-    this.#readQueue = read.catch(() => {});
-    return read;
+      const fields = parseTsvRecord(bytes, this.file, this.#rows.lines[position]);
+      this.#recent = [{ position, fields }, this.#recent[0]].filter((r) => r !== undefined);
+      return Promise.resolve(fields);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 }
 

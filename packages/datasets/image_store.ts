@@ -1,5 +1,5 @@
 import { dirname } from "node:path";
-import { writeAtomically } from "@vlmeval/internal";
+import { removeIfPresent, tempPathBeside } from "@vlmeval/internal";
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
@@ -7,9 +7,9 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-async function readIfPresent(path: string): Promise<Uint8Array | undefined> {
+function readIfPresent(path: string): Uint8Array | undefined {
   try {
-    return await Deno.readFile(path);
+    return Deno.readFileSync(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return undefined;
     throw error;
@@ -18,15 +18,24 @@ async function readIfPresent(path: string): Promise<Uint8Array | undefined> {
 
 /**
  * Makes `path` hold exactly `bytes`. A file already there with the same bytes is reused (returns
- * `false`); otherwise the bytes are written atomically (`writeAtomically`: a temporary file
- * beside it, flushed and renamed over `path`; returns `true`), so a killed process never leaves
- * a torn file under the final name and concurrent writers of the same image do not disturb each
- * other. Parent folders are created.
+ * `false`); otherwise the bytes are written to a temporary file beside it and renamed over
+ * `path` (returns `true`), so a killed process never leaves a torn file under the final name and
+ * concurrent writers of the same image do not disturb each other. Parent folders are created.
+ * The file is not flushed to the disk: it is a copy of the dataset's cell, and a file a power
+ * loss left torn differs from it, so the next call writes it again. Synchronous calls: on a
+ * loaded machine each asynchronous file operation waits for a thread-pool turn (issue 19).
  */
 export async function storeImageFile(path: string, bytes: Uint8Array): Promise<boolean> {
-  const existing = await readIfPresent(path);
+  const existing = readIfPresent(path);
   if (existing && sameBytes(existing, bytes)) return false;
-  await Deno.mkdir(dirname(path), { recursive: true });
-  await writeAtomically(path, (temp) => Deno.writeFile(temp, bytes, { createNew: true }));
+  Deno.mkdirSync(dirname(path), { recursive: true });
+  const temp = tempPathBeside(path);
+  try {
+    Deno.writeFileSync(temp, bytes, { createNew: true });
+    Deno.renameSync(temp, path);
+  } catch (error) {
+    await removeIfPresent(temp).catch(() => {});
+    throw error;
+  }
   return true;
 }

@@ -194,6 +194,27 @@ function joinDtypes(dtypes: ReadonlySet<PandasDtype>): { dtype: PandasDtype; cas
 
 const encoder = new TextEncoder();
 const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** Longest field decoded in JavaScript when it is ASCII: below this a decoder call costs more. */
+const SHORT_ASCII = 64;
+
+/**
+ * UTF-8 bytes as text. A short ASCII field (most cells: indices, options, answers, categories)
+ * is built in JavaScript, which costs less than a call into the decoder (issue 19's profile).
+ */
+function decodeText(bytes: Uint8Array): string {
+  if (bytes.length <= SHORT_ASCII) {
+    let ascii = true;
+    for (let i = 0; i < bytes.length; i++) {
+      if (bytes[i] >= 0x80) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) return String.fromCharCode.apply(null, bytes as unknown as number[]);
+  }
+  return utf8.decode(bytes);
+}
 const MISSING: PandasCell = Object.freeze({ text: "nan", missing: true });
 const INT64_MIN_TEXT = "-9223372036854775808";
 
@@ -247,7 +268,7 @@ export class PandasColumnTypes {
     const local: Local = this.#locals[Math.floor(row / this.chunkRows) * this.#width + column];
     const cast = this.#casts[column];
     if (local === Local.Text || local === Local.TextLiteral) {
-      const text = typeof field === "string" ? field : utf8.decode(field);
+      const text = typeof field === "string" ? field : decodeText(field);
       const cut = text.indexOf("\0");
       const kept = cut < 0 ? text : text.slice(0, cut);
       // The missing-value strings are ASCII: the text matches one exactly when its bytes do.

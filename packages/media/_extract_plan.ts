@@ -8,6 +8,14 @@ export interface ExtractSegment {
   startIndex: number;
   /** Frame indices in the video to keep, ascending, none below `startIndex`. */
   indices: number[];
+  /**
+   * Presentation times of `indices` on the container's clock, when the segment was planned
+   * from the keyframes ({@link planKeyframeSegments}): frames are then picked by time, and the
+   * seek does not drop frames before it.
+   */
+  times?: number[];
+  /** With `times`: the frame rate the times were computed with. */
+  fps?: number;
 }
 
 /** Tuning of {@link planSegments}. */
@@ -62,4 +70,73 @@ function segmentFrom(indices: number[], probe: VideoProbe): ExtractSegment {
   if (first === 0) return { seekSeconds: 0, startIndex: 0, indices };
   const seek = Math.max(0, probe.startOffset + (first - 0.5) / probe.fps);
   return { seekSeconds: seek, startIndex: first, indices };
+}
+
+/** Where a video's keyframes are, read from its packets (no decoding): see `probeKeyframes`. */
+export interface KeyframeIndex {
+  /** Presentation time of the video stream's first frame, seconds on the container's clock. */
+  streamStart: number;
+  /** Start of the file on the same clock: `-ss` times are counted from here. */
+  formatStart: number;
+  /** Presentation times of the keyframes, ascending, on the container's clock. */
+  keyframes: number[];
+}
+
+/**
+ * ffmpeg's input seek lands this much earlier than asked when the video has B-frames (its "dts
+ * heuristic": 3/23 s), so a seek aimed at a keyframe would decode the whole GOP before it.
+ */
+const SEEK_BACKOFF_SECONDS = 3 / 23;
+
+/**
+ * Splits the frames to extract into one segment per keyframe interval (GOP) holding targets:
+ * each segment lands on the keyframe at or before its first target, so only the frames from
+ * that keyframe to the segment's last target are decoded, and a GOP without a target is never
+ * decoded. The targets are then picked by their presentation time (`times`, on the container's
+ * clock), not counted, so the landing keyframe need not be known exactly: a seek that lands
+ * one GOP early costs decoding, never a wrong frame.
+ */
+export function planKeyframeSegments(
+  indices: readonly number[],
+  probe: VideoProbe,
+  index: KeyframeIndex,
+  maxTargetsPerSegment = DEFAULT_PLAN.maxTargetsPerSegment,
+): ExtractSegment[] {
+  const sorted = [...new Set(indices)].sort((a, b) => a - b);
+  const { keyframes } = index;
+  const frame = 1 / probe.fps;
+  const segments: ExtractSegment[] = [];
+  let current: { key: number; indices: number[] } | undefined;
+  let k = 0;
+  for (const target of sorted) {
+    const time = index.streamStart + target * frame;
+    while (k + 1 < keyframes.length && keyframes[k + 1] <= time + frame / 4) k++;
+    if (current && current.key === k && current.indices.length < maxTargetsPerSegment) {
+      current.indices.push(target);
+      continue;
+    }
+    if (current) segments.push(keyframeSegment(current.key, current.indices, probe, index));
+    current = { key: k, indices: [target] };
+  }
+  if (current) segments.push(keyframeSegment(current.key, current.indices, probe, index));
+  return segments;
+}
+
+function keyframeSegment(
+  key: number,
+  indices: number[],
+  probe: VideoProbe,
+  index: KeyframeIndex,
+): ExtractSegment {
+  const times = indices.map((i) => index.streamStart + i / probe.fps);
+  const keyTime = index.keyframes[key] ?? index.streamStart;
+  const next = index.keyframes[key + 1];
+  // Aim past the keyframe by ffmpeg's back-off, but never half a GOP past it, so the seek
+  // lands on this keyframe (or, at worst, an earlier one).
+  const past = Math.min(
+    SEEK_BACKOFF_SECONDS + 0.5 / probe.fps,
+    next === undefined ? Infinity : (next - keyTime) / 2,
+  );
+  const seek = key === 0 ? 0 : Math.max(0, keyTime + past - index.formatStart);
+  return { seekSeconds: seek, startIndex: indices[0], indices, times, fps: probe.fps };
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { planSegments } from "./_extract_plan.ts";
+import { planKeyframeSegments, planSegments } from "./_extract_plan.ts";
 import type { VideoProbe } from "./probe_video.ts";
 
 const probe = { fps: 25, startOffset: 0, variableFrameRate: false } as VideoProbe;
@@ -34,4 +34,28 @@ Deno.test("planSegments() shifts seeks by the video's start offset", () => {
 Deno.test("planSegments() counts frames from the start in a variable-frame-rate video", () => {
   const plan = planSegments([300, 10], { ...probe, variableFrameRate: true });
   assert.deepEqual(plan, [{ seekSeconds: 0, startIndex: 0, indices: [10, 300] }]);
+});
+
+Deno.test("planKeyframeSegments() makes one segment per GOP holding targets, landing on its keyframe", () => {
+  const index = { streamStart: 0, formatStart: 0, keyframes: [0, 2, 4, 6, 8] };
+  const plan = planKeyframeSegments([0, 10, 50, 51, 100, 150, 199], probe, index);
+  assert.deepEqual(plan.map((s) => s.indices), [[0, 10], [50, 51], [100], [150, 199]]);
+  // The first GOP is decoded from the start; the others seek past their keyframe by ffmpeg's
+  // 3/23 s back-off plus half a frame, never half a GOP.
+  assert.equal(plan[0].seekSeconds, 0);
+  assert.ok(Math.abs(plan[1].seekSeconds - (2 + 3 / 23 + 0.02)) < 1e-9);
+  assert.ok(Math.abs(plan[3].seekSeconds - (6 + 3 / 23 + 0.02)) < 1e-9);
+  assert.deepEqual(plan[1].times, [2, 2.04]);
+  assert.equal(plan[1].fps, 25);
+});
+
+Deno.test("planKeyframeSegments() keeps seeks inside short GOPs and follows the container's clock", () => {
+  const index = { streamStart: 1.5, formatStart: 1.4, keyframes: [1.5, 1.6, 1.7] };
+  const plan = planKeyframeSegments([3, 5], probe, index);
+  assert.deepEqual(plan.map((s) => s.indices), [[3], [5]]);
+  assert.ok(Math.abs(plan[0].times![0] - 1.62) < 1e-9);
+  // Half the 0.1 s GOP past keyframe 1.6, counted from the file's start at 1.4.
+  assert.ok(Math.abs(plan[0].seekSeconds - 0.25) < 1e-9);
+  const capped = planKeyframeSegments([0, 1, 2, 3], probe, index, 2);
+  assert.deepEqual(capped.map((s) => s.indices), [[0, 1], [2], [3]]);
 });

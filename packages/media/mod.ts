@@ -3,7 +3,10 @@
  * that keeps it.
  *
  * Images:
- * - {@link decodeImageBytes} / {@link decodeImageFile} decode PNG and JPEG to RGB.
+ * - {@link decodeImage} / {@link decodeImageFile} decode PNG, JPEG, GIF, WebP and BMP to RGB
+ *   with sharp's libvips (prebuilt, from npm), resizing inside the decoder; where sharp cannot
+ *   load, {@link decodeImageBytes} (TypeScript: PNG, JPEG, BMP) takes over, and
+ *   {@link imageDecoderInfo} says which decoder is in use and why;
  *
  * Video frames:
  * - {@link findFfmpeg} finds ffmpeg and ffprobe (`FFMPEG_BIN`, npm, Debian, `PATH`);
@@ -24,7 +27,15 @@
  *
  * @module
  */
-export { type DecodedImage, decodeImageBytes, decodeImageFile } from "./image_decode.ts";
+export {
+  type DecodedImage,
+  decodeImage,
+  decodeImageBytes,
+  decodeImageFile,
+  type DecodeImageOptions,
+  resizeBilinear,
+} from "./image_decode.ts";
+export { type ImageDecoderInfo, imageDecoderInfo } from "./_native_image.ts";
 export { BadVideoError, type BadVideoReason } from "./bad_video_error.ts";
 export {
   type FfmpegSource,

@@ -26,6 +26,13 @@ export interface SampleVideoFramesOptions {
   signal?: AbortSignal;
   /** Kills an ffmpeg process running longer than this (default 10 minutes). */
   timeoutMs?: number;
+  /**
+   * How the frames are found on a cache miss: `keyframes` (default) reads the keyframes and
+   * decodes each GOP holding targets from its keyframe; `seek` seeks half a frame before the
+   * targets and counts frames, without reading keyframes (vlmeval's earlier method, kept for
+   * comparison).
+   */
+  planning?: "keyframes" | "seek";
   /** Lock timing, for tests (its `signal` is replaced by `signal` above). */
   lock?: Partial<FrameLockOptions>;
 }
@@ -119,7 +126,7 @@ async function extractAll(options: SampleVideoFramesOptions, key: string): Promi
       targets.map((t) => t.index),
       tempDir,
       tools,
-      { signal: options.signal, timeoutMs: options.timeoutMs },
+      { signal: options.signal, timeoutMs: options.timeoutMs, planning: options.planning },
     );
     const placed = new Map<number, string>();
     for (const target of targets) {

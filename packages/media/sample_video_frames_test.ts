@@ -54,6 +54,22 @@ Deno.test("sampleVideoFrames() takes VLMEvalKit's nframe indices and the frames 
   });
 });
 
+Deno.test("sampleVideoFrames() lands on keyframes, and the frames right after them, in MP4 and MKV", async () => {
+  // B-frames make ffmpeg's seek back off by 3/23 s: a target on a keyframe or just after it
+  // must still be that frame. MKV keeps times in milliseconds.
+  for (const name of ["clip.mp4", "clip.mkv"]) {
+    await withClip({ frames: 240, fps: "25", gop: 12, name }, async (video, dir) => {
+      const frames = await sampleVideoFrames({
+        video,
+        framesDir: join(dir, "frames"),
+        sampling: { mode: "fps", fps: 12.5 },
+      });
+      assert.equal(frames.indices.length, 120);
+      assert.deepEqual(await shownIndices(frames.paths), frames.indices, name);
+    });
+  }
+});
+
 Deno.test("sampleVideoFrames() takes VLMEvalKit's fps indices, with and without a cap", async () => {
   await withClip({ frames: 250, fps: "25", gop: 50 }, async (video, dir) => {
     const byRate = await sampleVideoFrames({

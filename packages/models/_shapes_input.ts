@@ -16,35 +16,6 @@ export function videoFramePositions(count: number): number[] {
   return [0, Math.floor((count - 1) / 2), count - 1];
 }
 
-/** Bilinear resize of an RGB image to size x size (returned as is when already that size). */
-export function resizeRgb(image: DecodedImage, size: number): DecodedImage {
-  if (image.width === size && image.height === size) return image;
-  const { width, height, data } = image;
-  const out = new Uint8Array(size * size * 3);
-  const sx = width / size;
-  const sy = height / size;
-  for (let y = 0; y < size; y++) {
-    const fy = Math.min(height - 1, Math.max(0, (y + 0.5) * sy - 0.5));
-    const y0 = Math.floor(fy);
-    const y1 = Math.min(height - 1, y0 + 1);
-    const wy = fy - y0;
-    for (let x = 0; x < size; x++) {
-      const fx = Math.min(width - 1, Math.max(0, (x + 0.5) * sx - 0.5));
-      const x0 = Math.floor(fx);
-      const x1 = Math.min(width - 1, x0 + 1);
-      const wx = fx - x0;
-      for (let c = 0; c < 3; c++) {
-        const top = data[(y0 * width + x0) * 3 + c] * (1 - wx) +
-          data[(y0 * width + x1) * 3 + c] * wx;
-        const bottom = data[(y1 * width + x0) * 3 + c] * (1 - wx) +
-          data[(y1 * width + x1) * 3 + c] * wx;
-        out[(y * size + x) * 3 + c] = Math.round(top * (1 - wy) + bottom * wy);
-      }
-    }
-  }
-  return { width: size, height: size, data: out };
-}
-
 /**
  * Writes images of side `size` stacked channel-wise (pixel by pixel: R, G, B of the first
  * image, then of the second, ...) into `out` at `offset`, as "ink": 1 - value / 255, so that

@@ -3,8 +3,8 @@ import type { GenerateContext, Message, VisionLanguageModel } from "@vlmeval/sch
 import type { BackendInfo, BackendName, Tf } from "./backends/backend_info.ts";
 import { releaseBackendCaches } from "./backends/release_caches.ts";
 import { selectBackend } from "./backends/select_backend.ts";
-import { decodeImageFile } from "@vlmeval/media";
-import { resizeRgb, videoFramePositions, writeStackedImages } from "./_shapes_input.ts";
+import { type DecodedImage, decodeImageFile } from "@vlmeval/media";
+import { videoFramePositions, writeStackedImages } from "./_shapes_input.ts";
 import { loadShapesModelFiles, type ShapesModelFiles } from "./_shapes_model_files.ts";
 import { type ChoicePrompt, parseShapesPrompt } from "./_shapes_prompt.ts";
 import { vocabularyIndex, writeBagOfWords } from "./_shapes_text.ts";
@@ -56,7 +56,9 @@ class ShapesVlmModel implements ShapesVlm {
       ? videoFramePositions(prompt.images.length).map((p) => prompt.images[p])
       : prompt.images;
     const size = head.metadata.inputSize;
-    const images = (await Promise.all(paths.map(decodeImageFile))).map((d) => resizeRgb(d, size));
+    // Resized to the model's side inside the decoder (a no-op for images of that size).
+    const resize = { width: size, height: size };
+    const images = await Promise.all(paths.map((path) => decodeImageFile(path, { resize })));
     ctx.signal?.throwIfAborted();
     const letters = await this.#choose(head, images, prompt.questions);
     if (!prompt.packed) return letters[0];
@@ -66,7 +68,7 @@ class ShapesVlmModel implements ShapesVlm {
   /** The letter of the best-scoring option of each question, computed in one batch. */
   async #choose(
     head: Head,
-    images: ReturnType<typeof resizeRgb>[],
+    images: DecodedImage[],
     questions: ChoicePrompt[],
   ): Promise<string[]> {
     const tf = this.#tf;

@@ -46,6 +46,7 @@ export type {
   FetchSettings,
   OpenTaskOptions,
   ParsedPrediction,
+  PrefetchOptions,
   TaskBenchmark,
   TaskKind,
 } from "./task/eval_task.ts";

@@ -1,6 +1,8 @@
 import { Buffer } from "node:buffer";
 import jpeg from "jpeg-js";
 import pngjs from "pngjs";
+import { decodeImage } from "@vlmeval/media";
+import { detectImageFormat } from "@vlmeval/internal";
 import type { RgbImage } from "./_pil_resize.ts";
 
 const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -59,7 +61,18 @@ export function decodeLikePil(bytes: Uint8Array, label: string): RgbImage {
   );
 }
 
-/** Reads and decodes an image file; see {@link decodeLikePil}. */
+/**
+ * Reads and decodes an image file; see {@link decodeLikePil}. GIF (first frame), WebP and BMP,
+ * which the datasets also accept, go through the native decoder with alpha dropped: libwebp is
+ * Pillow's WebP decoder too, and palette and BMP pixels are exact either way. PNG and JPEG stay
+ * on the TypeScript decoders, so their pixels (and the answers) are the ones parity was
+ * checked with.
+ */
 export async function loadImageLikePil(path: string): Promise<RgbImage> {
-  return decodeLikePil(await Deno.readFile(path), path);
+  const bytes = await Deno.readFile(path);
+  const ext = detectImageFormat(bytes)?.ext;
+  if (ext === "gif" || ext === "webp" || ext === "bmp") {
+    return await decodeImage(bytes, path, { alpha: "drop" });
+  }
+  return decodeLikePil(bytes, path);
 }

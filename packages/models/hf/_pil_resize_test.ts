@@ -35,3 +35,14 @@ Deno.test("pilResize refuses a size that is not a positive integer", () => {
   assert.throws(() => pilResize(img, 0, 2, 1), /Cannot resize an image to 0x2/);
   assert.throws(() => pilResize(img, 2.5, 2, 1), RangeError);
 });
+
+Deno.test("loadImageLikePil() reads GIF, WebP and BMP too (the formats datasets accept)", async () => {
+  // 16x12, four solid quadrants: top left (220, 30, 40), bottom right (250, 240, 20).
+  for (const ext of ["gif", "webp", "bmp"]) {
+    const image = await loadImageLikePil(join(HF_TESTDATA, "images", `quadrants.${ext}`));
+    assert.deepEqual([image.width, image.height], [16, 12], ext);
+    assert.deepEqual([...image.data.subarray(0, 3)], [220, 30, 40], ext);
+    const last = image.data.length - 3;
+    assert.deepEqual([...image.data.subarray(last)], [250, 240, 20], ext);
+  }
+});

@@ -108,6 +108,9 @@ export interface ShardSummary {
   concurrency?: { lowest: number; last: number };
 }
 
+/** Longest stretch of units run without giving the event loop a turn, in milliseconds. */
+const YIELD_EVERY_MS = 20;
+
 /** Unit positions owned by `rank` of `worldSize`: `rank, rank + W, rank + 2W, ...`. */
 export function shardPositions(unitCount: number, rank: number, worldSize: number): number[] {
   const positions: number[] = [];
@@ -164,6 +167,8 @@ export async function runShard(opts: ShardOptions): Promise<ShardSummary> {
     opts.progress?.stop();
     throw err;
   }
+  // Media for the coming units is prepared in parallel, this rank's share of the cores.
+  task.prefetch?.(pending, { concurrency: prefetchConcurrency(worldSize), signal: opts.signal });
   const journal = JournalWriter.open(opts.journalDir, rank, worldSize);
   const concurrency = Math.max(1, opts.concurrency ?? 1);
   const todo = new Set(pending);
@@ -177,8 +182,18 @@ export async function runShard(opts: ShardOptions): Promise<ShardSummary> {
     usages: [],
   };
   let next = 0;
+  let yielded = performance.now();
   const worker = async () => {
     while (!summary.stopped && next < pending.length) {
+      // A unit whose work is all synchronous (rows read with sync calls, a model that answers
+      // at once) never gives the event loop a turn: signals (Ctrl-C), timers and messages
+      // would wait for the whole shard. One macrotask turn every 20 ms keeps them served.
+      if (performance.now() - yielded > YIELD_EVERY_MS) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        yielded = performance.now();
+        // Other workers (concurrency > 1) may have taken the last units meanwhile.
+        if (summary.stopped || next >= pending.length) return;
+      }
       if (opts.signal?.aborted) {
         summary.stopped ??= { reason: "aborted" };
         return;
@@ -200,6 +215,21 @@ export async function runShard(opts: ShardOptions): Promise<ShardSummary> {
     summary.concurrency = { lowest: Math.min(...limits), last: limits[limits.length - 1] };
   }
   return summary;
+}
+
+/**
+ * Media preparations one rank runs at once: `VLMEVAL_MEDIA_WORKERS` when set, else this
+ * machine's cores shared among the ranks (at least 1).
+ */
+export function prefetchConcurrency(worldSize: number): number {
+  let set = Number.NaN;
+  try {
+    set = Number(Deno.env.get("VLMEVAL_MEDIA_WORKERS"));
+  } catch {
+    // no --allow-env: the default
+  }
+  if (Number.isInteger(set) && set >= 1) return set;
+  return Math.max(1, Math.floor(navigator.hardwareConcurrency / Math.max(1, worldSize)));
 }
 
 /** What the units of one shard share while it runs. */

@@ -366,3 +366,34 @@ Deno.test("runShard() drops a unit that fails once the run is interrupted, recor
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+/** Answers after spinning for `ms` without yielding, as a model computing on the CPU does. */
+class SpinningModel extends CountingModel {
+  constructor(readonly ms: number) {
+    super();
+  }
+  override generate(m: Message, ctx: GenerateContext): Promise<string> {
+    const until = performance.now() + this.ms;
+    while (performance.now() < until) { /* busy */ }
+    return super.generate(m, ctx);
+  }
+}
+
+Deno.test("runShard() serves timers while units run synchronously, and concurrent workers finish cleanly", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const model = new SpinningModel(4);
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 5);
+    const summary = await runShard(
+      options(dir, model, { task: textTask("T", rowsOf(40)), concurrency: 3 }),
+    );
+    clearInterval(timer);
+    assert.equal(summary.stopped, undefined, String(summary.stopped?.error));
+    assert.equal(summary.done, 40);
+    assert.equal(new Set(model.calls).size, 40, "every unit ran exactly once");
+    assert.ok(ticks >= 2, `the event loop got turns during 160 ms of units: ${ticks} timer ticks`);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -81,6 +81,21 @@ export interface EvalTask {
   mediaDirs?(): string[];
   /** Releases open files. */
   close?(): void;
+  /**
+   * Prepares the media of the units at `positions` (in the order they will run) ahead of them,
+   * at most `concurrency` at once, so a unit's prompt finds them ready (video frames: extracted
+   * in parallel up to the cores). Failures are not reported here: the unit's own prompt
+   * building meets them again and records them.
+   */
+  prefetch?(positions: readonly number[], options: PrefetchOptions): void;
+}
+
+/** Settings of {@link EvalTask.prefetch}. */
+export interface PrefetchOptions {
+  /** Most units prepared at once. */
+  concurrency: number;
+  /** Stops starting new work once aborted. */
+  signal?: AbortSignal;
 }
 
 /** A benchmark named beyond VLMEvalKit's catalog: a `--config` data entry, a catalog file's. */

@@ -1,4 +1,4 @@
-import ExcelJS from "exceljs";
+import type ExcelJS from "exceljs";
 import { pythonFloatRepr } from "@vlmeval/delimited";
 import type { Row } from "@vlmeval/schema";
 import { readOwnXlsx } from "./_xlsx_stream_read.ts";
@@ -44,7 +44,9 @@ function rowTexts(row: ExcelJS.Row): string[] {
  * cell type, shared strings, styles. About 13 KB of memory per row while it runs.
  */
 export async function readXlsxWithExcelJS(path: string): Promise<XlsxTable> {
-  const workbook = new ExcelJS.Workbook();
+  // Loaded only here: exceljs takes about 0.3 s to load, and our own files never need it.
+  const { default: excel } = await import("exceljs");
+  const workbook = new excel.Workbook();
   try {
     await workbook.xlsx.readFile(path);
   } catch (error) {

@@ -1,5 +1,6 @@
-import ExcelJS from "exceljs";
 import { commitFile, removeIfPresent, tempPathBeside, writeAtomically } from "@vlmeval/internal";
+import { ZipWriter } from "./_zip_writer.ts";
+import { corePropertiesXml, FIXED_XLSX_PARTS } from "./_xlsx_parts.ts";
 import { TsvWriter } from "../_tsv_predictions.ts";
 import { companionPathFor, escapeXlsxText, EXCEL_CELL_LIMIT, fitExcelCell } from "./_xlsx_text.ts";
 import { XLSX_CREATOR } from "./_xlsx_table.ts";
@@ -25,66 +26,55 @@ export interface XlsxWriteResult {
   companionPath?: string;
 }
 
-/** The parts of exceljs' streaming writer that its type declarations leave out. */
-interface NodeWritable {
-  closed?: boolean;
-  writableNeedDrain?: boolean;
-  destroy(): void;
-  on(event: "error", listener: (error: Error) => void): unknown;
-  on(event: "drain" | "close", listener: () => void): unknown;
-  off(event: "drain" | "close", listener: () => void): unknown;
-  once(event: "close", listener: () => void): unknown;
-}
-interface WriterInternals {
-  zip: { abort(): unknown; on(event: "error", listener: (error: Error) => void): unknown };
-  stream: NodeWritable;
+const XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>';
+const MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+const REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+
+const SHEET_HEAD = `${XML_HEAD}<worksheet xmlns="${MAIN}" xmlns:r="${REL}" ` +
+  `xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" mc:Ignorable="x14ac" ` +
+  `xmlns:x14ac="http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac">` +
+  `<sheetFormatPr defaultRowHeight="15" outlineLevelRow="0" outlineLevelCol="0" ` +
+  `x14ac:dyDescent="55"/><sheetData>`;
+const SHEET_TAIL = `</sheetData><pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" ` +
+  `header="0.3" footer="0.3"/><pageSetup orientation="portrait" horizontalDpi="4294967295" ` +
+  `verticalDpi="4294967295" scale="100" fitToWidth="1" fitToHeight="1"/></worksheet>`;
+
+/** Spreadsheet column letters: A, B, ..., Z, AA, ... */
+function columnLetters(index: number): string {
+  let name = "";
+  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) {
+    name = String.fromCharCode(65 + ((n - 1) % 26)) + name;
+  }
+  return name;
 }
 
-/** Text committed between two pauses that let the zip and file streams catch up. */
-const PAUSE_EVERY_CHARS = 1 << 20;
-/** How long to wait for the file stream to close after an error. */
-const CLOSE_TIMEOUT_MS = 5_000;
+const XML_SPECIAL = /[&<>"']/g;
+const XML_ENTITIES: Record<string, string> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&apos;",
+};
 
 /**
- * A cell value exceljs writes as an inline string (`t="inlineStr"`, text in `<t>`), never a
- * formula or link. Its reader decodes `_xHHHH_` escapes in `<t>` exactly once, while plain
- * string cells (`t="str"`) would have their XML entities decoded twice.
+ * An inline-string cell as exceljs writes a one-run rich text (`t="inlineStr"`, text in
+ * `<is><r><t>`): `_xHHHH_` escapes for characters XML cannot hold (decoded exactly once by
+ * readers), XML entities, and `xml:space="preserve"` where white space at an end or a line
+ * break would otherwise be lost.
  */
-function inlineText(text: string): ExcelJS.CellRichTextValue {
-  return { richText: [{ text: escapeXlsxText(text) }] };
+function inlineCell(ref: string, text: string): string {
+  const escaped = escapeXlsxText(text);
+  const xml = XML_SPECIAL.test(escaped)
+    ? escaped.replace(XML_SPECIAL, (c) => XML_ENTITIES[c])
+    : escaped;
+  XML_SPECIAL.lastIndex = 0;
+  const space = /^\s|\n|\s$/.test(text) ? ' xml:space="preserve"' : "";
+  return `<c r="${ref}" t="inlineStr"><is><r><t${space}>${xml}</t></r></is></c>`;
 }
 
-async function letDataFlow(stream: NodeWritable): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, 0));
-  if (!stream.writableNeedDrain) return;
-  await new Promise<void>((resolve) => {
-    const done = () => {
-      stream.off("drain", done);
-      stream.off("close", done);
-      resolve();
-    };
-    stream.on("drain", done);
-    stream.on("close", done);
-  });
-}
-
-async function discard(internals: WriterInternals): Promise<void> {
-  try {
-    internals.zip.abort();
-  } catch {
-    // the archive may already be finished or broken; the file is removed regardless
-  }
-  const stream = internals.stream;
-  if (stream.closed) return;
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, CLOSE_TIMEOUT_MS);
-    stream.once("close", () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    stream.destroy();
-  });
-}
+/** Sheet text gathered before it is handed to the deflater. */
+const CHUNK_CHARS = 1 << 18;
 
 async function streamWorkbook(
   path: string,
@@ -94,69 +84,67 @@ async function streamWorkbook(
   companionName: string,
   dtypes: ColumnDtypes | undefined,
 ): Promise<{ rows: number; truncated: TruncatedCell[] }> {
-  // The creator says that text cells hold their text as it is (see XLSX_CREATOR); exceljs
-  // 4.4.0's streaming writer reads it from its options, which its declarations leave out.
-  const options = {
-    filename: path,
-    useSharedStrings: false,
-    useStyles: false,
-    creator: XLSX_CREATOR,
-    lastModifiedBy: XLSX_CREATOR,
-  };
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter(options);
-  const internals = workbook as unknown as WriterInternals;
-  let failure: Error | undefined;
-  let reportFailure: (error: Error) => void = () => {};
-  const failed = new Promise<never>((_, reject) => reportFailure = reject);
-  failed.catch(() => {});
-  const onError = (error: Error) => {
-    failure ??= error;
-    reportFailure(error);
-  };
-  internals.stream.on("error", onError);
-  internals.zip.on("error", onError);
   const indexColumn = columns.indexOf("index");
   const truncated: TruncatedCell[] = [];
+  const letters = columns.map((_, i) => columnLetters(i));
+  const spans = `1:${columns.length}`;
+  const columnTypes = columns.map((c) => dtypes?.[c]);
   let rows = 0;
-  try {
-    const sheet = workbook.addWorksheet("Sheet1");
-    sheet.addRow(columns.map((name) => inlineText(name))).commit();
-    let sincePause = 0;
+  async function* sheet(): AsyncIterable<string> {
+    let text = SHEET_HEAD + `<row r="1" spans="${spans}" x14ac:dyDescent="0.25">` +
+      columns.map((name, i) => inlineCell(`${letters[i]}1`, name)).join("") +
+      "</row>";
     for await (const cells of records) {
       rows++;
       await companion.writeRow(cells);
-      const values = cells.map((cell, i) => {
-        const typed = typedCell(cell, dtypes?.[columns[i]]);
+      const r = rows + 1;
+      let row = `<row r="${r}" spans="${spans}" x14ac:dyDescent="0.25">`;
+      for (let i = 0; i < cells.length; i++) {
+        const cell = cells[i];
+        const ref = `${letters[i]}${r}`;
+        const typed = typedCell(cell, columnTypes[i]);
         // pandas writes a missing value, and an empty text, as no cell at all.
-        if (typed.kind === "missing" || (dtypes && cell === "")) return null;
+        if (typed.kind === "missing" || (dtypes && cell === "")) continue;
         // xlsxwriter (VLMEvalKit's engine) writes numbers with 16 significant digits.
-        if (typed.kind === "number") return Number(typed.value.toPrecision(16));
-        if (typed.kind === "bool") return typed.value;
-        if (typed.kind === "infinity") return inlineText(typed.text);
-        // An inline string cell is text, never a formula: written as it is.
-        sincePause += cell.length;
-        if (cell.length <= EXCEL_CELL_LIMIT) return inlineText(cell);
-        truncated.push({
-          row: rows,
-          ...(indexColumn >= 0 ? { index: cells[indexColumn] } : {}),
-          column: columns[i],
-          length: cell.length,
-        });
-        return inlineText(fitExcelCell(cell, companionName, cell.length));
-      });
-      sheet.addRow(values).commit();
-      if (sincePause >= PAUSE_EVERY_CHARS) {
-        sincePause = 0;
-        await letDataFlow(internals.stream);
-        if (failure) throw failure;
+        if (typed.kind === "number") {
+          row += `<c r="${ref}"><v>${Number(typed.value.toPrecision(16))}</v></c>`;
+        } else if (typed.kind === "bool") {
+          row += `<c r="${ref}" t="b"><v>${typed.value ? 1 : 0}</v></c>`;
+        } else if (typed.kind === "infinity") {
+          row += inlineCell(ref, typed.text);
+        } else {
+          // An inline string cell is text, never a formula: written as it is.
+          if (cell.length <= EXCEL_CELL_LIMIT) {
+            row += inlineCell(ref, cell);
+            continue;
+          }
+          truncated.push({
+            row: rows,
+            ...(indexColumn >= 0 ? { index: cells[indexColumn] } : {}),
+            column: columns[i],
+            length: cell.length,
+          });
+          row += inlineCell(ref, fitExcelCell(cell, companionName, cell.length));
+        }
+      }
+      text += row + "</row>";
+      if (text.length >= CHUNK_CHARS) {
+        yield text;
+        text = "";
       }
     }
-    sheet.commit();
-    // A stream that failed earlier never finishes, so commit() alone could wait forever.
-    await Promise.race([workbook.commit(), failed]);
-  } catch (error) {
-    await discard(internals);
-    throw error;
+    yield text + SHEET_TAIL;
+  }
+  const file = await Deno.open(path, { write: true, create: true, truncate: true });
+  try {
+    const zip = new ZipWriter(file);
+    for (const [name, text] of FIXED_XLSX_PARTS) await zip.add(name, [text]);
+    const now = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+    await zip.add("docProps/core.xml", [corePropertiesXml(now, XLSX_CREATOR)]);
+    await zip.add("xl/worksheets/sheet1.xml", sheet());
+    await zip.finish();
+  } finally {
+    file.close();
   }
   return { rows, truncated };
 }
