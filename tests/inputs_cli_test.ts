@@ -55,7 +55,7 @@ Deno.test("rows with an empty image cell are left out as VLMEvalKit does, counte
     // The summary has a column for them.
     const summary = result.stdout.slice(result.stdout.indexOf("Summary:"));
     assert.match(summary, /left out/);
-    assert.match(summary, /^Holes +1\.000 +4 +0 +2 /m);
+    assert.match(summary, /^Holes +1\.000 +accuracy +4 +0 +2 /m);
   });
 });
 
