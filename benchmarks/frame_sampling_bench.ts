@@ -4,11 +4,11 @@
  * default 250-frame GOP. Compared in one run, interleaved by `deno bench`:
  *
  * - `keyframes` (vlmeval): `sampleVideoFrames`: ffprobe, a packet scan for the keyframes, then
- *   one ffmpeg process decoding each GOP that holds targets from its keyframe, stopping at its
- *   last target;
- * - `seek` (vlmeval before issue 19, the baseline): `sampleVideoFrames` with
- *   `planning: "seek"`: inputs seeking half a frame before each target, targets within 2 s
- *   decoded through;
+ *   each GOP that holds targets decoded from its keyframe, stopping at its last target, the GOPs
+ *   shared among one single-threaded ffmpeg process per core;
+ * - `seek` (vlmeval's fallback for videos without usable keyframes, and its planning before
+ *   issue 19): `sampleVideoFrames` with `planning: "seek"`: inputs seeking half a frame before
+ *   each target, targets within 2 s decoded through, shared among the processes the same way;
  * - `decord` (VLMEvalKit): `benchmarks/_decord_frames.py`, VLMEvalKit's own loop
  *   (`decord.VideoReader`, `vid[i]` per index, PIL JPEG saves), timed inside Python from
  *   opening the video (interpreter start and imports excluded). Its Python is
@@ -78,7 +78,7 @@ for (const clip of CLIPS) {
 
     for (const planning of ["keyframes", "seek"] as const) {
       Deno.bench({
-        name: label(planning === "keyframes" ? "keyframes (vlmeval)" : "seek (before)"),
+        name: label(planning === "keyframes" ? "keyframes (vlmeval)" : "seek (fallback)"),
         group,
         baseline: planning === "keyframes",
         ...runs,
@@ -149,7 +149,7 @@ globalThis.addEventListener("unload", () => {
       const ratio = (other: number) =>
         Number.isNaN(other) ? "n/a" : `${(other / ours).toFixed(2)}x ours`;
       lines.push(
-        `  ${group.padEnd(20)} keyframes ${ours.toFixed(0).padStart(6)} ms | seek (before) ${
+        `  ${group.padEnd(20)} keyframes ${ours.toFixed(0).padStart(6)} ms | seek (fallback) ${
           at("seek").toFixed(0).padStart(6)
         } ms = ${ratio(at("seek"))} | decord ${at("decord").toFixed(0).padStart(6)} ms = ${
           ratio(at("decord"))

@@ -1,9 +1,12 @@
 /**
  * Distributed inference costs.
  *
- * - `ranks`: wall time of a whole `vlmeval eval` run with the CPU-bound BusyLoop model, one
- *   process against `--nproc 2` (the speed-up of 2 ranks over 1 on this machine's cores). Every
- *   run starts from an empty work dir, so nothing is resumed.
+ * - `ranks`: wall time of a whole `vlmeval eval` run with the CPU-bound BusyLoop model (about
+ *   20 s of inference in one process), one process against `--nproc 2` (the speed-up of 2 ranks
+ *   over 1 on this machine's cores). Every run starts from an empty work dir, so nothing is
+ *   resumed.
+ * - `start-up`: the same for 10 rows: what a run costs besides inference (Deno start-up, the
+ *   supervisor and its two workers, the merge and scoring), paid once per run.
  * - `merge`: rank 0's work after inference for 100k rows in two ranks' journals: reading the
  *   journals, the completeness check of the shard wait, and writing the prediction file.
  *
@@ -15,16 +18,18 @@ import { writePredictions } from "@vlmeval/report";
 import { runCli } from "@vlmeval/cli/testing";
 import { writeMcqTsv } from "@vlmeval/datasets/testing";
 
-const SPEEDUP_ROWS = 2000;
+const SPEEDUP_ROWS = 5000;
+const STARTUP_ROWS = 10;
 const MERGE_ROWS = 100_000;
 
 const dir = await Deno.makeTempDir({ prefix: "vlmeval_ranks_bench_" });
 globalThis.addEventListener("unload", () => Deno.removeSync(dir, { recursive: true }));
 
 await writeMcqTsv(`${dir}/Bench_MCQ.tsv`, SPEEDUP_ROWS);
+await writeMcqTsv(`${dir}/Tiny_MCQ.tsv`, STARTUP_ROWS);
 let runs = 0;
 
-async function evalRun(extra: string[]): Promise<void> {
+async function evalRun(extra: string[], data = "Bench_MCQ"): Promise<void> {
   const workDir = `${dir}/run${runs++}`;
   const out = await runCli(
     [
@@ -32,7 +37,7 @@ async function evalRun(extra: string[]): Promise<void> {
       "--model",
       "BusyLoop",
       "--data",
-      `${dir}/Bench_MCQ.tsv`,
+      `${dir}/${data}.tsv`,
       "--work-dir",
       workDir,
       "--quiet",
@@ -60,6 +65,23 @@ Deno.bench({
   n: 3,
   warmup: 1,
   fn: async () => await evalRun(["--nproc", "2"]),
+});
+
+Deno.bench({
+  name: `1 process, BusyLoop, ${STARTUP_ROWS} rows`,
+  group: "start-up",
+  baseline: true,
+  n: 5,
+  warmup: 1,
+  fn: async () => await evalRun([], "Tiny_MCQ"),
+});
+
+Deno.bench({
+  name: `--nproc 2, BusyLoop, ${STARTUP_ROWS} rows`,
+  group: "start-up",
+  n: 5,
+  warmup: 1,
+  fn: async () => await evalRun(["--nproc", "2"], "Tiny_MCQ"),
 });
 
 await writeMcqTsv(`${dir}/Merge_MCQ.tsv`, MERGE_ROWS);

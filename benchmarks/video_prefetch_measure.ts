@@ -1,9 +1,9 @@
 /**
  * Frames for a 40-video benchmark, cold: the whole inference loop (`runJob` with a model that
  * answers at once, 8 frames per video) with frames extracted one video at a time
- * (`VLMEVAL_MEDIA_WORKERS=1`, what vlmeval did before issue 19) against extracted in parallel
- * up to the cores (the default: `navigator.hardwareConcurrency` for one rank). Each run starts
- * from an empty work dir. The 40 videos are copies of one 20 s 1280x720 H.264 clip (2 s GOP),
+ * (`VLMEVAL_MEDIA_WORKERS=1`; each video's GOPs still shared among one ffmpeg process per core)
+ * against videos extracted in parallel up to the cores (the default:
+ * `navigator.hardwareConcurrency` for one rank). Each run starts from an empty work dir. The 40 videos are copies of one 20 s 1280x720 H.264 clip (2 s GOP),
  * generated once into `$VLMEVAL_BENCH_CACHE` (default `/tmp/vlmeval-bench`).
  *
  * Run: `deno run -A benchmarks/video_prefetch_measure.ts [runs=2]`.

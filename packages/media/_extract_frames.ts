@@ -2,18 +2,25 @@ import { join } from "node:path";
 import { BadVideoError } from "./bad_video_error.ts";
 import type { FfmpegTools } from "./ffmpeg_tools.ts";
 import type { VideoProbe } from "./probe_video.ts";
-import { type ExtractSegment, planKeyframeSegments, planSegments } from "./_extract_plan.ts";
+import {
+  type ExtractSegment,
+  planKeyframeSegments,
+  planSegments,
+  splitByDecodeCost,
+} from "./_extract_plan.ts";
 import { probeKeyframes } from "./_keyframes.ts";
 import { runTool } from "./_run_tool.ts";
 import { summarizeStderr } from "./_ffmpeg_messages.ts";
+import { FFMPEG_SLOTS, withFfmpegSlot } from "./_ffmpeg_slots.ts";
 
 /**
- * Threads of each input's decoder: half the cores, at least 1. ffmpeg decodes the inputs of one
- * process one after another, so a decoder's frame threads are its only parallelism; on 2
- * shared cores their hand-offs cost more than they give (one decoder thread was 15-25% faster
- * in wall time and 12% lower in CPU time than ffmpeg's automatic 3 there, with 25% less memory).
+ * Threads of each input's decoder. ffmpeg (4.x) decodes the inputs of one process one after
+ * another, and the cores are used by running processes side by side instead (see
+ * `_ffmpeg_slots.ts`): a GOP decodes on one core with no hand-offs between frame threads (one
+ * decoder thread was 15-25% faster in wall time and 12% lower in CPU time than ffmpeg's
+ * automatic 3 on 2 shared cores, with 25% less memory).
  */
-export const DECODER_THREADS: number = Math.max(1, Math.floor(navigator.hardwareConcurrency / 2));
+const DECODER_THREADS = 1;
 
 /** Most seek inputs in one ffmpeg process; each open decoder holds a few frames of memory. */
 export const MAX_INPUTS_PER_PROCESS = 16;
@@ -31,9 +38,9 @@ export interface ExtractOptions {
  * Decodes the frames at `indices` into JPEG files under `outDir` (which must exist and be
  * empty) and returns the file of each index. The video's keyframes are read first (packets
  * only, see `probeKeyframes`) and each GOP holding targets becomes one segment that decodes
- * from its keyframe to its last target and stops there ({@link planKeyframeSegments}); one
- * ffmpeg process serves up to {@link MAX_INPUTS_PER_PROCESS} segments, each an input of its own
- * with the decoder's own threads. A variable-frame-rate video, or one whose keyframes cannot be
+ * from its keyframe to its last target and stops there ({@link planKeyframeSegments}); the
+ * segments are shared among ffmpeg processes running side by side, one per core, each serving
+ * up to {@link MAX_INPUTS_PER_PROCESS} segments as inputs of their own. A variable-frame-rate video, or one whose keyframes cannot be
  * read or do not lead to every target, is extracted by counting frames from seeks half a frame
  * before the targets ({@link planSegments}), as before.
  *
@@ -77,7 +84,13 @@ export async function extractFrames(
   return files;
 }
 
-/** Runs the segments, {@link MAX_INPUTS_PER_PROCESS} per ffmpeg process; the file of each index. */
+/**
+ * Runs the segments: split into up to {@link FFMPEG_SLOTS} runs of neighbouring segments with
+ * about the same number of frames to decode, run side by side (each ffmpeg process takes a slot
+ * of the pool this process shares among its extractions), each run as ffmpeg processes of up to
+ * {@link MAX_INPUTS_PER_PROCESS} segments. The first failure stops the other runs. Returns the
+ * file of each index.
+ */
 async function runSegments(
   videoPath: string,
   segments: ExtractSegment[],
@@ -87,20 +100,36 @@ async function runSegments(
   options: ExtractOptions,
 ): Promise<Map<number, string>> {
   const files = new Map<number, string>();
-  for (let start = 0; start < segments.length; start += MAX_INPUTS_PER_PROCESS) {
-    const batch = segments.slice(start, start + MAX_INPUTS_PER_PROCESS);
-    const args = ffmpegArgs(videoPath, batch, `${prefix}${start}`, outDir, tools);
-    const result = await runTool(tools.ffmpeg, args, {
-      signal: options.signal,
-      timeoutMs: options.timeoutMs ?? 600_000,
-    });
-    if (result.code !== 0) throw classifyFailure(videoPath, result.stderr);
-    for (const [i, segment] of batch.entries()) {
-      segment.indices.forEach((index, n) => {
-        files.set(index, join(outDir, segmentFileName(`${prefix}${start}`, i, n)));
-      });
+  const stop = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  const runPart = async (part: ExtractSegment[], p: number) => {
+    for (let start = 0; start < part.length; start += MAX_INPUTS_PER_PROCESS) {
+      const batch = part.slice(start, start + MAX_INPUTS_PER_PROCESS);
+      const name = `${prefix}${p}_${start}`;
+      const args = ffmpegArgs(videoPath, batch, name, outDir, tools);
+      const result = await withFfmpegSlot(() =>
+        runTool(tools.ffmpeg, args, { signal, timeoutMs: options.timeoutMs ?? 600_000 })
+      );
+      if (result.code !== 0) throw classifyFailure(videoPath, result.stderr);
+      for (const [i, segment] of batch.entries()) {
+        segment.indices.forEach((index, n) => {
+          files.set(index, join(outDir, segmentFileName(name, i, n)));
+        });
+      }
     }
-  }
+  };
+  const parts = splitByDecodeCost(segments, FFMPEG_SLOTS);
+  const settled = await Promise.allSettled(
+    parts.map((part, p) =>
+      runPart(part, p).catch((error) => {
+        stop.abort(error);
+        throw error;
+      })
+    ),
+  );
+  options.signal?.throwIfAborted();
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
+  if (failed) throw (stop.signal.reason ?? failed.reason);
   return files;
 }
 
@@ -127,7 +156,7 @@ function ffmpegArgs(
   for (const segment of batch) {
     if (byTime) args.push("-noaccurate_seek");
     if (segment.seekSeconds > 0) args.push("-ss", segment.seekSeconds.toFixed(6));
-    if (byTime) args.push("-threads", String(DECODER_THREADS));
+    args.push("-threads", String(DECODER_THREADS));
     args.push("-i", videoPath);
   }
   batch.forEach((segment, i) => {

@@ -140,3 +140,36 @@ function keyframeSegment(
   const seek = key === 0 ? 0 : Math.max(0, keyTime + past - index.formatStart);
   return { seekSeconds: seek, startIndex: indices[0], indices, times, fps: probe.fps };
 }
+
+/**
+ * Splits `segments`, in order, into at most `parts` runs of neighbours with about the same
+ * number of frames to decode (from each segment's seek to its last target).
+ */
+export function splitByDecodeCost(
+  segments: readonly ExtractSegment[],
+  parts: number,
+): ExtractSegment[][] {
+  const costs = segments.map(decodeCost);
+  const total = costs.reduce((a, b) => a + b, 0);
+  const count = Math.max(1, Math.min(parts, segments.length));
+  const runs: ExtractSegment[][] = [[]];
+  let sum = 0;
+  for (const [i, segment] of segments.entries()) {
+    const share = (total * runs.length) / count;
+    if (runs.at(-1)!.length > 0 && runs.length < count && sum + costs[i] / 2 > share) {
+      runs.push([]);
+    }
+    runs.at(-1)!.push(segment);
+    sum += costs[i];
+  }
+  return runs;
+}
+
+/** Frames a segment decodes, about: from its seek (or its first target) to its last target. */
+function decodeCost(segment: ExtractSegment): number {
+  const last = segment.indices.at(-1)!;
+  if (segment.times && segment.fps) {
+    return Math.max(1, (segment.times.at(-1)! - segment.seekSeconds) * segment.fps);
+  }
+  return last - segment.startIndex + 1;
+}

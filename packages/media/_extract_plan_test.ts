@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { planKeyframeSegments, planSegments } from "./_extract_plan.ts";
+import {
+  type ExtractSegment,
+  planKeyframeSegments,
+  planSegments,
+  splitByDecodeCost,
+} from "./_extract_plan.ts";
 import type { VideoProbe } from "./probe_video.ts";
 
 const probe = { fps: 25, startOffset: 0, variableFrameRate: false } as VideoProbe;
@@ -58,4 +63,31 @@ Deno.test("planKeyframeSegments() keeps seeks inside short GOPs and follows the 
   assert.ok(Math.abs(plan[0].seekSeconds - 0.25) < 1e-9);
   const capped = planKeyframeSegments([0, 1, 2, 3], probe, index, 2);
   assert.deepEqual(capped.map((s) => s.indices), [[0, 1], [2], [3]]);
+});
+
+Deno.test("splitByDecodeCost() keeps segments in order and balances the frames each run decodes", () => {
+  const seg = (start: number, last: number): ExtractSegment => ({
+    seekSeconds: start / 30,
+    startIndex: start,
+    indices: [last],
+  });
+  // Decode costs 10, 10, 10, 10, 40 frames: 80 in all, 40 per run for two runs.
+  const segments = [seg(0, 9), seg(10, 19), seg(20, 29), seg(30, 39), seg(40, 79)];
+  const runs = splitByDecodeCost(segments, 2);
+  assert.deepEqual(runs.map((r) => r.map((s) => s.startIndex)), [[0, 10, 20, 30], [40]]);
+  assert.deepEqual(runs.flat(), segments, "every segment once, in order");
+  assert.equal(splitByDecodeCost(segments.slice(0, 1), 4).length, 1, "no empty runs");
+  assert.equal(splitByDecodeCost(segments, 1).length, 1);
+  // By time: the cost runs from the seek to the last target.
+  const timed: ExtractSegment = {
+    seekSeconds: 1,
+    startIndex: 30,
+    indices: [30, 59],
+    times: [1, 2],
+    fps: 30,
+  };
+  assert.deepEqual(splitByDecodeCost([timed, timed, timed, timed], 2).map((r) => r.length), [
+    2,
+    2,
+  ]);
 });
