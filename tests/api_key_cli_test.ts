@@ -13,17 +13,11 @@ import {
   startLoopbackVllmServer,
   vllmChatCompletion,
 } from "@vlmeval/models/testing";
+import { tempDirRunner } from "./helpers/temp_dir.ts";
 
 const LONG_KEY = "sk-proj-7Qz1xV9mK2pL4nR8tW3yB6cF0hJ5dG";
 
-async function withTemp(fn: (dir: string) => Promise<void>) {
-  const dir = await Deno.makeTempDir({ prefix: "vlmeval-apikey-" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+const withTemp = tempDirRunner("vlmeval-apikey-");
 
 /** Every file under `dir` as text, by path relative to it. */
 async function filesUnder(dir: string, prefix = ""): Promise<Map<string, string>> {

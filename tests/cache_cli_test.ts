@@ -7,17 +7,11 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { type FfmpegTools, sampleVideoFrames } from "@vlmeval/media";
 import { runProcess } from "./helpers/distributed_cli.ts";
+import { tempDirRunner } from "./helpers/temp_dir.ts";
 
 const MODEL = "ConstantAnswer";
 
-async function withTemp(fn: (dir: string) => Promise<void>) {
-  const dir = await Deno.makeTempDir({ prefix: "vlmeval-cache-" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+const withTemp = tempDirRunner("vlmeval-cache-");
 
 /** Every file under `dir` with its size and modification time, by relative path. */
 async function snapshot(dir: string): Promise<Map<string, string>> {

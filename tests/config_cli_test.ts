@@ -19,18 +19,12 @@ import {
 } from "@vlmeval/models/testing";
 import { readPredictions } from "@vlmeval/report";
 import { predictionPath, runProcess, writeMcqTsv } from "./helpers/distributed_cli.ts";
+import { tempDirRunner } from "./helpers/temp_dir.ts";
 
 const SERVED = "Qwen/Qwen2-VL-7B-Instruct";
 const HF_TESTDATA = new URL("../packages/models/hf/testdata/", import.meta.url).pathname;
 
-async function withTemp(fn: (dir: string) => Promise<void>) {
-  const dir = await Deno.makeTempDir({ prefix: "vlmeval-config-cli-" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+const withTemp = tempDirRunner("vlmeval-config-cli-");
 
 /** The environment of a run: benchmarks under `dir`, no proxy, no endpoint from outside. */
 function runEnv(dir: string, extra: Record<string, string> = {}): Record<string, string> {

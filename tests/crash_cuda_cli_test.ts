@@ -15,19 +15,11 @@ import {
 } from "@vlmeval/native/testing";
 import { journalPath, predictionPath, runProcess, writeMcqTsv } from "./helpers/distributed_cli.ts";
 import { journalIndices } from "./helpers/kill_resume.ts";
+import { cliArgs, faultModelEnv, tempDirRunner } from "./helpers/temp_dir.ts";
 
-async function withTemp(fn: (dir: string) => Promise<void>) {
-  const dir = await Deno.makeTempDir({ prefix: "vlmeval-crash-" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+const withTemp = tempDirRunner("vlmeval-crash-");
 
-const faults = (config: object) => ({
-  VLMEVAL_FAULT_INJECTION: JSON.stringify({ inner: "ConstantAnswer", ...config }),
-});
+const faults = (config: object) => faultModelEnv(config);
 
 Deno.test({
   name: "a sticky CUDA error in --empty-cache always's release exits 3 before the next benchmark",
@@ -72,17 +64,7 @@ Deno.test({
 Deno.test("a sample that crashes its worker 3 times is recorded as failed with the signal", async () => {
   await withTemp(async (dir) => {
     await writeMcqTsv(`${dir}/Bench.tsv`, 20);
-    const args = [
-      "--model",
-      "FaultInjection",
-      "--data",
-      `${dir}/Bench.tsv`,
-      "--work-dir",
-      `${dir}/out`,
-      "--nproc",
-      "2",
-      "--quiet",
-    ];
+    const args = cliArgs(dir, "FaultInjection", "--nproc", "2", "--quiet");
     // Index 3 (rank 1's shard) kills its process with SIGKILL every time it is asked.
     const env = faults({ crashOn: ["3"] });
     const stopped = await runProcess(args, { env });

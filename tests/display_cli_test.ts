@@ -9,19 +9,11 @@
 import assert from "node:assert/strict";
 import { EXIT_CODES } from "@vlmeval/schema";
 import { cliCommand, REPO, runProcess, writeMcqTsv } from "./helpers/distributed_cli.ts";
+import { cliArgs, faultModelEnv, tempDirRunner } from "./helpers/temp_dir.ts";
 
-async function withTemp(fn: (dir: string) => Promise<void>) {
-  const dir = await Deno.makeTempDir({ prefix: "vlmeval-display-" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+const withTemp = tempDirRunner("vlmeval-display-");
 
-const faults = (config: object) => ({
-  VLMEVAL_FAULT_INJECTION: JSON.stringify({ inner: "ConstantAnswer", ...config }),
-});
+const faults = (config: object) => faultModelEnv(config);
 
 const NO_SCRIPT = (() => {
   try {
@@ -103,19 +95,9 @@ Deno.test("the summary names each model when there are several, with no [rank 0]
 Deno.test("the wait for other ranks is a note, not a warning", async () => {
   await withTemp(async (dir) => {
     await writeMcqTsv(`${dir}/Bench.tsv`, 4);
-    const run = await runProcess([
-      "--model",
-      "ConstantAnswer",
-      "--data",
-      `${dir}/Bench.tsv`,
-      "--work-dir",
-      `${dir}/out`,
-      "--rank",
-      "0::2",
-      "--rank-timeout",
-      "1",
-      "--quiet",
-    ]);
+    const run = await runProcess(
+      cliArgs(dir, "ConstantAnswer", "--rank", "0::2", "--rank-timeout", "1", "--quiet"),
+    );
     assert.equal(run.code, EXIT_CODES.rankTimeout, run.stderr);
     assert.match(run.stderr, /^vlmeval: waiting for rank\(s\) 1 to finish Bench\.\.\.$/m);
     assert.doesNotMatch(run.stderr, /warning: .*[Ww]aiting for rank/);

@@ -14,19 +14,11 @@ import {
   waitFor,
   writeMcqTsv,
 } from "./helpers/distributed_cli.ts";
+import { faultModelEnv, tempDirRunner } from "./helpers/temp_dir.ts";
 
-const faults = (config: object) => ({
-  VLMEVAL_FAULT_INJECTION: JSON.stringify({ inner: "ConstantAnswer", ...config }),
-});
+const faults = (config: object) => faultModelEnv(config);
 
-async function withTemp(fn: (dir: string) => Promise<void>) {
-  const dir = await Deno.makeTempDir({ prefix: "vlmeval-exit-" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+const withTemp = tempDirRunner("vlmeval-exit-");
 
 /** Runs `vlmeval eval` on `<dir>/Mcq.tsv` (4 rows) with `args` and returns its outcome. */
 async function evalIn(dir: string, args: string[], env: Record<string, string> = {}) {

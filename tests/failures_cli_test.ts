@@ -15,19 +15,11 @@ import {
 } from "./helpers/distributed_cli.ts";
 import { startLoopbackVllmServer, vllmChatCompletion } from "@vlmeval/models/testing";
 import { runCli } from "@vlmeval/cli/testing";
+import { faultModelEnv, tempDirRunner } from "./helpers/temp_dir.ts";
 
-const faults = (config: object) => ({
-  VLMEVAL_FAULT_INJECTION: JSON.stringify({ inner: "BusyLoop", ...config }),
-});
+const faults = (config: object) => faultModelEnv(config, "BusyLoop");
 
-async function withTemp(fn: (dir: string) => Promise<void>) {
-  const dir = await Deno.makeTempDir({ prefix: "vlmeval-e2e-" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+const withTemp = tempDirRunner("vlmeval-e2e-");
 
 Deno.test("SKIP_ERR=1 records failing samples, exits 0, and the next run retries them", async () => {
   await withTemp(async (dir) => {

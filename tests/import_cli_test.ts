@@ -14,15 +14,9 @@ import {
   runProcess,
   writeMcqTsv,
 } from "./helpers/distributed_cli.ts";
+import { cliArgs, tempDirRunner } from "./helpers/temp_dir.ts";
 
-async function withTemp(fn: (dir: string) => Promise<void>) {
-  const dir = await Deno.makeTempDir({ prefix: "vlmeval-import-" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+const withTemp = tempDirRunner("vlmeval-import-");
 
 /** Rows enough that importing them takes a moment a kill can land in. */
 const ROWS = 40_000;
@@ -48,19 +42,7 @@ async function predictionsWithoutJournals(dir: string): Promise<string[]> {
   const file = predictionPath(`${dir}/out`, "ConstantAnswer", "Bench", "tsv");
   await Deno.mkdir(`${dir}/out/ConstantAnswer`, { recursive: true });
   await writePredictions(file, columns, rows);
-  return [
-    "--model",
-    "ConstantAnswer",
-    "--data",
-    `${dir}/Bench.tsv`,
-    "--work-dir",
-    `${dir}/out`,
-    "--mode",
-    "infer",
-    "--format",
-    "tsv",
-    "--quiet",
-  ];
+  return cliArgs(dir, "ConstantAnswer", "--mode", "infer", "--format", "tsv", "--quiet");
 }
 
 /** Answers the ranks of `worldSize` computed (their journals' lines): 0 when all were reused. */

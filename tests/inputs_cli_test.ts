@@ -8,15 +8,9 @@ import assert from "node:assert/strict";
 import { EXIT_CODES } from "@vlmeval/schema";
 import { readJournals } from "@vlmeval/pipeline";
 import { journalPath, runProcess } from "./helpers/distributed_cli.ts";
+import { tempDirRunner } from "./helpers/temp_dir.ts";
 
-async function withTemp(fn: (dir: string) => Promise<void>) {
-  const dir = await Deno.makeTempDir({ prefix: "vlmeval-inputs-" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+const withTemp = tempDirRunner("vlmeval-inputs-");
 
 /** A 2x2 PNG, base64. */
 const PNG =

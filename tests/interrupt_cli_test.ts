@@ -17,19 +17,11 @@ import {
   waitFor,
   writeMcqTsv,
 } from "./helpers/distributed_cli.ts";
+import { cliArgs, faultModelEnv, tempDirRunner } from "./helpers/temp_dir.ts";
 
-async function withTemp(fn: (dir: string) => Promise<void>) {
-  const dir = await Deno.makeTempDir({ prefix: "vlmeval-interrupt-" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+const withTemp = tempDirRunner("vlmeval-interrupt-");
 
-const faults = (config: object) => ({
-  VLMEVAL_FAULT_INJECTION: JSON.stringify({ inner: "ConstantAnswer", ...config }),
-});
+const faults = (config: object) => faultModelEnv(config);
 
 /** Records in every journal of the job, answers and failures. */
 function journalRecords(dir: string, model: string, data = "Bench") {
@@ -67,16 +59,7 @@ Deno.test("an interrupt inside generate drops the sample, records no failure, ex
     await t.step(name, () =>
       withTemp(async (dir) => {
         await writeMcqTsv(`${dir}/Bench.tsv`, 30);
-        const args = [
-          "--model",
-          "FaultInjection",
-          "--data",
-          `${dir}/Bench.tsv`,
-          "--work-dir",
-          `${dir}/out`,
-          "--quiet",
-          ...extra,
-        ];
+        const args = cliArgs(dir, "FaultInjection", "--quiet", ...extra);
         // Each answer takes 300 ms inside generate: the interrupt lands in one.
         const child = start(args, faults({ delayMs: 300 }));
         await waitFor("two answers", () => journalRecords(dir, "FaultInjection").length >= 2);
@@ -140,16 +123,7 @@ Deno.test("--nproc 2: one Ctrl-C reaches each worker once, they stop cleanly and
   await withTemp(async (dir) => {
     await writeMcqTsv(`${dir}/Bench.tsv`, 40);
     const marker = crypto.randomUUID();
-    const args = [
-      "--model",
-      "FaultInjection",
-      "--data",
-      `${dir}/Bench.tsv`,
-      "--work-dir",
-      `${dir}/out`,
-      "--nproc",
-      "2",
-    ];
+    const args = cliArgs(dir, "FaultInjection", "--nproc", "2");
     // The supervisor leads its own process group, as a shell's foreground job does.
     const child = start(args, { ...faults({ delayMs: 300 }), VLMEVAL_TEST_RUN: marker }, true);
     await waitFor("answers on both ranks", () => {
@@ -177,16 +151,9 @@ Deno.test("--nproc 2: a rank whose sample fails is not restarted, and status.jso
   await withTemp(async (dir) => {
     await writeMcqTsv(`${dir}/Bench.tsv`, 20);
     // Index 5 sits at position 5: rank 1's shard.
-    const run = await runProcess([
-      "--model",
-      "FaultInjection",
-      "--data",
-      `${dir}/Bench.tsv`,
-      "--work-dir",
-      `${dir}/out`,
-      "--nproc",
-      "2",
-    ], { env: faults({ delayMs: 100, failOn: ["5"] }) });
+    const run = await runProcess(cliArgs(dir, "FaultInjection", "--nproc", "2"), {
+      env: faults({ delayMs: 100, failOn: ["5"] }),
+    });
     assert.equal(run.code, EXIT_CODES.sampleFailed, run.stderr);
     assert.equal(run.stderr.match(/\[supervisor\] rank 1 started/g)?.length, 1, run.stderr);
     assert.match(run.stderr, /rank 1 exited with code 1; not restarting/);
@@ -205,15 +172,7 @@ Deno.test("--nproc 2: a rank whose sample fails is not restarted, and status.jso
 Deno.test("a Ctrl-C under deno task (the terminal's and the task runner's SIGINT at once) is one interrupt", async () => {
   await withTemp(async (dir) => {
     await writeMcqTsv(`${dir}/Bench.tsv`, 30);
-    const args = [
-      "--model",
-      "FaultInjection",
-      "--data",
-      `${dir}/Bench.tsv`,
-      "--work-dir",
-      `${dir}/out`,
-      "--quiet",
-    ];
+    const args = cliArgs(dir, "FaultInjection", "--quiet");
     const child = start(args, faults({ delayMs: 300 }), true);
     await waitFor("two answers", () => journalRecords(dir, "FaultInjection").length >= 2);
     Deno.kill(-child.pid, "SIGINT");

@@ -14,6 +14,7 @@ import {
   startLoopbackVllmServer,
   vllmChatCompletion,
 } from "@vlmeval/models/testing";
+import { tempDirRunner } from "./helpers/temp_dir.ts";
 
 /** What the model under test says to row i of `writeMcqTsv` (right: circle, square, triangle, star in turn). */
 const MODEL_ANSWERS = [
@@ -68,14 +69,7 @@ function startJudge(opts: { failFirstOn?: string } = {}) {
   });
 }
 
-async function withTemp(fn: (dir: string) => Promise<void>) {
-  const dir = await Deno.makeTempDir({ prefix: "vlmeval-judge-" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+const withTemp = tempDirRunner("vlmeval-judge-");
 
 Deno.test("--judge asks the judge about unplaced answers, caches them, reruns ask nothing", async () => {
   await withTemp(async (dir) => {

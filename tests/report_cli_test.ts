@@ -5,15 +5,9 @@
 import assert from "node:assert/strict";
 import { runCli } from "@vlmeval/cli/testing";
 import { writePartialWorkDir } from "@vlmeval/viewer/testing";
+import { tempDirRunner } from "./helpers/temp_dir.ts";
 
-async function withTemp(fn: (dir: string) => Promise<void>) {
-  const dir = await Deno.makeTempDir({ prefix: "vlmeval-report-cli-" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+const withTemp = tempDirRunner("vlmeval-report-cli-");
 
 Deno.test("vlmeval report and summary answer --help, and a bad command line with exit 2", async () => {
   for (const command of ["report", "summary"]) {

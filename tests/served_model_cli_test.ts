@@ -19,19 +19,13 @@ import {
 } from "@vlmeval/models/testing";
 import { decodeImageBytes } from "@vlmeval/media";
 import { journalPath, predictionPath, runProcess, writeMcqTsv } from "./helpers/distributed_cli.ts";
+import { cliArgs, tempDirRunner } from "./helpers/temp_dir.ts";
 
 const QWEN = "Qwen/Qwen2-VL-7B-Instruct";
 const QWEN_DIR = "Qwen_Qwen2-VL-7B-Instruct";
 const KEY = "sk-loopback-served-0123456789";
 
-async function withTemp(fn: (dir: string) => Promise<void>) {
-  const dir = await Deno.makeTempDir({ prefix: "vlmeval-served-" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+const withTemp = tempDirRunner("vlmeval-served-");
 
 /** A vLLM-like server serving QWEN and answering the benchmark's questions (`A` by default). */
 async function withServer(
@@ -231,14 +225,7 @@ Deno.test("the failure threshold stops any model: --skip-err with an unwritable 
     // The media cache's folder is a file: every image write fails, as on a read-only disk.
     await Deno.mkdir(`${dir}/out`, { recursive: true });
     await Deno.writeTextFile(`${dir}/out/images`, "not a folder");
-    const args = [
-      "--model",
-      "ConstantAnswer",
-      "--data",
-      `${dir}/Bench.tsv`,
-      "--work-dir",
-      `${dir}/out`,
-    ];
+    const args = cliArgs(dir, "ConstantAnswer");
     const run = await runProcess([...args, "--skip-err"]);
     assert.equal(run.code, 8, run.stderr);
     assert.match(run.stderr, /Stopped early as .*samples (failed|in a row failed)/);

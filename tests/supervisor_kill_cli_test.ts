@@ -18,19 +18,11 @@ import {
   writeMcqTsv,
 } from "./helpers/distributed_cli.ts";
 import { journalIndices } from "./helpers/kill_resume.ts";
+import { faultModelEnv, tempDirRunner } from "./helpers/temp_dir.ts";
 
-async function withTemp(fn: (dir: string) => Promise<void>) {
-  const dir = await Deno.makeTempDir({ prefix: "vlmeval-supervisor-kill-" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+const withTemp = tempDirRunner("vlmeval-supervisor-kill-");
 
-const faults = (config: object) => ({
-  VLMEVAL_FAULT_INJECTION: JSON.stringify({ inner: "BusyLoop", ...config }),
-});
+const faults = (config: object) => faultModelEnv(config, "BusyLoop");
 
 /** Every index journaled by the 2-rank run, in order of the files. */
 function computed(journal: string): string[] {

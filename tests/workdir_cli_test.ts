@@ -18,15 +18,9 @@ import {
 } from "./helpers/distributed_cli.ts";
 import { inMountNamespace, MOUNT_NAMESPACE_UNAVAILABLE } from "./helpers/mount_namespace.ts";
 import { walk } from "./helpers/walk.ts";
+import { cliArgs, tempDirRunner } from "./helpers/temp_dir.ts";
 
-async function withTemp(fn: (dir: string) => Promise<void>) {
-  const dir = await Deno.makeTempDir({ prefix: "vlmeval-workdir-" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+const withTemp = tempDirRunner("vlmeval-workdir-");
 
 /** `cliCommand()` and `args` as one bash command line. */
 function shellCli(args: string[]): string {
@@ -130,15 +124,7 @@ Deno.test("an empty status.json.lock (left by a full disk) is taken over at once
     await Deno.writeTextFile(lock, "");
     const old = new Date(Date.now() - 10_000);
     await Deno.utime(lock, old, old);
-    const run = await runProcess([
-      "--model",
-      "ConstantAnswer",
-      "--data",
-      `${dir}/Bench.tsv`,
-      "--work-dir",
-      `${dir}/out`,
-      "--quiet",
-    ]);
+    const run = await runProcess(cliArgs(dir, "ConstantAnswer", "--quiet"));
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stderr, /took over .*status\.json\.lock: it names no holder .*full disk/);
     const status = JSON.parse(await Deno.readTextFile(`${dir}/out/ConstantAnswer/status.json`));
@@ -150,15 +136,7 @@ Deno.test("an empty status.json.lock (left by a full disk) is taken over at once
 Deno.test("unreadable journal lines are named (file and line) and their samples computed again", async () => {
   await withTemp(async (dir) => {
     await writeMcqTsv(`${dir}/Bench.tsv`, 6);
-    const args = [
-      "--model",
-      "ConstantAnswer",
-      "--data",
-      `${dir}/Bench.tsv`,
-      "--work-dir",
-      `${dir}/out`,
-      "--quiet",
-    ];
+    const args = cliArgs(dir, "ConstantAnswer", "--quiet");
     const first = await runProcess(args);
     assert.equal(first.code, 0, first.stderr);
     const journal = `${journalPath(`${dir}/out`, "ConstantAnswer", "Bench")}/rank0of1.jsonl`;
@@ -190,19 +168,7 @@ Deno.test("a run removes the temporary files of writers killed mid-write", async
       ["index", "prediction"],
       Array.from({ length: rows }, (_, i) => ({ index: String(i), prediction: "A" })),
     );
-    const args = [
-      "--model",
-      "ConstantAnswer",
-      "--data",
-      `${dir}/Bench.tsv`,
-      "--work-dir",
-      `${dir}/out`,
-      "--mode",
-      "infer",
-      "--format",
-      "tsv",
-      "--quiet",
-    ];
+    const args = cliArgs(dir, "ConstantAnswer", "--mode", "infer", "--format", "tsv", "--quiet");
     const [command, ...prefix] = cliCommand();
     const child = new Deno.Command(command, {
       args: [...prefix, ...args],

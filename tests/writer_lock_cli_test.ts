@@ -16,19 +16,11 @@ import {
   writeMcqTsv,
 } from "./helpers/distributed_cli.ts";
 import { journalIndices } from "./helpers/kill_resume.ts";
+import { faultModelEnv, tempDirRunner } from "./helpers/temp_dir.ts";
 
-async function withTemp(fn: (dir: string) => Promise<void>) {
-  const dir = await Deno.makeTempDir({ prefix: "vlmeval-lock-" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+const withTemp = tempDirRunner("vlmeval-lock-");
 
-const faults = (config: object) => ({
-  VLMEVAL_FAULT_INJECTION: JSON.stringify({ inner: "ConstantAnswer", ...config }),
-});
+const faults = (config: object) => faultModelEnv(config);
 
 function args(dir: string): string[] {
   const data = `${dir}/Bench.tsv`;
