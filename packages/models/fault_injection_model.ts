@@ -1,4 +1,5 @@
 import type { GenerateContext, Message, VisionLanguageModel } from "@vlmeval/schema";
+import { sleep } from "@vlmeval/internal";
 
 /**
  * Settings of {@link FaultInjectionModel}, read from the `VLMEVAL_FAULT_INJECTION` environment
@@ -54,7 +55,7 @@ export class FaultInjectionModel implements VisionLanguageModel {
   async generate(message: Message, ctx: GenerateContext): Promise<string> {
     const c = this.#config;
     ctx.signal?.throwIfAborted();
-    if (c.delayMs) await delay(c.delayMs, ctx.signal);
+    if (c.delayMs) await sleep(c.delayMs, ctx.signal);
     const attempt = (this.#attempts.get(ctx.index) ?? 0) + 1;
     this.#attempts.set(ctx.index, attempt);
     const active = !c.failTimes || attempt <= c.failTimes;
@@ -77,19 +78,4 @@ export class FaultInjectionModel implements VisionLanguageModel {
   dispose(): void | Promise<void> {
     return this.#inner.dispose?.();
   }
-}
-
-/** Waits `ms`, or rejects with the signal's reason as soon as it aborts (a model mid-call). */
-function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }
