@@ -86,6 +86,25 @@ Deno.test("a sticky CUDA error stops the worker with exit 3 even under SKIP_ERR"
   });
 });
 
+Deno.test("SKIP_ERR=1 with an image cache that cannot be written stops with exit 8 and status failed", async () => {
+  await withTemp(async (dir) => {
+    await writeMcqTsv(`${dir}/Bench.tsv`, 40);
+    // The image cache folder is a file: every image write fails (as on a read-only or full disk).
+    await Deno.mkdir(`${dir}/images`);
+    await Deno.writeTextFile(`${dir}/images/Bench`, "not a folder");
+    const args = ["--model", "ConstantAnswer", "--data", `${dir}/Bench.tsv`, "--work-dir", dir];
+    const run = await runProcess(args, { env: { SKIP_ERR: "1" } });
+    assert.equal(run.code, 8, run.stderr);
+    assert.match(run.stderr, /Stopped early as 5 of 40 samples failed/);
+    assert.match(run.stdout, /too many failures \(exit 8\)/);
+    const status = JSON.parse(await Deno.readTextFile(`${dir}/ConstantAnswer/status.json`));
+    assert.equal(status.datasets.Bench.status, "failed");
+    assert.equal(status.datasets.Bench.exit_code, 8);
+    const records = [...readJournals(journalPath(dir, "ConstantAnswer", "Bench")).records.values()];
+    assert.equal(records.length, 5, "the run stopped at the threshold, not after every row");
+  });
+});
+
 Deno.test("a malformed benchmark fails with exit 4 naming the file, row and field", async () => {
   await withTemp(async (dir) => {
     const path = `${dir}/Broken.tsv`;
