@@ -99,7 +99,8 @@ export async function sampleImagePaths(
   const fields = await source.readFields(position);
   if (rows.columns.image < 0) return metaOnlyPaths(source, fields, { ...at, field: "image_path" });
 
-  const target = rows.referenceTargets.get(position) ?? position;
+  const reference = rows.referenceTargets[position];
+  const target = reference >= 0 ? reference : position;
   const targetFields = target === position ? fields : await source.readFields(target);
   const values = imageCellValues(cellText(targetFields, rows.columns.image));
   let names = pathCellValues(cellText(fields, rows.columns.imagePath));

@@ -1,4 +1,4 @@
-import { JsonlLog, readJsonl } from "@vlmeval/internal";
+import { JsonlLog, readJsonlFile } from "@vlmeval/internal";
 import { type CallUsage, isRetryableFailure } from "@vlmeval/schema";
 
 /** One finished sample, as appended to a rank's journal (one JSON object per line). */
@@ -146,17 +146,17 @@ export function readJournals(dir: string): JournalState {
   for (const name of files) {
     const world = name.match(/of(\d+)\./);
     if (world) state.worldSizes.add(Number(world[1]));
-    const { values, lines, skippedLines } = readJsonl(Deno.readTextFileSync(`${dir}/${name}`));
-    const bad = [...skippedLines];
-    for (const [k, value] of values.entries()) {
+    const bad: number[] = [];
+    const skippedLines = readJsonlFile(`${dir}/${name}`, (value, line) => {
       const record = value as JournalRecord;
       if (typeof record?.index !== "string" || typeof record.prediction !== "string") {
-        bad.push(lines[k]);
-        continue;
+        bad.push(line);
+        return;
       }
       const previous = state.records.get(record.index);
       if (!previous || record.ok || !previous.ok) state.records.set(record.index, record);
-    }
+    });
+    bad.push(...skippedLines);
     if (bad.length > 0) {
       state.skippedLines += bad.length;
       state.unreadable.push({ file: `${dir}/${name}`, lines: bad.sort((a, b) => a - b) });
