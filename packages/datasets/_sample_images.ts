@@ -102,7 +102,13 @@ export async function sampleImagePaths(
   const reference = rows.referenceTargets[position];
   const target = reference >= 0 ? reference : position;
   const targetFields = target === position ? fields : await source.readFields(target);
-  const values = imageCellValues(cellText(targetFields, rows.columns.image));
+  // The image cell is made text only when an image must be decoded: a row whose image this
+  // process already stored needs its count alone (known since the dataset was opened), not a
+  // decode of its base64 text, which can be megabytes (issue 19's profile).
+  const count = rows.imageCounts[target];
+  let values: string[] | undefined;
+  const valueAt = (k: number) =>
+    (values ??= imageCellValues(cellText(targetFields, rows.columns.image)))[k];
   let names = pathCellValues(cellText(fields, rows.columns.imagePath));
   if (names.length === 0 && target !== position) {
     names = pathCellValues(cellText(targetFields, rows.columns.imagePath));
@@ -111,13 +117,13 @@ export async function sampleImagePaths(
   const what = target === position ? "the value" : `the image of index "${namingIndex}"`;
   const root = resolve(imageRoot);
   const paths: string[] = [];
-  for (const [k, value] of values.entries()) {
-    const label = values.length > 1 ? `${what} (image ${k})` : what;
+  for (let k = 0; k < count; k++) {
+    const label = count > 1 ? `${what} (image ${k})` : what;
     const cell = `${target}:${k}`;
     let bytes: Uint8Array | undefined;
     let ext = source.stored.formats.get(cell);
     if (ext === undefined) {
-      bytes = decodeImage(value, at, label);
+      bytes = decodeImage(valueAt(k), at, label);
       const format = detectImageFormat(bytes);
       if (!format) {
         fail(
@@ -129,7 +135,7 @@ export async function sampleImagePaths(
       if (truncated) fail(`${label} cannot be decoded: ${truncated}`, at);
       ext = format.ext;
     }
-    let name = values.length > 1 ? `${namingIndex}_${k}.${ext}` : `${namingIndex}.${ext}`;
+    let name = count > 1 ? `${namingIndex}_${k}.${ext}` : `${namingIndex}.${ext}`;
     if (names.length > 0) {
       const checked = checkRootRelativePath(names[k]);
       if ("problem" in checked) fail(`"${names[k]}" is refused: ${checked.problem}`, at);
@@ -139,7 +145,7 @@ export async function sampleImagePaths(
     const known = source.stored.files.get(path);
     if (known?.cell !== cell || known.stamp === "" || known.stamp !== fileStamp(path)) {
       try {
-        await storeImageFile(path, bytes ?? decodeImage(value, at, label));
+        await storeImageFile(path, bytes ?? decodeImage(valueAt(k), at, label));
       } catch (error) {
         fail(`the file "${path}" cannot be written`, at, error);
       }

@@ -73,8 +73,11 @@ function inlineCell(ref: string, text: string): string {
   return `<c r="${ref}" t="inlineStr"><is><r><t${space}>${xml}</t></r></is></c>`;
 }
 
-/** Sheet text gathered before it is handed to the deflater. */
-const CHUNK_CHARS = 1 << 18;
+/**
+ * Sheet text gathered before it is handed to the deflater: small enough that it dies in the
+ * young generation (see the text sink's `FLUSH_AT`; issue 19's memory profile).
+ */
+const CHUNK_CHARS = 1 << 16;
 
 async function streamWorkbook(
   path: string,
