@@ -21,11 +21,14 @@ export class TextSink {
     return new TextSink(await Deno.open(path, { write: true, createNew: true }));
   }
 
-  /** Appends text, flushing when enough is buffered. */
-  async write(text: string): Promise<void> {
+  /**
+   * Appends text; returns the flush's promise when enough is buffered, else nothing (a row
+   * written per call need not wait a microtask turn when nothing reaches the disk).
+   */
+  write(text: string): Promise<void> | undefined {
     this.#parts.push(text);
     this.#pending += text.length;
-    if (this.#pending >= FLUSH_AT) await this.flush();
+    return this.#pending >= FLUSH_AT ? this.flush() : undefined;
   }
 
   /** Writes everything buffered so far. */

@@ -25,8 +25,8 @@ export class TsvWriter {
     return writer;
   }
 
-  /** Appends one row of cell texts. */
-  writeRow(cells: readonly string[]): Promise<void> {
+  /** Appends one row of cell texts; returns a promise only when a write to the file is due. */
+  writeRow(cells: readonly string[]): Promise<void> | undefined {
     return this.#sink.write(quoteAllLine(cells.map(neutraliseCell), "\t"));
   }
 
