@@ -189,7 +189,7 @@ export async function buildRowIndex(
     cells: new PandasRows(columns.header, reading),
     ordinals: new Uint32Array(0),
   };
-  const pendingReferences: { position: number; target: string; pathCount: number }[] = [];
+  const pendingReferences: PendingReferences = { positions: [], targets: [], pathCounts: [] };
   for await (const record of records) {
     const at: DatasetLocation = { file: path, line: record.line };
     if (record.fields.length !== width) {
@@ -257,7 +257,11 @@ export async function buildRowIndex(
 
     const position = index.indices.length;
     const ordinal = index.cells.add(record.fields, true);
-    if (reference !== undefined) pendingReferences.push({ position, target: reference, pathCount });
+    if (reference !== undefined) {
+      pendingReferences.positions.push(position);
+      pendingReferences.targets.push(reference);
+      pendingReferences.pathCounts.push(pathCount);
+    }
     index.positions.set(at.index, position);
     numbers.push(record.offset, record.length, record.line, imageCount, ordinal);
     index.indices.push(at.index);
@@ -332,13 +336,24 @@ function checkPathCell(
   return entries.length;
 }
 
-function resolveReferences(
-  index: RowIndex,
-  pending: { position: number; target: string; pathCount: number }[],
-  file: string,
-): void {
-  const isReference = new Set(pending.map((entry) => entry.position));
-  for (const { position, target, pathCount } of pending) {
+/**
+ * The rows whose image cell names another row, found in the validating pass: parallel arrays
+ * rather than an object each (most rows of a large benchmark are references).
+ */
+interface PendingReferences {
+  positions: number[];
+  targets: string[];
+  pathCounts: number[];
+}
+
+function resolveReferences(index: RowIndex, pending: PendingReferences, file: string): void {
+  // Every reference row is marked first (-2), so that a target that is itself one is refused.
+  const targets = index.referenceTargets;
+  for (const position of pending.positions) targets[position] = -2;
+  for (let k = 0; k < pending.positions.length; k++) {
+    const position = pending.positions[k];
+    const target = pending.targets[k];
+    const pathCount = pending.pathCounts[k];
     const at: DatasetLocation = {
       file,
       line: index.lines[position],
@@ -352,7 +367,7 @@ function resolveReferences(
         at,
       );
     }
-    if (isReference.has(targetPosition)) {
+    if (targets[targetPosition] !== -1) {
       fail(
         `it references index "${target}" (line ${
           index.lines[targetPosition]
@@ -365,6 +380,6 @@ function resolveReferences(
       fail(`it names ${pathCount} files for ${count} images`, { ...at, field: "image_path" });
     }
     index.imageCounts[position] = count;
-    index.referenceTargets[position] = targetPosition;
+    targets[position] = targetPosition;
   }
 }
