@@ -133,7 +133,7 @@ export class PandasRows {
   /** The cell (its bytes, or its text) as the model and the prediction file see it. */
   render(column: number, ordinal: number, field: Uint8Array | string): string {
     if (this.#types === undefined) return typeof field === "string" ? field : utf8.decode(field);
-    return this.#types.cell(column, ordinal, field).text;
+    return this.#types.text(column, ordinal, field);
   }
 
   /** Rows whose prompt (for a dataset of `kind`) or answer the pandas reading changes. */

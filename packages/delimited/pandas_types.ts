@@ -216,6 +216,19 @@ function decodeText(bytes: Uint8Array): string {
   return utf8.decode(bytes);
 }
 const MISSING: PandasCell = Object.freeze({ text: "nan", missing: true });
+
+/**
+ * A cell of a text block as pandas holds it: up to a NUL, and undefined (missing) for one of
+ * the missing-value strings unless the block is literal text.
+ */
+function textCell(local: Local, field: Uint8Array | string): string | undefined {
+  const text = typeof field === "string" ? field : decodeText(field);
+  const cut = text.indexOf("\0");
+  const kept = cut < 0 ? text : text.slice(0, cut);
+  // The missing-value strings are ASCII: the text matches one exactly when its bytes do.
+  if (local === Local.Text && kept.length <= 8 && PANDAS_NA_VALUES.has(kept)) return undefined;
+  return kept;
+}
 const INT64_MIN_TEXT = "-9223372036854775808";
 
 /**
@@ -260,20 +273,11 @@ export class PandasColumnTypes {
    * @throws {RangeError} when `column` or `row` is outside the table.
    */
   cell(column: number, row: number, field: Uint8Array | string): PandasCell {
-    if (!(column >= 0 && column < this.#width && row >= 0 && row < this.rows)) {
-      throw new RangeError(
-        `Cannot render a cell as it must lie in ${this.rows} rows and ${this.#width} columns: current value is row ${row}, column ${column}`,
-      );
-    }
-    const local: Local = this.#locals[Math.floor(row / this.chunkRows) * this.#width + column];
+    const local = this.#local(column, row);
     const cast = this.#casts[column];
     if (local === Local.Text || local === Local.TextLiteral) {
-      const text = typeof field === "string" ? field : decodeText(field);
-      const cut = text.indexOf("\0");
-      const kept = cut < 0 ? text : text.slice(0, cut);
-      // The missing-value strings are ASCII: the text matches one exactly when its bytes do.
-      if (local === Local.Text && kept.length <= 8 && PANDAS_NA_VALUES.has(kept)) return MISSING;
-      return { text: kept, missing: false };
+      const text = textCell(local, field);
+      return text === undefined ? MISSING : { text, missing: false };
     }
     const bytes = typeof field === "string" ? encoder.encode(field) : field;
     if (local === Local.Bool || local === Local.BoolNa) {
@@ -297,6 +301,31 @@ export class PandasColumnTypes {
       return { text: pythonFloatRepr(integerAsFloat(bytes)), missing: false };
     }
     return { text: integerText(bytes), missing: false };
+  }
+
+  /**
+   * The text of {@linkcode PandasColumnTypes.cell} (`nan` for a missing value), without making
+   * a cell object: a text cell, most cells of a benchmark, costs its string alone.
+   *
+   * @throws {TypeError} when `field` is bytes that are not UTF-8.
+   * @throws {RangeError} when `column` or `row` is outside the table.
+   */
+  text(column: number, row: number, field: Uint8Array | string): string {
+    const local = this.#local(column, row);
+    if (local === Local.Text || local === Local.TextLiteral) {
+      return textCell(local, field) ?? MISSING.text;
+    }
+    return this.cell(column, row, field).text;
+  }
+
+  /** How the block of `row` reads `column`; a cell outside the table is refused. */
+  #local(column: number, row: number): Local {
+    if (!(column >= 0 && column < this.#width && row >= 0 && row < this.rows)) {
+      throw new RangeError(
+        `Cannot render a cell as it must lie in ${this.rows} rows and ${this.#width} columns: current value is row ${row}, column ${column}`,
+      );
+    }
+    return this.#locals[Math.floor(row / this.chunkRows) * this.#width + column];
   }
 }
 
