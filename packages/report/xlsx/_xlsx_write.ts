@@ -120,8 +120,7 @@ async function streamWorkbook(
       "</row>";
     for await (const cells of records) {
       rows++;
-      const flushing = companion.writeRow(cells);
-      if (flushing) await flushing;
+      companion.writeRow(cells);
       const r = rows + 1;
       let row = `<row r="${r}" spans="${spans}" x14ac:dyDescent="0.25">`;
       for (let i = 0; i < cells.length; i++) {
@@ -172,7 +171,7 @@ async function streamWorkbook(
     const now = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
     await zip.add("docProps/core.xml", [corePropertiesXml(now, XLSX_CREATOR)]);
     await zip.add("xl/worksheets/sheet1.xml", sheet());
-    await zip.finish();
+    zip.finish();
   } finally {
     file.close();
   }
@@ -207,7 +206,7 @@ export async function writeXlsxPredictions(
       );
       const finished = companion;
       companion = undefined;
-      await finished.close();
+      finished.close();
       if (result.truncated.length === 0) return result;
       await commitFile(companionTemp, companionPath);
       return { ...result, companionPath };
