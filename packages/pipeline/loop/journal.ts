@@ -123,6 +123,32 @@ export function unreadableLinesWarning(state: JournalState, task: string): strin
     `answer is computed again`;
 }
 
+/** The journal files under `dir`, `prev.jsonl` first (sorted by name); none without the folder. */
+function journalFiles(dir: string): string[] {
+  let entries: Deno.DirEntry[];
+  try {
+    entries = [...Deno.readDirSync(dir)];
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return [];
+    throw err;
+  }
+  return entries.filter((e) => e.isFile && /^(prev|rank\d+of\d+)\.jsonl$/.test(e.name))
+    .map((e) => e.name).sort();
+}
+
+/**
+ * The world sizes the journal file names under `dir` carry (what {@linkcode readJournals}
+ * says in `worldSizes`), found without reading a journal.
+ */
+export function journalWorldSizes(dir: string): Set<number> {
+  const sizes = new Set<number>();
+  for (const name of journalFiles(dir)) {
+    const world = name.match(/of(\d+)\./);
+    if (world) sizes.add(Number(world[1]));
+  }
+  return sizes;
+}
+
 /**
  * Reads and merges every journal under `dir`: `prev.jsonl` first, then `rank*of*.jsonl`
  * (missing folder: empty).
@@ -134,16 +160,7 @@ export function readJournals(dir: string): JournalState {
     skippedLines: 0,
     unreadable: [],
   };
-  let entries: Deno.DirEntry[];
-  try {
-    entries = [...Deno.readDirSync(dir)];
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return state;
-    throw err;
-  }
-  const files = entries.filter((e) => e.isFile && /^(prev|rank\d+of\d+)\.jsonl$/.test(e.name))
-    .map((e) => e.name).sort();
-  for (const name of files) {
+  for (const name of journalFiles(dir)) {
     const world = name.match(/of(\d+)\./);
     if (world) state.worldSizes.add(Number(world[1]));
     const bad: number[] = [];

@@ -12,7 +12,7 @@ import { evaluatePredictions } from "../score/evaluate.ts";
 import type { EvaluateOptions, TaskScores } from "../score/score_types.ts";
 import type { GpuHooks } from "./guard.ts";
 import type { JudgeSettings } from "../score/judge.ts";
-import { journalDir, readJournals } from "./journal.ts";
+import { journalDir, journalWorldSizes, readJournals } from "./journal.ts";
 import { mergePredictions, type MergeResult } from "./merge.ts";
 import { type Progress, SILENT_PROGRESS } from "./progress.ts";
 import { runShard, type ShardOptions, type ShardSummary } from "./run_shard.ts";
@@ -407,8 +407,8 @@ async function mergeShards(
   startedAt: number,
 ): Promise<{ written: MergeResult; merged: Row[]; usage: UsageSummary | undefined }> {
   const { task } = opts;
-  const journals = readJournals(paths.journalDir);
-  const others = [...journals.worldSizes].filter((w) => w !== opts.worldSize);
+  // The world sizes by file name only: the records are read once, by the wait below.
+  const others = [...journalWorldSizes(paths.journalDir)].filter((w) => w !== opts.worldSize);
   if (others.length > 0) {
     opts.warn(
       `${task.name}: journals of an earlier run with world size ${others.join(", ")} were ` +
