@@ -216,6 +216,8 @@ function decodeText(bytes: Uint8Array): string {
   return utf8.decode(bytes);
 }
 const MISSING: PandasCell = Object.freeze({ text: "nan", missing: true });
+/** An integer as Python prints it: no sign but `-`, no leading zero, no space. */
+const CANONICAL_INTEGER = /^(?:0|-?[1-9][0-9]*)$/;
 
 /**
  * A cell of a text block as pandas holds it: up to a NUL, and undefined (missing) for one of
@@ -314,6 +316,13 @@ export class PandasColumnTypes {
     const local = this.#local(column, row);
     if (local === Local.Text || local === Local.TextLiteral) {
       return textCell(local, field) ?? MISSING.text;
+    }
+    // An int64 cell given as text already in the form pandas prints needs no parsing.
+    if (
+      local === Local.Int && this.#casts[column] === Cast.None && typeof field === "string" &&
+      CANONICAL_INTEGER.test(field)
+    ) {
+      return field;
     }
     return this.cell(column, row, field).text;
   }

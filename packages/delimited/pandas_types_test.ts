@@ -205,3 +205,25 @@ Deno.test("PandasColumnTypes.cell() and text() refuse a cell outside the table",
   assert.throws(() => types.text(0, 1, "1"), RangeError);
   assert.throws(() => new PandasTypeInference(0), RangeError);
 });
+
+Deno.test("PandasColumnTypes.text() gives cell().text for integers given as text, canonical or not", () => {
+  const records = [["7", "x"], ["007", "y"], ["-0", "z"], ["+5", "nan"], [" 12 ", "NA"], [
+    "-3",
+    "",
+  ]];
+  const { types } = readPandasTable(2, records);
+  assert.deepEqual(types.dtypes, ["int64", "object"]);
+  records.forEach((fields, row) => {
+    for (let c = 0; c < 2; c++) {
+      assert.equal(types.text(c, row, fields[c]), types.cell(c, row, fields[c]).text, fields[c]);
+    }
+  });
+  assert.deepEqual(records.map((fields, row) => types.text(0, row, fields[0])), [
+    "7",
+    "7",
+    "0",
+    "5",
+    "12",
+    "-3",
+  ]);
+});
