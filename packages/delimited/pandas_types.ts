@@ -216,6 +216,10 @@ function decodeText(bytes: Uint8Array): string {
   return utf8.decode(bytes);
 }
 const MISSING: PandasCell = Object.freeze({ text: "nan", missing: true });
+/** The first characters of the non-empty {@linkcode PANDAS_NA_VALUES}. */
+const NA_FIRST_CODES: ReadonlySet<number> = new Set(
+  [...PANDAS_NA_VALUES].filter((na) => na !== "").map((na) => na.charCodeAt(0)),
+);
 /** An integer as Python prints it: no sign but `-`, no leading zero, no space. */
 const CANONICAL_INTEGER = /^(?:0|-?[1-9][0-9]*)$/;
 
@@ -227,8 +231,14 @@ function textCell(local: Local, field: Uint8Array | string): string | undefined 
   const text = typeof field === "string" ? field : decodeText(field);
   const cut = text.indexOf("\0");
   const kept = cut < 0 ? text : text.slice(0, cut);
-  // The missing-value strings are ASCII: the text matches one exactly when its bytes do.
-  if (local === Local.Text && kept.length <= 8 && PANDAS_NA_VALUES.has(kept)) return undefined;
+  // The missing-value strings are ASCII: the text matches one exactly when its bytes do. Most
+  // text starts with none of their first characters and needs no set lookup.
+  if (
+    local === Local.Text && kept.length <= 8 &&
+    (kept === "" || NA_FIRST_CODES.has(kept.charCodeAt(0))) && PANDAS_NA_VALUES.has(kept)
+  ) {
+    return undefined;
+  }
   return kept;
 }
 const INT64_MIN_TEXT = "-9223372036854775808";
