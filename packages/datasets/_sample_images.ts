@@ -1,4 +1,4 @@
-import { dirname, resolve } from "node:path";
+import { dirname, isAbsolute, resolve } from "node:path";
 import { type DatasetLocation, describeLocation, SampleInputError } from "./errors.ts";
 import { imageCellValues, pathCellValues } from "./_image_cells.ts";
 import { detectImageFormat, hexHead, imageTruncation } from "@vlmeval/internal";
@@ -40,6 +40,17 @@ function fileStamp(path: string): string {
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+let lastRoot: { given: string; resolved: string } | undefined;
+
+/** `resolve(imageRoot)`, remembered for an absolute root (every row of a run names the same). */
+function resolvedRoot(imageRoot: string): string {
+  if (lastRoot?.given === imageRoot) return lastRoot.resolved;
+  const resolved = resolve(imageRoot);
+  // A relative root depends on the working folder, which may change: resolved each time.
+  if (isAbsolute(imageRoot)) lastRoot = { given: imageRoot, resolved };
+  return resolved;
+}
 
 function fail(problem: string, at: DatasetLocation, cause?: unknown): never {
   throw new SampleInputError(`Cannot use the image of ${describeLocation(at)}: ${problem}`, at, {
@@ -115,7 +126,7 @@ export async function sampleImagePaths(
   }
   const namingIndex = rows.indices[target];
   const what = target === position ? "the value" : `the image of index "${namingIndex}"`;
-  const root = resolve(imageRoot);
+  const root = resolvedRoot(imageRoot);
   const paths: string[] = [];
   for (let k = 0; k < count; k++) {
     const label = count > 1 ? `${what} (image ${k})` : what;
@@ -141,7 +152,9 @@ export async function sampleImagePaths(
       if ("problem" in checked) fail(`"${names[k]}" is refused: ${checked.problem}`, at);
       name = checked.path;
     }
-    const path = resolve(root, name);
+    // A name made of the index has no "/" (refused at open) and is never "." or ".." (it has an
+    // extension): it joins the root as it is, without normalizing the path again.
+    const path = names.length === 0 && root !== "/" ? `${root}/${name}` : resolve(root, name);
     const known = source.stored.files.get(path);
     if (known?.cell !== cell || known.stamp === "" || known.stamp !== fileStamp(path)) {
       try {
