@@ -7,9 +7,11 @@
  *
  * With `--baseline DIR` (a checkout of an earlier commit, set up with `deno install`), each
  * size also runs DIR's own worker, alternating with this tree's, and the ratios are printed:
- * before/after in one run on the same machine load.
+ * before/after in one run on the same machine load. With `--runs N` each size runs N times
+ * (alternating with the baseline's) and every figure is the median of its N runs: on a shared
+ * machine one run of a size can be off by a third.
  *
- * Usage: deno run -A benchmarks/harness_overhead.ts [--baseline DIR] [format=xlsx] [sizes=10000,100000]
+ * Usage: deno run -A benchmarks/harness_overhead.ts [--baseline DIR] [--runs N] [format=xlsx] [sizes=10000,100000]
  *   format  prediction file format: xlsx, tsv or json
  *   sizes   comma-separated row counts, one fresh process each
  * Exit: 0 measured; 1 when a run fails; 2 for a bad argument.
@@ -19,8 +21,14 @@ import { parseScriptArgs, usageError } from "../scripts/_script_help.ts";
 const FORMATS = ["xlsx", "tsv", "json"];
 const { values, positionals } = parseScriptArgs(import.meta, {
   baseline: { type: "string" },
+  runs: { type: "string" },
 }, { positionals: 2 });
 const baseline = values.baseline as string | undefined;
+const runsText = (values.runs as string | undefined) ?? "1";
+const runs = Number(runsText);
+if (!Number.isInteger(runs) || runs < 1) {
+  usageError(import.meta, `--runs must be a positive integer: current value is ${runsText}`);
+}
 const format = positionals[0] ?? "xlsx";
 if (!FORMATS.includes(format)) {
   usageError(
@@ -65,11 +73,34 @@ async function measure(rows: number, script: string, cwd?: string): Promise<Meas
   }
 }
 
+/** Each figure's median over the runs of one size. */
+function median(list: Measure[]): Measure {
+  const mid = (pick: (m: Measure) => number) => {
+    const sorted = list.map(pick).sort((a, b) => a - b);
+    const k = Math.floor(sorted.length / 2);
+    return sorted.length % 2 ? sorted[k] : (sorted[k - 1] + sorted[k]) / 2;
+  };
+  return {
+    rows: list[0].rows,
+    totalMs: mid((m) => m.totalMs),
+    inferMs: mid((m) => m.inferMs),
+    openMs: mid((m) => m.openMs),
+    peakRssMiB: mid((m) => m.peakRssMiB),
+    exitCode: 0,
+  };
+}
+
 const results: Measure[] = [];
 const before: Measure[] = [];
 for (const rows of sizes) {
-  if (baselineWorker) before.push(await measure(rows, baselineWorker, baseline));
-  results.push(await measure(rows, worker));
+  const ours: Measure[] = [];
+  const theirs: Measure[] = [];
+  for (let run = 0; run < runs; run++) {
+    if (baselineWorker) theirs.push(await measure(rows, baselineWorker, baseline));
+    ours.push(await measure(rows, worker));
+  }
+  if (baselineWorker) before.push(median(theirs));
+  results.push(median(ours));
 }
 
 function table(title: string, list: Measure[]): void {
@@ -94,7 +125,8 @@ function table(title: string, list: Measure[]): void {
 }
 
 const load = Deno.loadavg().map((l) => l.toFixed(1)).join(" ");
-table(`harness overhead, format ${format}, ConstantAnswer model (load ${load})`, results);
+const of = runs > 1 ? `, median of ${runs} runs` : "";
+table(`harness overhead, format ${format}, ConstantAnswer model${of} (load ${load})`, results);
 if (before.length > 0) {
   table(`baseline ${baseline}`, before);
   for (const [k, m] of results.entries()) {

@@ -7,6 +7,12 @@ const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
+/** Short bytes as text: ASCII in JavaScript (cheaper than a decoder call), else decoded. */
+function shortText(bytes: Uint8Array): string {
+  for (let k = 0; k < bytes.length; k++) if (bytes[k] >= 0x80) return utf8.decode(bytes);
+  return String.fromCharCode.apply(null, bytes as unknown as number[]);
+}
+
 /** What an `image` cell holds, found without decoding large base64 payloads. */
 export type ImageCellShape =
   | { kind: "none" }
@@ -22,7 +28,7 @@ export type ImageCellShape =
 export function imageCellShape(bytes: Uint8Array): ImageCellShape {
   if (bytes.length === 0) return { kind: "none" };
   if (bytes.length <= MAX_REFERENCE_CHARS * 4) {
-    const text = utf8.decode(bytes);
+    const text = shortText(bytes);
     if (pyLen(text) <= MAX_REFERENCE_CHARS) return { kind: "reference", target: text };
   }
   if (bytes[0] === OPEN_BRACKET && bytes[bytes.length - 1] === CLOSE_BRACKET) {

@@ -8,8 +8,12 @@ import type { CellReading } from "./cell_reading.ts";
 import { OPTION_LETTERS } from "./prompt.ts";
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
-/** A cell that pandas may read as a number or a boolean starts so (after spaces). */
-const MAYBE_TYPED = /^\s*[-+.0-9iItTfF]/;
+/**
+ * A cell that pandas may read as a number or a boolean: a sign, digit, dot or `inf` after
+ * spaces, or `true`/`false` in any case (up to a NUL). Any other text is read as it is, so its
+ * row is not kept for the change count (an option `triangle` is no boolean).
+ */
+const MAYBE_TYPED = /^\s*[-+]?(?:[0-9.]|inf)|^(?:true|false)(?:\0|$)/i;
 /** First bytes {@linkcode MAYBE_TYPED} allows: spaces, sign, dot, digits, i/I/t/T/f/F. */
 const TYPED_FIRST = new Set(
   Array.from(" \t\n\v\f\r+-.0123456789iItTfF", (c) => c.charCodeAt(0)),
@@ -126,10 +130,10 @@ export class PandasRows {
     }));
   }
 
-  /** The cell as the model and the prediction file see it. */
-  render(column: number, ordinal: number, bytes: Uint8Array): string {
-    if (this.#types === undefined) return utf8.decode(bytes);
-    return this.#types.cell(column, ordinal, bytes).text;
+  /** The cell (its bytes, or its text) as the model and the prediction file see it. */
+  render(column: number, ordinal: number, field: Uint8Array | string): string {
+    if (this.#types === undefined) return typeof field === "string" ? field : utf8.decode(field);
+    return this.#types.text(column, ordinal, field);
   }
 
   /** Rows whose prompt (for a dataset of `kind`) or answer the pandas reading changes. */

@@ -22,14 +22,14 @@ export interface ColumnPlan {
  */
 export interface RowIndex {
   columns: ColumnPlan;
-  offsets: number[];
-  lengths: number[];
-  lines: number[];
+  offsets: Float64Array;
+  lengths: Uint32Array;
+  lines: Uint32Array;
   indices: string[];
   /** Images of the row (for a reference row, of its target); 0 for meta-only rows. */
-  imageCounts: number[];
-  /** Position of the row whose image a reference row shares. */
-  referenceTargets: Map<number, number>;
+  imageCounts: Uint32Array;
+  /** Position of the row whose image a reference row shares; -1 for a row with its own. */
+  referenceTargets: Int32Array;
   positions: Map<string, number>;
   /** Rows dropped because their `image` cell is empty (VLMEvalKit's `skip_noimg`). */
   skippedRows: number;
@@ -42,7 +42,45 @@ export interface RowIndex {
   /** How cells are read and rendered (typed as pandas does, or literal). */
   cells: PandasRows;
   /** Per kept row, its 0-based ordinal among all data records (what pandas types by). */
-  ordinals: number[];
+  ordinals: Uint32Array;
+}
+
+type NumberArray = Float64Array | Uint32Array | Int32Array;
+
+/**
+ * Per-row numbers, appended in the validating pass: typed arrays (4 or 8 bytes a row, outside
+ * the JavaScript heap's objects) that double as they fill, cut to size at the end.
+ */
+class RowColumns {
+  offsets = new Float64Array(1024);
+  lengths = new Uint32Array(1024);
+  lines = new Uint32Array(1024);
+  imageCounts = new Uint32Array(1024);
+  ordinals = new Uint32Array(1024);
+  length = 0;
+
+  push(offset: number, length: number, line: number, imageCount: number, ordinal: number): void {
+    const at = this.length++;
+    if (at === this.offsets.length) {
+      this.offsets = grown(this.offsets, at);
+      this.lengths = grown(this.lengths, at);
+      this.lines = grown(this.lines, at);
+      this.imageCounts = grown(this.imageCounts, at);
+      this.ordinals = grown(this.ordinals, at);
+    }
+    this.offsets[at] = offset;
+    this.lengths[at] = length;
+    this.lines[at] = line;
+    this.imageCounts[at] = imageCount;
+    this.ordinals[at] = ordinal;
+  }
+}
+
+/** A copy of the array twice as long, holding its first `length` values. */
+function grown<A extends NumberArray>(array: A, length: number): A {
+  const bigger = new (array.constructor as new (size: number) => A)(array.length * 2);
+  bigger.set(array.subarray(0, length));
+  return bigger;
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
@@ -59,6 +97,34 @@ function decodeField(bytes: Uint8Array, at: DatasetLocation): string {
   } catch (error) {
     fail("the text is not valid UTF-8", at, error);
   }
+}
+
+/** Longest ASCII field turned into text in JavaScript: below this a decoder call costs more. */
+const SHORT_ASCII = 64;
+
+function isAscii(bytes: Uint8Array): boolean {
+  for (let k = 0; k < bytes.length; k++) if (bytes[k] >= 0x80) return false;
+  return true;
+}
+
+/**
+ * Checks that every field but the image is UTF-8, in column order, without making text of
+ * them: ASCII fields (most cells) are checked byte by byte, others by the decoder.
+ */
+function checkFields(fields: Uint8Array[], columns: ColumnPlan, at: DatasetLocation): void {
+  for (let k = 0; k < fields.length; k++) {
+    if (k !== columns.image && !isAscii(fields[k])) {
+      decodeField(fields[k], { ...at, field: columns.header[k] });
+    }
+  }
+}
+
+/** A field already checked by {@linkcode checkFields}, as text. */
+function checkedText(bytes: Uint8Array): string {
+  if (bytes.length <= SHORT_ASCII && isAscii(bytes)) {
+    return String.fromCharCode.apply(null, bytes as unknown as number[]);
+  }
+  return utf8.decode(bytes);
 }
 
 function planColumns(record: TsvRecord | undefined, file: string): ColumnPlan {
@@ -106,23 +172,24 @@ export async function buildRowIndex(
   const records = readTsvRecords(file, path, 0, 1);
   const columns = planColumns((await records.next()).value || undefined, path);
   const width = columns.header.length;
+  const numbers = new RowColumns();
   const index: RowIndex = {
     columns,
-    offsets: [],
-    lengths: [],
-    lines: [],
+    offsets: new Float64Array(0),
+    lengths: new Uint32Array(0),
+    lines: new Uint32Array(0),
     indices: [],
-    imageCounts: [],
-    referenceTargets: new Map(),
+    imageCounts: new Uint32Array(0),
+    referenceTargets: new Int32Array(0),
     positions: new Map(),
     skippedRows: 0,
     skippedLines: [],
     allAnswersYesNo: columns.answer >= 0,
     allAnswersYesNoAnyCase: columns.answer >= 0,
     cells: new PandasRows(columns.header, reading),
-    ordinals: [],
+    ordinals: new Uint32Array(0),
   };
-  const pendingReferences: { position: number; target: string; pathCount: number }[] = [];
+  const pendingReferences: PendingReferences = { positions: [], targets: [], pathCounts: [] };
   for await (const record of records) {
     const at: DatasetLocation = { file: path, line: record.line };
     if (record.fields.length !== width) {
@@ -131,10 +198,8 @@ export async function buildRowIndex(
       }
       fail(`the row has ${record.fields.length} fields: expected ${width} as in the header`, at);
     }
-    const cells = record.fields.map((bytes, k) =>
-      k === columns.image ? "" : decodeField(bytes, { ...at, field: columns.header[k] })
-    );
-    at.index = cells[columns.index];
+    checkFields(record.fields, columns, at);
+    at.index = checkedText(record.fields[columns.index]);
     if (at.index === "") fail("the index is empty", { ...at, field: "index" });
 
     let imageCount = 0;
@@ -172,30 +237,36 @@ export async function buildRowIndex(
     }
     const earlier = index.positions.get(at.index);
     if (earlier !== undefined) {
-      fail(`the index is not unique: line ${index.lines[earlier]} has it too`, {
+      fail(`the index is not unique: line ${numbers.lines[earlier]} has it too`, {
         ...at,
         field: "index",
       });
     }
 
     const pathCount = columns.imagePath >= 0
-      ? checkPathCell(cells[columns.imagePath], { ...at, field: "image_path" }, folder, columns)
+      ? checkPathCell(
+        checkedText(record.fields[columns.imagePath]),
+        { ...at, field: "image_path" },
+        folder,
+        columns,
+      )
       : 0;
     if (imageCount > 0 && pathCount > 0 && pathCount !== imageCount) {
       fail(`it names ${pathCount} files for ${imageCount} images`, { ...at, field: "image_path" });
     }
 
     const position = index.indices.length;
-    index.ordinals.push(index.cells.add(record.fields, true));
-    if (reference !== undefined) pendingReferences.push({ position, target: reference, pathCount });
+    const ordinal = index.cells.add(record.fields, true);
+    if (reference !== undefined) {
+      pendingReferences.positions.push(position);
+      pendingReferences.targets.push(reference);
+      pendingReferences.pathCounts.push(pathCount);
+    }
     index.positions.set(at.index, position);
-    index.offsets.push(record.offset);
-    index.lengths.push(record.length);
-    index.lines.push(record.line);
+    numbers.push(record.offset, record.length, record.line, imageCount, ordinal);
     index.indices.push(at.index);
-    index.imageCounts.push(imageCount);
     if (columns.answer >= 0) {
-      const answer = cells[columns.answer];
+      const answer = checkedText(record.fields[columns.answer]);
       if (answer !== "Yes" && answer !== "No") index.allAnswersYesNo = false;
       const lower = answer.toLowerCase();
       if (lower !== "yes" && lower !== "no") index.allAnswersYesNoAnyCase = false;
@@ -205,6 +276,14 @@ export async function buildRowIndex(
     index.allAnswersYesNo = false;
     index.allAnswersYesNoAnyCase = false;
   }
+  // The pass's numbers, cut to size (the arrays above are placeholders until here).
+  const size = numbers.length;
+  index.offsets = numbers.offsets.slice(0, size);
+  index.lengths = numbers.lengths.slice(0, size);
+  index.lines = numbers.lines.slice(0, size);
+  index.imageCounts = numbers.imageCounts.slice(0, size);
+  index.ordinals = numbers.ordinals.slice(0, size);
+  index.referenceTargets = new Int32Array(size).fill(-1);
   index.cells.finish();
   renderIndices(index, path);
   resolveReferences(index, pendingReferences, path);
@@ -217,9 +296,8 @@ export async function buildRowIndex(
  */
 function renderIndices(index: RowIndex, file: string): void {
   const column = index.columns.index;
-  const encoder = new TextEncoder();
   const rendered = index.indices.map((raw, p) =>
-    index.cells.render(column, index.ordinals[p], encoder.encode(raw))
+    index.cells.render(column, index.ordinals[p], raw)
   );
   if (rendered.every((text, p) => text === index.indices[p])) return;
   index.positions.clear();
@@ -258,13 +336,24 @@ function checkPathCell(
   return entries.length;
 }
 
-function resolveReferences(
-  index: RowIndex,
-  pending: { position: number; target: string; pathCount: number }[],
-  file: string,
-): void {
-  const isReference = new Set(pending.map((entry) => entry.position));
-  for (const { position, target, pathCount } of pending) {
+/**
+ * The rows whose image cell names another row, found in the validating pass: parallel arrays
+ * rather than an object each (most rows of a large benchmark are references).
+ */
+interface PendingReferences {
+  positions: number[];
+  targets: string[];
+  pathCounts: number[];
+}
+
+function resolveReferences(index: RowIndex, pending: PendingReferences, file: string): void {
+  // Every reference row is marked first (-2), so that a target that is itself one is refused.
+  const targets = index.referenceTargets;
+  for (const position of pending.positions) targets[position] = -2;
+  for (let k = 0; k < pending.positions.length; k++) {
+    const position = pending.positions[k];
+    const target = pending.targets[k];
+    const pathCount = pending.pathCounts[k];
     const at: DatasetLocation = {
       file,
       line: index.lines[position],
@@ -278,7 +367,7 @@ function resolveReferences(
         at,
       );
     }
-    if (isReference.has(targetPosition)) {
+    if (targets[targetPosition] !== -1) {
       fail(
         `it references index "${target}" (line ${
           index.lines[targetPosition]
@@ -291,6 +380,6 @@ function resolveReferences(
       fail(`it names ${pathCount} files for ${count} images`, { ...at, field: "image_path" });
     }
     index.imageCounts[position] = count;
-    index.referenceTargets.set(position, targetPosition);
+    targets[position] = targetPosition;
   }
 }

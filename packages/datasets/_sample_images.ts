@@ -1,4 +1,4 @@
-import { dirname, resolve } from "node:path";
+import { dirname, isAbsolute, resolve } from "node:path";
 import { type DatasetLocation, describeLocation, SampleInputError } from "./errors.ts";
 import { imageCellValues, pathCellValues } from "./_image_cells.ts";
 import { detectImageFormat, hexHead, imageTruncation } from "@vlmeval/internal";
@@ -40,6 +40,17 @@ function fileStamp(path: string): string {
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+let lastRoot: { given: string; resolved: string } | undefined;
+
+/** `resolve(imageRoot)`, remembered for an absolute root (every row of a run names the same). */
+function resolvedRoot(imageRoot: string): string {
+  if (lastRoot?.given === imageRoot) return lastRoot.resolved;
+  const resolved = resolve(imageRoot);
+  // A relative root depends on the working folder, which may change: resolved each time.
+  if (isAbsolute(imageRoot)) lastRoot = { given: imageRoot, resolved };
+  return resolved;
+}
 
 function fail(problem: string, at: DatasetLocation, cause?: unknown): never {
   throw new SampleInputError(`Cannot use the image of ${describeLocation(at)}: ${problem}`, at, {
@@ -99,24 +110,31 @@ export async function sampleImagePaths(
   const fields = await source.readFields(position);
   if (rows.columns.image < 0) return metaOnlyPaths(source, fields, { ...at, field: "image_path" });
 
-  const target = rows.referenceTargets.get(position) ?? position;
+  const reference = rows.referenceTargets[position];
+  const target = reference >= 0 ? reference : position;
   const targetFields = target === position ? fields : await source.readFields(target);
-  const values = imageCellValues(cellText(targetFields, rows.columns.image));
+  // The image cell is made text only when an image must be decoded: a row whose image this
+  // process already stored needs its count alone (known since the dataset was opened), not a
+  // decode of its base64 text, which can be megabytes (issue 19's profile).
+  const count = rows.imageCounts[target];
+  let values: string[] | undefined;
+  const valueAt = (k: number) =>
+    (values ??= imageCellValues(cellText(targetFields, rows.columns.image)))[k];
   let names = pathCellValues(cellText(fields, rows.columns.imagePath));
   if (names.length === 0 && target !== position) {
     names = pathCellValues(cellText(targetFields, rows.columns.imagePath));
   }
   const namingIndex = rows.indices[target];
   const what = target === position ? "the value" : `the image of index "${namingIndex}"`;
-  const root = resolve(imageRoot);
+  const root = resolvedRoot(imageRoot);
   const paths: string[] = [];
-  for (const [k, value] of values.entries()) {
-    const label = values.length > 1 ? `${what} (image ${k})` : what;
+  for (let k = 0; k < count; k++) {
+    const label = count > 1 ? `${what} (image ${k})` : what;
     const cell = `${target}:${k}`;
     let bytes: Uint8Array | undefined;
     let ext = source.stored.formats.get(cell);
     if (ext === undefined) {
-      bytes = decodeImage(value, at, label);
+      bytes = decodeImage(valueAt(k), at, label);
       const format = detectImageFormat(bytes);
       if (!format) {
         fail(
@@ -128,17 +146,19 @@ export async function sampleImagePaths(
       if (truncated) fail(`${label} cannot be decoded: ${truncated}`, at);
       ext = format.ext;
     }
-    let name = values.length > 1 ? `${namingIndex}_${k}.${ext}` : `${namingIndex}.${ext}`;
+    let name = count > 1 ? `${namingIndex}_${k}.${ext}` : `${namingIndex}.${ext}`;
     if (names.length > 0) {
       const checked = checkRootRelativePath(names[k]);
       if ("problem" in checked) fail(`"${names[k]}" is refused: ${checked.problem}`, at);
       name = checked.path;
     }
-    const path = resolve(root, name);
+    // A name made of the index has no "/" (refused at open) and is never "." or ".." (it has an
+    // extension): it joins the root as it is, without normalizing the path again.
+    const path = names.length === 0 && root !== "/" ? `${root}/${name}` : resolve(root, name);
     const known = source.stored.files.get(path);
     if (known?.cell !== cell || known.stamp === "" || known.stamp !== fileStamp(path)) {
       try {
-        await storeImageFile(path, bytes ?? decodeImage(value, at, label));
+        await storeImageFile(path, bytes ?? decodeImage(valueAt(k), at, label));
       } catch (error) {
         fail(`the file "${path}" cannot be written`, at, error);
       }

@@ -126,6 +126,7 @@ class TsvImageDataset implements ImageDataset {
   readonly #handle: Deno.FsFile;
   readonly #stored: StoredImages = { files: new Map(), formats: new Map() };
   #recent: { position: number; fields: Uint8Array[] }[] = [];
+  #block: { offset: number; bytes: Uint8Array; filled: number } | undefined;
 
   constructor(file: string, handle: Deno.FsFile, rows: RowIndex, opts: OpenImageDatasetOptions) {
     this.file = file;
@@ -254,25 +255,51 @@ class TsvImageDataset implements ImageDataset {
     // for the image, and rows referencing another row's image read that row (often the same).
     const kept = this.#recent.find((r) => r.position === position);
     if (kept) return Promise.resolve(kept.fields);
-    // Synchronous reads: a row is a few hundred bytes to a few megabytes, and an asynchronous
-    // seek + read pair cost two thread-pool round trips per row, most of the loop's time on a
-    // loaded machine (issue 19's profile). Sync calls also need no queue on the shared handle.
     try {
-      const bytes = new Uint8Array(this.#rows.lengths[position]);
-      this.#handle.seekSync(this.#rows.offsets[position], Deno.SeekMode.Start);
-      for (let done = 0; done < bytes.length;) {
-        const n = this.#handle.readSync(bytes.subarray(done));
-        if (n === null) break;
-        done += n;
-      }
-      const fields = parseTsvRecord(bytes, this.file, this.#rows.lines[position]);
+      const fields = parseTsvRecord(
+        this.#rowBytes(position),
+        this.file,
+        this.#rows.lines[position],
+      );
       this.#recent = [{ position, fields }, this.#recent[0]].filter((r) => r !== undefined);
       return Promise.resolve(fields);
     } catch (error) {
       return Promise.reject(error);
     }
   }
+
+  /**
+   * The bytes of the row at a position, from a block of the file read ahead: a shard takes its
+   * rows in file order, so one read serves the next rows too, where a seek and a read per row
+   * were a third of the loop's time (issue 19's profile). A block is at least
+   * {@linkcode READ_AHEAD_BYTES} and at most one row longer, so memory stays bounded by the
+   * longest row. Synchronous reads: an asynchronous pair cost two thread-pool round trips per
+   * row on a loaded machine, and sync calls need no queue on the shared handle.
+   */
+  #rowBytes(position: number): Uint8Array {
+    const offset = this.#rows.offsets[position];
+    const length = this.#rows.lengths[position];
+    const block = this.#block;
+    if (block && offset >= block.offset && offset + length <= block.offset + block.filled) {
+      return block.bytes.subarray(offset - block.offset, offset - block.offset + length);
+    }
+    // A new buffer each time: rows kept in `#recent` still point into the previous one.
+    const bytes = new Uint8Array(Math.max(READ_AHEAD_BYTES, length));
+    this.#handle.seekSync(offset, Deno.SeekMode.Start);
+    let filled = 0;
+    while (filled < bytes.length) {
+      const n = this.#handle.readSync(bytes.subarray(filled));
+      if (n === null) break;
+      filled += n;
+    }
+    this.#block = { offset, bytes, filled };
+    // A row cut short by the file's end reads as zeros, which its parse refuses.
+    return bytes.subarray(0, length);
+  }
 }
+
+/** Bytes read ahead at a time when rows are read by position. */
+const READ_AHEAD_BYTES = 1 << 16;
 
 /**
  * Opens an image benchmark TSV. One streaming pass validates the whole file (header, field

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { dirname } from "node:path";
 import { removeIfPresent, tempPathBeside } from "@vlmeval/internal";
 
@@ -7,12 +8,29 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
+/**
+ * The file's bytes, or undefined when there is none. Asked first with `existsSync`, which
+ * answers without an exception: a thrown `NotFound` costs more than the read itself, and a
+ * fresh run meets one per image (issue 19's profile).
+ */
 function readIfPresent(path: string): Uint8Array | undefined {
+  if (!existsSync(path)) return undefined;
   try {
     return Deno.readFileSync(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return undefined;
     throw error;
+  }
+}
+
+/** Writes a new file; its parent folders are created only when they are missing. */
+function writeNewFile(path: string, bytes: Uint8Array): void {
+  try {
+    Deno.writeFileSync(path, bytes, { createNew: true });
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    Deno.mkdirSync(dirname(path), { recursive: true });
+    Deno.writeFileSync(path, bytes, { createNew: true });
   }
 }
 
@@ -28,10 +46,9 @@ function readIfPresent(path: string): Uint8Array | undefined {
 export async function storeImageFile(path: string, bytes: Uint8Array): Promise<boolean> {
   const existing = readIfPresent(path);
   if (existing && sameBytes(existing, bytes)) return false;
-  Deno.mkdirSync(dirname(path), { recursive: true });
   const temp = tempPathBeside(path);
   try {
-    Deno.writeFileSync(temp, bytes, { createNew: true });
+    writeNewFile(temp, bytes);
     Deno.renameSync(temp, path);
   } catch (error) {
     await removeIfPresent(temp).catch(() => {});

@@ -216,6 +216,31 @@ function decodeText(bytes: Uint8Array): string {
   return utf8.decode(bytes);
 }
 const MISSING: PandasCell = Object.freeze({ text: "nan", missing: true });
+/** The first characters of the non-empty {@linkcode PANDAS_NA_VALUES}. */
+const NA_FIRST_CODES: ReadonlySet<number> = new Set(
+  [...PANDAS_NA_VALUES].filter((na) => na !== "").map((na) => na.charCodeAt(0)),
+);
+/** An integer as Python prints it: no sign but `-`, no leading zero, no space. */
+const CANONICAL_INTEGER = /^(?:0|-?[1-9][0-9]*)$/;
+
+/**
+ * A cell of a text block as pandas holds it: up to a NUL, and undefined (missing) for one of
+ * the missing-value strings unless the block is literal text.
+ */
+function textCell(local: Local, field: Uint8Array | string): string | undefined {
+  const text = typeof field === "string" ? field : decodeText(field);
+  const cut = text.indexOf("\0");
+  const kept = cut < 0 ? text : text.slice(0, cut);
+  // The missing-value strings are ASCII: the text matches one exactly when its bytes do. Most
+  // text starts with none of their first characters and needs no set lookup.
+  if (
+    local === Local.Text && kept.length <= 8 &&
+    (kept === "" || NA_FIRST_CODES.has(kept.charCodeAt(0))) && PANDAS_NA_VALUES.has(kept)
+  ) {
+    return undefined;
+  }
+  return kept;
+}
 const INT64_MIN_TEXT = "-9223372036854775808";
 
 /**
@@ -260,20 +285,11 @@ export class PandasColumnTypes {
    * @throws {RangeError} when `column` or `row` is outside the table.
    */
   cell(column: number, row: number, field: Uint8Array | string): PandasCell {
-    if (!(column >= 0 && column < this.#width && row >= 0 && row < this.rows)) {
-      throw new RangeError(
-        `Cannot render a cell as it must lie in ${this.rows} rows and ${this.#width} columns: current value is row ${row}, column ${column}`,
-      );
-    }
-    const local: Local = this.#locals[Math.floor(row / this.chunkRows) * this.#width + column];
+    const local = this.#local(column, row);
     const cast = this.#casts[column];
     if (local === Local.Text || local === Local.TextLiteral) {
-      const text = typeof field === "string" ? field : decodeText(field);
-      const cut = text.indexOf("\0");
-      const kept = cut < 0 ? text : text.slice(0, cut);
-      // The missing-value strings are ASCII: the text matches one exactly when its bytes do.
-      if (local === Local.Text && kept.length <= 8 && PANDAS_NA_VALUES.has(kept)) return MISSING;
-      return { text: kept, missing: false };
+      const text = textCell(local, field);
+      return text === undefined ? MISSING : { text, missing: false };
     }
     const bytes = typeof field === "string" ? encoder.encode(field) : field;
     if (local === Local.Bool || local === Local.BoolNa) {
@@ -297,6 +313,38 @@ export class PandasColumnTypes {
       return { text: pythonFloatRepr(integerAsFloat(bytes)), missing: false };
     }
     return { text: integerText(bytes), missing: false };
+  }
+
+  /**
+   * The text of {@linkcode PandasColumnTypes.cell} (`nan` for a missing value), without making
+   * a cell object: a text cell, most cells of a benchmark, costs its string alone.
+   *
+   * @throws {TypeError} when `field` is bytes that are not UTF-8.
+   * @throws {RangeError} when `column` or `row` is outside the table.
+   */
+  text(column: number, row: number, field: Uint8Array | string): string {
+    const local = this.#local(column, row);
+    if (local === Local.Text || local === Local.TextLiteral) {
+      return textCell(local, field) ?? MISSING.text;
+    }
+    // An int64 cell given as text already in the form pandas prints needs no parsing.
+    if (
+      local === Local.Int && this.#casts[column] === Cast.None && typeof field === "string" &&
+      CANONICAL_INTEGER.test(field)
+    ) {
+      return field;
+    }
+    return this.cell(column, row, field).text;
+  }
+
+  /** How the block of `row` reads `column`; a cell outside the table is refused. */
+  #local(column: number, row: number): Local {
+    if (!(column >= 0 && column < this.#width && row >= 0 && row < this.rows)) {
+      throw new RangeError(
+        `Cannot render a cell as it must lie in ${this.rows} rows and ${this.#width} columns: current value is row ${row}, column ${column}`,
+      );
+    }
+    return this.#locals[Math.floor(row / this.chunkRows) * this.#width + column];
   }
 }
 

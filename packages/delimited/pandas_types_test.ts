@@ -73,6 +73,8 @@ Deno.test("PandasTypeInference types streamed byte records like text records", a
   for (let c = 0; c < expected.columns.length; c++) {
     const texts = records.map((fields, row) => types.cell(c, row, fields[c]).text);
     assert.deepEqual(texts, expected.cells[c], expected.columns[c]);
+    const bare = records.map((fields, row) => types.text(c, row, fields[c]));
+    assert.deepEqual(bare, expected.cells[c], `${expected.columns[c]}, text()`);
   }
 });
 
@@ -191,7 +193,7 @@ Deno.test("pythonFloatRepr() prints floats as Python's repr()", () => {
   for (const [value, text] of cases) assert.equal(pythonFloatRepr(value), text, String(value));
 });
 
-Deno.test("PandasColumnTypes.cell() refuses a cell outside the table", () => {
+Deno.test("PandasColumnTypes.cell() and text() refuse a cell outside the table", () => {
   const { types } = readPandasTable(2, [["1", "x"]]);
   assert.throws(() => types.cell(2, 0, "1"), {
     name: "RangeError",
@@ -199,5 +201,29 @@ Deno.test("PandasColumnTypes.cell() refuses a cell outside the table", () => {
       "Cannot render a cell as it must lie in 1 rows and 2 columns: current value is row 0, column 2",
   });
   assert.throws(() => types.cell(0, 1, "1"), RangeError);
+  assert.throws(() => types.text(2, 0, "1"), RangeError);
+  assert.throws(() => types.text(0, 1, "1"), RangeError);
   assert.throws(() => new PandasTypeInference(0), RangeError);
+});
+
+Deno.test("PandasColumnTypes.text() gives cell().text for integers given as text, canonical or not", () => {
+  const records = [["7", "x"], ["007", "y"], ["-0", "z"], ["+5", "nan"], [" 12 ", "NA"], [
+    "-3",
+    "",
+  ]];
+  const { types } = readPandasTable(2, records);
+  assert.deepEqual(types.dtypes, ["int64", "object"]);
+  records.forEach((fields, row) => {
+    for (let c = 0; c < 2; c++) {
+      assert.equal(types.text(c, row, fields[c]), types.cell(c, row, fields[c]).text, fields[c]);
+    }
+  });
+  assert.deepEqual(records.map((fields, row) => types.text(0, row, fields[0])), [
+    "7",
+    "7",
+    "0",
+    "5",
+    "12",
+    "-3",
+  ]);
 });

@@ -21,11 +21,17 @@ export function tempPathBeside(path: string): string {
   return `${folder}.${base}.${Deno.pid}-${hostTag()}-${crypto.randomUUID().slice(0, 6)}.tmp`;
 }
 
-/** This host's name hashed to 8 hex digits (FNV-1a), as temporary file names carry it. */
+let hostTagText: string | undefined;
+
+/**
+ * This host's name hashed to 8 hex digits (FNV-1a), as temporary file names carry it; asked of
+ * the system once per process (a decoded image's temporary file needs it too).
+ */
 function hostTag(): string {
+  if (hostTagText !== undefined) return hostTagText;
   let h = 0x811c9dc5;
   for (const char of Deno.hostname()) h = Math.imul(h ^ char.charCodeAt(0), 16777619) >>> 0;
-  return h.toString(16).padStart(8, "0");
+  return hostTagText = h.toString(16).padStart(8, "0");
 }
 
 /** `.<name>.<pid>-<host>-<random>.tmp`, as {@linkcode tempPathBeside} names them. */

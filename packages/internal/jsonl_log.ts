@@ -27,6 +27,7 @@ const encoder = new TextEncoder();
  */
 export class JsonlLog {
   #file: Deno.FsFile;
+  #buffer = new Uint8Array(1 << 14);
 
   private constructor(file: Deno.FsFile) {
     this.#file = file;
@@ -53,7 +54,14 @@ export class JsonlLog {
 
   /** Appends `value` as one line of JSON. */
   append(value: unknown): void {
-    writeAllSync(this.#file, encoder.encode(JSON.stringify(value) + "\n"));
+    const line = JSON.stringify(value) + "\n";
+    // Most lines fit the reused buffer (no new bytes per line); a longer one is encoded alone.
+    if (line.length * 3 > this.#buffer.length) {
+      writeAllSync(this.#file, encoder.encode(line));
+      return;
+    }
+    const { written } = encoder.encodeInto(line, this.#buffer);
+    writeAllSync(this.#file, this.#buffer.subarray(0, written));
   }
 
   /** Flushes the file to the disk (survives power loss, not only process death). */
@@ -77,15 +85,84 @@ export function readJsonl(
 ): { values: unknown[]; lines: number[]; skipped: number; skippedLines: number[] } {
   const values: unknown[] = [];
   const lines: number[] = [];
-  const skippedLines: number[] = [];
-  for (const [k, line] of text.split("\n").entries()) {
-    if (line.trim() === "") continue;
-    try {
-      values.push(JSON.parse(line));
-      lines.push(k + 1);
-    } catch {
-      skippedLines.push(k + 1);
-    }
-  }
+  const skippedLines = visitJsonlText(text, 1, (value, line) => {
+    values.push(value);
+    lines.push(line);
+  });
   return { values, lines, skipped: skippedLines.length, skippedLines };
+}
+
+/**
+ * Calls `visit` with each value of JSON-lines text and its line (the text's first line is
+ * `firstLine`); returns the non-blank lines that could not be parsed. Lines are taken one at a
+ * time, never split into an array of them.
+ */
+function visitJsonlText(
+  text: string,
+  firstLine: number,
+  visit: (value: unknown, line: number) => void,
+): number[] {
+  const skippedLines: number[] = [];
+  let line = firstLine;
+  for (let start = 0; start <= text.length; line++) {
+    let end = text.indexOf("\n", start);
+    if (end < 0) end = text.length;
+    const part = text.slice(start, end);
+    start = end + 1;
+    if (part.trim() === "") continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(part);
+    } catch {
+      skippedLines.push(line);
+      continue;
+    }
+    visit(value, line);
+  }
+  return skippedLines;
+}
+
+/** Bytes of a JSON-lines file read at a time by {@linkcode readJsonlFile}. */
+const READ_CHUNK_BYTES = 1 << 20;
+
+/**
+ * Reads a JSON-lines file as {@linkcode readJsonl} reads its text (invalid UTF-8 replaced, as
+ * `Deno.readTextFileSync` does), calling `visit` with each value and its 1-based line instead of
+ * returning them, about 1 MiB at a time: a journal of any length is never held whole. Returns
+ * the non-blank lines that could not be parsed.
+ *
+ * @throws {Deno.errors.NotFound} when the file does not exist.
+ */
+export function readJsonlFile(
+  path: string,
+  visit: (value: unknown, line: number) => void,
+): number[] {
+  using file = Deno.openSync(path, { read: true });
+  const decoder = new TextDecoder();
+  const skippedLines: number[] = [];
+  let buffer = new Uint8Array(READ_CHUNK_BYTES);
+  let filled = 0;
+  let line = 1;
+  let eof = false;
+  while (!eof) {
+    if (filled === buffer.length) {
+      // A line longer than the buffer: room for more of it.
+      const bigger = new Uint8Array(buffer.length * 2);
+      bigger.set(buffer);
+      buffer = bigger;
+    }
+    const n = file.readSync(buffer.subarray(filled));
+    if (n === null) eof = true;
+    else filled += n;
+    // Whole lines only (a newline byte never sits inside a UTF-8 sequence); all at the end.
+    const cut = eof ? filled : buffer.lastIndexOf(0x0a, filled - 1) + 1;
+    if (cut === 0) continue;
+    // A streaming decoder: the byte-order mark is dropped at the file's start only.
+    const text = decoder.decode(buffer.subarray(0, eof ? cut : cut - 1), { stream: !eof });
+    skippedLines.push(...visitJsonlText(text, line, visit));
+    for (let k = 0; k < cut; k++) if (buffer[k] === 0x0a) line++;
+    buffer.copyWithin(0, cut, filled);
+    filled -= cut;
+  }
+  return skippedLines;
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { JsonlLog, readJsonl, writeAllSync } from "./jsonl_log.ts";
+import { JsonlLog, readJsonl, readJsonlFile, writeAllSync } from "./jsonl_log.ts";
 
 Deno.test("JsonlLog.open() closes a torn last line so the next value starts on its own", async () => {
   const dir = await Deno.makeTempDir({ prefix: "vlmeval_jsonl_" });
@@ -34,4 +34,46 @@ Deno.test("writeAllSync() loops until a short writer took every byte", () => {
     },
   }, new Uint8Array([1, 2, 3]));
   assert.deepEqual(got, [1, 2, 3]);
+});
+
+Deno.test("readJsonlFile() visits what readJsonl() returns, across its read chunks", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "vlmeval_jsonl_" });
+  try {
+    const path = `${dir}/log.jsonl`;
+    // Lines around the 1 MiB read size, one longer than it, non-ASCII text, blank and torn lines.
+    const lines = ["\ufeff" + JSON.stringify({ a: "é" }), "", "not json"];
+    for (let k = 0; k < 3000; k++) lines.push(JSON.stringify({ k, text: "x".repeat(k % 700) }));
+    lines.push(JSON.stringify({ long: "y".repeat(1_500_000) }), "  ", JSON.stringify({ z: "ü" }));
+    const text = lines.join("\n") + '\n{"torn":';
+    await Deno.writeTextFile(path, text);
+    const values: unknown[] = [];
+    const at: number[] = [];
+    const skipped = readJsonlFile(path, (value, line) => {
+      values.push(value);
+      at.push(line);
+    });
+    const expected = readJsonl(text.replace(/^\ufeff/, ""));
+    assert.equal(values.length, 3003);
+    assert.deepEqual(values, expected.values);
+    assert.deepEqual(at, expected.lines);
+    assert.deepEqual(skipped, [3, 3007]);
+    assert.deepEqual(skipped, expected.skippedLines);
+    assert.throws(() => readJsonlFile(`${dir}/missing.jsonl`, () => {}), Deno.errors.NotFound);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("JsonlLog.append() writes short and long values as one line each", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "vlmeval_jsonl_" });
+  try {
+    const path = `${dir}/log.jsonl`;
+    const log = JsonlLog.open(path);
+    const values = [{ a: "é" }, { b: "z".repeat(20_000) }, { c: 3 }];
+    for (const value of values) log.append(value);
+    log.close();
+    assert.deepEqual(readJsonl(await Deno.readTextFile(path)).values, values);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

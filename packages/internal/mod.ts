@@ -10,7 +10,8 @@
  *   pid, host, start time and note told to waiters, refresh while held, race-safe stale
  *   takeover), {@linkcode readLockHolder};
  * - "did you mean": {@linkcode closestNames};
- * - append-only JSON lines: {@linkcode JsonlLog} (torn-line repair) and {@linkcode readJsonl};
+ * - append-only JSON lines: {@linkcode JsonlLog} (torn-line repair), {@linkcode readJsonl} and
+ *   {@linkcode readJsonlFile};
  *   {@linkcode writeAllSync} for every synchronous writer;
  * - Python compatibility: {@linkcode parsePythonStringList} (list literals, never evaluated),
  *   {@linkcode pythonFloat} (`str(float)`), {@linkcode pythonStrRepr} (`repr(str)`),
@@ -51,7 +52,7 @@ export {
   withLock,
 } from "./lock_file.ts";
 export { closestNames } from "./closest_names.ts";
-export { JsonlLog, readJsonl, type SyncWriter, writeAllSync } from "./jsonl_log.ts";
+export { JsonlLog, readJsonl, readJsonlFile, type SyncWriter, writeAllSync } from "./jsonl_log.ts";
 export { looksLikeList, parsePythonStringList } from "./python_list.ts";
 export { pythonFloat, pythonJsonDumps, pythonListRepr, pythonStrRepr } from "./python_format.ts";
 export { pyFloat, pyInt } from "./python_number.ts";

@@ -24,13 +24,13 @@ export async function writeJsonRecords(
   const sink = await TextSink.create(path);
   let count = 0;
   try {
-    await sink.write("[");
+    sink.write("[");
     for await (const cells of records) {
-      await sink.write((count === 0 ? "\n" : ",\n") + recordText(columns, cells));
+      sink.write((count === 0 ? "\n" : ",\n") + recordText(columns, cells));
       count++;
     }
-    await sink.write(count === 0 ? "]" : "\n]");
-    await sink.close();
+    sink.write(count === 0 ? "]" : "\n]");
+    sink.close();
   } catch (error) {
     sink.abandon();
     throw error;

@@ -17,7 +17,7 @@ export class TsvWriter {
   static async create(path: string, columns: readonly string[]): Promise<TsvWriter> {
     const writer = new TsvWriter(await TextSink.create(path));
     try {
-      await writer.writeRow(columns);
+      writer.writeRow(columns);
     } catch (error) {
       writer.abandon();
       throw error;
@@ -26,13 +26,13 @@ export class TsvWriter {
   }
 
   /** Appends one row of cell texts. */
-  writeRow(cells: readonly string[]): Promise<void> {
+  writeRow(cells: readonly string[]): void {
     return this.#sink.write(quoteAllLine(cells.map(neutraliseCell), "\t"));
   }
 
   /** Flushes and closes the file. */
-  close(): Promise<void> {
-    return this.#sink.close();
+  close(): void {
+    this.#sink.close();
   }
 
   /** Closes the file without flushing; for error paths. */

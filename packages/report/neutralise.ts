@@ -20,8 +20,14 @@ const PLAIN_NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
  * ```
  */
 export function neutraliseCell(text: string): string {
+  // Most cells start with none of `'=+-@`, tab or CR: they are left alone without a regex.
+  const first = text.charCodeAt(0);
+  if (!FIRST_OF_FORMULA_LIKE.has(first)) return text;
   return FORMULA_LIKE.test(text) && !PLAIN_NUMBER.test(text) ? `'${text}` : text;
 }
+
+/** The first characters {@linkcode FORMULA_LIKE} can match: `'`, `=`, `+`, `-`, `@`, tab, CR. */
+const FIRST_OF_FORMULA_LIKE = new Set(Array.from("'=+-@\t\r", (c) => c.charCodeAt(0)));
 
 /** Reverses {@linkcode neutraliseCell}: drops one leading `'` from text it would have quoted. */
 export function restoreCell(text: string): string {

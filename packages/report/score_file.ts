@@ -60,13 +60,13 @@ export async function writeCsv(path: string, table: ScoreTable): Promise<void> {
   await writeAtomically(path, async (tempPath) => {
     const sink = await TextSink.create(tempPath);
     try {
-      await sink.write(quoteAllLine(table.columns.map(csvCell), ","));
-      for (const row of table.rows) await sink.write(quoteAllLine(row.map(csvCell), ","));
+      sink.write(quoteAllLine(table.columns.map(csvCell), ","));
+      for (const row of table.rows) sink.write(quoteAllLine(row.map(csvCell), ","));
     } catch (error) {
       sink.abandon();
       throw error;
     }
-    await sink.close();
+    sink.close();
   });
 }
 

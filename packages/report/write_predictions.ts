@@ -173,14 +173,14 @@ export async function writePredictions(
           let n = 0;
           try {
             for await (const cells of records) {
-              await writer.writeRow(dtypes ? tsvCells(cells, columns, dtypes) : cells);
+              writer.writeRow(dtypes ? tsvCells(cells, columns, dtypes) : cells);
               n++;
             }
           } catch (error) {
             writer.abandon();
             throw error;
           }
-          await writer.close();
+          writer.close();
           return n;
         });
         return { path, format: chosen, rows: count, truncated: [], warnings: [] };

@@ -1,4 +1,4 @@
-import { JsonlLog, readJsonl } from "@vlmeval/internal";
+import { JsonlLog, readJsonlFile } from "@vlmeval/internal";
 import { type CallUsage, isRetryableFailure } from "@vlmeval/schema";
 
 /** One finished sample, as appended to a rank's journal (one JSON object per line). */
@@ -123,6 +123,32 @@ export function unreadableLinesWarning(state: JournalState, task: string): strin
     `answer is computed again`;
 }
 
+/** The journal files under `dir`, `prev.jsonl` first (sorted by name); none without the folder. */
+function journalFiles(dir: string): string[] {
+  let entries: Deno.DirEntry[];
+  try {
+    entries = [...Deno.readDirSync(dir)];
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return [];
+    throw err;
+  }
+  return entries.filter((e) => e.isFile && /^(prev|rank\d+of\d+)\.jsonl$/.test(e.name))
+    .map((e) => e.name).sort();
+}
+
+/**
+ * The world sizes the journal file names under `dir` carry (what {@linkcode readJournals}
+ * says in `worldSizes`), found without reading a journal.
+ */
+export function journalWorldSizes(dir: string): Set<number> {
+  const sizes = new Set<number>();
+  for (const name of journalFiles(dir)) {
+    const world = name.match(/of(\d+)\./);
+    if (world) sizes.add(Number(world[1]));
+  }
+  return sizes;
+}
+
 /**
  * Reads and merges every journal under `dir`: `prev.jsonl` first, then `rank*of*.jsonl`
  * (missing folder: empty).
@@ -134,29 +160,20 @@ export function readJournals(dir: string): JournalState {
     skippedLines: 0,
     unreadable: [],
   };
-  let entries: Deno.DirEntry[];
-  try {
-    entries = [...Deno.readDirSync(dir)];
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return state;
-    throw err;
-  }
-  const files = entries.filter((e) => e.isFile && /^(prev|rank\d+of\d+)\.jsonl$/.test(e.name))
-    .map((e) => e.name).sort();
-  for (const name of files) {
+  for (const name of journalFiles(dir)) {
     const world = name.match(/of(\d+)\./);
     if (world) state.worldSizes.add(Number(world[1]));
-    const { values, lines, skippedLines } = readJsonl(Deno.readTextFileSync(`${dir}/${name}`));
-    const bad = [...skippedLines];
-    for (const [k, value] of values.entries()) {
+    const bad: number[] = [];
+    const skippedLines = readJsonlFile(`${dir}/${name}`, (value, line) => {
       const record = value as JournalRecord;
       if (typeof record?.index !== "string" || typeof record.prediction !== "string") {
-        bad.push(lines[k]);
-        continue;
+        bad.push(line);
+        return;
       }
       const previous = state.records.get(record.index);
       if (!previous || record.ok || !previous.ok) state.records.set(record.index, record);
-    }
+    });
+    bad.push(...skippedLines);
     if (bad.length > 0) {
       state.skippedLines += bad.length;
       state.unreadable.push({ file: `${dir}/${name}`, lines: bad.sort((a, b) => a - b) });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { isFinished, JournalWriter, readJournals } from "./journal.ts";
+import { isFinished, journalWorldSizes, JournalWriter, readJournals } from "./journal.ts";
 
 Deno.test("readJournals() ignores a torn last line and a writer starts on a fresh line", async () => {
   const dir = await Deno.makeTempDir();
@@ -37,6 +37,8 @@ Deno.test("readJournals() prefers a success over a failure whatever the order", 
     assert.equal(records.get("1")?.prediction, "B");
     assert.equal(records.get("2")?.prediction, "C");
     assert.deepEqual([...worldSizes].sort(), [1, 3]);
+    assert.deepEqual([...journalWorldSizes(dir)].sort(), [1, 3], "the same, by file name");
+    assert.deepEqual([...journalWorldSizes(`${dir}/missing`)], []);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

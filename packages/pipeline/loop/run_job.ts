@@ -12,8 +12,8 @@ import { evaluatePredictions } from "../score/evaluate.ts";
 import type { EvaluateOptions, TaskScores } from "../score/score_types.ts";
 import type { GpuHooks } from "./guard.ts";
 import type { JudgeSettings } from "../score/judge.ts";
-import { journalDir, readJournals } from "./journal.ts";
-import { mergePredictions } from "./merge.ts";
+import { journalDir, journalWorldSizes, readJournals } from "./journal.ts";
+import { mergePredictions, type MergeResult } from "./merge.ts";
 import { type Progress, SILENT_PROGRESS } from "./progress.ts";
 import { runShard, type ShardOptions, type ShardSummary } from "./run_shard.ts";
 import { limitPassed } from "./failure_policy.ts";
@@ -359,8 +359,56 @@ async function mergeAndScore(
   result: JobResult,
 ): Promise<JobResult> {
   const { task } = opts;
-  const journals = readJournals(paths.journalDir);
-  const others = [...journals.worldSizes].filter((w) => w !== opts.worldSize);
+  // The journals' records live only inside the merge: the scoring that follows holds the
+  // merged rows alone (issue 19: 100k records are a third of the heap at that point).
+  const { written, merged, usage } = await mergeShards(opts, paths, startedAt);
+  if (written.oddThinking.length > 0) {
+    const shown = written.oddThinking.slice(0, 5).join(", ") +
+      (written.oddThinking.length > 5 ? ", ..." : "");
+    opts.warn(
+      `SPLIT_THINK: ${written.oddThinking.length} answers of ${task.name} do not hold one ` +
+        `<think>...</think> pair (indices ${shown}); their thinking is everything up to the last ` +
+        `</think>`,
+    );
+  }
+  result.merged = { rows: written.rows, failed: written.failed };
+  result.predictionFile = paths.predictionFile;
+  result.usage = usage;
+  const limit = opts.failurePolicy?.limit;
+  const overall = limit && limitPassed(limit, written.failed, written.rows);
+  if (overall) {
+    // Every rank kept under the limit on its own shard, but the whole file is over it.
+    result.exitCode = EXIT_CODES.tooManyFailures;
+    result.message = `${task.name}: ${overall}; the predictions are written and scored, but ` +
+      `rerun to retry the failures before trusting the score`;
+  }
+  if (opts.mode === "all") {
+    const rows = { columns: written.columns, rows: merged };
+    try {
+      result.scores = await evaluatePredictions(task, rows, scoreOptions(opts, paths));
+    } catch (err) {
+      throw new ScoringFailedError(
+        `${(err as Error).message}. The predictions are kept in ${paths.predictionFile}: ` +
+          `once the cause is fixed, score them with --mode eval (no inference again)`,
+        err,
+      );
+    }
+  }
+  return result;
+}
+
+/**
+ * Waits for every rank's journal, writes the prediction file and sums what the answers cost;
+ * in `all` mode the written rows are kept for scoring.
+ */
+async function mergeShards(
+  opts: JobOptions,
+  paths: JobPaths,
+  startedAt: number,
+): Promise<{ written: MergeResult; merged: Row[]; usage: UsageSummary | undefined }> {
+  const { task } = opts;
+  // The world sizes by file name only: the records are read once, by the wait below.
+  const others = [...journalWorldSizes(paths.journalDir)].filter((w) => w !== opts.worldSize);
   if (others.length > 0) {
     opts.warn(
       `${task.name}: journals of an earlier run with world size ${others.join(", ")} were ` +
@@ -392,39 +440,8 @@ async function mergeAndScore(
     },
     { keep: opts.mode === "all" ? merged : undefined, splitThink: opts.splitThink },
   );
-  if (written.oddThinking.length > 0) {
-    const shown = written.oddThinking.slice(0, 5).join(", ") +
-      (written.oddThinking.length > 5 ? ", ..." : "");
-    opts.warn(
-      `SPLIT_THINK: ${written.oddThinking.length} answers of ${task.name} do not hold one ` +
-        `<think>...</think> pair (indices ${shown}); their thinking is everything up to the last ` +
-        `</think>`,
-    );
-  }
-  result.merged = { rows: written.rows, failed: written.failed };
-  result.predictionFile = paths.predictionFile;
-  result.usage = summariseUsage(taskIndices(task).map((index) => records.get(index)?.usage));
-  const limit = opts.failurePolicy?.limit;
-  const overall = limit && limitPassed(limit, written.failed, written.rows);
-  if (overall) {
-    // Every rank kept under the limit on its own shard, but the whole file is over it.
-    result.exitCode = EXIT_CODES.tooManyFailures;
-    result.message = `${task.name}: ${overall}; the predictions are written and scored, but ` +
-      `rerun to retry the failures before trusting the score`;
-  }
-  if (opts.mode === "all") {
-    const rows = { columns: written.columns, rows: merged };
-    try {
-      result.scores = await evaluatePredictions(task, rows, scoreOptions(opts, paths));
-    } catch (err) {
-      throw new ScoringFailedError(
-        `${(err as Error).message}. The predictions are kept in ${paths.predictionFile}: ` +
-          `once the cause is fixed, score them with --mode eval (no inference again)`,
-        err,
-      );
-    }
-  }
-  return result;
+  const usage = summariseUsage(taskIndices(task).map((index) => records.get(index)?.usage));
+  return { written, merged, usage };
 }
 
 /** Scoring failed after the predictions were written: says they are kept, and how to score. */

@@ -351,8 +351,16 @@ Deno.test("runShard() drops a unit that fails once the run is interrupted, recor
   try {
     const controller = new AbortController();
     const model = new FaultInjectionModel(new ConstantAnswerModel(), { delayMs: 30 });
+    // Interrupted while two units are in flight: 5 ms after the sixth call starts, the fifth
+    // and sixth are both waiting out their 30 ms (a fixed 100 ms timer could land between
+    // units, as the loop's speed moved where units start).
+    const generate = model.generate.bind(model);
+    let calls = 0;
+    model.generate = (message, ctx) => {
+      if (++calls === 6) setTimeout(() => controller.abort(new Error("interrupted")), 5);
+      return generate(message, ctx);
+    };
     const progress = { start() {}, tick() {}, stop() {} };
-    setTimeout(() => controller.abort(new Error("interrupted")), 100);
     const summary = await runShard(
       options(dir, model, { signal: controller.signal, progress, concurrency: 2 }),
     );

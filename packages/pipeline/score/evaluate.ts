@@ -122,14 +122,17 @@ function scoreOutputs(
     perRow: Record<string, string>[],
     source: readonly Row[],
   ) => {
-    const merged = source.map((row, i) => ({ ...row, ...perRow[i] }));
+    // Each row with its extra cells, made as the writer takes it: never all at once.
+    function* merged(): Iterable<Row> {
+      for (let i = 0; i < source.length; i++) yield { ...source[i], ...perRow[i] };
+    }
     // `hit`, `score`, ... are numeric columns in VLMEvalKit's result files, so Excel sums them.
     const typed = extra.filter((c) => NUMERIC_COLUMNS[c]);
     const types = dtypes && typed.length
       ? { ...dtypes, ...Object.fromEntries(typed.map((c) => [c, NUMERIC_COLUMNS[c]])) }
       : dtypes;
     const all = [...columns, ...extra.filter((c) => !columns.includes(c))];
-    await writePredictions(path, all, merged, opts.format, types);
+    await writePredictions(path, all, merged(), opts.format, types);
     files.push(path);
   };
   return {
