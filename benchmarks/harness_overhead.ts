@@ -11,7 +11,14 @@
  * (alternating with the baseline's) and every figure is the median of its N runs: on a shared
  * machine one run of a size can be off by a third.
  *
- * Usage: deno run -A benchmarks/harness_overhead.ts [--baseline DIR] [--runs N] [format=xlsx] [sizes=10000,100000]
+ * With `--vlmevalkit DIR` (a VLMEvalKit checkout; `--python PATH` names a Python that imports it,
+ * torch included) VLMEvalKit's own harness runs once on the same benchmark at the sizes of
+ * `--vlmevalkit-sizes` (default 10000: its loop grows quadratically, so 100k rows take the better
+ * part of an hour): `build_dataset`, `infer_data_job` and `evaluate` with exact matching
+ * (`_vlmevalkit_harness.py`). Its peak RSS is printed beside its RSS once its imports are loaded.
+ *
+ * Usage: deno run -A benchmarks/harness_overhead.ts [--baseline DIR] [--runs N]
+ *          [--vlmevalkit DIR [--python PATH] [--vlmevalkit-sizes N,...]] [format=xlsx] [sizes=10000,100000]
  *   format  prediction file format: xlsx, tsv or json
  *   sizes   comma-separated row counts, one fresh process each
  * Exit: 0 measured; 1 when a run fails; 2 for a bad argument.
@@ -22,6 +29,9 @@ const FORMATS = ["xlsx", "tsv", "json"];
 const { values, positionals } = parseScriptArgs(import.meta, {
   baseline: { type: "string" },
   runs: { type: "string" },
+  vlmevalkit: { type: "string" },
+  python: { type: "string", default: "python3" },
+  "vlmevalkit-sizes": { type: "string", default: "10000" },
 }, { positionals: 2 });
 const baseline = values.baseline as string | undefined;
 const runsText = (values.runs as string | undefined) ?? "1";
@@ -44,6 +54,11 @@ if (sizes.some((n) => !Number.isInteger(n) || n < 1)) {
     `sizes must be comma-separated positive integers: current value is ${sizesText}`,
   );
 }
+const vlmevalkit = values.vlmevalkit as string | undefined;
+const vlmevalkitSizes = String(values["vlmevalkit-sizes"]).split(",").map(Number);
+if (vlmevalkitSizes.some((n) => !Number.isInteger(n) || n < 1)) {
+  usageError(import.meta, `--vlmevalkit-sizes must be comma-separated positive integers`);
+}
 const worker = new URL("./_harness_worker.ts", import.meta.url).pathname;
 const baselineWorker = baseline ? `${baseline}/benchmarks/_harness_worker.ts` : undefined;
 
@@ -54,16 +69,32 @@ interface Measure {
   openMs: number;
   peakRssMiB: number;
   exitCode: number;
+  /** VLMEvalKit's runs: scoring time, and RSS once its imports are loaded. */
+  evalMs?: number;
+  importsRssMiB?: number;
 }
 
-async function measure(rows: number, script: string, cwd?: string): Promise<Measure> {
+async function measure(
+  rows: number,
+  script: string,
+  cwd?: string,
+  python?: { command: string; checkout: string },
+): Promise<Measure> {
   const dir = await Deno.makeTempDir({ prefix: "vlmeval-harness-" });
   try {
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", script, String(rows), dir, format],
-      cwd,
-      stderr: "inherit",
-    }).output();
+    const command = python
+      ? new Deno.Command(python.command, {
+        args: [script, python.checkout, String(rows), dir, format],
+        cwd: dir,
+        stderr: "null",
+      })
+      : new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", script, String(rows), dir, format],
+        cwd,
+        stderr: "inherit",
+      });
+    const out = await command.output();
+    if (!out.success) throw new Error(`The ${rows}-row run of ${script} exited with ${out.code}`);
     const line = new TextDecoder().decode(out.stdout).trim().split("\n").at(-1)!;
     const m = JSON.parse(line) as Measure;
     if (m.exitCode !== 0) throw new Error(`The ${rows}-row run exited with ${m.exitCode}`);
@@ -102,6 +133,14 @@ for (const rows of sizes) {
   if (baselineWorker) before.push(median(theirs));
   results.push(median(ours));
 }
+const vlmevalkitResults: Measure[] = [];
+if (vlmevalkit) {
+  const script = new URL("./_vlmevalkit_harness.py", import.meta.url).pathname;
+  const python = { command: String(values.python), checkout: vlmevalkit };
+  for (const rows of vlmevalkitSizes) {
+    vlmevalkitResults.push(await measure(rows, script, undefined, python));
+  }
+}
 
 function table(title: string, list: Measure[]): void {
   console.log(title);
@@ -135,6 +174,25 @@ if (before.length > 0) {
       `${m.rows} rows: total ${(b.totalMs / m.totalMs).toFixed(2)}x faster, infer loop ${
         (b.inferMs / m.inferMs).toFixed(2)
       }x faster, peak RSS ${b.peakRssMiB.toFixed(0)} -> ${m.peakRssMiB.toFixed(0)} MiB`,
+    );
+  }
+}
+if (vlmevalkitResults.length > 0) {
+  table(`VLMEvalKit ${vlmevalkit} (one run each)`, vlmevalkitResults);
+  for (const v of vlmevalkitResults) {
+    const m = results.find((r) => r.rows === v.rows);
+    const growth = v.peakRssMiB - (v.importsRssMiB ?? 0);
+    console.log(
+      `${v.rows} rows: VLMEvalKit scoring ${(v.evalMs! / 1000).toFixed(1)} s, RSS ${
+        v.importsRssMiB!.toFixed(0)
+      } MiB once imported, +${growth.toFixed(0)} MiB to its peak` +
+        (m
+          ? `; ours ${(v.totalMs / m.totalMs).toFixed(1)}x faster in all, ${
+            (v.inferMs / m.inferMs).toFixed(1)
+          }x in the infer loop, peak RSS ${m.peakRssMiB.toFixed(0)} against ${
+            v.peakRssMiB.toFixed(0)
+          } MiB`
+          : ""),
     );
   }
 }
