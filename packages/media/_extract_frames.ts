@@ -11,7 +11,7 @@ import {
 import { probeKeyframes } from "./_keyframes.ts";
 import { runTool } from "./_run_tool.ts";
 import { summarizeStderr } from "./_ffmpeg_messages.ts";
-import { FFMPEG_SLOTS, withFfmpegSlot } from "./_ffmpeg_slots.ts";
+import { FFMPEG_SLOTS, ffmpegShare, withFfmpegSlot } from "./_ffmpeg_slots.ts";
 
 /**
  * Threads of each input's decoder. ffmpeg (4.x) decodes the inputs of one process one after
@@ -86,8 +86,9 @@ export async function extractFrames(
 
 /**
  * Runs the segments: split into up to {@link FFMPEG_SLOTS} runs of neighbouring segments with
- * about the same number of frames to decode, run side by side (each ffmpeg process takes a slot
- * of the pool this process shares among its extractions), each run as ffmpeg processes of up to
+ * about the same number of frames to decode (fewer while other videos are being extracted: see
+ * `ffmpegShare`), run side by side (each ffmpeg process takes a slot of the pool this process
+ * shares among its extractions), each run as ffmpeg processes of up to
  * {@link MAX_INPUTS_PER_PROCESS} segments. The first failure stops the other runs. Returns the
  * file of each index.
  */
@@ -118,14 +119,15 @@ async function runSegments(
       }
     }
   };
-  const parts = splitByDecodeCost(segments, FFMPEG_SLOTS);
-  const settled = await Promise.allSettled(
-    parts.map((part, p) =>
-      runPart(part, p).catch((error) => {
-        stop.abort(error);
-        throw error;
-      })
-    ),
+  const settled = await ffmpegShare((processes) =>
+    Promise.allSettled(
+      splitByDecodeCost(segments, processes).map((part, p) =>
+        runPart(part, p).catch((error) => {
+          stop.abort(error);
+          throw error;
+        })
+      ),
+    )
   );
   options.signal?.throwIfAborted();
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");

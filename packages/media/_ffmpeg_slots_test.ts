@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { FFMPEG_SLOTS, withFfmpegSlot } from "./_ffmpeg_slots.ts";
+import { FFMPEG_SLOTS, ffmpegShare, withFfmpegSlot } from "./_ffmpeg_slots.ts";
 
 Deno.test("withFfmpegSlot() runs at most FFMPEG_SLOTS tasks at once and frees slots on failure", async () => {
   let running = 0;
@@ -24,4 +24,20 @@ Deno.test("withFfmpegSlot() runs at most FFMPEG_SLOTS tasks at once and frees sl
   most = 0;
   await Promise.all(Array.from({ length: FFMPEG_SLOTS }, () => withFfmpegSlot(() => task(false))));
   assert.equal(most, FFMPEG_SLOTS);
+});
+
+Deno.test("ffmpegShare() gives an extraction alone every slot, and side by side a share each", async () => {
+  const alone = await ffmpegShare((processes) => Promise.resolve(processes));
+  assert.equal(alone, FFMPEG_SLOTS);
+  let release = () => {};
+  const held = new Promise<void>((resolve) => release = resolve);
+  const first = ffmpegShare(async (processes) => {
+    await held;
+    return processes;
+  });
+  const second = await ffmpegShare((processes) => Promise.resolve(processes));
+  release();
+  assert.equal(await first, FFMPEG_SLOTS);
+  assert.equal(second, Math.max(1, Math.floor(FFMPEG_SLOTS / 2)));
+  assert.equal(await ffmpegShare((processes) => Promise.resolve(processes)), FFMPEG_SLOTS);
 });
