@@ -11,7 +11,7 @@ import {
 import { probeKeyframes } from "./_keyframes.ts";
 import { runTool } from "./_run_tool.ts";
 import { summarizeStderr } from "./_ffmpeg_messages.ts";
-import { FFMPEG_SLOTS, ffmpegShare, withFfmpegSlot } from "./_ffmpeg_slots.ts";
+import { ffmpegShare, withFfmpegSlot } from "./_ffmpeg_slots.ts";
 
 /**
  * Threads of each input's decoder. ffmpeg (4.x) decodes the inputs of one process one after
@@ -85,7 +85,7 @@ export async function extractFrames(
 }
 
 /**
- * Runs the segments: split into up to {@link FFMPEG_SLOTS} runs of neighbouring segments with
+ * Runs the segments: split into up to `FFMPEG_SLOTS` runs of neighbouring segments with
  * about the same number of frames to decode (fewer while other videos are being extracted: see
  * `ffmpegShare`), run side by side (each ffmpeg process takes a slot of the pool this process
  * shares among its extractions), each run as ffmpeg processes of up to
