@@ -34,8 +34,8 @@ export {
   decodeImageFile,
   type DecodeImageOptions,
   resizeBilinear,
-} from "./image_decode.ts";
-export { type ImageDecoderInfo, imageDecoderInfo } from "./_native_image.ts";
+} from "./image/image_decode.ts";
+export { type ImageDecoderInfo, imageDecoderInfo } from "./image/_native_image.ts";
 export { BadVideoError, type BadVideoReason } from "./bad_video_error.ts";
 export {
   type FfmpegSource,
