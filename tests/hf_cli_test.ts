@@ -8,7 +8,8 @@ import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { join } from "node:path";
 import { readPredictions } from "@vlmeval/report";
-import { CLI, predictionPath, runProcess } from "./helpers/distributed_cli.ts";
+import { cliCommand } from "@vlmeval/cli/testing";
+import { predictionPath, runProcess } from "./helpers/distributed_cli.ts";
 
 const TESTDATA = new URL("../packages/models/hf/testdata/", import.meta.url).pathname;
 const PARITY = JSON.parse(Deno.readTextFileSync(join(TESTDATA, "parity.json"))).cases as {
@@ -22,18 +23,7 @@ const PARITY = JSON.parse(Deno.readTextFileSync(join(TESTDATA, "parity.json"))).
 }[];
 
 /** `deno task eval`'s permissions, not -A. */
-const TASK_COMMAND = [
-  Deno.execPath(),
-  "run",
-  "--allow-read",
-  "--allow-write",
-  "--allow-env",
-  "--allow-ffi",
-  "--allow-run",
-  "--allow-net",
-  "--allow-sys",
-  CLI,
-];
+const TASK_COMMAND = cliCommand();
 
 /** A server that records every request: the model must not make one. */
 function startWatchedEndpoint() {
