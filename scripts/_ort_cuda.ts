@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
 import { join } from "node:path";
+import { sha256File, vlmevalCacheBase } from "./_cache_files.ts";
 
 /** A wheel pinned by PyPI's SHA-256. */
 export interface WheelPin {
@@ -50,9 +50,7 @@ export class OrtCudaSetupError extends Error {
 
 /** `$VLMEVAL_CACHE_DIR/ort-cuda`, else `$XDG_CACHE_HOME/vlmeval/ort-cuda`, else `~/.cache/...`. */
 export function ortCudaCacheDir(env: Record<string, string | undefined>): string {
-  const base = env.VLMEVAL_CACHE_DIR ||
-    (env.XDG_CACHE_HOME ? join(env.XDG_CACHE_HOME, "vlmeval") : undefined) ||
-    (env.HOME ? join(env.HOME, ".cache", "vlmeval") : undefined);
+  const base = vlmevalCacheBase(env);
   if (!base) {
     throw new OrtCudaSetupError(
       "Cannot choose a cache folder as VLMEVAL_CACHE_DIR, XDG_CACHE_HOME and HOME are all unset",
@@ -60,19 +58,6 @@ export function ortCudaCacheDir(env: Record<string, string | undefined>): string
     );
   }
   return join(base, "ort-cuda");
-}
-
-/** SHA-256 of a file, hex. */
-export async function sha256File(path: string): Promise<string> {
-  const hash = createHash("sha256");
-  using file = await Deno.open(path);
-  const buffer = new Uint8Array(4 << 20);
-  for (;;) {
-    const n = await file.read(buffer);
-    if (n === null) break;
-    hash.update(buffer.subarray(0, n));
-  }
-  return hash.digest("hex");
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -5,8 +5,8 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
 import { join } from "node:path";
+import { sha256File, vlmevalCacheBase } from "./_cache_files.ts";
 import { PIP_TARGET, type WheelPin } from "./_tfjs_node_pins.ts";
 import { BuildStepError, MISSING_PREREQUISITE_EXIT, runTool, tail } from "./_tfjs_node_step.ts";
 
@@ -17,9 +17,7 @@ import { BuildStepError, MISSING_PREREQUISITE_EXIT, runTool, tail } from "./_tfj
  * @throws {BuildStepError} when none of the three variables is set.
  */
 export function tfjsNodeCacheDir(env: Record<string, string | undefined>): string {
-  const base = env.VLMEVAL_CACHE_DIR ||
-    (env.XDG_CACHE_HOME ? join(env.XDG_CACHE_HOME, "vlmeval") : undefined) ||
-    (env.HOME ? join(env.HOME, ".cache", "vlmeval") : undefined);
+  const base = vlmevalCacheBase(env);
   if (!base) {
     throw new BuildStepError(
       "wheels",
@@ -28,19 +26,6 @@ export function tfjsNodeCacheDir(env: Record<string, string | undefined>): strin
     );
   }
   return join(base, "tfjs-node");
-}
-
-/** SHA-256 of a file, hex, read in 4 MiB pieces. */
-export async function sha256File(path: string): Promise<string> {
-  const hash = createHash("sha256");
-  using file = await Deno.open(path);
-  const buffer = new Uint8Array(4 << 20);
-  for (;;) {
-    const n = await file.read(buffer);
-    if (n === null) break;
-    hash.update(buffer.subarray(0, n));
-  }
-  return hash.digest("hex");
 }
 
 /** Throws unless `path` has the pinned SHA-256. */
