@@ -5,33 +5,14 @@
  * {@linkcode clientScript}), so they may use only each other and the DOM, never imports or
  * module-level values. Data is read from `<script type="application/json">` blocks and put on
  * the page with `textContent` and element properties only: no text is ever parsed as HTML.
+ * The data's types come from `sample_data.ts` (a type import leaves nothing in the source).
  *
  * @module
  */
-
-/** One model's answers on a benchmark (see `sample_data.ts`). */
-interface ClientModel {
-  name: string;
-  source: string;
-  pred: (string | null)[];
-  ext: string[];
-  hit: (number | null)[];
-  method: string[];
-  fail: (0 | 1)[];
-  log: string[];
-}
-
-/** One benchmark's samples (see `sample_data.ts`). */
-interface ClientBench {
-  name: string;
-  index: string[];
-  question: string[];
-  options: string[];
-  answer: string[];
-  category: string[];
-  media: (number | string)[][];
-  models: ClientModel[];
-}
+import type {
+  BenchmarkSamples as ClientBench,
+  ModelAnswers as ClientModel,
+} from "../render/sample_data.ts";
 
 /** What the sample browser shows. */
 interface BrowserState {
