@@ -62,6 +62,14 @@ if (vlmevalkitSizes.some((n) => !Number.isInteger(n) || n < 1)) {
 const worker = new URL("./_harness_worker.ts", import.meta.url).pathname;
 const baselineWorker = baseline ? `${baseline}/benchmarks/_harness_worker.ts` : undefined;
 
+/**
+ * Every run's work dir stays until the end: ext4 skips inodes freed in the last 30 seconds when
+ * it places a new file (`recently_deleted`), so a run that starts right after the previous run's
+ * 10k image files were deleted pays a bitmap scan per file it creates (measured: 0.3-0.9 ms a
+ * file instead of 0.03) and its time says more about the deletion than about the harness.
+ */
+const workRoot = await Deno.makeTempDir({ prefix: "vlmeval-harness-" });
+
 interface Measure {
   rows: number;
   totalMs: number;
@@ -80,28 +88,24 @@ async function measure(
   cwd?: string,
   python?: { command: string; checkout: string },
 ): Promise<Measure> {
-  const dir = await Deno.makeTempDir({ prefix: "vlmeval-harness-" });
-  try {
-    const command = python
-      ? new Deno.Command(python.command, {
-        args: [script, python.checkout, String(rows), dir, format],
-        cwd: dir,
-        stderr: "null",
-      })
-      : new Deno.Command(Deno.execPath(), {
-        args: ["run", "-A", script, String(rows), dir, format],
-        cwd,
-        stderr: "inherit",
-      });
-    const out = await command.output();
-    if (!out.success) throw new Error(`The ${rows}-row run of ${script} exited with ${out.code}`);
-    const line = new TextDecoder().decode(out.stdout).trim().split("\n").at(-1)!;
-    const m = JSON.parse(line) as Measure;
-    if (m.exitCode !== 0) throw new Error(`The ${rows}-row run exited with ${m.exitCode}`);
-    return m;
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  const dir = await Deno.makeTempDir({ dir: workRoot, prefix: "run-" });
+  const command = python
+    ? new Deno.Command(python.command, {
+      args: [script, python.checkout, String(rows), dir, format],
+      cwd: dir,
+      stderr: "null",
+    })
+    : new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", script, String(rows), dir, format],
+      cwd,
+      stderr: "inherit",
+    });
+  const out = await command.output();
+  if (!out.success) throw new Error(`The ${rows}-row run of ${script} exited with ${out.code}`);
+  const line = new TextDecoder().decode(out.stdout).trim().split("\n").at(-1)!;
+  const m = JSON.parse(line) as Measure;
+  if (m.exitCode !== 0) throw new Error(`The ${rows}-row run exited with ${m.exitCode}`);
+  return m;
 }
 
 /** Each figure's median over the runs of one size. */
@@ -123,23 +127,27 @@ function median(list: Measure[]): Measure {
 
 const results: Measure[] = [];
 const before: Measure[] = [];
-for (const rows of sizes) {
-  const ours: Measure[] = [];
-  const theirs: Measure[] = [];
-  for (let run = 0; run < runs; run++) {
-    if (baselineWorker) theirs.push(await measure(rows, baselineWorker, baseline));
-    ours.push(await measure(rows, worker));
-  }
-  if (baselineWorker) before.push(median(theirs));
-  results.push(median(ours));
-}
 const vlmevalkitResults: Measure[] = [];
-if (vlmevalkit) {
-  const script = new URL("./_vlmevalkit_harness.py", import.meta.url).pathname;
-  const python = { command: String(values.python), checkout: vlmevalkit };
-  for (const rows of vlmevalkitSizes) {
-    vlmevalkitResults.push(await measure(rows, script, undefined, python));
+try {
+  for (const rows of sizes) {
+    const ours: Measure[] = [];
+    const theirs: Measure[] = [];
+    for (let run = 0; run < runs; run++) {
+      if (baselineWorker) theirs.push(await measure(rows, baselineWorker, baseline));
+      ours.push(await measure(rows, worker));
+    }
+    if (baselineWorker) before.push(median(theirs));
+    results.push(median(ours));
   }
+  if (vlmevalkit) {
+    const script = new URL("./_vlmevalkit_harness.py", import.meta.url).pathname;
+    const python = { command: String(values.python), checkout: vlmevalkit };
+    for (const rows of vlmevalkitSizes) {
+      vlmevalkitResults.push(await measure(rows, script, undefined, python));
+    }
+  }
+} finally {
+  await Deno.remove(workRoot, { recursive: true });
 }
 
 function table(title: string, list: Measure[]): void {

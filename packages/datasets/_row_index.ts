@@ -4,6 +4,7 @@ import { imageCellShape, pathCellValues } from "./_image_cells.ts";
 import { checkRootRelativePath, resolveInsideFolder } from "./_safe_path.ts";
 import { readTsvRecords, type TsvRecord } from "./_tsv_records.ts";
 import { PandasRows } from "./_pandas_rows.ts";
+import { IndexColumn } from "./_index_column.ts";
 import type { CellReading } from "./cell_reading.ts";
 
 /** Column positions the reader needs; -1 when the column is absent. */
@@ -25,12 +26,12 @@ export interface RowIndex {
   offsets: Float64Array;
   lengths: Uint32Array;
   lines: Uint32Array;
-  indices: string[];
+  /** Each kept row's `index` (as the cells are read), and the position of each. */
+  indices: IndexColumn;
   /** Images of the row (for a reference row, of its target); 0 for meta-only rows. */
   imageCounts: Uint32Array;
   /** Position of the row whose image a reference row shares; -1 for a row with its own. */
   referenceTargets: Int32Array;
-  positions: Map<string, number>;
   /** Rows dropped because their `image` cell is empty (VLMEvalKit's `skip_noimg`). */
   skippedRows: number;
   /** The 1-based lines of the first dropped rows (at most 20). */
@@ -178,10 +179,9 @@ export async function buildRowIndex(
     offsets: new Float64Array(0),
     lengths: new Uint32Array(0),
     lines: new Uint32Array(0),
-    indices: [],
+    indices: new IndexColumn(),
     imageCounts: new Uint32Array(0),
     referenceTargets: new Int32Array(0),
-    positions: new Map(),
     skippedRows: 0,
     skippedLines: [],
     allAnswersYesNo: columns.answer >= 0,
@@ -235,7 +235,7 @@ export async function buildRowIndex(
         });
       }
     }
-    const earlier = index.positions.get(at.index);
+    const earlier = index.indices.positionOf(at.index);
     if (earlier !== undefined) {
       fail(`the index is not unique: line ${numbers.lines[earlier]} has it too`, {
         ...at,
@@ -255,14 +255,13 @@ export async function buildRowIndex(
       fail(`it names ${pathCount} files for ${imageCount} images`, { ...at, field: "image_path" });
     }
 
-    const position = index.indices.length;
+    const position = index.indices.size;
     const ordinal = index.cells.add(record.fields, true);
     if (reference !== undefined) {
       pendingReferences.positions.push(position);
       pendingReferences.targets.push(reference);
       pendingReferences.pathCounts.push(pathCount);
     }
-    index.positions.set(at.index, position);
     numbers.push(record.offset, record.length, record.line, imageCount, ordinal);
     index.indices.push(at.index);
     if (columns.answer >= 0) {
@@ -272,7 +271,7 @@ export async function buildRowIndex(
       if (lower !== "yes" && lower !== "no") index.allAnswersYesNoAnyCase = false;
     }
   }
-  if (index.indices.length === 0) {
+  if (index.indices.size === 0) {
     index.allAnswersYesNo = false;
     index.allAnswersYesNoAnyCase = false;
   }
@@ -296,23 +295,29 @@ export async function buildRowIndex(
  */
 function renderIndices(index: RowIndex, file: string): void {
   const column = index.columns.index;
-  const rendered = index.indices.map((raw, p) =>
-    index.cells.render(column, index.ordinals[p], raw)
-  );
-  if (rendered.every((text, p) => text === index.indices[p])) return;
-  index.positions.clear();
-  rendered.forEach((text, p) => {
-    const earlier = index.positions.get(text);
+  const { indices, ordinals } = index;
+  let p = 0;
+  while (p < indices.size) {
+    const raw = indices.at(p);
+    if (index.cells.render(column, ordinals[p], raw) !== raw) break;
+    p++;
+  }
+  if (p === indices.size) return;
+  const rendered = new IndexColumn();
+  for (p = 0; p < indices.size; p++) {
+    const raw = indices.at(p);
+    const text = index.cells.render(column, ordinals[p], raw);
+    const earlier = rendered.positionOf(text);
     if (earlier !== undefined) {
       fail(
         `the index reads as ${text}, as line ${index.lines[earlier]}'s does (pandas reads ` +
           `the index column as numbers; --literal-cells keeps the text)`,
-        { file, line: index.lines[p], index: index.indices[p], field: "index" },
+        { file, line: index.lines[p], index: raw, field: "index" },
       );
     }
-    index.positions.set(text, p);
-    index.indices[p] = text;
-  });
+    rendered.push(text);
+  }
+  index.indices = rendered;
 }
 
 function checkPathCell(
@@ -357,10 +362,10 @@ function resolveReferences(index: RowIndex, pending: PendingReferences, file: st
     const at: DatasetLocation = {
       file,
       line: index.lines[position],
-      index: index.indices[position],
+      index: index.indices.at(position),
       field: "image",
     };
-    const targetPosition = index.positions.get(target);
+    const targetPosition = index.indices.positionOf(target);
     if (targetPosition === undefined) {
       fail(
         `the value "${target}" (64 characters or fewer) must be the index of a row with image data, and no row has that index`,

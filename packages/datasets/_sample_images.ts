@@ -104,7 +104,7 @@ export async function sampleImagePaths(
   const at: DatasetLocation = {
     file: source.path,
     line: rows.lines[position],
-    index: rows.indices[position],
+    index: rows.indices.at(position),
     field: "image",
   };
   const fields = await source.readFields(position);
@@ -124,7 +124,7 @@ export async function sampleImagePaths(
   if (names.length === 0 && target !== position) {
     names = pathCellValues(cellText(targetFields, rows.columns.imagePath));
   }
-  const namingIndex = rows.indices[target];
+  const namingIndex = rows.indices.at(target);
   const what = target === position ? "the value" : `the image of index "${namingIndex}"`;
   const root = resolvedRoot(imageRoot);
   const paths: string[] = [];

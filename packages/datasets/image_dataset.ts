@@ -146,7 +146,7 @@ class TsvImageDataset implements ImageDataset {
   }
 
   get size(): number {
-    return this.#rows.indices.length;
+    return this.#rows.indices.size;
   }
 
   get skippedRows(): number {
@@ -163,11 +163,11 @@ class TsvImageDataset implements ImageDataset {
 
   indexAt(position: number): string {
     this.#checkPosition(position);
-    return this.#rows.indices[position];
+    return this.#rows.indices.at(position);
   }
 
   positionOf(index: string): number | undefined {
-    return this.#rows.positions.get(index);
+    return this.#rows.indices.positionOf(index);
   }
 
   async rowAt(position: number): Promise<Row> {
@@ -194,7 +194,7 @@ class TsvImageDataset implements ImageDataset {
   }
 
   async imagePaths(row: Row, imageRoot: string): Promise<string[]> {
-    const position = this.#rows.positions.get(row.index ?? "");
+    const position = this.#rows.indices.positionOf(row.index ?? "");
     if (position === undefined) {
       throw new SampleInputError(
         `Cannot find the images of ${
