@@ -4,7 +4,7 @@ import { imageCellShape, pathCellValues } from "./_image_cells.ts";
 import { checkRootRelativePath, resolveInsideFolder } from "./_safe_path.ts";
 import { readTsvRecords, type TsvRecord } from "./_tsv_records.ts";
 import { PandasRows } from "./_pandas_rows.ts";
-import { IndexColumn } from "./_index_column.ts";
+import { IndexColumn } from "@vlmeval/internal";
 import type { CellReading } from "./cell_reading.ts";
 
 /** Column positions the reader needs; -1 when the column is absent. */
@@ -189,7 +189,7 @@ export async function buildRowIndex(
     cells: new PandasRows(columns.header, reading),
     ordinals: new Uint32Array(0),
   };
-  const pendingReferences: PendingReferences = { positions: [], targets: [], pathCounts: [] };
+  const pendingReferences = new PendingReferences();
   for await (const record of records) {
     const at: DatasetLocation = { file: path, line: record.line };
     if (record.fields.length !== width) {
@@ -258,9 +258,7 @@ export async function buildRowIndex(
     const position = index.indices.size;
     const ordinal = index.cells.add(record.fields, true);
     if (reference !== undefined) {
-      pendingReferences.positions.push(position);
-      pendingReferences.targets.push(reference);
-      pendingReferences.pathCounts.push(pathCount);
+      pendingReferences.push(position, reference, pathCount);
     }
     numbers.push(record.offset, record.length, record.line, imageCount, ordinal);
     index.indices.push(at.index);
@@ -342,22 +340,38 @@ function checkPathCell(
 }
 
 /**
- * The rows whose image cell names another row, found in the validating pass: parallel arrays
- * rather than an object each (most rows of a large benchmark are references).
+ * The rows whose image cell names another row, found in the validating pass: typed arrays and
+ * an index column rather than an object or a string each (most rows of a large benchmark are
+ * references).
  */
-interface PendingReferences {
-  positions: number[];
-  targets: string[];
-  pathCounts: number[];
+class PendingReferences {
+  positions = new Uint32Array(1024);
+  pathCounts = new Uint32Array(1024);
+  targets = new IndexColumn();
+
+  get length(): number {
+    return this.targets.size;
+  }
+
+  push(position: number, target: string, pathCount: number): void {
+    const at = this.targets.size;
+    if (at === this.positions.length) {
+      this.positions = grown(this.positions, at);
+      this.pathCounts = grown(this.pathCounts, at);
+    }
+    this.positions[at] = position;
+    this.pathCounts[at] = pathCount;
+    this.targets.push(target);
+  }
 }
 
 function resolveReferences(index: RowIndex, pending: PendingReferences, file: string): void {
   // Every reference row is marked first (-2), so that a target that is itself one is refused.
   const targets = index.referenceTargets;
-  for (const position of pending.positions) targets[position] = -2;
-  for (let k = 0; k < pending.positions.length; k++) {
+  for (let k = 0; k < pending.length; k++) targets[pending.positions[k]] = -2;
+  for (let k = 0; k < pending.length; k++) {
     const position = pending.positions[k];
-    const target = pending.targets[k];
+    const target = pending.targets.at(k);
     const pathCount = pending.pathCounts[k];
     const at: DatasetLocation = {
       file,

@@ -55,7 +55,12 @@ export { parseDatasetName } from "./task/dataset_name.ts";
 export type { DatasetSpec, FrameSetting } from "./task/dataset_name.ts";
 export { type GpuHooks, NO_GPU } from "./loop/guard.ts";
 export { gpuHooksFromNative } from "./loop/gpu_hooks.ts";
-export { type JournalRecord, type JournalState, readJournals } from "./loop/journal.ts";
+export {
+  type JournalRecord,
+  JournalRecords,
+  type JournalState,
+  readJournals,
+} from "./loop/journal.ts";
 export type { ShardSummary } from "./loop/run_shard.ts";
 export {
   DEFAULT_FAILURE_LIMIT,

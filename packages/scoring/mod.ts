@@ -45,6 +45,8 @@ export {
   type McqMethod,
   type McqRowScore,
   type McqScore,
+  McqTally,
+  type McqTallyRow,
   scoreMcq,
 } from "./mcq/score_mcq.ts";
 export {

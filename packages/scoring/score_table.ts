@@ -47,10 +47,6 @@ function sortedValues(items: readonly GroupedScore[], key: "category" | "l2Categ
   return [...values].sort(compareCodePoints);
 }
 
-function hasKey(items: readonly GroupedScore[], key: keyof GroupedScore): boolean {
-  return items.some((item) => item[key] !== undefined);
-}
-
 /** Options of {@linkcode reportAcc}. */
 export interface ReportAccOptions {
   /** Multiply every mean by this (1: fractions as VLMEvalKit's MCQ report; 100: percent). */
@@ -65,31 +61,81 @@ export interface ReportAccOptions {
  * column. A name used twice keeps its first column and the later values, as a pandas dict does.
  */
 export function reportAcc(items: readonly GroupedScore[], opts: ReportAccOptions = {}): ScoreTable {
-  const scale = opts.scale ?? 1;
-  const splitOf = (item: GroupedScore) => item.split || "none";
-  const splits = hasKey(items, "split")
-    ? [...new Set(items.map(splitOf))].sort(compareCodePoints)
-    : ["none"];
-  const columns = new Map<string, (string | number | null)[]>([["split", splits]]);
-  const perSplit = (subset: readonly GroupedScore[]) =>
-    splits.map((split) => {
-      const value = mean(subset.filter((item) => splitOf(item) === split));
-      return value === null ? null : value * scale;
-    });
-  columns.set("Overall", perSplit(items));
-  for (const key of ["l2Category", "category"] as const) {
-    for (const value of sortedValues(items, key)) {
-      columns.set(
-        Object.hasOwn(MMBENCH_ABBREVIATIONS, value) ? MMBENCH_ABBREVIATIONS[value] : value,
-        perSplit(items.filter((item) => item[key] === value)),
-      );
+  const totals = new GroupTotals();
+  for (const item of items) totals.add(item);
+  return totals.report(opts);
+}
+
+/** Sum and count of some rows' scores. */
+interface Tally {
+  sum: number;
+  count: number;
+}
+
+/**
+ * Running totals of scored rows by split and by group, one row at a time: what
+ * {@linkcode reportAcc} reports, without holding the rows (a 100k-row benchmark is scored in a
+ * pass over its rows). Sums are added in the order the rows come, as `report_acc`'s means are.
+ */
+export class GroupTotals {
+  #hasSplit = false;
+  /** Every row's score, by split. */
+  #overall = new Map<string, Tally>();
+  /** Scores by group value, then by split. */
+  #groups = {
+    l2Category: new Map<string, Map<string, Tally>>(),
+    category: new Map<string, Map<string, Tally>>(),
+  };
+
+  /** Counts one row's score under its split and groups. */
+  add(item: GroupedScore): void {
+    if (item.split !== undefined) this.#hasSplit = true;
+    const split = item.split || "none";
+    addTo(this.#overall, split, item.score);
+    for (const key of ["l2Category", "category"] as const) {
+      const value = item[key];
+      if (value === undefined || value === "") continue;
+      let bySplit = this.#groups[key].get(value);
+      if (bySplit === undefined) this.#groups[key].set(value, bySplit = new Map());
+      addTo(bySplit, split, item.score);
     }
   }
-  const values = [...columns.values()];
-  return {
-    columns: [...columns.keys()],
-    rows: splits.map((_, k) => values.map((column) => column[k])),
-  };
+
+  /** The `report_acc` table of the rows counted so far (see {@linkcode reportAcc}). */
+  report(opts: ReportAccOptions = {}): ScoreTable {
+    const scale = opts.scale ?? 1;
+    const splits = this.#hasSplit ? [...this.#overall.keys()].sort(compareCodePoints) : ["none"];
+    const perSplit = (tallies: Map<string, Tally> | undefined) =>
+      splits.map((split) => {
+        const tally = tallies?.get(split);
+        return tally ? (tally.sum / tally.count) * scale : null;
+      });
+    const columns = new Map<string, (string | number | null)[]>([["split", splits]]);
+    columns.set("Overall", perSplit(this.#overall));
+    for (const key of ["l2Category", "category"] as const) {
+      const groups = this.#groups[key];
+      for (const value of [...groups.keys()].sort(compareCodePoints)) {
+        columns.set(
+          Object.hasOwn(MMBENCH_ABBREVIATIONS, value) ? MMBENCH_ABBREVIATIONS[value] : value,
+          perSplit(groups.get(value)),
+        );
+      }
+    }
+    const values = [...columns.values()];
+    return {
+      columns: [...columns.keys()],
+      rows: splits.map((_, k) => values.map((column) => column[k])),
+    };
+  }
+}
+
+function addTo(tallies: Map<string, Tally>, split: string, score: number): void {
+  const tally = tallies.get(split);
+  if (tally === undefined) tallies.set(split, { sum: score, count: 1 });
+  else {
+    tally.sum += score;
+    tally.count++;
+  }
 }
 
 /**

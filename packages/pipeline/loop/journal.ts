@@ -1,4 +1,4 @@
-import { JsonlLog, readJsonlFile } from "@vlmeval/internal";
+import { IndexColumn, JsonlLog, readJsonlFile } from "@vlmeval/internal";
 import { type CallUsage, isRetryableFailure } from "@vlmeval/schema";
 
 /** One finished sample, as appended to a rank's journal (one JSON object per line). */
@@ -93,10 +93,111 @@ export class JournalWriter {
   }
 }
 
+/**
+ * The best record of each index over a task's journals: a success beats a failure; among equals
+ * the latest read wins. Kept in typed arrays keyed by an {@linkcode IndexColumn}, and `get` makes
+ * a record's object when asked: 100k answers cost their prediction texts and about 70 bytes
+ * each, where an object, a string key and a `Map` entry each cost three times that, all of it on
+ * the heap that the merge and the scoring then grow from (issue 19).
+ */
+export class JournalRecords {
+  #keys = new IndexColumn();
+  #predictions: string[] = [];
+  #ok = new Uint8Array(256);
+  /** `time`, `ms`, `rank` and `worldSize` of each record (NaN where a record had none). */
+  #numbers = new Float64Array(256 * NUMBERS);
+  /** What few records have: a failure's stage and error type, a served model's usage. */
+  #extras = new Map<number, Pick<JournalRecord, "stage" | "errorType" | "usage">>();
+
+  /** Number of indices with a record. */
+  get size(): number {
+    return this.#keys.size;
+  }
+
+  /** True when `index` has a record. */
+  has(index: string): boolean {
+    return this.#keys.positionOf(index) !== undefined;
+  }
+
+  /** The best record of `index`, or undefined. */
+  get(index: string): JournalRecord | undefined {
+    const slot = this.#keys.positionOf(index);
+    return slot === undefined ? undefined : this.#record(slot, index);
+  }
+
+  /** Every index's best record, in the order the indices were first read. */
+  *values(): IterableIterator<JournalRecord> {
+    for (let slot = 0; slot < this.#keys.size; slot++) {
+      yield this.#record(slot, this.#keys.at(slot));
+    }
+  }
+
+  /** Keeps `record` when it is the best so far for its index. */
+  offer(record: JournalRecord): void {
+    let slot = this.#keys.positionOf(record.index);
+    if (slot === undefined) {
+      slot = this.#keys.size;
+      this.#keys.push(record.index);
+      if (slot === this.#ok.length) {
+        this.#ok = grown(this.#ok, slot * 2);
+        this.#numbers = grown(this.#numbers, slot * 2 * NUMBERS);
+      }
+    } else if (!record.ok && this.#ok[slot] === 1) {
+      return;
+    }
+    this.#predictions[slot] = record.prediction;
+    this.#ok[slot] = record.ok ? 1 : 0;
+    const at = slot * NUMBERS;
+    this.#numbers[at] = numberOrNaN(record.time);
+    this.#numbers[at + 1] = numberOrNaN(record.ms);
+    this.#numbers[at + 2] = numberOrNaN(record.rank);
+    this.#numbers[at + 3] = numberOrNaN(record.worldSize);
+    const { stage, errorType, usage } = record;
+    if (stage !== undefined || errorType !== undefined || usage !== undefined) {
+      this.#extras.set(slot, { stage, errorType, usage });
+    } else {
+      this.#extras.delete(slot);
+    }
+  }
+
+  #record(slot: number, index: string): JournalRecord {
+    const at = slot * NUMBERS;
+    const record: JournalRecord = {
+      index,
+      prediction: this.#predictions[slot],
+      ok: this.#ok[slot] === 1,
+      rank: this.#numbers[at + 2],
+      worldSize: this.#numbers[at + 3],
+      time: this.#numbers[at],
+    };
+    const ms = this.#numbers[at + 1];
+    if (!Number.isNaN(ms)) record.ms = ms;
+    const extras = this.#extras.get(slot);
+    if (extras?.stage !== undefined) record.stage = extras.stage;
+    if (extras?.errorType !== undefined) record.errorType = extras.errorType;
+    if (extras?.usage !== undefined) record.usage = extras.usage;
+    return record;
+  }
+}
+
+/** Numbers kept per record: time, ms, rank, world size. */
+const NUMBERS = 4;
+
+function numberOrNaN(value: unknown): number {
+  return typeof value === "number" ? value : Number.NaN;
+}
+
+/** A copy of `array` with room for `size` values. */
+function grown<A extends Uint8Array | Float64Array>(array: A, size: number): A {
+  const bigger = new (array.constructor as new (size: number) => A)(size);
+  bigger.set(array);
+  return bigger;
+}
+
 /** What every journal in a folder says, merged. */
 export interface JournalState {
   /** Best record per index: a success beats a failure; among equals the latest wins. */
-  records: Map<string, JournalRecord>;
+  records: JournalRecords;
   /** World sizes seen in the journal file names. */
   worldSizes: Set<number>;
   /** Lines that could not be read (a torn line after a kill, or damage), over every file. */
@@ -155,7 +256,7 @@ export function journalWorldSizes(dir: string): Set<number> {
  */
 export function readJournals(dir: string): JournalState {
   const state: JournalState = {
-    records: new Map(),
+    records: new JournalRecords(),
     worldSizes: new Set(),
     skippedLines: 0,
     unreadable: [],
@@ -170,8 +271,7 @@ export function readJournals(dir: string): JournalState {
         bad.push(line);
         return;
       }
-      const previous = state.records.get(record.index);
-      if (!previous || record.ok || !previous.ok) state.records.set(record.index, record);
+      state.records.offer(record);
     });
     bad.push(...skippedLines);
     if (bad.length > 0) {

@@ -1,7 +1,7 @@
 import { splitThinking } from "@vlmeval/scoring";
 import { EXIT_CODES, type ExitCode, type Row } from "@vlmeval/schema";
 import type { EvalTask } from "../task/eval_task.ts";
-import type { JournalRecord } from "./journal.ts";
+import type { JournalRecords } from "./journal.ts";
 
 /** A row of the dataset misses its prediction at merge time. */
 export class IncompleteMergeError extends Error {
@@ -21,8 +21,6 @@ export type PredictionWriter = (
 
 /** Settings of {@link mergePredictions}. */
 export interface MergeOptions {
-  /** The written rows are also pushed here (for scoring them without reading the file back). */
-  keep?: Row[];
   /**
    * `SPLIT_THINK`: split each answer at its last `</think>` into `prediction` and a `thinking`
    * column. The journal keeps the whole answer, so a later merge can decide again.
@@ -49,22 +47,20 @@ export interface MergeResult {
  */
 export async function mergePredictions(
   task: EvalTask,
-  records: Map<string, JournalRecord>,
+  records: JournalRecords,
   path: string,
   write: PredictionWriter,
   opts: MergeOptions = {},
 ): Promise<MergeResult> {
-  const { keep, splitThink = false } = opts;
+  const { splitThink = false } = opts;
   const columns = [
     ...task.outputColumns().filter((c) => c !== "prediction" && (!splitThink || c !== "thinking")),
     "prediction",
     ...(splitThink ? ["thinking"] : []),
   ];
   const missing: string[] = [];
-  const known = new Set<string>();
   for (let p = 0; p < task.unitCount; p++) {
     for (const index of task.unitIndices(p)) {
-      known.add(index);
       if (!records.has(index)) missing.push(index);
     }
   }
@@ -78,24 +74,40 @@ export async function mergePredictions(
   let rows = 0;
   let failed = 0;
   const oddThinking: string[] = [];
-  async function* withPredictions(): AsyncIterable<Row> {
-    for await (const row of task.outputRows()) {
-      const record = records.get(row.index)!;
-      if (!record.ok) failed++;
-      rows++;
-      const out: Row = { ...row, prediction: record.prediction };
-      if (splitThink) {
-        const split = record.ok
-          ? splitThinking(record.prediction)
-          : { prediction: record.prediction, thinking: "", wellFormed: true };
-        if (!split.wellFormed) oddThinking.push(row.index);
-        out.prediction = split.prediction;
-        out.thinking = split.thinking;
-      }
-      keep?.push(out);
-      yield out;
-    }
-  }
-  await write(path, columns, withPredictions(), task.outputDtypes?.());
+  const written = predictionRows(task, records, splitThink, (row, ok, wellFormed) => {
+    rows++;
+    if (!ok) failed++;
+    if (!wellFormed) oddThinking.push(row.index);
+  });
+  await write(path, columns, written, task.outputDtypes?.());
   return { rows, failed, columns, oddThinking };
+}
+
+/**
+ * The prediction file's rows, made again by each call: the task's rows in order (read back from
+ * the benchmark file), each with its journaled `prediction` (and `thinking` under `splitThink`).
+ * `seen` hears each row with whether its answer is a success and its thinking well formed.
+ * Every row must have a record (see {@link mergePredictions}).
+ */
+export async function* predictionRows(
+  task: EvalTask,
+  records: JournalRecords,
+  splitThink = false,
+  seen?: (row: Row, ok: boolean, wellFormed: boolean) => void,
+): AsyncIterable<Row> {
+  for await (const row of task.outputRows()) {
+    const record = records.get(row.index)!;
+    const out: Row = { ...row, prediction: record.prediction };
+    let wellFormed = true;
+    if (splitThink) {
+      const split = record.ok
+        ? splitThinking(record.prediction)
+        : { prediction: record.prediction, thinking: "", wellFormed: true };
+      wellFormed = split.wellFormed;
+      out.prediction = split.prediction;
+      out.thinking = split.thinking;
+    }
+    seen?.(row, record.ok, wellFormed);
+    yield out;
+  }
 }

@@ -1,10 +1,4 @@
-import {
-  EXIT_CODES,
-  type ExitCode,
-  isFailure,
-  type Row,
-  type VisionLanguageModel,
-} from "@vlmeval/schema";
+import { EXIT_CODES, type ExitCode, isFailure, type VisionLanguageModel } from "@vlmeval/schema";
 import { type PredFormat, readPredictions, writePredictions } from "@vlmeval/report";
 import { removeDeadTempFiles, withLock, writeAtomically } from "@vlmeval/internal";
 import type { EvalTask } from "../task/eval_task.ts";
@@ -12,8 +6,14 @@ import { evaluatePredictions } from "../score/evaluate.ts";
 import type { EvaluateOptions, TaskScores } from "../score/score_types.ts";
 import type { GpuHooks } from "./guard.ts";
 import type { JudgeSettings } from "../score/judge.ts";
-import { journalDir, journalWorldSizes, readJournals } from "./journal.ts";
-import { mergePredictions, type MergeResult } from "./merge.ts";
+import {
+  journalDir,
+  type JournalRecord,
+  type JournalRecords,
+  journalWorldSizes,
+  readJournals,
+} from "./journal.ts";
+import { mergePredictions, type MergeResult, predictionRows } from "./merge.ts";
 import { type Progress, SILENT_PROGRESS } from "./progress.ts";
 import { runShard, type ShardOptions, type ShardSummary } from "./run_shard.ts";
 import { limitPassed } from "./failure_policy.ts";
@@ -359,9 +359,9 @@ async function mergeAndScore(
   result: JobResult,
 ): Promise<JobResult> {
   const { task } = opts;
-  // The journals' records live only inside the merge: the scoring that follows holds the
-  // merged rows alone (issue 19: 100k records are a third of the heap at that point).
-  const { written, merged, usage } = await mergeShards(opts, paths, startedAt);
+  // The scoring reads the merged rows again (benchmark file and journal records), as the merge
+  // did: neither holds them (issue 19).
+  const { written, records, usage } = await mergeShards(opts, paths, startedAt);
   if (written.oddThinking.length > 0) {
     const shown = written.oddThinking.slice(0, 5).join(", ") +
       (written.oddThinking.length > 5 ? ", ..." : "");
@@ -383,7 +383,10 @@ async function mergeAndScore(
       `rerun to retry the failures before trusting the score`;
   }
   if (opts.mode === "all") {
-    const rows = { columns: written.columns, rows: merged };
+    const rows = {
+      columns: written.columns,
+      rows: () => predictionRows(task, records, opts.splitThink),
+    };
     try {
       result.scores = await evaluatePredictions(task, rows, scoreOptions(opts, paths));
     } catch (err) {
@@ -399,13 +402,13 @@ async function mergeAndScore(
 
 /**
  * Waits for every rank's journal, writes the prediction file and sums what the answers cost;
- * in `all` mode the written rows are kept for scoring.
+ * returns the records the prediction file was made of.
  */
 async function mergeShards(
   opts: JobOptions,
   paths: JobPaths,
   startedAt: number,
-): Promise<{ written: MergeResult; merged: Row[]; usage: UsageSummary | undefined }> {
+): Promise<{ written: MergeResult; records: JournalRecords; usage: UsageSummary | undefined }> {
   const { task } = opts;
   // The world sizes by file name only: the records are read once, by the wait below.
   const others = [...journalWorldSizes(paths.journalDir)].filter((w) => w !== opts.worldSize);
@@ -429,7 +432,6 @@ async function mergeShards(
         `waiting for rank(s) ${[...missing.keys()].join(", ")} to finish ${task.name}...`,
       ),
   });
-  const merged: Row[] = [];
   const written = await mergePredictions(
     task,
     records,
@@ -438,10 +440,10 @@ async function mergeShards(
       const report = await writePredictions(path, columns, rows, opts.format, dtypes);
       for (const warning of report.warnings) opts.warn(warning);
     },
-    { keep: opts.mode === "all" ? merged : undefined, splitThink: opts.splitThink },
+    { splitThink: opts.splitThink },
   );
-  const usage = summariseUsage(taskIndices(task).map((index) => records.get(index)?.usage));
-  return { written, merged, usage };
+  const usage = summariseUsage(taskUsages(task, records));
+  return { written, records, usage };
 }
 
 /** Scoring failed after the predictions were written: says they are kept, and how to score. */
@@ -475,11 +477,11 @@ function scoreOptions(opts: JobOptions, paths: JobPaths): EvaluateOptions {
   };
 }
 
-/** Every index of a task, in order. */
-function taskIndices(task: EvalTask): string[] {
-  const indices: string[] = [];
-  for (let p = 0; p < task.unitCount; p++) indices.push(...task.unitIndices(p));
-  return indices;
+/** What each of a task's answers cost, in task order (undefined where nothing was reported). */
+function* taskUsages(task: EvalTask, records: JournalRecords): Iterable<JournalRecord["usage"]> {
+  for (let p = 0; p < task.unitCount; p++) {
+    for (const index of task.unitIndices(p)) yield records.get(index)?.usage;
+  }
 }
 
 /** The exit code and the sentence of a shard that stopped early. */

@@ -111,11 +111,16 @@ export interface ShardSummary {
 /** Longest stretch of units run without giving the event loop a turn, in milliseconds. */
 const YIELD_EVERY_MS = 20;
 
-/** Unit positions owned by `rank` of `worldSize`: `rank, rank + W, rank + 2W, ...`. */
-export function shardPositions(unitCount: number, rank: number, worldSize: number): number[] {
-  const positions: number[] = [];
-  for (let p = rank; p < unitCount; p += worldSize) positions.push(p);
-  return positions;
+/**
+ * Unit positions owned by `rank` of `worldSize`: `rank, rank + W, rank + 2W, ...`, made as they
+ * are taken (a 100k-unit shard is never an array).
+ */
+export function* shardPositions(
+  unitCount: number,
+  rank: number,
+  worldSize: number,
+): Generator<number> {
+  for (let p = rank; p < unitCount; p += worldSize) yield p;
 }
 
 /**
@@ -130,22 +135,29 @@ export async function runShard(opts: ShardOptions): Promise<ShardSummary> {
   const unreadable = unreadableLinesWarning(journals, task.name);
   if (unreadable && rank === 0) opts.warn(unreadable);
   const previous = journals.records;
-  const positions = shardPositions(task.unitCount, rank, worldSize);
   const finished = (record: JournalRecord | undefined) =>
     isFinished(record, opts.keepFailed) ||
     (record !== undefined && opts.since !== undefined && record.time >= opts.since);
-  const pending = positions.filter((p) =>
-    !task.unitIndices(p).every((i) => finished(previous.get(i)))
-  );
+  // The units still to run; of those finished before, the ones whose answers hold a failure
+  // the user chose to keep (they count against the failure policy).
+  const pending: number[] = [];
+  let units = 0;
+  let keptFailures = 0;
+  for (const p of shardPositions(task.unitCount, rank, worldSize)) {
+    units++;
+    const indices = task.unitIndices(p);
+    if (!indices.every((i) => finished(previous.get(i)))) pending.push(p);
+    else if (indices.some((i) => !previous.get(i)?.ok)) keptFailures++;
+  }
   const summary: ShardSummary = {
-    units: positions.length,
+    units,
     done: 0,
-    reused: positions.length - pending.length,
+    reused: units - pending.length,
     failed: 0,
     dropped: 0,
     elapsedMs: 0,
   };
-  opts.progress?.start(positions.length, summary.reused);
+  opts.progress?.start(units, summary.reused);
   if (pending.length === 0) {
     opts.progress?.stop();
     summary.elapsedMs = performance.now() - started;
@@ -171,14 +183,10 @@ export async function runShard(opts: ShardOptions): Promise<ShardSummary> {
   task.prefetch?.(pending, { concurrency: prefetchConcurrency(worldSize), signal: opts.signal });
   const journal = JournalWriter.open(opts.journalDir, rank, worldSize);
   const concurrency = Math.max(1, opts.concurrency ?? 1);
-  const todo = new Set(pending);
-  const keptFailures =
-    positions.filter((p) => !todo.has(p) && task.unitIndices(p).some((i) => !previous.get(i)?.ok))
-      .length;
   const shard: ShardRun = {
     journal,
     summary,
-    watch: new FailureWatch(opts.failurePolicy ?? {}, positions.length, keptFailures),
+    watch: new FailureWatch(opts.failurePolicy ?? {}, units, keptFailures),
     usages: [],
   };
   let next = 0;

@@ -30,9 +30,9 @@ function options(dir: string, model: VisionLanguageModel, extra: Partial<ShardOp
 }
 
 Deno.test("shardPositions() splits units by position, rank::world_size", () => {
-  assert.deepEqual(shardPositions(7, 0, 3), [0, 3, 6]);
-  assert.deepEqual(shardPositions(7, 2, 3), [2, 5]);
-  assert.deepEqual(shardPositions(2, 2, 3), []);
+  assert.deepEqual([...shardPositions(7, 0, 3)], [0, 3, 6]);
+  assert.deepEqual([...shardPositions(7, 2, 3)], [2, 5]);
+  assert.deepEqual([...shardPositions(2, 2, 3)], []);
 });
 
 Deno.test("runShard() journals every sample and reuses them on the next run", async () => {

@@ -1,7 +1,12 @@
 import { EXIT_CODES, type ExitCode } from "@vlmeval/schema";
 import { writeAtomically } from "@vlmeval/internal";
 import type { EvalTask } from "../task/eval_task.ts";
-import { doneMarkerName, type JournalRecord, readJournals } from "../loop/journal.ts";
+import {
+  doneMarkerName,
+  type JournalRecord,
+  type JournalRecords,
+  readJournals,
+} from "../loop/journal.ts";
 import { shardPositions } from "../loop/run_shard.ts";
 
 /** What a rank writes when its shard ends, complete or not. */
@@ -112,7 +117,7 @@ export function isSettled(
  */
 export function missingByRank(
   task: EvalTask,
-  records: Map<string, JournalRecord>,
+  records: JournalRecords,
   worldSize: number,
   keepFailed: boolean,
   since: number,
@@ -172,7 +177,7 @@ export interface WaitOptions {
  * truth; done markers only let rank 0 fail fast when another rank stopped). Returns the merged
  * records. Throws {@link RankStoppedError} or {@link RankWaitTimeoutError} naming the ranks.
  */
-export async function waitForShards(opts: WaitOptions): Promise<Map<string, JournalRecord>> {
+export async function waitForShards(opts: WaitOptions): Promise<JournalRecords> {
   const deadline = Date.now() + opts.timeoutMs;
   const poll = opts.pollMs ?? 50;
   let announced = false;

@@ -7,7 +7,14 @@ import { evaluateMathVista, evaluateMmvet } from "./evaluate_judged.ts";
 import { evaluateMcq } from "./evaluate_mcq.ts";
 import { evaluateExactVqa, evaluateImageVqa, evaluateOcrbench } from "./evaluate_vqa.ts";
 import { evaluateYesNo } from "./evaluate_yes_no.ts";
-import type { EvaluateOptions, ScoreOutputs, TaskScores } from "./score_types.ts";
+import {
+  eachRow,
+  type EvaluateOptions,
+  heldRows,
+  type ScoredRows,
+  type ScoreOutputs,
+  type TaskScores,
+} from "./score_types.ts";
 
 /** How a task is scored: the family of its catalog scorer, else of what its rows look like. */
 export type ScoringFamily =
@@ -75,28 +82,33 @@ export function scoringFamily(task: EvalTask): ScoringFamily {
  */
 export async function evaluatePredictions(
   task: EvalTask,
-  predictions: string | { columns: string[]; rows: Row[] },
+  predictions: string | { columns: string[]; rows: ScoredRows },
   opts: EvaluateOptions,
 ): Promise<TaskScores> {
   const { columns, rows } = typeof predictions === "string"
     ? await readPredictions(predictions)
     : predictions;
-  const outputs = scoreOutputs(opts, columns, rows, task.outputDtypes?.());
-  switch (scoringFamily(task)) {
-    case "mcq":
-      return await evaluateMcq(task, rows, opts, outputs);
+  const dtypes = task.outputDtypes?.();
+  const family = scoringFamily(task);
+  // Multiple choice is scored in passes over the rows; the other families hold them.
+  if (family === "mcq") {
+    return await evaluateMcq(task, rows, opts, scoreOutputs(opts, columns, rows, dtypes));
+  }
+  const held = await heldRows(rows);
+  const outputs = scoreOutputs(opts, columns, held, dtypes);
+  switch (family) {
     case "yes_no":
-      return await evaluateYesNo(task, rows, opts, outputs);
+      return await evaluateYesNo(task, held, opts, outputs);
     case "image_vqa":
-      return await evaluateImageVqa(task, rows, outputs);
+      return await evaluateImageVqa(task, held, outputs);
     case "ocrbench":
-      return await evaluateOcrbench(task, rows, outputs);
+      return await evaluateOcrbench(task, held, outputs);
     case "mathvista":
-      return await evaluateMathVista(task, rows, opts, outputs);
+      return await evaluateMathVista(task, held, opts, outputs);
     case "mmvet":
-      return await evaluateMmvet(task, rows, opts, outputs);
+      return await evaluateMmvet(task, held, opts, outputs);
     case "exact_vqa":
-      return await evaluateExactVqa(rows, outputs);
+      return await evaluateExactVqa(held, outputs);
   }
 }
 
@@ -111,7 +123,7 @@ const NUMERIC_COLUMNS: Readonly<Record<string, string>> = {
 function scoreOutputs(
   opts: EvaluateOptions,
   columns: string[],
-  rows: readonly Row[],
+  rows: ScoredRows,
   dtypes: Readonly<Record<string, string>> | undefined,
 ): ScoreOutputs {
   const files: string[] = [];
@@ -119,12 +131,13 @@ function scoreOutputs(
   const writeRows = async (
     path: string,
     extra: string[],
-    perRow: Record<string, string>[],
-    source: readonly Row[],
+    cells: (position: number) => Record<string, string>,
+    source: ScoredRows,
   ) => {
     // Each row with its extra cells, made as the writer takes it: never all at once.
-    function* merged(): Iterable<Row> {
-      for (let i = 0; i < source.length; i++) yield { ...source[i], ...perRow[i] };
+    async function* merged(): AsyncIterable<Row> {
+      let position = 0;
+      for await (const row of eachRow(source)) yield { ...row, ...cells(position++) };
     }
     // `hit`, `score`, ... are numeric columns in VLMEvalKit's result files, so Excel sums them.
     const typed = extra.filter((c) => NUMERIC_COLUMNS[c]);
@@ -147,14 +160,15 @@ function scoreOutputs(
       await writeJson(path, value);
       files.push(path);
     },
-    async perRowFile(name, extra, perRow, source = rows) {
-      await writeRows(`${opts.stem}_${name}_result.${opts.format}`, extra, perRow, source);
+    async perRowFile(name, extra, cells, source = rows) {
+      await writeRows(`${opts.stem}_${name}_result.${opts.format}`, extra, cells, source);
     },
     async specFile(spec, source = rows) {
       const path = scoreFilePath(opts.stem, spec, { pred: opts.format, eval: opts.evalFormat });
       const content = spec.content;
       if (content.kind === "rows") {
-        await writeRows(path, content.columns, content.cells, source);
+        const cells = content.cells;
+        await writeRows(path, content.columns, (position) => cells[position], source);
         return;
       }
       if (content.kind === "table") await writeScoreFile(path, content.table);

@@ -5,6 +5,7 @@ import {
   judgeMcq,
   judgeMcqCircular,
   MCQ_EXTRACTION_VERSION,
+  McqTally,
   mmmuRows,
   mvbenchRating,
   scoreMcq,
@@ -13,7 +14,14 @@ import {
 } from "@vlmeval/scoring";
 import type { Row } from "@vlmeval/schema";
 import type { EvalTask } from "../task/eval_task.ts";
-import type { EvaluateOptions, ScoreOutputs, TaskScores } from "./score_types.ts";
+import {
+  eachRow,
+  type EvaluateOptions,
+  heldRows,
+  type ScoredRows,
+  type ScoreOutputs,
+  type TaskScores,
+} from "./score_types.ts";
 import { methodText, scoringJudge } from "./scoring_judge.ts";
 
 /**
@@ -25,7 +33,7 @@ import { methodText, scoringJudge } from "./scoring_judge.ts";
  */
 export async function evaluateMcq(
   task: EvalTask,
-  rows: readonly Row[],
+  rows: ScoredRows,
   opts: EvaluateOptions,
   out: ScoreOutputs,
 ): Promise<TaskScores> {
@@ -39,17 +47,19 @@ export async function evaluateMcq(
   const circular = scorer ? scorer === "mcq_circular" : isCircularDataset(ruleName);
   const mmmu = scorer ? scorer === "mmmu" : isMmmuDataset(ruleName);
   if (task.kind === "mcq" && circular) {
-    let scored = scoreMcqCircular(rows);
+    const held = await heldRows(rows);
+    let scored = scoreMcqCircular(held);
     if (judgeName && scored.counts.unresolved > 0) {
       const prefetched = scored;
-      scored = await judge.use((j) => judgeMcqCircular(rows, prefetched, j.ask, { concurrency }));
+      scored = await judge.use((j) => judgeMcqCircular(held, prefetched, j.ask, { concurrency }));
     }
     await out.scoreFile("acc", scored.report);
+    const groups = scored.groups;
     await out.perRowFile(
       resultName,
       ["hit", "log"],
-      scored.groups.map((g) => ({ hit: String(g.hit), log: g.log })),
-      scored.groups.map((g) => rows[g.mainPosition]),
+      (k) => ({ hit: String(groups[k].hit), log: groups[k].log }),
+      groups.map((g) => held[g.mainPosition]),
     );
     const c = scored.counts;
     return {
@@ -63,26 +73,41 @@ export async function evaluateMcq(
       files: out.files,
     };
   }
-  let mcqRows = task.kind === "video-mcq" ? rows.map(withOptionColumns) : rows;
-  let recordRows = rows;
+  // Plain multiple choice is scored in one pass over the rows and written in a second: neither
+  // holds them. Video benchmarks (their options spread from `candidates`, their rating) and
+  // MMMU (its open questions rewritten) are small, and held.
+  let mcqRows: ScoredRows = rows;
+  let recordRows: ScoredRows = rows;
   let mmmuNote = "";
-  if (task.kind === "mcq" && mmmu) {
-    const preprocessed = mmmuRows(rows);
+  if (task.kind === "video-mcq" || task.rating) {
+    const held = await heldRows(rows);
+    recordRows = held;
+    mcqRows = task.kind === "video-mcq" ? held.map(withOptionColumns) : held;
+  } else if (task.kind === "mcq" && mmmu) {
+    const preprocessed = mmmuRows(await heldRows(rows));
     mcqRows = preprocessed.scoring;
     recordRows = preprocessed.record;
     mmmuNote = `; ${preprocessed.reformulated} open questions scored as two-option questions ` +
       `(VLMEvalKit's MMMU_preproc)`;
   }
-  let scored = scoreMcq(mcqRows);
-  const toJudge = scored.counts.unresolved;
+  const tally = new McqTally();
+  for await (const row of eachRow(mcqRows)) tally.add(row);
+  const toJudge = tally.unresolved.size;
   if (judgeName && toJudge > 0) {
-    const prefetched = scored;
-    const judged = mcqRows;
-    scored = await judge.use((j) => judgeMcq(judged, prefetched, j.ask, { concurrency }));
+    const positions = [...tally.unresolved.keys()];
+    const pending = positions.map((position) => tally.unresolved.get(position)!);
+    const judged = await judge.use((j) =>
+      judgeMcq(pending, scoreMcq(pending), j.ask, { concurrency })
+    );
+    judged.perRow.forEach((verdict, k) => tally.judged(positions[k], verdict));
   }
+  const scored = tally.finish();
   await out.scoreFile("acc", scored.report);
-  if (task.rating) await out.jsonFile("rating", videoRating(task.rating, rows, scored.perRow));
-  await judge.writeResultFile(out, scored.perRow, recordRows);
+  if (task.rating) {
+    const held = await heldRows(recordRows);
+    await out.jsonFile("rating", videoRating(task.rating, held, (k) => tally.row(k).hit));
+  }
+  await judge.writeResultFile(out, (k) => tally.row(k), recordRows);
   const c = scored.counts;
   return {
     metric: `accuracy, ${judge.extractorText(rules, judgeName ? toJudge : 0, "rows")}; ` +
@@ -124,18 +149,16 @@ function withOptionColumns(row: Row): Row {
 function videoRating(
   style: "video-mme" | "mvbench",
   rows: readonly Row[],
-  perRow: readonly { hit: 0 | 1 }[],
+  hit: (position: number) => 0 | 1,
 ) {
   if (style === "mvbench") {
-    return mvbenchRating(
-      rows.map((row, i) => ({ task_type: row.task_type, score: perRow[i].hit })),
-    );
+    return mvbenchRating(rows.map((row, i) => ({ task_type: row.task_type, score: hit(i) })));
   }
   return videoDimensionRating(rows.map((row, i) => ({
     duration: row.duration,
     domain: row.domain,
     sub_category: row.sub_category,
     task_type: row.task_type,
-    score: perRow[i].hit,
+    score: hit(i),
   })));
 }

@@ -76,7 +76,10 @@ export async function evaluateExactVqa(
   await out.perRowFile(
     EXACT_MATCHING,
     ["exact", "normalized"],
-    scored.perRow.map((r) => ({ exact: String(r.exact), normalized: String(r.normalized) })),
+    (k) => ({
+      exact: String(scored.perRow[k].exact),
+      normalized: String(scored.perRow[k].normalized),
+    }),
   );
   const c = scored.counts;
   return {

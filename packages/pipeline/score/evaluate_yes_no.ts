@@ -36,7 +36,7 @@ export async function evaluateYesNo(
     );
   }
   await out.scoreFile("score", scored.report);
-  await judge.writeResultFile(out, scored.perRow.map((r) => ({ ...r, hit: r.score })));
+  await judge.writeResultFile(out, (k) => ({ ...scored.perRow[k], hit: scored.perRow[k].score }));
   const c = scored.counts;
   const extractor = judge.extractorText(
     "exact matching (YOrN_Extraction)",

@@ -81,26 +81,49 @@ export interface EvaluateOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * The prediction rows a scorer reads: held (a prediction file read whole), or made again by each
+ * call (the rows just merged, read back from the benchmark file and the journals: a pass over
+ * them holds one row at a time).
+ */
+export type ScoredRows = readonly Row[] | (() => AsyncIterable<Row>);
+
+/** Each of `rows` in order, whichever way they are given. */
+export async function* eachRow(rows: ScoredRows): AsyncIterable<Row> {
+  if (typeof rows === "function") yield* rows();
+  else yield* rows;
+}
+
+/** `rows` held: the array itself, or every row its stream gives. */
+export async function heldRows(rows: ScoredRows): Promise<readonly Row[]> {
+  if (typeof rows !== "function") return rows;
+  const held: Row[] = [];
+  for await (const row of rows()) held.push(row);
+  return held;
+}
+
 /** Where a scorer writes its files (`<stem>_<suffix>.<ext>`); every path written is in `files`. */
 export interface ScoreOutputs {
   /** Writes a score table as `<stem>_<suffix>.<evalFormat>`. */
   scoreFile(suffix: string, table: ScoreTable): Promise<void>;
   /** Writes `value` as `<stem>_<suffix>.json`. */
   jsonFile(suffix: string, value: unknown): Promise<void>;
-  /** Writes `source` rows (default: every prediction row) with extra columns as
-   * `<stem>_<name>_result.<format>`. */
+  /**
+   * Writes `source` rows (default: every prediction row) with extra columns as
+   * `<stem>_<name>_result.<format>`: the row at position k gets `cells(k)`.
+   */
   perRowFile(
     name: string,
     extra: string[],
-    perRow: Record<string, string>[],
-    source?: readonly Row[],
+    cells: (position: number) => Record<string, string>,
+    source?: ScoredRows,
   ): Promise<void>;
   /**
    * Writes a file a scorer describes, named as VLMEvalKit names it (`scoreFilePath`): a table as
    * csv or json, an object as json, or every prediction row (default; or `source`) with the
    * spec's columns added.
    */
-  specFile(spec: ScoreFileSpec, source?: readonly Row[]): Promise<void>;
+  specFile(spec: ScoreFileSpec, source?: ScoredRows): Promise<void>;
   /** Paths written so far, in order. */
   files: string[];
 }

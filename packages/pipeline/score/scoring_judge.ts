@@ -1,5 +1,4 @@
-import type { Row } from "@vlmeval/schema";
-import type { EvaluateOptions, ScoreOutputs, TaskScores } from "./score_types.ts";
+import type { EvaluateOptions, ScoredRows, ScoreOutputs, TaskScores } from "./score_types.ts";
 import { EXACT_MATCHING, judgeFileName, type OpenedJudge, openJudge } from "./judge.ts";
 
 /**
@@ -43,13 +42,13 @@ export interface ScoringJudge {
   /** A row's `log` cell for the per-row file; nothing without a judge. */
   logCell(log: string | undefined): { log?: string };
   /**
-   * Writes `<stem>_<resultName>_result.<fmt>`: every row (or `source`'s) with `extracted`,
+   * Writes `<stem>_<resultName>_result.<fmt>`: every row (or `source`'s), the one at position k with `score(k)`'s `extracted`,
    * `method`, `hit` and, with a judge, `log`.
    */
   writeResultFile(
     out: ScoreOutputs,
-    perRow: readonly { extracted: string; method: string; hit: number; log?: string }[],
-    source?: readonly Row[],
+    score: (position: number) => { extracted: string; method: string; hit: number; log?: string },
+    source?: ScoredRows,
   ): Promise<void>;
 }
 
@@ -103,16 +102,19 @@ export function scoringJudge(dataset: string, opts: EvaluateOptions): ScoringJud
         judge: this.report(),
       };
     },
-    writeResultFile(out, perRow, source) {
+    writeResultFile(out, score, source) {
       return out.perRowFile(
         this.resultName,
         this.columns(["extracted", "method", "hit"]),
-        perRow.map((r) => ({
-          extracted: r.extracted,
-          method: r.method,
-          hit: String(r.hit),
-          ...this.logCell(r.log),
-        })),
+        (position) => {
+          const r = score(position);
+          return {
+            extracted: r.extracted,
+            method: r.method,
+            hit: String(r.hit),
+            ...this.logCell(r.log),
+          };
+        },
         source,
       );
     },

@@ -2,7 +2,7 @@ import { isFailure, type Row } from "@vlmeval/schema";
 import { canInferOption, type CanInferOptions, canInferText, type Choices } from "./can_infer.ts";
 import { pyStrip } from "@vlmeval/internal";
 import { requireField, rowGroups } from "../_row_fields.ts";
-import { reportAcc, type ScoreTable } from "../score_table.ts";
+import { GroupTotals, reportAcc, type ScoreTable } from "../score_table.ts";
 
 /** The version of the extraction rules implemented here (VLMEvalKit commit they follow). */
 export const MCQ_EXTRACTION_VERSION = "vlmevalkit-e8e78f05";
@@ -181,4 +181,124 @@ export function scoreMcq(rows: readonly Row[], opts: CanInferOptions = {}): McqS
       byMethod,
     },
   };
+}
+
+/** The methods by their one-byte code in {@linkcode McqTally}. */
+const METHOD_CODES: readonly McqMethod[] = Object.keys(emptyMethodCounts()) as McqMethod[];
+
+/** What {@linkcode McqTally} keeps of a row: what the result file shows of it. */
+export interface McqTallyRow {
+  /** The letter extracted from the prediction, or `Z` for none. */
+  extracted: string;
+  /** How `extracted` was found. */
+  method: McqMethod;
+  /** 1 when `extracted` equals `answer`. */
+  hit: 0 | 1;
+  /** The judge's raw answer(s), for rows the judge decided or failed on. */
+  log?: string;
+}
+
+/**
+ * {@linkcode scoreMcq} one row at a time, keeping of each row only its extracted letter, method
+ * and hit (a few bytes) and its share of the report's running totals: a benchmark of any size
+ * is scored in one pass over its rows, never held (issue 19). Rows no rule placed are kept
+ * whole in `unresolved`, for a judge; they join the report at `finish`, after the judge's
+ * verdicts (`judged`), as in VLMEvalKit where the judge decides before `report_acc`.
+ */
+export class McqTally {
+  #opts: CanInferOptions;
+  #extracted: string[] = [];
+  #method = new Uint8Array(1024);
+  #hit = new Uint8Array(1024);
+  #totals = new GroupTotals();
+  #byMethod = emptyMethodCounts();
+  #hits = 0;
+  #logs = new Map<number, string>();
+  /** The rows no rule placed, by position: what a judge is asked about. */
+  readonly unresolved = new Map<number, Row>();
+
+  /** `opts` as {@linkcode scoreMcq} takes them. */
+  constructor(opts: CanInferOptions = {}) {
+    this.#opts = opts;
+  }
+
+  /** Rows scored so far. */
+  get size(): number {
+    return this.#extracted.length;
+  }
+
+  /**
+   * Scores the next row (position `size`).
+   *
+   * @throws {TypeError} when the row lacks `prediction` or `answer`, or its answer is empty.
+   */
+  add(row: Row): void {
+    const position = this.#extracted.length;
+    const { answer, letter, method } = extractRowAnswer(row, position, this.#opts);
+    const hit = method !== "failed" && letter === answer ? 1 : 0;
+    if (position === this.#method.length) {
+      this.#method = grown(this.#method);
+      this.#hit = grown(this.#hit);
+    }
+    this.#extracted.push(letter);
+    this.#set(position, method, hit);
+    this.#byMethod[method]++;
+    if (method === "unresolved") this.unresolved.set(position, row);
+    else this.#totals.add(rowGroups(row, hit));
+  }
+
+  /** A judge's verdict on the unresolved row at `position`. */
+  judged(position: number, verdict: McqTallyRow): void {
+    this.#byMethod[METHOD_CODES[this.#method[position]]]--;
+    this.#byMethod[verdict.method]++;
+    this.#hits -= this.#hit[position];
+    this.#extracted[position] = verdict.extracted;
+    this.#set(position, verdict.method, verdict.hit);
+    if (verdict.log !== undefined) this.#logs.set(position, verdict.log);
+  }
+
+  /**
+   * Counts the unresolved rows (judged or not) into the report; call once, after the pass and
+   * any judge. Returns the `report_acc` table and the counts.
+   */
+  finish(): { report: ScoreTable; counts: McqCounts } {
+    for (const [position, row] of this.unresolved) {
+      this.#totals.add(rowGroups(row, this.#hit[position]));
+    }
+    this.unresolved.clear();
+    return {
+      report: this.#totals.report(),
+      counts: {
+        total: this.size,
+        hits: this.#hits,
+        failed: this.#byMethod.failed,
+        unresolved: this.#byMethod.unresolved,
+        byMethod: { ...this.#byMethod },
+      },
+    };
+  }
+
+  /** What the row at `position` scored. */
+  row(position: number): McqTallyRow {
+    const row: McqTallyRow = {
+      extracted: this.#extracted[position],
+      method: METHOD_CODES[this.#method[position]],
+      hit: this.#hit[position] as 0 | 1,
+    };
+    const log = this.#logs.get(position);
+    if (log !== undefined) row.log = log;
+    return row;
+  }
+
+  #set(position: number, method: McqMethod, hit: 0 | 1): void {
+    this.#method[position] = METHOD_CODES.indexOf(method);
+    this.#hit[position] = hit;
+    this.#hits += hit;
+  }
+}
+
+function grown(array: Uint8Array): Uint8Array<ArrayBuffer> {
+  const bigger = new Uint8Array(array.length * 2);
+  bigger.set(array);
+  return bigger;
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { IndexColumn } from "./_index_column.ts";
+import { IndexColumn } from "./index_column.ts";
 
 Deno.test("IndexColumn gives back each index by position and each position by index", () => {
   const column = new IndexColumn();

@@ -32,7 +32,7 @@ export class IndexColumn {
     return utf8.decode(bytes);
   }
 
-  /** The position of `text`, or undefined when no entry has it. */
+  /** The position of `text` (the first, when it was pushed more than once), or undefined. */
   positionOf(text: string): number | undefined {
     const length = this.#encode(text);
     const hash = fnv1a(this.#scratch, length);
@@ -44,7 +44,7 @@ export class IndexColumn {
     }
   }
 
-  /** Appends `text` at position `size` (the caller has checked that it is new). */
+  /** Appends `text` at position `size`. */
   push(text: string): void {
     const length = this.#encode(text);
     const entry = this.#size++;
