@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
-import { buildChoices, extractMcqAnswer, scoreMcq } from "./score_mcq.ts";
+import { buildChoices, extractMcqAnswer, McqTally, scoreMcq } from "./score_mcq.ts";
+import { reportAcc } from "../score_table.ts";
+import { rowGroups } from "../_row_fields.ts";
 
 const base = { question: "Which animal?", A: "dog", B: "cat", C: "bird", D: "" };
 
@@ -109,4 +111,69 @@ Deno.test("scoreMcq() passes the verbose rule through", () => {
   const rows = [{ ...base, index: "1", answer: "A", prediction: "I choose A here" }];
   assert.equal(scoreMcq(rows).perRow[0].hit, 1);
   assert.equal(scoreMcq(rows, { verbose: true }).perRow[0].method, "unresolved");
+});
+
+Deno.test("McqTally scores row by row as scoreMcq does, and a judge's verdicts change only its rows", () => {
+  const answers = ["B", "(C) bird", "It could be many things", "Failed to obtain answer: X", "Z"];
+  const rows = Array.from({ length: 40 }, (_, k) => ({
+    ...base,
+    index: String(k),
+    answer: "ABC"[k % 3],
+    prediction: answers[k % answers.length],
+    split: k % 4 === 0 ? "test" : "dev",
+    category: `cat${k % 3}`,
+    "l2-category": k % 2 ? "logic_reasoning" : "",
+  }));
+  const tally = new McqTally();
+  for (const row of rows) tally.add(row);
+  const whole = scoreMcq(rows);
+  assert.deepEqual(
+    [...tally.unresolved.keys()],
+    whole.perRow.flatMap((r, k) => r.method === "unresolved" ? [k] : []),
+  );
+  // A judge places every unresolved row on its right answer.
+  for (const [position, row] of tally.unresolved) {
+    tally.judged(position, { extracted: row.answer, method: "judge", hit: 1, log: "judged" });
+  }
+  const judgedRows = whole.perRow.map((r, k) =>
+    r.method === "unresolved"
+      ? {
+        ...r,
+        extracted: rows[k].answer,
+        method: "judge" as const,
+        hit: 1 as const,
+        log: "judged",
+      }
+      : r
+  );
+  const finished = tally.finish();
+  const expected = reportAcc(judgedRows.map((r, k) => rowGroups(rows[k], r.hit)));
+  assert.deepEqual(finished.report, expected);
+  assert.equal(finished.counts.total, 40);
+  assert.equal(finished.counts.hits, judgedRows.reduce((sum, r) => sum + r.hit, 0));
+  assert.equal(finished.counts.unresolved, 0);
+  assert.equal(finished.counts.byMethod.judge, 8);
+  assert.equal(finished.counts.failed, 8);
+  judgedRows.forEach((r, k) => {
+    const { extracted, method, hit } = r;
+    const log = method === "judge" ? { log: "judged" } : {};
+    assert.deepEqual(tally.row(k), { extracted, method, hit, ...log }, `row ${k}`);
+  });
+});
+
+Deno.test("McqTally without a judge reports unresolved rows as misses, as scoreMcq", () => {
+  const rows = [
+    { ...base, index: "1", answer: "A", prediction: "A", category: "x" },
+    { ...base, index: "2", answer: "B", prediction: "maybe", category: "y" },
+  ];
+  const tally = new McqTally();
+  for (const row of rows) tally.add(row);
+  const whole = scoreMcq(rows);
+  const finished = tally.finish();
+  assert.deepEqual(finished.report, whole.report);
+  assert.deepEqual(finished.counts, whole.counts);
+  assert.throws(
+    () => tally.add({ ...base, index: "3", answer: "", prediction: "A" }),
+    /answer is empty/,
+  );
 });
