@@ -1,16 +1,12 @@
-/**
- * Characters buffered before a write. Small enough that the buffered strings die young: a
- * 1 MiB buffer outlived the young generation's collections, and the promoted garbage of a
- * 100k-row file grew the process by about 100 MiB (issue 19's memory profile).
- */
+import { ChunkBuffer } from "./_chunk_buffer.ts";
+
+/** Bytes gathered before a write. */
 const FLUSH_AT = 1 << 16;
 
 /** A buffered UTF-8 text writer on a new file; writes reach the disk about every 64 KiB. */
 export class TextSink {
   #file: Deno.FsFile;
-  #parts: string[] = [];
-  #pending = 0;
-  #encoder = new TextEncoder();
+  #buffer = new ChunkBuffer(FLUSH_AT);
 
   private constructor(file: Deno.FsFile) {
     this.#file = file;
@@ -23,9 +19,7 @@ export class TextSink {
 
   /** Appends text, writing to the file when enough is buffered. */
   write(text: string): void {
-    this.#parts.push(text);
-    this.#pending += text.length;
-    if (this.#pending >= FLUSH_AT) this.flush();
+    if (this.#buffer.append(text)) this.flush();
   }
 
   /**
@@ -34,10 +28,7 @@ export class TextSink {
    * microtask turn).
    */
   flush(): void {
-    if (this.#parts.length === 0) return;
-    const bytes = this.#encoder.encode(this.#parts.join(""));
-    this.#parts = [];
-    this.#pending = 0;
+    const bytes = this.#buffer.take();
     let offset = 0;
     while (offset < bytes.length) offset += this.#file.writeSync(bytes.subarray(offset));
   }

@@ -1,5 +1,6 @@
 import { commitFile, removeIfPresent, tempPathBeside, writeAtomically } from "@vlmeval/internal";
 import { ZipWriter } from "./_zip_writer.ts";
+import { ChunkBuffer } from "../_chunk_buffer.ts";
 import { corePropertiesXml, FIXED_XLSX_PARTS } from "./_xlsx_parts.ts";
 import { TsvWriter } from "../_tsv_predictions.ts";
 import { companionPathFor, escapeXlsxText, EXCEL_CELL_LIMIT, fitExcelCell } from "./_xlsx_text.ts";
@@ -94,11 +95,8 @@ function isPlainText(text: string): boolean {
   return true;
 }
 
-/**
- * Sheet text gathered before it is handed to the deflater: small enough that it dies in the
- * young generation (see the text sink's `FLUSH_AT`; issue 19's memory profile).
- */
-const CHUNK_CHARS = 1 << 16;
+/** Sheet bytes gathered before they are handed to the deflater. */
+const CHUNK_BYTES = 1 << 16;
 
 async function streamWorkbook(
   path: string,
@@ -114,10 +112,14 @@ async function streamWorkbook(
   const spans = `1:${columns.length}`;
   const columnTypes = columns.map((c) => dtypes?.[c]);
   let rows = 0;
-  async function* sheet(): AsyncIterable<string> {
-    let text = SHEET_HEAD + `<row r="1" spans="${spans}" x14ac:dyDescent="0.25">` +
-      columns.map((name, i) => inlineCell(`${letters[i]}1`, name)).join("") +
-      "</row>";
+  // Each chunk is a view of the buffer, deflated before the generator resumes.
+  async function* sheet(): AsyncIterable<Uint8Array> {
+    const text = new ChunkBuffer(CHUNK_BYTES);
+    text.append(
+      SHEET_HEAD + `<row r="1" spans="${spans}" x14ac:dyDescent="0.25">` +
+        columns.map((name, i) => inlineCell(`${letters[i]}1`, name)).join("") +
+        "</row>",
+    );
     for await (const cells of records) {
       rows++;
       companion.writeRow(cells);
@@ -156,13 +158,10 @@ async function streamWorkbook(
           row += inlineCell(ref, fitExcelCell(cell, companionName, cell.length));
         }
       }
-      text += row + "</row>";
-      if (text.length >= CHUNK_CHARS) {
-        yield text;
-        text = "";
-      }
+      if (text.append(row + "</row>")) yield text.take();
     }
-    yield text + SHEET_TAIL;
+    text.append(SHEET_TAIL);
+    yield text.take();
   }
   const file = await Deno.open(path, { write: true, create: true, truncate: true });
   try {
