@@ -1,7 +1,7 @@
 import { dirname, isAbsolute, resolve } from "node:path";
 import { type DatasetLocation, describeLocation, SampleInputError } from "./errors.ts";
 import { imageCellValues, pathCellValues } from "./_image_cells.ts";
-import { detectImageFormat, hexHead, imageTruncation } from "@vlmeval/internal";
+import { detectImageFormat, hexHead, imageTruncation, IndexColumn } from "@vlmeval/internal";
 import { storeImageFile } from "./image_store.ts";
 import type { RowIndex } from "./_row_index.ts";
 import { checkRootRelativePath, resolveInsideFolder } from "./_safe_path.ts";
@@ -18,24 +18,90 @@ export interface ImageSource {
 
 /**
  * The images one open dataset has written (or found identical) in this process: for each path,
- * the cell it came from (`<row position>:<image number>`) and the file's size, modification time
+ * the cell it came from (row position and image number) and the file's size, modification time
  * and inode then; and the format of each such cell. A row's cell never changes while the
  * dataset is open, so a later row naming the same image (VLMEvalKit files reference one image
  * from many rows) whose file still has that size, time and inode needs one `stat`, no decoding,
- * reading or comparing. Entries: one per distinct image.
+ * reading or comparing. Kept in typed arrays keyed by an {@linkcode IndexColumn} of the paths: a
+ * few dozen bytes an image, where strings and an object each cost about 200 (issue 19).
  */
-export interface StoredImages {
-  files: Map<string, { cell: string; stamp: string }>;
-  formats: Map<string, string>;
+export class StoredImages {
+  #paths = new IndexColumn();
+  /** Per path: row position, image number, size, modification time, inode (NaN: unknown). */
+  #numbers = new Float64Array(PATH_NUMBERS * 256);
+  /** Format of each row's first image, by position: 1 + its place in `#extensions`, 0 unknown. */
+  #firstFormats: Uint8Array;
+  /** Formats of rows' later images, by `<position>:<number>`. */
+  #otherFormats = new Map<string, string>();
+  #extensions: string[] = [];
+
+  /** An empty store for a dataset of `rows` rows. */
+  constructor(rows: number) {
+    this.#firstFormats = new Uint8Array(rows);
+  }
+
+  /** The file extension of image `k` of the row at `position`, once known. */
+  format(position: number, k: number): string | undefined {
+    if (k > 0) return this.#otherFormats.get(`${position}:${k}`);
+    const code = this.#firstFormats[position];
+    return code === 0 ? undefined : this.#extensions[code - 1];
+  }
+
+  /**
+   * True when `path` was stored from image `k` of the row at `position` and the file still has
+   * the size, modification time and inode it had then.
+   */
+  isCurrent(path: string, position: number, k: number): boolean {
+    const entry = this.#paths.positionOf(path);
+    if (entry === undefined) return false;
+    const at = entry * PATH_NUMBERS;
+    const numbers = this.#numbers;
+    if (numbers[at] !== position || numbers[at + 1] !== k || Number.isNaN(numbers[at + 2])) {
+      return false;
+    }
+    const stamp = fileStamp(path);
+    // A file system without times or inodes gives NaN for them, the same each time.
+    return stamp !== undefined && stamp.size === numbers[at + 2] &&
+      Object.is(stamp.mtime, numbers[at + 3]) && Object.is(stamp.ino, numbers[at + 4]);
+  }
+
+  /** Records that `path` now holds image `k` (format `ext`) of the row at `position`. */
+  remember(path: string, position: number, k: number, ext: string): void {
+    let entry = this.#paths.positionOf(path);
+    if (entry === undefined) {
+      entry = this.#paths.size;
+      this.#paths.push(path);
+      if ((entry + 1) * PATH_NUMBERS > this.#numbers.length) {
+        const bigger = new Float64Array(this.#numbers.length * 2);
+        bigger.set(this.#numbers);
+        this.#numbers = bigger;
+      }
+    }
+    const stamp = fileStamp(path);
+    this.#numbers.set(
+      [position, k, stamp?.size ?? NaN, stamp?.mtime ?? NaN, stamp?.ino ?? NaN],
+      entry * PATH_NUMBERS,
+    );
+    if (k > 0) {
+      this.#otherFormats.set(`${position}:${k}`, ext);
+      return;
+    }
+    let code = this.#extensions.indexOf(ext) + 1;
+    if (code === 0) code = this.#extensions.push(ext);
+    this.#firstFormats[position] = code;
+  }
 }
 
-/** Size, modification time and inode of a file, or "" when it cannot be read. */
-function fileStamp(path: string): string {
+/** Numbers kept per stored path (see `StoredImages.#numbers`). */
+const PATH_NUMBERS = 5;
+
+/** Size, modification time and inode of a file, or undefined when it cannot be read. */
+function fileStamp(path: string): { size: number; mtime: number; ino: number } | undefined {
   try {
     const info = Deno.statSync(path);
-    return `${info.size}:${info.mtime?.getTime()}:${info.ino}`;
+    return { size: info.size, mtime: info.mtime?.getTime() ?? NaN, ino: info.ino ?? NaN };
   } catch {
-    return "";
+    return undefined;
   }
 }
 
@@ -130,9 +196,8 @@ export async function sampleImagePaths(
   const paths: string[] = [];
   for (let k = 0; k < count; k++) {
     const label = count > 1 ? `${what} (image ${k})` : what;
-    const cell = `${target}:${k}`;
     let bytes: Uint8Array | undefined;
-    let ext = source.stored.formats.get(cell);
+    let ext = source.stored.format(target, k);
     if (ext === undefined) {
       bytes = decodeImage(valueAt(k), at, label);
       const format = detectImageFormat(bytes);
@@ -155,15 +220,13 @@ export async function sampleImagePaths(
     // A name made of the index has no "/" (refused at open) and is never "." or ".." (it has an
     // extension): it joins the root as it is, without normalizing the path again.
     const path = names.length === 0 && root !== "/" ? `${root}/${name}` : resolve(root, name);
-    const known = source.stored.files.get(path);
-    if (known?.cell !== cell || known.stamp === "" || known.stamp !== fileStamp(path)) {
+    if (!source.stored.isCurrent(path, target, k)) {
       try {
         await storeImageFile(path, bytes ?? decodeImage(valueAt(k), at, label));
       } catch (error) {
         fail(`the file "${path}" cannot be written`, at, error);
       }
-      source.stored.files.set(path, { cell, stamp: fileStamp(path) });
-      source.stored.formats.set(cell, ext);
+      source.stored.remember(path, target, k, ext);
     }
     paths.push(path);
   }

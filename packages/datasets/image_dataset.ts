@@ -10,7 +10,7 @@ import {
   type PromptStyle,
 } from "./prompt.ts";
 import { buildRowIndex, type RowIndex } from "./_row_index.ts";
-import { sampleImagePaths, type StoredImages } from "./_sample_images.ts";
+import { sampleImagePaths, StoredImages } from "./_sample_images.ts";
 import { parseTsvRecord, readTsvRecords } from "./_tsv_records.ts";
 import { readingChangesWarning } from "./_pandas_rows.ts";
 import { CELL_READINGS, type CellReading } from "./cell_reading.ts";
@@ -124,7 +124,7 @@ class TsvImageDataset implements ImageDataset {
   readonly readingWarning?: string;
   readonly #rows: RowIndex;
   readonly #handle: Deno.FsFile;
-  readonly #stored: StoredImages = { files: new Map(), formats: new Map() };
+  readonly #stored: StoredImages;
   #recent: { position: number; fields: Uint8Array[] }[] = [];
   #block: { offset: number; bytes: Uint8Array; filled: number } | undefined;
 
@@ -132,6 +132,7 @@ class TsvImageDataset implements ImageDataset {
     this.file = file;
     this.#handle = handle;
     this.#rows = rows;
+    this.#stored = new StoredImages(rows.indices.size);
     this.columns = rows.columns.header;
     this.name = opts.name ?? basename(file).replace(/\.tsv$/i, "");
     this.kind = opts.kind ?? detectKind(rows, this.name);

@@ -309,3 +309,31 @@ Deno.test("ImageDataset.buildPrompt() builds MMMU's interleaved prompts and bare
     );
   });
 });
+
+Deno.test("ImageDataset.imagePaths() writes a stored image again once its file was changed or removed", async () => {
+  await withTempDir(async (dir) => {
+    const path = join(dir, "Shared.tsv");
+    const red64 = red.toBase64();
+    await writeTsvFile(path, ["index", "image", "question", "answer"], [
+      ["1", red64, "q1", "a"],
+      ["2", "1", "q2", "a"],
+      ["3", "1", "q3", "a"],
+      ["4", "1", "q4", "a"],
+    ]);
+    using dataset = await openImageDataset(path);
+    const root = join(dir, "images");
+    const [file] = await dataset.imagePaths(await dataset.rowAt(0), root);
+    assert.deepEqual(await Deno.readFile(file), red);
+    // Changed behind the dataset's back: the next row naming it writes it again.
+    await Deno.writeFile(file, green);
+    assert.deepEqual(await dataset.imagePaths(await dataset.rowAt(1), root), [file]);
+    assert.deepEqual(await Deno.readFile(file), red);
+    await Deno.remove(file);
+    assert.deepEqual(await dataset.imagePaths(await dataset.rowAt(2), root), [file]);
+    assert.deepEqual(await Deno.readFile(file), red);
+    // Untouched: only a stat, and the same file (same inode) is named.
+    const before = (await Deno.stat(file)).ino;
+    assert.deepEqual(await dataset.imagePaths(await dataset.rowAt(3), root), [file]);
+    assert.equal((await Deno.stat(file)).ino, before);
+  });
+});
