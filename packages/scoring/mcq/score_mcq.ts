@@ -215,7 +215,7 @@ export class McqTally {
   #hits = 0;
   #logs = new Map<number, string>();
   /** The rows no rule placed, by position: what a judge is asked about. */
-  readonly unresolved = new Map<number, Row>();
+  readonly unresolved: Map<number, Row> = new Map();
 
   /** `opts` as {@linkcode scoreMcq} takes them. */
   constructor(opts: CanInferOptions = {}) {
