@@ -17,7 +17,11 @@
  * part of an hour): `build_dataset`, `infer_data_job` and `evaluate` with exact matching
  * (`_vlmevalkit_harness.py`). Its peak RSS is printed beside its RSS once its imports are loaded.
  *
- * Usage: deno run -A benchmarks/harness_overhead.ts [--baseline DIR] [--runs N]
+ * With `--tmp DIR` the runs work under DIR instead of the system's temporary folder: `/dev/shm`
+ * (memory) takes the disk out of the figures, where a virtual disk busy writing back an earlier
+ * run's files can double a run's time.
+ *
+ * Usage: deno run -A benchmarks/harness_overhead.ts [--baseline DIR] [--runs N] [--tmp DIR]
  *          [--vlmevalkit DIR [--python PATH] [--vlmevalkit-sizes N,...]] [format=xlsx] [sizes=10000,100000]
  *   format  prediction file format: xlsx, tsv or json
  *   sizes   comma-separated row counts, one fresh process each
@@ -32,6 +36,7 @@ const { values, positionals } = parseScriptArgs(import.meta, {
   vlmevalkit: { type: "string" },
   python: { type: "string", default: "python3" },
   "vlmevalkit-sizes": { type: "string", default: "10000" },
+  tmp: { type: "string" },
 }, { positionals: 2 });
 const baseline = values.baseline as string | undefined;
 const runsText = (values.runs as string | undefined) ?? "1";
@@ -68,7 +73,23 @@ const baselineWorker = baseline ? `${baseline}/benchmarks/_harness_worker.ts` : 
  * 10k image files were deleted pays a bitmap scan per file it creates (measured: 0.3-0.9 ms a
  * file instead of 0.03) and its time says more about the deletion than about the harness.
  */
-const workRoot = await Deno.makeTempDir({ prefix: "vlmeval-harness-" });
+const workRoot = await Deno.makeTempDir({
+  prefix: "vlmeval-harness-",
+  dir: values.tmp as string | undefined,
+});
+
+/**
+ * Flushes what the last run wrote (`sync`): its thousands of image files would otherwise be
+ * written back while the next run works, and slow that run's own file calls (measured: a run
+ * after the pre-issue-19 worker's took twice as long as one after its own).
+ */
+function settleDisk(): void {
+  try {
+    new Deno.Command("sync").outputSync();
+  } catch {
+    // no sync command: runs may disturb each other a little more
+  }
+}
 
 interface Measure {
   rows: number;
@@ -102,6 +123,7 @@ async function measure(
     });
   const out = await command.output();
   if (!out.success) throw new Error(`The ${rows}-row run of ${script} exited with ${out.code}`);
+  settleDisk();
   const line = new TextDecoder().decode(out.stdout).trim().split("\n").at(-1)!;
   const m = JSON.parse(line) as Measure;
   if (m.exitCode !== 0) throw new Error(`The ${rows}-row run exited with ${m.exitCode}`);
