@@ -107,13 +107,16 @@ function isAscii(bytes: Uint8Array): boolean {
   return true;
 }
 
+/** Longest text whose bytes are written in JavaScript (paths of stored images too). */
+const ENCODE_IN_JS = 512;
+
 /**
  * A short ASCII text's bytes written in JavaScript, or undefined for any other text: most
  * indices are a few digits, and a call into the encoder costs more than they do (issue 19's
  * profile: half the time of a lookup).
  */
 function encodeAscii(text: string, into: Uint8Array): number | undefined {
-  if (text.length > SHORT_ASCII) return undefined;
+  if (text.length > ENCODE_IN_JS) return undefined;
   for (let k = 0; k < text.length; k++) {
     const code = text.charCodeAt(k);
     if (code >= 0x80) return undefined;
