@@ -17,11 +17,6 @@ export class ChunkBuffer {
     this.#bytes = new Uint8Array(chunkBytes * 2);
   }
 
-  /** Bytes gathered so far. */
-  get size(): number {
-    return this.#filled;
-  }
-
   /** Appends `text`; true when a chunk is full and should be taken. */
   append(text: string): boolean {
     const room = this.#filled + text.length * 3;

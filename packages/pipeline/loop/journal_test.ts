@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { isFinished, journalWorldSizes, JournalWriter, readJournals } from "./journal.ts";
+import {
+  isFinished,
+  JournalRecords,
+  journalWorldSizes,
+  JournalWriter,
+  readJournals,
+} from "./journal.ts";
 
 Deno.test("readJournals() ignores a torn last line and a writer starts on a fresh line", async () => {
   const dir = await Deno.makeTempDir();
@@ -57,4 +63,38 @@ Deno.test("isFinished() retries failures unless they are kept", () => {
   assert.equal(isFinished(failed, false), false);
   assert.equal(isFinished(failed, true), true);
   assert.equal(isFinished({ ...failed, prediction: "A", ok: true }, false), true);
+});
+
+Deno.test("JournalRecords gives back each index's best record whole, optional fields included", () => {
+  const records = new JournalRecords();
+  const base = { rank: 1, worldSize: 2, time: 1_700_000_000_123 };
+  const failure = {
+    ...base,
+    index: "7",
+    prediction: "Failed to obtain answer: RangeError bad",
+    ok: false,
+    stage: "prompt" as const,
+    errorType: "RangeError",
+    ms: 2.5,
+  };
+  records.offer(failure);
+  assert.deepEqual(records.get("7"), failure);
+  const usage = { promptTokens: 10, completionTokens: 2, requests: 1, retries: 0, latencyMs: 40 };
+  const success = { ...base, index: "7", prediction: "B", ok: true, ms: 1.25, usage };
+  records.offer(success);
+  assert.deepEqual(records.get("7"), success, "a success replaces the failure, extras and all");
+  records.offer(failure);
+  assert.deepEqual(records.get("7"), success, "a later failure does not replace a success");
+  const later = { ...base, index: "7", prediction: "C", ok: true, time: base.time + 1 };
+  records.offer(later);
+  assert.deepEqual(records.get("7"), later, "a later success wins; no ms or usage is carried over");
+  records.offer({ ...base, index: "é8", prediction: "A", ok: true });
+  assert.equal(records.size, 2);
+  assert.equal(records.has("8"), false);
+  assert.deepEqual([...records.values()].map((r) => r.index), ["7", "é8"]);
+  for (let k = 0; k < 1000; k++) {
+    records.offer({ ...base, index: `r${k}`, prediction: `${k}`, ok: true });
+  }
+  assert.equal(records.get("r999")?.prediction, "999");
+  assert.equal(records.get("7")?.prediction, "C", "growing keeps what was there");
 });
