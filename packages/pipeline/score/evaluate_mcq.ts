@@ -73,8 +73,8 @@ export async function evaluateMcq(
       files: out.files,
     };
   }
-  // Plain multiple choice is scored in one pass over the rows and written in a second: neither
-  // holds them. Video benchmarks (their options spread from `candidates`, their rating) and
+  // Plain multiple choice is scored in a pass over the rows, which writes them too unless a judge
+  // must be asked first: the rows are never held. Video benchmarks (their options spread from `candidates`, their rating) and
   // MMMU (its open questions rewritten) are small, and held.
   let mcqRows: ScoredRows = rows;
   let recordRows: ScoredRows = rows;
@@ -91,7 +91,20 @@ export async function evaluateMcq(
       `(VLMEvalKit's MMMU_preproc)`;
   }
   const tally = new McqTally();
-  for await (const row of eachRow(mcqRows)) tally.add(row);
+  // Without a judge a row's result is final once scored: one pass scores the rows and writes the
+  // result file (where the rows scored are the rows recorded); with one, the judge goes between.
+  const onePass = !judgeName && mcqRows === recordRows;
+  if (onePass) {
+    const scoredRows = mcqRows;
+    await judge.writeResultFile(out, (k) => tally.row(k), async function* () {
+      for await (const row of eachRow(scoredRows)) {
+        tally.add(row);
+        yield row;
+      }
+    });
+  } else {
+    for await (const row of eachRow(mcqRows)) tally.add(row);
+  }
   const toJudge = tally.unresolved.size;
   if (judgeName && toJudge > 0) {
     const positions = [...tally.unresolved.keys()];
@@ -107,7 +120,7 @@ export async function evaluateMcq(
     const held = await heldRows(recordRows);
     await out.jsonFile("rating", videoRating(task.rating, held, (k) => tally.row(k).hit));
   }
-  await judge.writeResultFile(out, (k) => tally.row(k), recordRows);
+  if (!onePass) await judge.writeResultFile(out, (k) => tally.row(k), recordRows);
   const c = scored.counts;
   return {
     metric: `accuracy, ${judge.extractorText(rules, judgeName ? toJudge : 0, "rows")}; ` +

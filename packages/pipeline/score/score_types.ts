@@ -52,7 +52,7 @@ export interface TaskScores {
   extractor?: string;
   /** With a judge that was needed: what it was asked, and its cache file. */
   judge?: { name: string; model: string; cachePath: string } & JudgeStats;
-  /** Paths of the files written: the score tables, then the per-row result file. */
+  /** Paths of the files written, in the order they were written. */
   files: string[];
 }
 
