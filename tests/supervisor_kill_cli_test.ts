@@ -98,25 +98,31 @@ Deno.test("kill-and-resume: the supervisor alone killed at random instants, reru
     assert.equal(clean.code, 0, clean.stderr);
 
     const work = `${dir}/killed`;
+    const journal = journalPath(work, "FaultInjection", "Bench");
+    const answered = () => journalLines(journal, 0, 2) + journalLines(journal, 1, 2);
     const args = [...base, "--work-dir", work, "--nproc", "2"];
     let kills = 0;
     for (let attempt = 0; attempt < 5; attempt++) {
       const supervisor = startSupervisor(args, env);
-      const timer = setTimeout(() => {
+      let ended = false;
+      const status = supervisor.status.finally(() => ended = true);
+      // Killed at a random instant of its work, never after it (a wall-clock delay could outlast
+      // a quick run): once 1 to 12 more answers are journaled, of the 80 (40 ms each on 2 ranks).
+      const target = answered() + 1 + Math.floor(Math.random() * 12);
+      while (!ended && answered() < target) await new Promise((r) => setTimeout(r, 5));
+      if (!ended) {
         try {
           supervisor.kill("SIGKILL");
           kills++;
-        } catch { /* it already ended */ }
-      }, 600 + Math.floor(Math.random() * 2000));
-      const status = await supervisor.status;
-      clearTimeout(timer);
-      if (status.success) break;
+        } catch { /* it ended meanwhile */ }
+      }
+      await status;
     }
     const final = await runProcess(args, { env });
     assert.equal(final.code, 0, final.stderr);
     assert.ok(kills >= 1, "at least one supervisor was killed");
     await waitFor("no worker left", () => pidsWithEnv({ VLMEVAL_TEST_RUN: marker }).length === 0);
-    const indices = computed(journalPath(work, "FaultInjection", "Bench"));
+    const indices = computed(journal);
     assert.equal(indices.length, 80, "no sample computed twice");
     assert.equal(new Set(indices).size, 80);
     assert.deepEqual(temporaryFiles(dir), []);
