@@ -7,6 +7,7 @@ import { readPredictions } from "@vlmeval/report";
 import { readJournals } from "@vlmeval/pipeline";
 import { journalIndices, runWithRandomKills } from "./helpers/kill_resume.ts";
 import {
+  journalLines,
   journalPath,
   predictionCells,
   predictionPath,
@@ -202,7 +203,10 @@ Deno.test("resume after kill -9 at random points gives the uninterrupted predict
     assert.equal(clean.code, 0, clean.stderr);
 
     const work = `${dir}/killed`;
-    const kills = await runWithRandomKills([...base, "--work-dir", work], env);
+    const journal = journalPath(work, "FaultInjection", "Bench");
+    const kills = await runWithRandomKills([...base, "--work-dir", work], env, {
+      progress: { answered: () => journalLines(journal, 0, 1), total: 40 },
+    });
     const final = await runProcess([...base, "--work-dir", work], { env });
     assert.equal(final.code, 0, final.stderr);
     assert.ok(kills >= 1, "at least one run was killed");
@@ -212,7 +216,7 @@ Deno.test("resume after kill -9 at random points gives the uninterrupted predict
     );
     // Every sample was computed exactly once across all the killed runs: nothing lost or redone.
     const indices = journalIndices(
-      `${journalPath(work, "FaultInjection", "Bench")}/rank0of1.jsonl`,
+      `${journal}/rank0of1.jsonl`,
     );
     assert.equal(indices.length, 40);
     assert.equal(new Set(indices).size, 40);

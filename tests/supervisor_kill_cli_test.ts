@@ -17,7 +17,7 @@ import {
   waitFor,
   writeMcqTsv,
 } from "./helpers/distributed_cli.ts";
-import { journalIndices } from "./helpers/kill_resume.ts";
+import { journalIndices, runWithRandomKills } from "./helpers/kill_resume.ts";
 import { faultModelEnv, tempDirRunner } from "./helpers/temp_dir.ts";
 
 const withTemp = tempDirRunner("vlmeval-supervisor-kill-");
@@ -101,23 +101,12 @@ Deno.test("kill-and-resume: the supervisor alone killed at random instants, reru
     const journal = journalPath(work, "FaultInjection", "Bench");
     const answered = () => journalLines(journal, 0, 2) + journalLines(journal, 1, 2);
     const args = [...base, "--work-dir", work, "--nproc", "2"];
-    let kills = 0;
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const supervisor = startSupervisor(args, env);
-      let ended = false;
-      const status = supervisor.status.finally(() => ended = true);
-      // Killed at a random instant of its work, never after it (a wall-clock delay could outlast
-      // a quick run): once 1 to 12 more answers are journaled, of the 80 (40 ms each on 2 ranks).
-      const target = answered() + 1 + Math.floor(Math.random() * 12);
-      while (!ended && answered() < target) await new Promise((r) => setTimeout(r, 5));
-      if (!ended) {
-        try {
-          supervisor.kill("SIGKILL");
-          kills++;
-        } catch { /* it ended meanwhile */ }
-      }
-      await status;
-    }
+    const kills = await runWithRandomKills(args, env, {
+      attempts: 5,
+      minMs: 600,
+      maxMs: 2600,
+      progress: { answered, total: 80 },
+    });
     const final = await runProcess(args, { env });
     assert.equal(final.code, 0, final.stderr);
     assert.ok(kills >= 1, "at least one supervisor was killed");

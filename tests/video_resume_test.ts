@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import {
+  journalLines,
   journalPath,
   predictionCells,
   predictionPath,
@@ -22,19 +23,22 @@ Deno.test("a video run resumes after kill -9 with identical predictions", async 
     assert.equal(clean.code, 0, clean.stderr);
 
     const work = `${dir}/killed`;
+    const name = `${data}_nopack`;
+    const journal = journalPath(work, "FaultInjection", name);
+    const total = journalLines(journalPath(`${dir}/clean`, "FaultInjection", name), 0, 1);
     const kills = await runWithRandomKills([...base, "--work-dir", work], env, {
       minMs: 400,
       maxMs: 1500,
+      progress: { answered: () => journalLines(journal, 0, 1), total },
     });
     const final = await runProcess([...base, "--work-dir", work], { env });
     assert.equal(final.code, 0, final.stderr);
     assert.ok(kills >= 1, "at least one run was killed");
-    const name = `${data}_nopack`;
     assert.deepEqual(
       await predictionCells(predictionPath(work, "FaultInjection", name)),
       await predictionCells(predictionPath(`${dir}/clean`, "FaultInjection", name)),
     );
-    const indices = journalIndices(`${journalPath(work, "FaultInjection", name)}/rank0of1.jsonl`);
+    const indices = journalIndices(`${journal}/rank0of1.jsonl`);
     assert.equal(indices.length, new Set(indices).size, "no question was answered twice");
   } finally {
     await Deno.remove(dir, { recursive: true });

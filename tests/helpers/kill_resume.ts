@@ -1,16 +1,33 @@
 import { cliCommand } from "./distributed_cli.ts";
 
+/** Settings of {@linkcode runWithRandomKills}. */
+export interface RandomKillOptions {
+  /** Runs made at most. @default 8 */
+  attempts?: number;
+  /** Shortest delay before a kill. @default 300 */
+  minMs?: number;
+  /** Longest delay before a kill. @default 1000 */
+  maxMs?: number;
+  /**
+   * Answers journaled so far, and how many the run makes in all: a run is then killed by the
+   * time a random share of what is left is done, at the latest, so that a quick run cannot
+   * finish before its delay runs out and leave nothing killed.
+   */
+  progress?: { answered: () => number; total: number };
+}
+
 /**
  * Runs the CLI with `args` again and again, killing each run with SIGKILL after a random delay
- * in [minMs, maxMs), until a run finishes on its own or `attempts` runs were made. Returns how
- * many runs were killed.
+ * in [minMs, maxMs) (or, with `progress`, once a random share of the answers left is journaled,
+ * whichever comes first), until a run finishes on its own or `attempts` runs were made. Returns
+ * how many runs were killed.
  */
 export async function runWithRandomKills(
   args: string[],
   env: Record<string, string>,
-  opts: { attempts?: number; minMs?: number; maxMs?: number } = {},
+  opts: RandomKillOptions = {},
 ): Promise<number> {
-  const { attempts = 8, minMs = 300, maxMs = 1000 } = opts;
+  const { attempts = 8, minMs = 300, maxMs = 1000, progress } = opts;
   const [command, ...prefix] = cliCommand();
   let kills = 0;
   for (let attempt = 0; attempt < attempts; attempt++) {
@@ -21,16 +38,21 @@ export async function runWithRandomKills(
       stdout: "null",
       stderr: "null",
     }).spawn();
-    const delay = minMs + Math.floor(Math.random() * (maxMs - minMs));
-    const timer = setTimeout(() => {
+    let ended = false;
+    const status = child.status.finally(() => ended = true);
+    const deadline = Date.now() + minMs + Math.floor(Math.random() * (maxMs - minMs));
+    const left = progress ? progress.total - progress.answered() : 0;
+    const target = progress ? progress.answered() + 1 + Math.floor(Math.random() * left / 2) : 0;
+    while (!ended && Date.now() < deadline && !(progress && progress.answered() >= target)) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    if (!ended) {
       try {
         child.kill("SIGKILL");
         kills++;
-      } catch { /* it already ended */ }
-    }, delay);
-    const status = await child.status;
-    clearTimeout(timer);
-    if (status.success) break;
+      } catch { /* it ended meanwhile */ }
+    }
+    if ((await status).success) break;
   }
   return kills;
 }
