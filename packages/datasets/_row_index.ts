@@ -4,7 +4,7 @@ import { imageCellShape, pathCellValues } from "./_image_cells.ts";
 import { checkRootRelativePath, resolveInsideFolder } from "./_safe_path.ts";
 import { readTsvRecords, type TsvRecord } from "./_tsv_records.ts";
 import { PandasRows } from "./_pandas_rows.ts";
-import { IndexColumn } from "@vlmeval/internal";
+import { grownArray, IndexColumn } from "@vlmeval/internal";
 import type { CellReading } from "./cell_reading.ts";
 
 /** Column positions the reader needs; -1 when the column is absent. */
@@ -46,8 +46,6 @@ export interface RowIndex {
   ordinals: Uint32Array;
 }
 
-type NumberArray = Float64Array | Uint32Array | Int32Array;
-
 /**
  * Per-row numbers, appended in the validating pass: typed arrays (4 or 8 bytes a row, outside
  * the JavaScript heap's objects) that double as they fill, cut to size at the end.
@@ -63,11 +61,11 @@ class RowColumns {
   push(offset: number, length: number, line: number, imageCount: number, ordinal: number): void {
     const at = this.length++;
     if (at === this.offsets.length) {
-      this.offsets = grown(this.offsets, at);
-      this.lengths = grown(this.lengths, at);
-      this.lines = grown(this.lines, at);
-      this.imageCounts = grown(this.imageCounts, at);
-      this.ordinals = grown(this.ordinals, at);
+      this.offsets = grownArray(this.offsets, at * 2);
+      this.lengths = grownArray(this.lengths, at * 2);
+      this.lines = grownArray(this.lines, at * 2);
+      this.imageCounts = grownArray(this.imageCounts, at * 2);
+      this.ordinals = grownArray(this.ordinals, at * 2);
     }
     this.offsets[at] = offset;
     this.lengths[at] = length;
@@ -75,13 +73,6 @@ class RowColumns {
     this.imageCounts[at] = imageCount;
     this.ordinals[at] = ordinal;
   }
-}
-
-/** A copy of the array twice as long, holding its first `length` values. */
-function grown<A extends NumberArray>(array: A, length: number): A {
-  const bigger = new (array.constructor as new (size: number) => A)(array.length * 2);
-  bigger.set(array.subarray(0, length));
-  return bigger;
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
@@ -356,8 +347,8 @@ class PendingReferences {
   push(position: number, target: string, pathCount: number): void {
     const at = this.targets.size;
     if (at === this.positions.length) {
-      this.positions = grown(this.positions, at);
-      this.pathCounts = grown(this.pathCounts, at);
+      this.positions = grownArray(this.positions, at * 2);
+      this.pathCounts = grownArray(this.pathCounts, at * 2);
     }
     this.positions[at] = position;
     this.pathCounts[at] = pathCount;

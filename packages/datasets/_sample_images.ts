@@ -1,7 +1,13 @@
 import { dirname, isAbsolute, resolve } from "node:path";
 import { type DatasetLocation, describeLocation, SampleInputError } from "./errors.ts";
 import { imageCellValues, pathCellValues } from "./_image_cells.ts";
-import { detectImageFormat, hexHead, imageTruncation, IndexColumn } from "@vlmeval/internal";
+import {
+  detectImageFormat,
+  grownArray,
+  hexHead,
+  imageTruncation,
+  IndexColumn,
+} from "@vlmeval/internal";
 import { storeImageFile } from "./image_store.ts";
 import type { RowIndex } from "./_row_index.ts";
 import { checkRootRelativePath, resolveInsideFolder } from "./_safe_path.ts";
@@ -72,9 +78,7 @@ export class StoredImages {
       entry = this.#paths.size;
       this.#paths.push(path);
       if ((entry + 1) * PATH_NUMBERS > this.#numbers.length) {
-        const bigger = new Float64Array(this.#numbers.length * 2);
-        bigger.set(this.#numbers);
-        this.#numbers = bigger;
+        this.#numbers = grownArray(this.#numbers, this.#numbers.length * 2);
       }
     }
     const stamp = fileStamp(path);

@@ -49,12 +49,12 @@ export class IndexColumn {
     const length = this.#encode(text);
     const entry = this.#size++;
     if (entry === this.#ends.length) {
-      this.#ends = grown(this.#ends, entry * 2);
-      this.#hashes = grown(this.#hashes, entry * 2);
+      this.#ends = grownArray(this.#ends, entry * 2);
+      this.#hashes = grownArray(this.#hashes, entry * 2);
     }
     const start = entry === 0 ? 0 : this.#ends[entry - 1];
     if (start + length > this.#bytes.length) {
-      this.#bytes = grown(this.#bytes, Math.max(this.#bytes.length * 2, start + length));
+      this.#bytes = grownArray(this.#bytes, Math.max(this.#bytes.length * 2, start + length));
     }
     this.#bytes.set(this.#scratch.subarray(0, length), start);
     this.#ends[entry] = start + length;
@@ -132,9 +132,15 @@ function fnv1a(bytes: Uint8Array, length: number): number {
   return hash >>> 0;
 }
 
-/** A copy of `array` with room for `size` values. */
-function grown<A extends Uint8Array | Uint32Array>(array: A, size: number): A {
+/**
+ * A copy of a typed array with room for `size` values, its own first: how the growable typed
+ * columns of vlmeval's packages (this one, a row index, journal records, score tallies) grow.
+ */
+export function grownArray<A extends Uint8Array | Uint32Array | Int32Array | Float64Array>(
+  array: A,
+  size: number,
+): A {
   const bigger = new (array.constructor as new (size: number) => A)(size);
-  bigger.set(array);
+  bigger.set(array.subarray(0, Math.min(array.length, size)));
   return bigger;
 }

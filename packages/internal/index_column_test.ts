@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { IndexColumn } from "./index_column.ts";
+import { grownArray, IndexColumn } from "./index_column.ts";
 
 Deno.test("IndexColumn gives back each index by position and each position by index", () => {
   const column = new IndexColumn();
@@ -17,4 +17,11 @@ Deno.test("IndexColumn gives back each index by position and each position by in
   for (const absent of ["-1", "é-1", "x".repeat(299), "1 ", "15000"]) {
     assert.equal(column.positionOf(absent), undefined, absent);
   }
+});
+
+Deno.test("grownArray() copies a typed array's values into a longer one of the same kind", () => {
+  const grown = grownArray(Float64Array.of(1.5, -2, 3), 5);
+  assert.ok(grown instanceof Float64Array);
+  assert.deepEqual([...grown], [1.5, -2, 3, 0, 0]);
+  assert.deepEqual([...grownArray(Uint8Array.of(7, 8, 9), 2)], [7, 8]);
 });

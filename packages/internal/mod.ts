@@ -24,7 +24,7 @@
  * - JSON in free text: {@linkcode jsonObjectEnd}, the brace matcher of both ends of pack mode;
  * - sizes as people read them: {@linkcode formatBytes};
  * - many short texts and where each is, off the JavaScript heap: {@linkcode IndexColumn} (a row
- *   index's `index` column, a journal's keys);
+ *   index's `index` column, a journal's keys), and {@linkcode grownArray} for growing typed columns;
  * - waiting between attempts: {@linkcode parseRetryAfter} (`Retry-After`) and {@linkcode sleep}
  *   (cut short by an abort signal).
  *
@@ -54,7 +54,7 @@ export {
   withLock,
 } from "./lock_file.ts";
 export { closestNames } from "./closest_names.ts";
-export { IndexColumn } from "./index_column.ts";
+export { grownArray, IndexColumn } from "./index_column.ts";
 export { JsonlLog, readJsonl, readJsonlFile, type SyncWriter, writeAllSync } from "./jsonl_log.ts";
 export { looksLikeList, parsePythonStringList } from "./python_list.ts";
 export { pythonFloat, pythonJsonDumps, pythonListRepr, pythonStrRepr } from "./python_format.ts";

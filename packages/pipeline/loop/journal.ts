@@ -1,4 +1,4 @@
-import { IndexColumn, JsonlLog, readJsonlFile } from "@vlmeval/internal";
+import { grownArray, IndexColumn, JsonlLog, readJsonlFile } from "@vlmeval/internal";
 import { type CallUsage, isRetryableFailure } from "@vlmeval/schema";
 
 /** One finished sample, as appended to a rank's journal (one JSON object per line). */
@@ -139,8 +139,8 @@ export class JournalRecords {
       slot = this.#keys.size;
       this.#keys.push(record.index);
       if (slot === this.#ok.length) {
-        this.#ok = grown(this.#ok, slot * 2);
-        this.#numbers = grown(this.#numbers, slot * 2 * NUMBERS);
+        this.#ok = grownArray(this.#ok, slot * 2);
+        this.#numbers = grownArray(this.#numbers, slot * 2 * NUMBERS);
       }
     } else if (!record.ok && this.#ok[slot] === 1) {
       return;
@@ -185,13 +185,6 @@ const NUMBERS = 4;
 
 function numberOrNaN(value: unknown): number {
   return typeof value === "number" ? value : Number.NaN;
-}
-
-/** A copy of `array` with room for `size` values. */
-function grown<A extends Uint8Array | Float64Array>(array: A, size: number): A {
-  const bigger = new (array.constructor as new (size: number) => A)(size);
-  bigger.set(array);
-  return bigger;
 }
 
 /** What every journal in a folder says, merged. */

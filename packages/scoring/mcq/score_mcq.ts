@@ -1,6 +1,6 @@
 import { isFailure, type Row } from "@vlmeval/schema";
 import { canInferOption, type CanInferOptions, canInferText, type Choices } from "./can_infer.ts";
-import { pyStrip } from "@vlmeval/internal";
+import { grownArray, pyStrip } from "@vlmeval/internal";
 import { requireField, rowGroups } from "../_row_fields.ts";
 import { GroupTotals, reportAcc, type ScoreTable } from "../score_table.ts";
 
@@ -237,8 +237,8 @@ export class McqTally {
     const { answer, letter, method } = extractRowAnswer(row, position, this.#opts);
     const hit = method !== "failed" && letter === answer ? 1 : 0;
     if (position === this.#method.length) {
-      this.#method = grown(this.#method);
-      this.#hit = grown(this.#hit);
+      this.#method = grownArray(this.#method, position * 2);
+      this.#hit = grownArray(this.#hit, position * 2);
     }
     this.#extracted.push(letter);
     this.#set(position, method, hit);
@@ -295,10 +295,4 @@ export class McqTally {
     this.#hit[position] = hit;
     this.#hits += hit;
   }
-}
-
-function grown(array: Uint8Array): Uint8Array<ArrayBuffer> {
-  const bigger = new Uint8Array(array.length * 2);
-  bigger.set(array);
-  return bigger;
 }
