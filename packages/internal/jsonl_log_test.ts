@@ -36,27 +36,32 @@ Deno.test("writeAllSync() loops until a short writer took every byte", () => {
   assert.deepEqual(got, [1, 2, 3]);
 });
 
-Deno.test("readJsonlFile() visits what readJsonl() returns, across its read chunks", async () => {
+Deno.test("readJsonlFile() visits what readJsonl() returns, across its read chunks, with each line's bytes", async () => {
   const dir = await Deno.makeTempDir({ prefix: "vlmeval_jsonl_" });
   try {
     const path = `${dir}/log.jsonl`;
-    // Lines around the 1 MiB read size, one longer than it, non-ASCII text, blank and torn lines.
-    const lines = ["\ufeff" + JSON.stringify({ a: "é" }), "", "not json"];
+    // Lines around the 64 KiB read size, one longer than it, non-ASCII text, blank, CRLF and
+    // torn lines.
+    const lines = ["\ufeff" + JSON.stringify({ a: "é" }), "", "not json", '{"crlf": "ok"}\r'];
     for (let k = 0; k < 3000; k++) lines.push(JSON.stringify({ k, text: "x".repeat(k % 700) }));
     lines.push(JSON.stringify({ long: "y".repeat(1_500_000) }), "  ", JSON.stringify({ z: "ü" }));
     const text = lines.join("\n") + '\n{"torn":';
     await Deno.writeTextFile(path, text);
     const values: unknown[] = [];
     const at: number[] = [];
-    const skipped = readJsonlFile(path, (value, line) => {
+    const bytes = await Deno.readFile(path);
+    const reread: unknown[] = [];
+    const skipped = readJsonlFile(path, (value, line, offset, length) => {
       values.push(value);
       at.push(line);
+      reread.push(JSON.parse(new TextDecoder().decode(bytes.subarray(offset, offset + length))));
     });
     const expected = readJsonl(text.replace(/^\ufeff/, ""));
-    assert.equal(values.length, 3003);
+    assert.equal(values.length, 3004);
     assert.deepEqual(values, expected.values);
+    assert.deepEqual(reread, expected.values);
     assert.deepEqual(at, expected.lines);
-    assert.deepEqual(skipped, [3, 3007]);
+    assert.deepEqual(skipped, [3, 3008]);
     assert.deepEqual(skipped, expected.skippedLines);
     assert.throws(() => readJsonlFile(`${dir}/missing.jsonl`, () => {}), Deno.errors.NotFound);
   } finally {

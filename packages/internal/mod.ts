@@ -55,7 +55,14 @@ export {
 } from "./lock_file.ts";
 export { closestNames } from "./closest_names.ts";
 export { grownArray, IndexColumn } from "./index_column.ts";
-export { JsonlLog, readJsonl, readJsonlFile, type SyncWriter, writeAllSync } from "./jsonl_log.ts";
+export {
+  JsonlLog,
+  type JsonlVisitor,
+  readJsonl,
+  readJsonlFile,
+  type SyncWriter,
+  writeAllSync,
+} from "./jsonl_log.ts";
 export { looksLikeList, parsePythonStringList } from "./python_list.ts";
 export { pythonFloat, pythonJsonDumps, pythonListRepr, pythonStrRepr } from "./python_format.ts";
 export { pyFloat, pyInt } from "./python_number.ts";

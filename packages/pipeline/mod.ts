@@ -56,6 +56,8 @@ export type { DatasetSpec, FrameSetting } from "./task/dataset_name.ts";
 export { type GpuHooks, NO_GPU } from "./loop/guard.ts";
 export { gpuHooksFromNative } from "./loop/gpu_hooks.ts";
 export {
+  type JournalLine,
+  type JournalOutcome,
   type JournalRecord,
   JournalRecords,
   type JournalState,

@@ -23,11 +23,3 @@ export function failMessage(errorType: string, message: string): string {
 export function isFailure(prediction: string): boolean {
   return prediction.includes(FAIL_MSG);
 }
-
-/**
- * True when a recorded prediction should be computed again on the next run. Every recorded
- * failure is retried (VLMEvalKit retries only API failures); `keepFailed` turns that off.
- */
-export function isRetryableFailure(prediction: string, keepFailed = false): boolean {
-  return !keepFailed && isFailure(prediction);
-}

@@ -14,11 +14,5 @@ export type {
   Row,
   VisionLanguageModel,
 } from "./types.ts";
-export {
-  API_FAIL_MSG,
-  FAIL_MSG,
-  failMessage,
-  isFailure,
-  isRetryableFailure,
-} from "./fail_messages.ts";
+export { API_FAIL_MSG, FAIL_MSG, failMessage, isFailure } from "./fail_messages.ts";
 export { EXIT_CODES, type ExitCode, type ExitCodeName, exitCodeOf } from "./exit_codes.ts";

@@ -1,5 +1,5 @@
 import { grownArray, IndexColumn, JsonlLog, readJsonlFile } from "@vlmeval/internal";
-import { type CallUsage, isRetryableFailure } from "@vlmeval/schema";
+import { type CallUsage, isFailure } from "@vlmeval/schema";
 
 /** One finished sample, as appended to a rank's journal (one JSON object per line). */
 export interface JournalRecord {
@@ -93,21 +93,49 @@ export class JournalWriter {
   }
 }
 
+/** Where a record's line is in a journal file. */
+export interface JournalLine {
+  /** Path of the journal file. */
+  file: string;
+  /** Byte offset of the line in the file. */
+  offset: number;
+  /** Bytes of the line, its newline left out. */
+  length: number;
+}
+
+/** What deciding whether a sample runs again takes from its best record: no answer text. */
+export interface JournalOutcome {
+  /** False when the record is a failure. */
+  ok: boolean;
+  /** The prediction is a `Failed to obtain answer` text (retried unless failures are kept). */
+  failureText: boolean;
+  /** Unix time in ms of the record. */
+  time: number;
+}
+
 /**
  * The best record of each index over a task's journals: a success beats a failure; among equals
- * the latest read wins. Kept in typed arrays keyed by an {@linkcode IndexColumn}, and `get` makes
- * a record's object when asked: 100k answers cost their prediction texts and about 70 bytes
- * each, where an object, a string key and a `Map` entry each cost three times that, all of it on
- * the heap that the merge and the scoring then grow from (issue 19).
+ * the latest read wins. Kept in typed arrays keyed by an {@linkcode IndexColumn}, and `get`
+ * makes a record's object when asked. A record offered with its {@linkcode JournalLine} keeps no
+ * answer text: `get` reads it back from the journal, so 100k answers cost about 60 bytes each
+ * however long they are (issue 19: a chain of thought of 1 kB an answer held 100 MB to the
+ * merge), where an object, a string key and a `Map` entry each cost three times that.
  */
 export class JournalRecords {
   #keys = new IndexColumn();
-  #predictions: string[] = [];
-  #ok = new Uint8Array(256);
-  /** `time`, `ms`, `rank` and `worldSize` of each record (NaN where a record had none). */
+  /** Bit 0: ok; bit 1: the prediction is a failure text. */
+  #flags = new Uint8Array(256);
+  /** `time`, `ms` and the journal line's byte offset of each record (NaN where none). */
   #numbers = new Float64Array(256 * NUMBERS);
+  /** `rank`, `worldSize`, the journal file's number and the line's length (NONE where none). */
+  #ints = new Uint32Array(256 * INTS);
+  #files: string[] = [];
+  #fileNumbers = new Map<string, number>();
+  /** Answers of records offered without their line. */
+  #texts = new Map<number, string>();
   /** What few records have: a failure's stage and error type, a served model's usage. */
   #extras = new Map<number, Pick<JournalRecord, "stage" | "errorType" | "usage">>();
+  #lines = new LineReader();
 
   /** Number of indices with a record. */
   get size(): number {
@@ -119,10 +147,32 @@ export class JournalRecords {
     return this.#keys.positionOf(index) !== undefined;
   }
 
-  /** The best record of `index`, or undefined. */
+  /**
+   * The best record of `index`, or undefined; its answer is read back from the journal.
+   *
+   * @throws {Error} when the journal no longer holds that record where it was read.
+   */
   get(index: string): JournalRecord | undefined {
     const slot = this.#keys.positionOf(index);
     return slot === undefined ? undefined : this.#record(slot, index);
+  }
+
+  /** Whether the best record of `index` is a success, a failure text, and when it was written. */
+  outcome(index: string): JournalOutcome | undefined {
+    const slot = this.#keys.positionOf(index);
+    if (slot === undefined) return undefined;
+    const flags = this.#flags[slot];
+    return {
+      ok: (flags & OK) !== 0,
+      failureText: (flags & FAILURE_TEXT) !== 0,
+      time: this.#numbers[slot * NUMBERS],
+    };
+  }
+
+  /** What the call that answered `index` cost, when a served model reported it. */
+  usage(index: string): JournalRecord["usage"] {
+    const slot = this.#keys.positionOf(index);
+    return slot === undefined ? undefined : this.#extras.get(slot)?.usage;
   }
 
   /** Every index's best record, in the order the indices were first read. */
@@ -132,26 +182,39 @@ export class JournalRecords {
     }
   }
 
-  /** Keeps `record` when it is the best so far for its index. */
-  offer(record: JournalRecord): void {
+  /**
+   * Keeps `record` when it is the best so far for its index. With `line` (where the record was
+   * read) its answer is not kept but read back when asked for; the object may be reused.
+   */
+  offer(record: JournalRecord, line?: JournalLine): void {
     let slot = this.#keys.positionOf(record.index);
     if (slot === undefined) {
       slot = this.#keys.size;
       this.#keys.push(record.index);
-      if (slot === this.#ok.length) {
-        this.#ok = grownArray(this.#ok, slot * 2);
+      if (slot === this.#flags.length) {
+        this.#flags = grownArray(this.#flags, slot * 2);
         this.#numbers = grownArray(this.#numbers, slot * 2 * NUMBERS);
+        this.#ints = grownArray(this.#ints, slot * 2 * INTS);
       }
-    } else if (!record.ok && this.#ok[slot] === 1) {
+    } else if (!record.ok && (this.#flags[slot] & OK) !== 0) {
       return;
     }
-    this.#predictions[slot] = record.prediction;
-    this.#ok[slot] = record.ok ? 1 : 0;
+    this.#flags[slot] = (record.ok ? OK : 0) | (isFailure(record.prediction) ? FAILURE_TEXT : 0);
     const at = slot * NUMBERS;
     this.#numbers[at] = numberOrNaN(record.time);
     this.#numbers[at + 1] = numberOrNaN(record.ms);
-    this.#numbers[at + 2] = numberOrNaN(record.rank);
-    this.#numbers[at + 3] = numberOrNaN(record.worldSize);
+    const ints = slot * INTS;
+    this.#ints[ints] = smallOrNone(record.rank);
+    this.#ints[ints + 1] = smallOrNone(record.worldSize);
+    if (line) {
+      this.#numbers[at + 2] = line.offset;
+      this.#ints[ints + 2] = this.#fileNumber(line.file);
+      this.#ints[ints + 3] = line.length;
+      this.#texts.delete(slot);
+    } else {
+      this.#numbers[at + 2] = Number.NaN;
+      this.#texts.set(slot, record.prediction);
+    }
     const { stage, errorType, usage } = record;
     if (stage !== undefined || errorType !== undefined || usage !== undefined) {
       this.#extras.set(slot, { stage, errorType, usage });
@@ -160,14 +223,24 @@ export class JournalRecords {
     }
   }
 
+  #fileNumber(file: string): number {
+    let number = this.#fileNumbers.get(file);
+    if (number === undefined) {
+      number = this.#files.push(file) - 1;
+      this.#fileNumbers.set(file, number);
+    }
+    return number;
+  }
+
   #record(slot: number, index: string): JournalRecord {
     const at = slot * NUMBERS;
+    const ints = slot * INTS;
     const record: JournalRecord = {
       index,
-      prediction: this.#predictions[slot],
-      ok: this.#ok[slot] === 1,
-      rank: this.#numbers[at + 2],
-      worldSize: this.#numbers[at + 3],
+      prediction: this.#prediction(slot, index),
+      ok: (this.#flags[slot] & OK) !== 0,
+      rank: noneOrNaN(this.#ints[ints]),
+      worldSize: noneOrNaN(this.#ints[ints + 1]),
       time: this.#numbers[at],
     };
     const ms = this.#numbers[at + 1];
@@ -178,13 +251,93 @@ export class JournalRecords {
     if (extras?.usage !== undefined) record.usage = extras.usage;
     return record;
   }
+
+  #prediction(slot: number, index: string): string {
+    const text = this.#texts.get(slot);
+    if (text !== undefined) return text;
+    const file = this.#files[this.#ints[slot * INTS + 2]];
+    const offset = this.#numbers[slot * NUMBERS + 2];
+    const bytes = this.#lines.read(file, offset, this.#ints[slot * INTS + 3]);
+    let value: Partial<JournalRecord> | undefined;
+    try {
+      value = JSON.parse(utf8.decode(bytes));
+    } catch {
+      // reported below
+    }
+    if (value?.index !== index || typeof value.prediction !== "string") {
+      throw new Error(
+        `Cannot read the answer of index ${index} again from ${file} at byte ${offset}: the ` +
+          `journal changed after it was read`,
+      );
+    }
+    return value.prediction;
+  }
 }
 
-/** Numbers kept per record: time, ms, rank, world size. */
-const NUMBERS = 4;
+/** Numbers kept per record: time, ms, the line's offset. */
+const NUMBERS = 3;
+/** Integers kept per record: rank, world size, file number, line length. */
+const INTS = 4;
+const OK = 1;
+const FAILURE_TEXT = 2;
+/** An integer field the record did not have. */
+const NONE = 0xffffffff;
+const utf8 = new TextDecoder();
 
 function numberOrNaN(value: unknown): number {
   return typeof value === "number" ? value : Number.NaN;
+}
+
+function smallOrNone(value: unknown): number {
+  return Number.isInteger(value) && (value as number) >= 0 && (value as number) < NONE
+    ? value as number
+    : NONE;
+}
+
+function noneOrNaN(value: number): number {
+  return value === NONE ? Number.NaN : value;
+}
+
+/** Bytes read from a journal at a time when an answer is read back. */
+const WINDOW_BYTES = 1 << 16;
+/** Windows kept per journal file (a resumed run's retries sit apart from the first answers). */
+const WINDOWS_PER_FILE = 4;
+
+/**
+ * Journal lines read back by byte range through a few 64 KiB windows per file: a merge asks for
+ * the answers in task order, which each rank's journal mostly follows, so one read serves
+ * hundreds of lines.
+ */
+class LineReader {
+  #windows = new Map<string, { start: number; end: number; bytes: Uint8Array }[]>();
+
+  read(path: string, offset: number, length: number): Uint8Array {
+    let list = this.#windows.get(path);
+    if (list === undefined) this.#windows.set(path, list = []);
+    for (let k = 0; k < list.length; k++) {
+      const window = list[k];
+      if (offset >= window.start && offset + length <= window.end) {
+        if (k > 0) list.unshift(...list.splice(k, 1));
+        return window.bytes.subarray(offset - window.start, offset - window.start + length);
+      }
+    }
+    const oldest = list.length >= WINDOWS_PER_FILE ? list.pop() : undefined;
+    const bytes = oldest !== undefined && oldest.bytes.length >= length
+      ? oldest.bytes
+      : new Uint8Array(Math.max(WINDOW_BYTES, length));
+    let filled = 0;
+    {
+      using file = Deno.openSync(path, { read: true });
+      file.seekSync(offset, Deno.SeekMode.Start);
+      while (filled < bytes.length) {
+        const n = file.readSync(bytes.subarray(filled));
+        if (n === null) break;
+        filled += n;
+      }
+    }
+    list.unshift({ start: offset, end: offset + filled, bytes });
+    return bytes.subarray(0, Math.min(length, filled));
+  }
 }
 
 /** What every journal in a folder says, merged. */
@@ -258,13 +411,16 @@ export function readJournals(dir: string): JournalState {
     const world = name.match(/of(\d+)\./);
     if (world) state.worldSizes.add(Number(world[1]));
     const bad: number[] = [];
-    const skippedLines = readJsonlFile(`${dir}/${name}`, (value, line) => {
+    const where: JournalLine = { file: `${dir}/${name}`, offset: 0, length: 0 };
+    const skippedLines = readJsonlFile(where.file, (value, line, offset, length) => {
       const record = value as JournalRecord;
       if (typeof record?.index !== "string" || typeof record.prediction !== "string") {
         bad.push(line);
         return;
       }
-      state.records.offer(record);
+      where.offset = offset;
+      where.length = length;
+      state.records.offer(record, where);
     });
     bad.push(...skippedLines);
     if (bad.length > 0) {
@@ -275,8 +431,11 @@ export function readJournals(dir: string): JournalState {
   return state;
 }
 
-/** True when the record is final: a success, or a failure the user chose to keep. */
-export function isFinished(record: JournalRecord | undefined, keepFailed: boolean): boolean {
-  if (!record) return false;
-  return !isRetryableFailure(record.prediction, keepFailed);
+/**
+ * True when the record is final: anything but a `Failed to obtain answer` text, or one the user
+ * chose to keep. Every recorded failure is retried (VLMEvalKit retries only API failures).
+ */
+export function isFinished(outcome: JournalOutcome | undefined, keepFailed: boolean): boolean {
+  if (!outcome) return false;
+  return keepFailed || !outcome.failureText;
 }

@@ -50,19 +50,13 @@ Deno.test("readJournals() prefers a success over a failure whatever the order", 
   }
 });
 
-Deno.test("isFinished() retries failures unless they are kept", () => {
-  const failed = {
-    index: "1",
-    prediction: "Failed to obtain answer via API. HTTP 500",
-    ok: false,
-    rank: 0,
-    worldSize: 1,
-    time: 0,
-  };
+Deno.test("isFinished() retries failure texts unless they are kept", () => {
+  const failed = { ok: false, failureText: true, time: 0 };
   assert.equal(isFinished(undefined, false), false);
   assert.equal(isFinished(failed, false), false);
   assert.equal(isFinished(failed, true), true);
-  assert.equal(isFinished({ ...failed, prediction: "A", ok: true }, false), true);
+  assert.equal(isFinished({ ...failed, failureText: false }, false), true, "a parse failure");
+  assert.equal(isFinished({ ok: true, failureText: false, time: 0 }, false), true);
 });
 
 Deno.test("JournalRecords gives back each index's best record whole, optional fields included", () => {
@@ -97,4 +91,58 @@ Deno.test("JournalRecords gives back each index's best record whole, optional fi
   }
   assert.equal(records.get("r999")?.prediction, "999");
   assert.equal(records.get("7")?.prediction, "C", "growing keeps what was there");
+});
+
+Deno.test("readJournals() keeps no answer text: each is read back from its journal line", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const a = JournalWriter.open(dir, 0, 2);
+    const b = JournalWriter.open(dir, 1, 2);
+    const long = "é".repeat(70_000); // longer than a read window, non-ASCII
+    // 8000 answers: each file holds more than the reader's windows (4 of 64 KiB) can.
+    for (let k = 0; k < 8000; k++) {
+      (k % 2 ? b : a).append({
+        index: `${k}`,
+        prediction: k === 1500 ? long : `answer ${k}`,
+        ok: true,
+      });
+    }
+    a.append({ index: "7", prediction: "Failed to obtain answer: RangeError x", ok: false });
+    b.append({ index: "9", prediction: "retried", ok: true, ms: 3 });
+    a.close();
+    b.close();
+    const { records } = readJournals(dir);
+    // Task order, and back again: every window of both files is left and read anew.
+    for (const order of [[...Array(8000).keys()], [...Array(8000).keys()].reverse()]) {
+      for (const k of order) {
+        const expected = k === 1500 ? long : k === 9 ? "retried" : `answer ${k}`;
+        assert.equal(records.get(`${k}`)?.prediction, expected);
+      }
+    }
+    assert.deepEqual(records.outcome("7"), {
+      ok: true,
+      failureText: false,
+      time: records.get("7")!.time,
+    });
+    assert.equal(records.get("9")?.ms, 3);
+    // A journal rewritten or cut behind the reader's back is an error that says so, not a wrong
+    // answer (the last reads left windows over the files' first lines: these are outside).
+    await Deno.writeTextFile(`${dir}/rank0of2.jsonl`, "{}\n".repeat(400_000));
+    const fresh = readJournals(dir).records;
+    assert.equal(fresh.get("1")?.prediction, "answer 1", "the other rank's file is untouched");
+    await Deno.truncate(`${dir}/rank1of2.jsonl`, 0);
+    for (
+      const [index, file] of [["6000", "rank0of2"], ["7998", "rank0of2"], ["7999", "rank1of2"]]
+    ) {
+      assert.throws(
+        () => records.get(index),
+        new RegExp(
+          `Cannot read the answer of index ${index} again from .*${file}\\.jsonl at byte \\d+: ` +
+            "the journal changed",
+        ),
+      );
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

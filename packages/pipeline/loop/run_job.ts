@@ -480,7 +480,7 @@ function scoreOptions(opts: JobOptions, paths: JobPaths): EvaluateOptions {
 /** What each of a task's answers cost, in task order (undefined where nothing was reported). */
 function* taskUsages(task: EvalTask, records: JournalRecords): Iterable<JournalRecord["usage"]> {
   for (let p = 0; p < task.unitCount; p++) {
-    for (const index of task.unitIndices(p)) yield records.get(index)?.usage;
+    for (const index of task.unitIndices(p)) yield records.usage(index);
   }
 }
 

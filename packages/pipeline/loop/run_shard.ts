@@ -16,6 +16,7 @@ import {
 } from "./guard.ts";
 import {
   isFinished,
+  type JournalOutcome,
   type JournalRecord,
   JournalWriter,
   readJournals,
@@ -135,9 +136,9 @@ export async function runShard(opts: ShardOptions): Promise<ShardSummary> {
   const unreadable = unreadableLinesWarning(journals, task.name);
   if (unreadable && rank === 0) opts.warn(unreadable);
   const previous = journals.records;
-  const finished = (record: JournalRecord | undefined) =>
-    isFinished(record, opts.keepFailed) ||
-    (record !== undefined && opts.since !== undefined && record.time >= opts.since);
+  const finished = (outcome: JournalOutcome | undefined) =>
+    isFinished(outcome, opts.keepFailed) ||
+    (outcome !== undefined && opts.since !== undefined && outcome.time >= opts.since);
   // The units still to run; of those finished before, the ones whose answers hold a failure
   // the user chose to keep (they count against the failure policy).
   const pending: number[] = [];
@@ -146,8 +147,8 @@ export async function runShard(opts: ShardOptions): Promise<ShardSummary> {
   for (const p of shardPositions(task.unitCount, rank, worldSize)) {
     units++;
     const indices = task.unitIndices(p);
-    if (!indices.every((i) => finished(previous.get(i)))) pending.push(p);
-    else if (indices.some((i) => !previous.get(i)?.ok)) keptFailures++;
+    if (!indices.every((i) => finished(previous.outcome(i)))) pending.push(p);
+    else if (indices.some((i) => !previous.outcome(i)?.ok)) keptFailures++;
   }
   const summary: ShardSummary = {
     units,

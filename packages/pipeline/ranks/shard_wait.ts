@@ -3,7 +3,7 @@ import { writeAtomically } from "@vlmeval/internal";
 import type { EvalTask } from "../task/eval_task.ts";
 import {
   doneMarkerName,
-  type JournalRecord,
+  type JournalOutcome,
   type JournalRecords,
   readJournals,
 } from "../loop/journal.ts";
@@ -101,7 +101,7 @@ export function stoppedRankCause(
  * this run (`time >= since`; it is retried by the next run), or any failure the user keeps.
  */
 export function isSettled(
-  record: JournalRecord | undefined,
+  record: JournalOutcome | undefined,
   since: number,
   keepFailed: boolean,
 ): boolean {
@@ -126,7 +126,7 @@ export function missingByRank(
   const missing = new Map<number, number>();
   for (let rank = 0; rank < worldSize; rank++) {
     let finishedAt: number | undefined | null = null;
-    const rankFinished = (record: JournalRecord) => {
+    const rankFinished = (record: JournalOutcome) => {
       if (journalDir === undefined) return false;
       if (finishedAt === null) {
         // A marker of an earlier run (before `since`) says nothing about this one.
@@ -137,7 +137,7 @@ export function missingByRank(
     };
     for (const position of shardPositions(task.unitCount, rank, worldSize)) {
       for (const index of task.unitIndices(position)) {
-        const record = records.get(index);
+        const record = records.outcome(index);
         if (isSettled(record, since, keepFailed) || (record && rankFinished(record))) continue;
         missing.set(rank, (missing.get(rank) ?? 0) + 1);
       }
