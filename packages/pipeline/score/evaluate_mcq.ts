@@ -90,7 +90,8 @@ export async function evaluateMcq(
     mmmuNote = `; ${preprocessed.reformulated} open questions scored as two-option questions ` +
       `(VLMEvalKit's MMMU_preproc)`;
   }
-  const tally = new McqTally();
+  // Rows no rule placed are held only for a judge to be asked about them.
+  const tally = new McqTally({}, { holdUnresolved: Boolean(judgeName) });
   // Without a judge a row's result is final once scored: one pass scores the rows and writes the
   // result file (where the rows scored are the rows recorded); with one, the judge goes between.
   const onePass = !judgeName && mcqRows === recordRows;

@@ -202,8 +202,9 @@ export interface McqTallyRow {
  * {@linkcode scoreMcq} one row at a time, keeping of each row only its extracted letter, method
  * and hit (a few bytes) and its share of the report's running totals: a benchmark of any size
  * is scored in one pass over its rows, never held (issue 19). Rows no rule placed are kept
- * whole in `unresolved`, for a judge; they join the report at `finish`, after the judge's
- * verdicts (`judged`), as in VLMEvalKit where the judge decides before `report_acc`.
+ * whole in `unresolved` when a judge is to be asked (`holdUnresolved`); they join the report at
+ * `finish`, after the judge's verdicts (`judged`), as in VLMEvalKit where the judge decides
+ * before `report_acc`. Without a judge they are counted as misses at once, and not held.
  */
 export class McqTally {
   #opts: CanInferOptions;
@@ -214,12 +215,17 @@ export class McqTally {
   #byMethod = emptyMethodCounts();
   #hits = 0;
   #logs = new Map<number, string>();
-  /** The rows no rule placed, by position: what a judge is asked about. */
+  #holdUnresolved: boolean;
+  /** The rows no rule placed, by position, under `holdUnresolved`: what a judge is asked about. */
   readonly unresolved: Map<number, Row> = new Map();
 
-  /** `opts` as {@linkcode scoreMcq} takes them. */
-  constructor(opts: CanInferOptions = {}) {
+  /**
+   * `opts` as {@linkcode scoreMcq} takes them; `holdUnresolved` (default true) keeps the rows no
+   * rule placed for a judge.
+   */
+  constructor(opts: CanInferOptions = {}, { holdUnresolved = true } = {}) {
     this.#opts = opts;
+    this.#holdUnresolved = holdUnresolved;
   }
 
   /** Rows scored so far. */
@@ -243,7 +249,7 @@ export class McqTally {
     this.#extracted.push(letter);
     this.#set(position, method, hit);
     this.#byMethod[method]++;
-    if (method === "unresolved") this.unresolved.set(position, row);
+    if (method === "unresolved" && this.#holdUnresolved) this.unresolved.set(position, row);
     else this.#totals.add(rowGroups(row, hit));
   }
 

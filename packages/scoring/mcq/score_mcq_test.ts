@@ -161,17 +161,22 @@ Deno.test("McqTally scores row by row as scoreMcq does, and a judge's verdicts c
   });
 });
 
-Deno.test("McqTally without a judge reports unresolved rows as misses, as scoreMcq", () => {
+Deno.test("McqTally without a judge reports unresolved rows as misses, as scoreMcq, held or not", () => {
   const rows = [
     { ...base, index: "1", answer: "A", prediction: "A", category: "x" },
     { ...base, index: "2", answer: "B", prediction: "maybe", category: "y" },
   ];
-  const tally = new McqTally();
-  for (const row of rows) tally.add(row);
   const whole = scoreMcq(rows);
-  const finished = tally.finish();
-  assert.deepEqual(finished.report, whole.report);
-  assert.deepEqual(finished.counts, whole.counts);
+  for (const holdUnresolved of [true, false]) {
+    const tally = new McqTally({}, { holdUnresolved });
+    for (const row of rows) tally.add(row);
+    assert.equal(tally.unresolved.size, holdUnresolved ? 1 : 0);
+    const finished = tally.finish();
+    assert.deepEqual(finished.report, whole.report);
+    assert.deepEqual(finished.counts, whole.counts);
+    assert.deepEqual(tally.row(1), { extracted: "Z", method: "unresolved", hit: 0 });
+  }
+  const tally = new McqTally();
   assert.throws(
     () => tally.add({ ...base, index: "3", answer: "", prediction: "A" }),
     /answer is empty/,
