@@ -21,8 +21,17 @@
  * (memory) takes the disk out of the figures, where a virtual disk busy writing back an earlier
  * run's files can double a run's time.
  *
+ * With `--answer-chars N` the model answers N characters ("A. because because ..."), as a model
+ * that explains itself does: memory should not grow with the answers' length (a baseline's
+ * worker from before issue 19's last session always answers "A").
+ *
+ * Each of this tree's runs gets its benchmark file from a process of its own, so the measured
+ * process holds only the harness's work; its RSS once its modules are loaded is printed as
+ * "start RSS" (what any run pays), the peak beside it.
+ *
  * Usage: deno run -A benchmarks/harness_overhead.ts [--baseline DIR] [--runs N] [--tmp DIR]
- *          [--vlmevalkit DIR [--python PATH] [--vlmevalkit-sizes N,...]] [format=xlsx] [sizes=10000,100000]
+ *          [--answer-chars N] [--vlmevalkit DIR [--python PATH] [--vlmevalkit-sizes N,...]]
+ *          [format=xlsx] [sizes=10000,100000]
  *   format  prediction file format: xlsx, tsv or json
  *   sizes   comma-separated row counts, one fresh process each
  * Exit: 0 measured; 1 when a run fails; 2 for a bad argument.
@@ -37,12 +46,20 @@ const { values, positionals } = parseScriptArgs(import.meta, {
   python: { type: "string", default: "python3" },
   "vlmevalkit-sizes": { type: "string", default: "10000" },
   tmp: { type: "string" },
+  "answer-chars": { type: "string", default: "1" },
 }, { positionals: 2 });
 const baseline = values.baseline as string | undefined;
 const runsText = (values.runs as string | undefined) ?? "1";
 const runs = Number(runsText);
 if (!Number.isInteger(runs) || runs < 1) {
   usageError(import.meta, `--runs must be a positive integer: current value is ${runsText}`);
+}
+const answerChars = Number(values["answer-chars"]);
+if (!Number.isInteger(answerChars) || answerChars < 1) {
+  usageError(
+    import.meta,
+    `--answer-chars must be a positive integer: current value is ${values["answer-chars"]}`,
+  );
 }
 const format = positionals[0] ?? "xlsx";
 if (!FORMATS.includes(format)) {
@@ -101,6 +118,8 @@ interface Measure {
   /** VLMEvalKit's runs: scoring time, and RSS once its imports are loaded. */
   evalMs?: number;
   importsRssMiB?: number;
+  /** This tree's runs: RSS once the modules are loaded, before any work. */
+  startRssMiB?: number;
 }
 
 async function measure(
@@ -117,10 +136,17 @@ async function measure(
       stderr: "null",
     })
     : new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", script, String(rows), dir, format],
+      args: ["run", "-A", script, String(rows), dir, format, String(answerChars)],
       cwd,
       stderr: "inherit",
     });
+  if (script === worker) {
+    const made = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", script, "--generate", String(rows), dir],
+      stderr: "inherit",
+    }).output();
+    if (!made.success) throw new Error(`Making the ${rows}-row benchmark exited with ${made.code}`);
+  }
   const out = await command.output();
   if (!out.success) throw new Error(`The ${rows}-row run of ${script} exited with ${out.code}`);
   settleDisk();
@@ -143,6 +169,7 @@ function median(list: Measure[]): Measure {
     inferMs: mid((m) => m.inferMs),
     openMs: mid((m) => m.openMs),
     peakRssMiB: mid((m) => m.peakRssMiB),
+    startRssMiB: list[0].startRssMiB === undefined ? undefined : mid((m) => m.startRssMiB ?? 0),
     exitCode: 0,
   };
 }
@@ -174,14 +201,16 @@ try {
 
 function table(title: string, list: Measure[]): void {
   console.log(title);
-  console.log("rows      total s   ms/sample (all)   ms/sample (infer loop)   peak RSS MiB");
+  console.log(
+    "rows      total s   ms/sample (all)   ms/sample (infer loop)   peak RSS MiB   start RSS MiB",
+  );
   for (const m of list) {
     console.log(
       `${String(m.rows).padEnd(9)} ${(m.totalMs / 1000).toFixed(2).padStart(7)}   ${
         (m.totalMs / m.rows).toFixed(3).padStart(15)
       }   ${(m.inferMs / m.rows).toFixed(3).padStart(22)}   ${
         m.peakRssMiB.toFixed(0).padStart(12)
-      }`,
+      }   ${(m.startRssMiB?.toFixed(0) ?? "-").padStart(13)}`,
     );
   }
   if (list.length === 2) {
@@ -195,7 +224,11 @@ function table(title: string, list: Measure[]): void {
 
 const load = Deno.loadavg().map((l) => l.toFixed(1)).join(" ");
 const of = runs > 1 ? `, median of ${runs} runs` : "";
-table(`harness overhead, format ${format}, ConstantAnswer model${of} (load ${load})`, results);
+const answered = answerChars > 1 ? `, ${answerChars}-character answers` : "";
+table(
+  `harness overhead, format ${format}, ConstantAnswer model${answered}${of} (load ${load})`,
+  results,
+);
 if (before.length > 0) {
   table(`baseline ${baseline}`, before);
   for (const [k, m] of results.entries()) {
