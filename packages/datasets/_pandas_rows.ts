@@ -89,25 +89,33 @@ export class PandasRows {
     this.#inference.add(fields);
     if (!kept) return ordinal;
     const { question, hint, options, answer } = this.#watched;
-    const note = (column: number, naSet: Set<number> | undefined, emptyCounts: boolean) => {
-      if (column < 0) return;
-      const bytes = fields[column];
-      if (bytes.length <= 8 && isNaText(bytes)) {
-        if (naSet && (emptyCounts || bytes.length > 0)) naSet.add(ordinal);
-        return;
-      }
-      if (bytes.length > TYPED_CELL_LIMIT || !TYPED_FIRST.has(bytes[0])) return;
-      const text = utf8.decode(bytes);
-      if (!MAYBE_TYPED.test(text)) return;
-      let cells = this.#typedCells.get(column);
-      if (cells === undefined) this.#typedCells.set(column, cells = new Map());
-      cells.set(ordinal, text);
-    };
-    note(question, this.#naQuestion, true);
-    note(hint, this.#naHint, false);
-    for (const column of options) note(column, this.#naOption, false);
-    note(answer, this.#naAnswer, true);
+    this.#note(fields, ordinal, question, this.#naQuestion, true);
+    this.#note(fields, ordinal, hint, this.#naHint, false);
+    for (const column of options) this.#note(fields, ordinal, column, this.#naOption, false);
+    this.#note(fields, ordinal, answer, this.#naAnswer, true);
     return ordinal;
+  }
+
+  /** Notes a watched cell of the kept row `ordinal` that is missing or may render differently. */
+  #note(
+    fields: readonly Uint8Array[],
+    ordinal: number,
+    column: number,
+    naSet: Set<number>,
+    emptyCounts: boolean,
+  ): void {
+    if (column < 0) return;
+    const bytes = fields[column];
+    if (bytes.length <= 8 && isNaText(bytes)) {
+      if (emptyCounts || bytes.length > 0) naSet.add(ordinal);
+      return;
+    }
+    if (bytes.length > TYPED_CELL_LIMIT || !TYPED_FIRST.has(bytes[0])) return;
+    const text = utf8.decode(bytes);
+    if (!MAYBE_TYPED.test(text)) return;
+    let cells = this.#typedCells.get(column);
+    if (cells === undefined) this.#typedCells.set(column, cells = new Map());
+    cells.set(ordinal, text);
   }
 
   /** Ends the pass: column types are known from here on. */

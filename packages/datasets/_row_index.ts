@@ -181,8 +181,12 @@ export async function buildRowIndex(
     ordinals: new Uint32Array(0),
   };
   const pendingReferences = new PendingReferences();
+  // One location for every row: it leaves the loop only in the error that ends it (a new one
+  // per row was the pass's third largest allocation, issue 19).
+  const at: DatasetLocation = { file: path, line: 0, index: undefined };
   for await (const record of records) {
-    const at: DatasetLocation = { file: path, line: record.line };
+    at.line = record.line;
+    at.index = undefined;
     if (record.fields.length !== width) {
       if (columns.index < record.fields.length) {
         at.index = decodeField(record.fields[columns.index], at);
@@ -266,11 +270,11 @@ export async function buildRowIndex(
   }
   // The pass's numbers, cut to size (the arrays above are placeholders until here).
   const size = numbers.length;
-  index.offsets = numbers.offsets.slice(0, size);
-  index.lengths = numbers.lengths.slice(0, size);
-  index.lines = numbers.lines.slice(0, size);
-  index.imageCounts = numbers.imageCounts.slice(0, size);
-  index.ordinals = numbers.ordinals.slice(0, size);
+  index.offsets = grownArray(numbers.offsets, size);
+  index.lengths = grownArray(numbers.lengths, size);
+  index.lines = grownArray(numbers.lines, size);
+  index.imageCounts = grownArray(numbers.imageCounts, size);
+  index.ordinals = grownArray(numbers.ordinals, size);
   index.referenceTargets = new Int32Array(size).fill(-1);
   index.cells.finish();
   renderIndices(index, path);
@@ -356,6 +360,16 @@ class PendingReferences {
   }
 }
 
+/** Where a reference row's problem is: made only for an error (most rows may be references). */
+function referenceLocation(
+  index: RowIndex,
+  file: string,
+  position: number,
+  field: string,
+): DatasetLocation {
+  return { file, line: index.lines[position], index: index.indices.at(position), field };
+}
+
 function resolveReferences(index: RowIndex, pending: PendingReferences, file: string): void {
   // Every reference row is marked first (-2), so that a target that is itself one is refused.
   const targets = index.referenceTargets;
@@ -364,17 +378,11 @@ function resolveReferences(index: RowIndex, pending: PendingReferences, file: st
     const position = pending.positions[k];
     const target = pending.targets.at(k);
     const pathCount = pending.pathCounts[k];
-    const at: DatasetLocation = {
-      file,
-      line: index.lines[position],
-      index: index.indices.at(position),
-      field: "image",
-    };
     const targetPosition = index.indices.positionOf(target);
     if (targetPosition === undefined) {
       fail(
         `the value "${target}" (64 characters or fewer) must be the index of a row with image data, and no row has that index`,
-        at,
+        referenceLocation(index, file, position, "image"),
       );
     }
     if (targets[targetPosition] !== -1) {
@@ -382,12 +390,15 @@ function resolveReferences(index: RowIndex, pending: PendingReferences, file: st
         `it references index "${target}" (line ${
           index.lines[targetPosition]
         }), which is itself a reference: chains are not allowed`,
-        at,
+        referenceLocation(index, file, position, "image"),
       );
     }
     const count = index.imageCounts[targetPosition];
     if (pathCount > 0 && pathCount !== count) {
-      fail(`it names ${pathCount} files for ${count} images`, { ...at, field: "image_path" });
+      fail(
+        `it names ${pathCount} files for ${count} images`,
+        referenceLocation(index, file, position, "image_path"),
+      );
     }
     index.imageCounts[position] = count;
     targets[position] = targetPosition;

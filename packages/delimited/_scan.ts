@@ -20,9 +20,13 @@ export class RecordScanner {
   newlines = 0;
   /**
    * The last record's fields as triples: start, end, and 1 when the field was quoted with
-   * doubled quotes inside (to be undone), else 0.
+   * doubled quotes inside (to be undone), else 0. Only the first `spanLength` entries are the
+   * last record's: the array is reused from record to record, never shrunk (a new one per
+   * record was the open pass's second largest allocation, issue 19).
    */
   readonly spans: number[] = [];
+  /** Entries of `spans` that belong to the last record found (3 per field). */
+  spanLength = 0;
   readonly #bytes: Uint8Array;
   readonly #separator: number;
   #nextSeparator = -1;
@@ -36,7 +40,8 @@ export class RecordScanner {
 
   /**
    * Scans the record starting at `start`, on 1-based `line`. Returns false when it does not end
-   * inside the bytes and more may come (`!eof`); else sets `end`, `newlines` and `spans`.
+   * inside the bytes and more may come (`!eof`); else sets `end`, `newlines`, `spans` and
+   * `spanLength`.
    *
    * @throws {DelimitedSyntaxError} for an unterminated quote or text after a closing quote.
    */
@@ -45,7 +50,7 @@ export class RecordScanner {
     const limit = bytes.length;
     const separator = this.#separator;
     const spans = this.spans;
-    spans.length = 0;
+    let n = 0;
     let newlines = 0;
     let i = start;
     while (true) {
@@ -64,7 +69,7 @@ export class RecordScanner {
               {
                 problem: "unclosed-quote",
                 line: opened,
-                column: spans.length / 3,
+                column: n / 3,
                 recordLine: line,
               },
             );
@@ -74,7 +79,10 @@ export class RecordScanner {
           escaped = 1;
           j = close + 2;
         }
-        spans.push(i + 1, close, escaped);
+        spans[n] = i + 1;
+        spans[n + 1] = close;
+        spans[n + 2] = escaped;
+        n += 3;
         newlines += this.#countNewlines(i + 1, close);
         next = close + 1;
         if (next < limit && bytes[next] === CR) {
@@ -88,7 +96,7 @@ export class RecordScanner {
             {
               problem: "text-after-quote",
               line: at,
-              column: spans.length / 3 - 1,
+              column: n / 3 - 1,
               recordLine: line,
             },
           );
@@ -100,17 +108,22 @@ export class RecordScanner {
         if (fieldEnd > i && bytes[fieldEnd - 1] === CR && (j === limit || bytes[j] === LF)) {
           fieldEnd--;
         }
-        spans.push(i, fieldEnd, 0);
+        spans[n] = i;
+        spans[n + 1] = fieldEnd;
+        spans[n + 2] = 0;
+        n += 3;
         next = j;
       }
       if (next >= limit) {
         this.end = limit;
         this.newlines = newlines;
+        this.spanLength = n;
         return true;
       }
       if (bytes[next] === LF) {
         this.end = next + 1;
         this.newlines = newlines + 1;
+        this.spanLength = n;
         return true;
       }
       i = next + 1;
@@ -120,7 +133,7 @@ export class RecordScanner {
   /** True when the last record found, starting at `start`, is a blank line. */
   isBlank(start: number): boolean {
     const spans = this.spans;
-    return spans.length === 3 && spans[0] === spans[1] && this.#bytes[start] !== QUOTE;
+    return this.spanLength === 3 && spans[0] === spans[1] && this.#bytes[start] !== QUOTE;
   }
 
   /**

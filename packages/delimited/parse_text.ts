@@ -39,7 +39,7 @@ export function* parseDelimited(text: string, separator = "\t"): Generator<Delim
     if (!scanner.isBlank(pos)) {
       const spans = scanner.spans;
       const fields: string[] = [];
-      for (let k = 0; k < spans.length; k += 3) {
+      for (let k = 0; k < scanner.spanLength; k += 3) {
         const field = text.slice(units.at(spans[k]), units.at(spans[k + 1]));
         fields.push(spans[k + 2] ? field.replaceAll('""', '"') : field);
       }

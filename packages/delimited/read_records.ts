@@ -31,7 +31,10 @@ const UTF8_BOM = [0xef, 0xbb, 0xbf];
  * Streams the records of a delimited file written the way pandas writes it (QUOTE_MINIMAL or
  * QUOTE_ALL, `\n` or `\r\n` endings), from `options.offset`. Blank lines are skipped; records
  * keep the length they have. Memory is bounded by a 1 MiB chunk and twice the longest record,
- * so a benchmark of any size (base64 images included) is never held whole.
+ * so a benchmark of any size (base64 images included) is never held whole. One record object and
+ * its `fields` array are yielded again for each record: use or copy what you need before asking
+ * for the next one (a new object per record was promoted by V8 and held the fields' views with
+ * it, issue 19).
  *
  * @example
  * ```ts ignore
@@ -57,15 +60,15 @@ export async function* readDelimitedRecords(
   let eof = false;
   let line = options.line ?? 1;
   let atFileStart = startOffset === 0;
+  const record: DelimitedByteRecord = { offset: 0, length: 0, line: 0, fields: [] };
   while (true) {
     if (recordStart < filled && scanner.scan(recordStart, eof, line)) {
       if (!scanner.isBlank(recordStart)) {
-        yield {
-          offset: bufferOffset + recordStart,
-          length: scanner.end - recordStart,
-          line,
-          fields: byteFields(buffer, scanner.spans),
-        };
+        record.offset = bufferOffset + recordStart;
+        record.length = scanner.end - recordStart;
+        record.line = line;
+        byteFields(buffer, scanner.spans, scanner.spanLength, record.fields);
+        yield record;
       }
       line += scanner.newlines;
       recordStart = scanner.end;
@@ -101,13 +104,21 @@ export async function* readDelimitedRecords(
   }
 }
 
-/** The fields at `spans` (as {@linkcode RecordScanner} finds them), doubled quotes undone. */
-function byteFields(bytes: Uint8Array, spans: readonly number[]): Uint8Array[] {
-  const fields: Uint8Array[] = [];
-  for (let k = 0; k < spans.length; k += 3) {
+/**
+ * The fields at `spans` (as {@linkcode RecordScanner} finds them), doubled quotes undone, written
+ * into `fields` (cut to their number) and returned.
+ */
+function byteFields(
+  bytes: Uint8Array,
+  spans: readonly number[],
+  spanLength: number,
+  fields: Uint8Array[] = [],
+): Uint8Array[] {
+  let count = 0;
+  for (let k = 0; k < spanLength; k += 3) {
     const raw = bytes.subarray(spans[k], spans[k + 1]);
     if (!spans[k + 2]) {
-      fields.push(raw);
+      fields[count++] = raw;
       continue;
     }
     const out = new Uint8Array(raw.length);
@@ -116,8 +127,9 @@ function byteFields(bytes: Uint8Array, spans: readonly number[]): Uint8Array[] {
       out[n++] = raw[b];
       if (raw[b] === QUOTE) b++;
     }
-    fields.push(out.subarray(0, n));
+    fields[count++] = out.subarray(0, n);
   }
+  if (fields.length !== count) fields.length = count;
   return fields;
 }
 
@@ -135,5 +147,7 @@ export function parseDelimitedRecord(
 ): Uint8Array[] | undefined {
   const scanner = new RecordScanner(bytes, separatorCode(separator));
   scanner.scan(0, true, line);
-  return scanner.end === bytes.length ? byteFields(bytes, scanner.spans) : undefined;
+  return scanner.end === bytes.length
+    ? byteFields(bytes, scanner.spans, scanner.spanLength)
+    : undefined;
 }

@@ -19,9 +19,17 @@ Deno.test("IndexColumn gives back each index by position and each position by in
   }
 });
 
-Deno.test("grownArray() copies a typed array's values into a longer one of the same kind", () => {
-  const grown = grownArray(Float64Array.of(1.5, -2, 3), 5);
+Deno.test("grownArray() moves a typed array's values into a longer or shorter one of its kind", () => {
+  const original = Float64Array.of(1.5, -2, 3);
+  const grown = grownArray(original, 5);
   assert.ok(grown instanceof Float64Array);
   assert.deepEqual([...grown], [1.5, -2, 3, 0, 0]);
+  assert.equal(original.length, 0, "the old array is detached: its memory is the new one's");
   assert.deepEqual([...grownArray(Uint8Array.of(7, 8, 9), 2)], [7, 8]);
+  // A view into a larger buffer is copied, and the buffer's other views keep their values.
+  const whole = Uint32Array.of(1, 2, 3, 4);
+  const view = whole.subarray(1, 3);
+  assert.deepEqual([...grownArray(view, 3)], [2, 3, 0]);
+  assert.deepEqual([...whole], [1, 2, 3, 4]);
+  assert.deepEqual([...view], [2, 3]);
 });
