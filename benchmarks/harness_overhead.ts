@@ -25,9 +25,10 @@
  * that explains itself does: memory should not grow with the answers' length (a baseline's
  * worker from before issue 19's last session always answers "A").
  *
- * Each of this tree's runs gets its benchmark file from a process of its own, so the measured
+ * Each run gets its benchmark file from a process of its own, so the measured
  * process holds only the harness's work; its RSS once its modules are loaded is printed as
- * "start RSS" (what any run pays), the peak beside it.
+ * "start RSS" (what any run pays), the peak beside it. Each tree's worker runs with the V8
+ * settings its CLI runs with (`CLI_V8_FLAGS`; none before issue 19 added them).
  *
  * Usage: deno run -A benchmarks/harness_overhead.ts [--baseline DIR] [--runs N] [--tmp DIR]
  *          [--answer-chars N] [--vlmevalkit DIR [--python PATH] [--vlmevalkit-sizes N,...]]
@@ -36,6 +37,7 @@
  *   sizes   comma-separated row counts, one fresh process each
  * Exit: 0 measured; 1 when a run fails; 2 for a bad argument.
  */
+import { CLI_V8_FLAGS } from "@vlmeval/cli/testing";
 import { parseScriptArgs, usageError } from "../scripts/_script_help.ts";
 
 const FORMATS = ["xlsx", "tsv", "json"];
@@ -83,6 +85,20 @@ if (vlmevalkitSizes.some((n) => !Number.isInteger(n) || n < 1)) {
 }
 const worker = new URL("./_harness_worker.ts", import.meta.url).pathname;
 const baselineWorker = baseline ? `${baseline}/benchmarks/_harness_worker.ts` : undefined;
+
+/**
+ * The V8 settings the CLI of `dir` runs with (`CLI_V8_FLAGS`), so that each tree is measured as
+ * its users run it; none for a tree from before they existed.
+ */
+async function cliV8Flags(dir: string): Promise<string[]> {
+  try {
+    const module = await import(new URL(`file://${dir}/packages/cli/permissions.ts`).href);
+    return typeof module.CLI_V8_FLAGS === "string" ? [module.CLI_V8_FLAGS] : [];
+  } catch {
+    return [];
+  }
+}
+const baselineV8Flags = baseline ? await cliV8Flags(baseline) : [];
 
 /**
  * Every run's work dir stays until the end: ext4 skips inodes freed in the last 30 seconds when
@@ -136,13 +152,24 @@ async function measure(
       stderr: "null",
     })
     : new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", script, String(rows), dir, format, String(answerChars)],
+      args: [
+        "run",
+        "-A",
+        ...(script === worker ? [CLI_V8_FLAGS] : baselineV8Flags),
+        script,
+        String(rows),
+        dir,
+        format,
+        String(answerChars),
+      ],
       cwd,
       stderr: "inherit",
     });
-  if (script === worker) {
+  if (!python) {
+    // This tree's worker makes the file for both trees (a worker from before --generate makes
+    // its own again).
     const made = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", script, "--generate", String(rows), dir],
+      args: ["run", "-A", worker, "--generate", String(rows), dir],
       stderr: "inherit",
     }).output();
     if (!made.success) throw new Error(`Making the ${rows}-row benchmark exited with ${made.code}`);

@@ -1,7 +1,7 @@
 import { EXIT_CODES } from "@vlmeval/schema";
 import { runLocalRanks, supervisorGpuIds } from "@vlmeval/pipeline";
 import type { EvalArgs } from "./args.ts";
-import { CLI_PERMISSIONS } from "./permissions.ts";
+import { CLI_RUN_FLAGS } from "./permissions.ts";
 
 /**
  * `--nproc N`: starts N worker processes of this same command (one rank each, their GPUs split
@@ -53,5 +53,5 @@ function stripNproc(argv: string[]): string[] {
 /** `deno run` flags and script path for a worker process: the same as this process. */
 function workerRunArgs(): string[] {
   const main = new URL("./main.ts", import.meta.url).pathname;
-  return ["run", ...CLI_PERMISSIONS, main];
+  return ["run", ...CLI_RUN_FLAGS, main];
 }

@@ -5,16 +5,16 @@
  * @module
  */
 
-import { CLI_PERMISSIONS } from "./permissions.ts";
+import { CLI_PERMISSIONS, CLI_RUN_FLAGS, CLI_V8_FLAGS } from "./permissions.ts";
 
-export { CLI_PERMISSIONS };
+export { CLI_PERMISSIONS, CLI_RUN_FLAGS, CLI_V8_FLAGS };
 
 /** Path of the CLI's entry point, `packages/cli/main.ts`. */
 export const CLI_MAIN: string = new URL("./main.ts", import.meta.url).pathname;
 
-/** `deno run <the eval task's permissions> packages/cli/main.ts`: the CLI as users run it. */
+/** `deno run <the eval task's flags> packages/cli/main.ts`: the CLI as users run it. */
 export function cliCommand(): string[] {
-  return [Deno.execPath(), "run", ...CLI_PERMISSIONS, CLI_MAIN];
+  return [Deno.execPath(), "run", ...CLI_RUN_FLAGS, CLI_MAIN];
 }
 
 /** What a finished process said. */
