@@ -55,14 +55,14 @@ export { parseDatasetName } from "./task/dataset_name.ts";
 export type { DatasetSpec, FrameSetting } from "./task/dataset_name.ts";
 export { type GpuHooks, NO_GPU } from "./loop/guard.ts";
 export { gpuHooksFromNative } from "./loop/gpu_hooks.ts";
+export { type JournalState, readJournals } from "./loop/journal.ts";
 export {
+  type IndexKeys,
   type JournalLine,
   type JournalOutcome,
   type JournalRecord,
   JournalRecords,
-  type JournalState,
-  readJournals,
-} from "./loop/journal.ts";
+} from "./loop/journal_records.ts";
 export type { ShardSummary } from "./loop/run_shard.ts";
 export {
   DEFAULT_FAILURE_LIMIT,

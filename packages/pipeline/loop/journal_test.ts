@@ -1,11 +1,6 @@
 import assert from "node:assert/strict";
-import {
-  isFinished,
-  JournalRecords,
-  journalWorldSizes,
-  JournalWriter,
-  readJournals,
-} from "./journal.ts";
+import { isFinished, journalWorldSizes, JournalWriter, readJournals } from "./journal.ts";
+import { type IndexKeys, JournalRecords } from "./journal_records.ts";
 
 Deno.test("readJournals() ignores a torn last line and a writer starts on a fresh line", async () => {
   const dir = await Deno.makeTempDir();
@@ -119,6 +114,7 @@ Deno.test("readJournals() keeps no answer text: each is read back from its journ
         assert.equal(records.get(`${k}`)?.prediction, expected);
       }
     }
+    assert.equal(records.get("7")?.ok, true, "a later failure does not replace a success");
     assert.deepEqual(records.outcome("7"), {
       ok: true,
       failureText: false,
@@ -137,11 +133,53 @@ Deno.test("readJournals() keeps no answer text: each is read back from its journ
       assert.throws(
         () => records.get(index),
         new RegExp(
-          `Cannot read the answer of index ${index} again from .*${file}\\.jsonl at byte \\d+: ` +
+          `Cannot read the record of index ${index} again from .*${file}\\.jsonl at byte \\d+: ` +
             "the journal changed",
         ),
       );
     }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("JournalRecords keeps a task's records by its positions, others after them", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const w = JournalWriter.open(dir, 0, 1);
+    w.append({ index: "b", prediction: "Failed to obtain answer: X y", ok: false, ms: 1 });
+    w.append({ index: "stray", prediction: "S", ok: true });
+    w.append({
+      index: "a",
+      prediction: "A",
+      ok: true,
+      usage: { requests: 1, retries: 0, latencyMs: 5 },
+    });
+    w.append({ index: "b", prediction: "B", ok: true });
+    w.close();
+    const order = ["a", "b", "c"];
+    const keys: IndexKeys = {
+      size: order.length,
+      positionOf: (index) => order.includes(index) ? order.indexOf(index) : undefined,
+      indexAt: (position) => order[position],
+    };
+    const { records } = readJournals(dir, keys);
+    assert.equal(records.size, 3);
+    assert.deepEqual([...records.values()].map((r) => [r.index, r.prediction]), [
+      ["a", "A"],
+      ["b", "B"],
+      ["stray", "S"],
+    ]);
+    assert.equal(records.has("c"), false);
+    assert.equal(records.get("c"), undefined);
+    assert.deepEqual(records.usage("a"), { requests: 1, retries: 0, latencyMs: 5 });
+    assert.equal(records.usage("b"), undefined);
+    assert.equal(records.get("b")?.ms, undefined, "the whole best record, read back");
+    assert.deepEqual(records.outcome("stray"), {
+      ok: true,
+      failureText: false,
+      time: records.get("stray")!.time,
+    });
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

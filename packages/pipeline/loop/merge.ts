@@ -1,7 +1,7 @@
 import { splitThinking } from "@vlmeval/scoring";
 import { EXIT_CODES, type ExitCode, type Row } from "@vlmeval/schema";
 import type { EvalTask } from "../task/eval_task.ts";
-import type { JournalRecords } from "./journal.ts";
+import type { JournalRecords } from "./journal_records.ts";
 
 /** A row of the dataset misses its prediction at merge time. */
 export class IncompleteMergeError extends Error {

@@ -6,13 +6,8 @@ import { evaluatePredictions } from "../score/evaluate.ts";
 import type { EvaluateOptions, TaskScores } from "../score/score_types.ts";
 import type { GpuHooks } from "./guard.ts";
 import type { JudgeSettings } from "../score/judge.ts";
-import {
-  journalDir,
-  type JournalRecord,
-  type JournalRecords,
-  journalWorldSizes,
-  readJournals,
-} from "./journal.ts";
+import { journalDir, journalWorldSizes, readJournals } from "./journal.ts";
+import type { JournalRecord, JournalRecords } from "./journal_records.ts";
 import { mergePredictions, type MergeResult, predictionRows } from "./merge.ts";
 import { type Progress, SILENT_PROGRESS } from "./progress.ts";
 import { runShard, type ShardOptions, type ShardSummary } from "./run_shard.ts";

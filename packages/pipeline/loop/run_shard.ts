@@ -14,14 +14,8 @@ import {
   recoverAfterFailure,
   releaseAfterUnit,
 } from "./guard.ts";
-import {
-  isFinished,
-  type JournalOutcome,
-  type JournalRecord,
-  JournalWriter,
-  readJournals,
-  unreadableLinesWarning,
-} from "./journal.ts";
+import { isFinished, JournalWriter, readJournals, unreadableLinesWarning } from "./journal.ts";
+import type { JournalOutcome, JournalRecord } from "./journal_records.ts";
 import type { Progress } from "./progress.ts";
 import { type FailurePolicy, FailureWatch } from "./failure_policy.ts";
 import { summariseUsage, type UsageSummary } from "./usage.ts";
@@ -132,7 +126,7 @@ export function* shardPositions(
 export async function runShard(opts: ShardOptions): Promise<ShardSummary> {
   const started = performance.now();
   const { task, rank, worldSize } = opts;
-  const journals = readJournals(opts.journalDir);
+  const journals = readJournals(opts.journalDir, task.indexKeys);
   const unreadable = unreadableLinesWarning(journals, task.name);
   if (unreadable && rank === 0) opts.warn(unreadable);
   const previous = journals.records;

@@ -1,12 +1,8 @@
 import { EXIT_CODES, type ExitCode } from "@vlmeval/schema";
 import { writeAtomically } from "@vlmeval/internal";
 import type { EvalTask } from "../task/eval_task.ts";
-import {
-  doneMarkerName,
-  type JournalOutcome,
-  type JournalRecords,
-  readJournals,
-} from "../loop/journal.ts";
+import { doneMarkerName, readJournals } from "../loop/journal.ts";
+import type { JournalOutcome, JournalRecords } from "../loop/journal_records.ts";
 import { shardPositions } from "../loop/run_shard.ts";
 
 /** What a rank writes when its shard ends, complete or not. */
@@ -184,7 +180,7 @@ export async function waitForShards(opts: WaitOptions): Promise<JournalRecords> 
   while (true) {
     const readAt = Date.now();
     const stamps = markerStamps(opts.journalDir, opts.worldSize);
-    const { records } = readJournals(opts.journalDir);
+    const { records } = readJournals(opts.journalDir, opts.task.indexKeys);
     const missing = missingByRank(
       opts.task,
       records,

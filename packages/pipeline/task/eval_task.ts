@@ -1,3 +1,4 @@
+import type { IndexKeys } from "../loop/journal_records.ts";
 import type { CatalogEntry, DownloadProgress } from "@vlmeval/catalog";
 import type { Message, Row } from "@vlmeval/schema";
 
@@ -61,6 +62,11 @@ export interface EvalTask {
   unitCount: number;
   /** Indices answered by the unit at `position`, without reading media. */
   unitIndices(position: number): string[];
+  /**
+   * Every index of the task's rows with a position (an image benchmark's row index): the
+   * records of its journals are kept by these positions, in arrays of its size.
+   */
+  indexKeys?: IndexKeys;
   /** The unit at `position`. */
   unitAt(position: number): Promise<EvalUnit>;
   /** Column names of the prediction file, without `image` and without `prediction`. */

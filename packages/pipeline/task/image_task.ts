@@ -13,6 +13,7 @@ export function imageTask(dataset: ImageDataset, imageRoot: string): EvalTask {
     kind: dataset.kind,
     unitCount: dataset.size,
     unitIndices: (position) => [dataset.indexAt(position)],
+    indexKeys: dataset,
     unitAt: (position): Promise<EvalUnit> => {
       const index = dataset.indexAt(position);
       return Promise.resolve({

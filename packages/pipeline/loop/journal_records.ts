@@ -1,0 +1,285 @@
+import { grownArray, IndexColumn } from "@vlmeval/internal";
+import { type CallUsage, isFailure } from "@vlmeval/schema";
+
+/** One finished sample, as appended to a rank's journal (one JSON object per line). */
+export interface JournalRecord {
+  /** The row's `index`. */
+  index: string;
+  /** The model's answer, or a `Failed to obtain answer: ...` text. */
+  prediction: string;
+  /** False when `prediction` records a failure. */
+  ok: boolean;
+  /** Where a failure happened: building the prompt (incl. media decoding), generating, parsing. */
+  stage?: "prompt" | "generate" | "parse";
+  /** Error type name of a failure (e.g. `RangeError`, `CudaError`). */
+  errorType?: string;
+  /** Milliseconds the unit took. */
+  ms?: number;
+  /**
+   * What a served model's call cost (tokens, requests, retries, latency); a pack's call is kept
+   * with its first question only.
+   */
+  usage?: Omit<CallUsage, "concurrency">;
+  /** Rank that wrote the record. */
+  rank: number;
+  /** World size of the run that wrote the record. */
+  worldSize: number;
+  /** Unix time in ms. */
+  time: number;
+}
+
+/** Where a record's line is in a journal file. */
+export interface JournalLine {
+  /** Path of the journal file. */
+  file: string;
+  /** Byte offset of the line in the file. */
+  offset: number;
+  /** Bytes of the line, its newline left out. */
+  length: number;
+}
+
+/** What deciding whether a sample runs again takes from its best record: no answer text. */
+export interface JournalOutcome {
+  /** False when the record is a failure. */
+  ok: boolean;
+  /** The prediction is a `Failed to obtain answer` text (retried unless failures are kept). */
+  failureText: boolean;
+  /** Unix time in ms of the record. */
+  time: number;
+}
+
+/**
+ * A task's indices, each at a position (an image benchmark's rows): the records of its journals
+ * are kept by these positions, in arrays of the task's size.
+ */
+export interface IndexKeys {
+  /** Number of indices. */
+  readonly size: number;
+  /** The position of `index`, or undefined when the task has no such index. */
+  positionOf(index: string): number | undefined;
+  /** The index at `position` (0 <= position < size). */
+  indexAt(position: number): string;
+}
+
+/**
+ * The best record of each index over a task's journals: a success beats a failure; among equals
+ * the latest read wins. Of a record offered with its {@linkcode JournalLine} only what deciding
+ * a resume takes is kept (about 24 bytes): `get` reads the record back from its line, so 100k
+ * answers cost the same however long they are (issue 19: chains of thought of 1 kB held 100 MB
+ * to the merge). With the task's {@linkcode IndexKeys} they are kept by its positions, in arrays
+ * of its size; other indices (and every index without keys) get slots after them, found through
+ * an {@linkcode IndexColumn}.
+ */
+export class JournalRecords {
+  #keys: IndexKeys | undefined;
+  /** Slots of the task's indices: `keys.size`, or 0 without keys. */
+  #base: number;
+  /** Indices without a position among the keys, in the order they were first read. */
+  #others = new IndexColumn();
+  #count = 0;
+  /** Bit 0: present; bit 1: ok; bit 2: a failure text; bit 3: a served model's usage. */
+  #flags = new Uint8Array(0);
+  /** Unix time of each record. */
+  #times = new Float64Array(0);
+  /** Byte offset of each record's line (NaN for a record offered without its line). */
+  #offsets = new Float64Array(0);
+  #lengths = new Uint32Array(0);
+  /** The journal file of each record, as its number in `#files`. */
+  #fileNumbers = new Uint32Array(0);
+  #files: string[] = [];
+  #numberOfFile = new Map<string, number>();
+  /** Records offered without their line, whole. */
+  #held = new Map<number, JournalRecord>();
+  #lines = new LineReader();
+
+  /**
+   * Records of the task with `keys` (its positions hold them), or of any indices. Nothing is
+   * allocated before the first record (a first run's journals are empty).
+   */
+  constructor(keys?: IndexKeys) {
+    this.#keys = keys;
+    this.#base = keys?.size ?? 0;
+  }
+
+  /** Number of indices with a record. */
+  get size(): number {
+    return this.#count;
+  }
+
+  /** True when `index` has a record. */
+  has(index: string): boolean {
+    return this.#slot(index) !== undefined;
+  }
+
+  /**
+   * The best record of `index`, or undefined; it is read back from its journal line.
+   *
+   * @throws {Error} when the journal no longer holds that record where it was read.
+   */
+  get(index: string): JournalRecord | undefined {
+    const slot = this.#slot(index);
+    return slot === undefined ? undefined : this.#record(slot, index);
+  }
+
+  /** Whether the best record of `index` is a success, a failure text, and when it was written. */
+  outcome(index: string): JournalOutcome | undefined {
+    const slot = this.#slot(index);
+    if (slot === undefined) return undefined;
+    const flags = this.#flags[slot];
+    return {
+      ok: (flags & OK) !== 0,
+      failureText: (flags & FAILURE_TEXT) !== 0,
+      time: this.#times[slot],
+    };
+  }
+
+  /** What the call that answered `index` cost, when a served model reported it. */
+  usage(index: string): JournalRecord["usage"] {
+    const slot = this.#slot(index);
+    if (slot === undefined || (this.#flags[slot] & USAGE) === 0) return undefined;
+    return this.#record(slot, index).usage;
+  }
+
+  /** Every index's best record: the task's in its order, then others as first read. */
+  *values(): IterableIterator<JournalRecord> {
+    if (this.#count === 0) return;
+    const end = this.#base + this.#others.size;
+    for (let slot = 0; slot < end; slot++) {
+      if ((this.#flags[slot] & PRESENT) === 0) continue;
+      const index = slot < this.#base
+        ? this.#keys!.indexAt(slot)
+        : this.#others.at(slot - this.#base);
+      yield this.#record(slot, index);
+    }
+  }
+
+  /**
+   * Keeps `record` when it is the best so far for its index. With `line` (where the record was
+   * read; the object may be reused) the record is read back from it when asked for; without,
+   * it is kept whole.
+   */
+  offer(record: JournalRecord, line?: JournalLine): void {
+    if (this.#flags.length === 0) this.#grow(this.#base + 256);
+    let slot = this.#keys?.positionOf(record.index);
+    if (slot === undefined) {
+      let other = this.#others.positionOf(record.index);
+      if (other === undefined) {
+        other = this.#others.size;
+        this.#others.push(record.index);
+      }
+      slot = this.#base + other;
+      if (slot >= this.#flags.length) this.#grow(slot * 2);
+    }
+    const flags = this.#flags[slot];
+    if ((flags & PRESENT) === 0) this.#count++;
+    else if (!record.ok && (flags & OK) !== 0) return;
+    this.#flags[slot] = PRESENT | (record.ok ? OK : 0) |
+      (isFailure(record.prediction) ? FAILURE_TEXT : 0) | (record.usage ? USAGE : 0);
+    this.#times[slot] = typeof record.time === "number" ? record.time : Number.NaN;
+    if (line) {
+      this.#offsets[slot] = line.offset;
+      this.#lengths[slot] = line.length;
+      this.#fileNumbers[slot] = this.#fileNumber(line.file);
+      this.#held.delete(slot);
+    } else {
+      this.#offsets[slot] = Number.NaN;
+      this.#held.set(slot, { ...record });
+    }
+  }
+
+  #slot(index: string): number | undefined {
+    let slot = this.#keys?.positionOf(index);
+    if (slot === undefined) {
+      const other = this.#others.positionOf(index);
+      if (other === undefined) return undefined;
+      slot = this.#base + other;
+    }
+    return slot < this.#flags.length && (this.#flags[slot] & PRESENT) !== 0 ? slot : undefined;
+  }
+
+  #grow(slots: number): void {
+    this.#flags = grownArray(this.#flags, slots);
+    this.#times = grownArray(this.#times, slots);
+    this.#offsets = grownArray(this.#offsets, slots);
+    this.#lengths = grownArray(this.#lengths, slots);
+    this.#fileNumbers = grownArray(this.#fileNumbers, slots);
+  }
+
+  #fileNumber(file: string): number {
+    let number = this.#numberOfFile.get(file);
+    if (number === undefined) {
+      number = this.#files.push(file) - 1;
+      this.#numberOfFile.set(file, number);
+    }
+    return number;
+  }
+
+  #record(slot: number, index: string): JournalRecord {
+    const held = this.#held.get(slot);
+    if (held !== undefined) return { ...held };
+    const file = this.#files[this.#fileNumbers[slot]];
+    const offset = this.#offsets[slot];
+    const bytes = this.#lines.read(file, offset, this.#lengths[slot]);
+    let value: JournalRecord | undefined;
+    try {
+      value = JSON.parse(utf8.decode(bytes));
+    } catch {
+      // reported below
+    }
+    if (value?.index !== index || typeof value.prediction !== "string") {
+      throw new Error(
+        `Cannot read the record of index ${index} again from ${file} at byte ${offset}: the ` +
+          `journal changed after it was read`,
+      );
+    }
+    return value;
+  }
+}
+
+const PRESENT = 1;
+const OK = 2;
+const FAILURE_TEXT = 4;
+const USAGE = 8;
+const utf8 = new TextDecoder();
+
+/** Bytes read from a journal at a time when a record is read back. */
+const WINDOW_BYTES = 1 << 16;
+/** Windows kept per journal file (a resumed run's retries sit apart from the first answers). */
+const WINDOWS_PER_FILE = 4;
+
+/**
+ * Journal lines read back by byte range through a few 64 KiB windows per file: a merge asks for
+ * the records in task order, which each rank's journal mostly follows, so one read serves
+ * hundreds of lines.
+ */
+class LineReader {
+  #windows = new Map<string, { start: number; end: number; bytes: Uint8Array }[]>();
+
+  read(path: string, offset: number, length: number): Uint8Array {
+    let list = this.#windows.get(path);
+    if (list === undefined) this.#windows.set(path, list = []);
+    for (let k = 0; k < list.length; k++) {
+      const window = list[k];
+      if (offset >= window.start && offset + length <= window.end) {
+        if (k > 0) list.unshift(...list.splice(k, 1));
+        return window.bytes.subarray(offset - window.start, offset - window.start + length);
+      }
+    }
+    const oldest = list.length >= WINDOWS_PER_FILE ? list.pop() : undefined;
+    const bytes = oldest !== undefined && oldest.bytes.length >= length
+      ? oldest.bytes
+      : new Uint8Array(Math.max(WINDOW_BYTES, length));
+    let filled = 0;
+    {
+      using file = Deno.openSync(path, { read: true });
+      file.seekSync(offset, Deno.SeekMode.Start);
+      while (filled < bytes.length) {
+        const n = file.readSync(bytes.subarray(filled));
+        if (n === null) break;
+        filled += n;
+      }
+    }
+    list.unshift({ start: offset, end: offset + filled, bytes });
+    return bytes.subarray(0, Math.min(length, filled));
+  }
+}
