@@ -49,18 +49,25 @@ export function readTsvRecords(
 }
 
 /**
- * Parses the bytes of exactly one record (as located by {@linkcode readTsvRecords}).
+ * Parses the bytes of exactly one record of `width` fields (as located by
+ * {@linkcode readTsvRecords}).
  *
- * @throws {DatasetFormatError} when the bytes are not one well-formed record.
+ * @throws {DatasetFormatError} when the bytes are not one well-formed record of `width` fields
+ * (the file changed since it was read).
  */
-export function parseTsvRecord(bytes: Uint8Array, fileName: string, line: number): Uint8Array[] {
+export function parseTsvRecord(
+  bytes: Uint8Array,
+  fileName: string,
+  line: number,
+  width: number,
+): Uint8Array[] {
   let fields: Uint8Array[] | undefined;
   try {
     fields = parseDelimitedRecord(bytes, line);
   } catch (error) {
     throw formatError(fileName, error);
   }
-  if (!fields) {
+  if (!fields || fields.length !== width) {
     throw new DatasetFormatError(
       `Cannot read TSV "${fileName}" at line ${line}: the row changed since the dataset was opened`,
       { file: fileName, line },

@@ -31,14 +31,18 @@ Deno.test("readTsvRecords() names the file and the record's line for broken quot
   }
 });
 
-Deno.test("parseTsvRecord() rejects bytes that are not exactly one record", () => {
+Deno.test("parseTsvRecord() rejects bytes that are not exactly one record of the width", () => {
   const bytes = new TextEncoder().encode("a\tb\nc\td\n");
-  assert.throws(() => parseTsvRecord(bytes, "f.tsv", 3), {
+  const changed = {
     name: "DatasetFormatError",
     message: 'Cannot read TSV "f.tsv" at line 3: the row changed since the dataset was opened',
     line: 3,
-  });
-  assert.throws(() => parseTsvRecord(new TextEncoder().encode('"open\n'), "f.tsv", 1), {
+  };
+  assert.throws(() => parseTsvRecord(bytes, "f.tsv", 3, 2), changed);
+  const short = new TextEncoder().encode("a\tb\n");
+  assert.deepEqual(parseTsvRecord(short, "f.tsv", 3, 2).length, 2);
+  assert.throws(() => parseTsvRecord(short, "f.tsv", 3, 3), changed, "a field too few");
+  assert.throws(() => parseTsvRecord(new TextEncoder().encode('"open\n'), "f.tsv", 1, 1), {
     name: "DatasetFormatError",
     message: 'Cannot read TSV "f.tsv" at line 1: a quoted field is never closed',
   });

@@ -126,7 +126,7 @@ class TsvImageDataset implements ImageDataset {
   readonly #handle: Deno.FsFile;
   readonly #stored: StoredImages;
   #recent: { position: number; fields: Uint8Array[] }[] = [];
-  #block: { offset: number; bytes: Uint8Array; filled: number } | undefined;
+  #block = { offset: 0, bytes: new Uint8Array(READ_AHEAD_BYTES), filled: 0 };
 
   constructor(file: string, handle: Deno.FsFile, rows: RowIndex, opts: OpenImageDatasetOptions) {
     this.file = file;
@@ -261,6 +261,7 @@ class TsvImageDataset implements ImageDataset {
         this.#rowBytes(position),
         this.file,
         this.#rows.lines[position],
+        this.#rows.columns.header.length,
       );
       this.#recent = [{ position, fields }, this.#recent[0]].filter((r) => r !== undefined);
       return Promise.resolve(fields);
@@ -270,32 +271,36 @@ class TsvImageDataset implements ImageDataset {
   }
 
   /**
-   * The bytes of the row at a position, from a block of the file read ahead: a shard takes its
-   * rows in file order, so one read serves the next rows too, where a seek and a read per row
-   * were a third of the loop's time (issue 19's profile). A block is at least
-   * {@linkcode READ_AHEAD_BYTES} and at most one row longer, so memory stays bounded by the
-   * longest row. Synchronous reads: an asynchronous pair cost two thread-pool round trips per
-   * row on a loaded machine, and sync calls need no queue on the shared handle.
+   * The bytes of the row at a position (a copy of its own), from a block of the file read ahead:
+   * a shard takes its rows in file order, so one read serves the next rows too, where a seek and
+   * a read per row were a third of the loop's time (issue 19's profile). The block's buffer is
+   * read into again and again: a new one per block lived long enough to reach the old
+   * generation and waited there, dead, for a full collection (a 100k-row file's worth of them
+   * by the end of the loop). It grows only to hold a row longer than it. Synchronous reads: an
+   * asynchronous pair cost two thread-pool round trips per row on a loaded machine, and sync
+   * calls need no queue on the shared handle.
    */
   #rowBytes(position: number): Uint8Array {
     const offset = this.#rows.offsets[position];
     const length = this.#rows.lengths[position];
     const block = this.#block;
-    if (block && offset >= block.offset && offset + length <= block.offset + block.filled) {
-      return block.bytes.subarray(offset - block.offset, offset - block.offset + length);
+    if (offset >= block.offset && offset + length <= block.offset + block.filled) {
+      return block.bytes.slice(offset - block.offset, offset - block.offset + length);
     }
-    // A new buffer each time: rows kept in `#recent` still point into the previous one.
-    const bytes = new Uint8Array(Math.max(READ_AHEAD_BYTES, length));
+    if (block.bytes.length < length) block.bytes = new Uint8Array(length);
     this.#handle.seekSync(offset, Deno.SeekMode.Start);
     let filled = 0;
-    while (filled < bytes.length) {
-      const n = this.#handle.readSync(bytes.subarray(filled));
+    while (filled < block.bytes.length) {
+      const n = this.#handle.readSync(block.bytes.subarray(filled));
       if (n === null) break;
       filled += n;
     }
-    this.#block = { offset, bytes, filled };
-    // A row cut short by the file's end reads as zeros, which its parse refuses.
-    return bytes.subarray(0, length);
+    // A row cut short by the file's end reads as zeros (not an earlier block's bytes), which
+    // its parse refuses.
+    if (filled < length) block.bytes.fill(0, filled, length);
+    block.offset = offset;
+    block.filled = filled;
+    return block.bytes.slice(0, length);
   }
 }
 

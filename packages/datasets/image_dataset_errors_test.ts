@@ -189,3 +189,30 @@ Deno.test("openImageDataset() rejects broken quoting and invalid UTF-8", async (
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a row cut short after the dataset was opened is refused, not read from an earlier block", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "vlmeval_datasets_cut_" });
+  try {
+    const path = join(dir, "cut.tsv");
+    // Rows past the first 64 KiB read-ahead block, so the last one is read into a reused buffer.
+    let text = HEADER + `0\t${IMG}\tq0\tx\ty\tA\n`;
+    for (let k = 1; k < 3000; k++) text += `${k}\t0\tquestion number ${k}\tx\ty\tA\n`;
+    await Deno.writeTextFile(path, text);
+    using dataset = await openImageDataset(path);
+    assert.equal((await dataset.rowAt(0)).question, "q0");
+    assert.equal((await dataset.rowAt(1500)).question, "question number 1500");
+    const bytes = new TextEncoder().encode(text);
+    await Deno.truncate(path, bytes.length - 10);
+    await assert.rejects(
+      () => dataset.rowAt(2999),
+      (error: unknown) => {
+        assert.ok(error instanceof DatasetFormatError, `got ${error}`);
+        assert.equal(error.line, 3001);
+        assert.match(error.message, /the row changed since the dataset was opened/);
+        return true;
+      },
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
