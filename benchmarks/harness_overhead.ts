@@ -22,8 +22,9 @@
  * run's files can double a run's time.
  *
  * With `--answer-chars N` the model answers N characters ("A. because because ..."), as a model
- * that explains itself does: memory should not grow with the answers' length (a baseline's
- * worker from before issue 19's last session always answers "A").
+ * that explains itself does: memory should not grow with the answers' length. A baseline's
+ * worker from before this option ignores it and answers "A": to compare, copy this tree's
+ * worker into the baseline.
  *
  * Each run gets its benchmark file from a process of its own, so the measured
  * process holds only the harness's work; its RSS once its modules are loaded is printed as
