@@ -42,7 +42,10 @@ export interface RowIndex {
   allAnswersYesNoAnyCase: boolean;
   /** How cells are read and rendered (typed as pandas does, or literal). */
   cells: PandasRows;
-  /** Per kept row, its 0-based ordinal among all data records (what pandas types by). */
+  /**
+   * Per kept row, its 0-based ordinal among all data records (what pandas types by); empty when
+   * no record was dropped, each ordinal being then the row's position (see {@linkcode ordinalAt}).
+   */
   ordinals: Uint32Array;
 }
 
@@ -146,6 +149,11 @@ function planColumns(record: TsvRecord | undefined, file: string): ColumnPlan {
     imagePath: header.indexOf("image_path"),
     answer: header.indexOf("answer"),
   };
+}
+
+/** The ordinal among all data records of the kept row at `position`. */
+export function ordinalAt(index: RowIndex, position: number): number {
+  return index.ordinals.length === 0 ? position : index.ordinals[position];
 }
 
 /**
@@ -274,7 +282,8 @@ export async function buildRowIndex(
   index.lengths = grownArray(numbers.lengths, size);
   index.lines = grownArray(numbers.lines, size);
   index.imageCounts = grownArray(numbers.imageCounts, size);
-  index.ordinals = grownArray(numbers.ordinals, size);
+  // Without dropped rows every ordinal is its position: 4 bytes a row saved (issue 19).
+  index.ordinals = grownArray(numbers.ordinals, index.skippedRows === 0 ? 0 : size);
   index.referenceTargets = new Int32Array(size).fill(-1);
   index.cells.finish();
   renderIndices(index, path);
@@ -288,18 +297,18 @@ export async function buildRowIndex(
  */
 function renderIndices(index: RowIndex, file: string): void {
   const column = index.columns.index;
-  const { indices, ordinals } = index;
+  const { indices } = index;
   let p = 0;
   while (p < indices.size) {
     const raw = indices.at(p);
-    if (index.cells.render(column, ordinals[p], raw) !== raw) break;
+    if (index.cells.render(column, ordinalAt(index, p), raw) !== raw) break;
     p++;
   }
   if (p === indices.size) return;
   const rendered = new IndexColumn();
   for (p = 0; p < indices.size; p++) {
     const raw = indices.at(p);
-    const text = index.cells.render(column, ordinals[p], raw);
+    const text = index.cells.render(column, ordinalAt(index, p), raw);
     const earlier = rendered.positionOf(text);
     if (earlier !== undefined) {
       fail(

@@ -9,7 +9,7 @@ import {
   PROMPT_STYLES,
   type PromptStyle,
 } from "./prompt.ts";
-import { buildRowIndex, type RowIndex } from "./_row_index.ts";
+import { buildRowIndex, ordinalAt, type RowIndex } from "./_row_index.ts";
 import { sampleImagePaths, StoredImages } from "./_sample_images.ts";
 import { parseTsvRecord, readTsvRecords } from "./_tsv_records.ts";
 import { readingChangesWarning } from "./_pandas_rows.ts";
@@ -244,7 +244,7 @@ class TsvImageDataset implements ImageDataset {
   #toRow(fields: Uint8Array[], position: number): Row {
     const row: Row = {};
     const { header, image } = this.#rows.columns;
-    const ordinal = this.#rows.ordinals[position];
+    const ordinal = ordinalAt(this.#rows, position);
     for (let k = 0; k < header.length; k++) {
       if (k !== image) row[header[k]] = this.#rows.cells.render(k, ordinal, fields[k]);
     }

@@ -4,8 +4,19 @@
  * arrays. About 20 bytes a row and no object at all, where a string per row and a `Map` entry
  * per row cost over 100 bytes of JavaScript heap each, kept for the whole run (issue 19: at
  * 100k rows they were most of what the open dataset held, and what made the heap grow).
+ *
+ * While every entry is a decimal integer as Python writes one (`0`, `17`; no sign, no leading
+ * zero, at most 9 digits), as most benchmarks' indices are, the entries are kept as numbers: 4
+ * bytes each, found by binary search while they ascend, through a table of 8 bytes each once
+ * they do not. The first other entry moves them all into the text form.
  */
 export class IndexColumn {
+  /** The entries as numbers, while every one is an integer (see the class). */
+  #ints: Uint32Array | undefined = new Uint32Array(256);
+  /** While `#ints`: true as long as each entry is greater than the one before. */
+  #ascending = true;
+  /** While `#ints` and not `#ascending`: entry + 1 per slot, 0 for an empty one. */
+  #intSlots = new Int32Array(0);
   #bytes = new Uint8Array(1 << 12);
   /** Byte end of entry k; entry k starts where entry k-1 ends. */
   #ends = new Uint32Array(256);
@@ -24,6 +35,7 @@ export class IndexColumn {
 
   /** The index at `position` (0 <= position < size). */
   at(position: number): string {
+    if (this.#ints !== undefined) return String(this.#ints[position]);
     const start = position === 0 ? 0 : this.#ends[position - 1];
     const bytes = this.#bytes.subarray(start, this.#ends[position]);
     if (bytes.length <= SHORT_ASCII && isAscii(bytes)) {
@@ -34,6 +46,11 @@ export class IndexColumn {
 
   /** The position of `text` (the first, when it was pushed more than once), or undefined. */
   positionOf(text: string): number | undefined {
+    if (this.#ints !== undefined) {
+      const value = pythonInteger(text);
+      if (value === undefined) return undefined;
+      return this.#ascending ? this.#search(value) : this.#probe(value);
+    }
     const length = this.#encode(text);
     const hash = fnv1a(this.#scratch, length);
     const mask = this.#slots.length - 1;
@@ -46,6 +63,14 @@ export class IndexColumn {
 
   /** Appends `text` at position `size`. */
   push(text: string): void {
+    if (this.#ints !== undefined) {
+      const value = pythonInteger(text);
+      if (value !== undefined) {
+        this.#pushInt(value);
+        return;
+      }
+      this.#leaveIntegers();
+    }
     const length = this.#encode(text);
     const entry = this.#size++;
     if (entry === this.#ends.length) {
@@ -62,6 +87,68 @@ export class IndexColumn {
     this.#hashes[entry] = hash;
     if (this.#size * 2 > this.#slots.length) this.#rehash(this.#slots.length * 2);
     else this.#place(entry, hash);
+  }
+
+  #pushInt(value: number): void {
+    const entry = this.#size++;
+    if (entry === this.#ints!.length) this.#ints = grownArray(this.#ints!, entry * 2);
+    const ints = this.#ints!;
+    ints[entry] = value;
+    if (this.#ascending) {
+      if (entry === 0 || value > ints[entry - 1]) return;
+      this.#ascending = false;
+      this.#rehashInts(Math.max(512, nextPowerOfTwo(this.#size * 2)));
+    } else if (this.#size * 2 > this.#intSlots.length) {
+      this.#rehashInts(this.#intSlots.length * 2);
+    } else {
+      this.#placeInt(entry, value);
+    }
+  }
+
+  /** The first entry of `value` among ascending entries, by binary search. */
+  #search(value: number): number | undefined {
+    const ints = this.#ints!;
+    let low = 0;
+    let high = this.#size - 1;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      const at = ints[middle];
+      if (at === value) return middle;
+      if (at < value) low = middle + 1;
+      else high = middle - 1;
+    }
+    return undefined;
+  }
+
+  #probe(value: number): number | undefined {
+    const mask = this.#intSlots.length - 1;
+    for (let slot = mix(value) & mask;; slot = (slot + 1) & mask) {
+      const entry = this.#intSlots[slot] - 1;
+      if (entry < 0) return undefined;
+      if (this.#ints![entry] === value) return entry;
+    }
+  }
+
+  #placeInt(entry: number, value: number): void {
+    const mask = this.#intSlots.length - 1;
+    let slot = mix(value) & mask;
+    while (this.#intSlots[slot] !== 0) slot = (slot + 1) & mask;
+    this.#intSlots[slot] = entry + 1;
+  }
+
+  #rehashInts(slots: number): void {
+    this.#intSlots = new Int32Array(slots);
+    for (let entry = 0; entry < this.#size; entry++) this.#placeInt(entry, this.#ints![entry]);
+  }
+
+  /** Moves the integer entries into the text form, for an entry that is not one. */
+  #leaveIntegers(): void {
+    const ints = this.#ints!;
+    const count = this.#size;
+    this.#ints = undefined;
+    this.#intSlots = new Int32Array(0);
+    this.#size = 0;
+    for (let entry = 0; entry < count; entry++) this.push(String(ints[entry]));
   }
 
   /** The UTF-8 bytes of `text` in the scratch buffer; their length. */
@@ -123,6 +210,37 @@ function encodeAscii(text: string, into: Uint8Array): number | undefined {
     into[k] = code;
   }
   return text.length;
+}
+
+/**
+ * The value of `text` when it is a decimal integer as Python's `str(int)` writes one, of at most
+ * 9 digits (so below 2^32); else undefined.
+ */
+function pythonInteger(text: string): number | undefined {
+  const length = text.length;
+  if (length === 0 || length > 9 || (length > 1 && text.charCodeAt(0) === 48)) return undefined;
+  let value = 0;
+  for (let k = 0; k < length; k++) {
+    const digit = text.charCodeAt(k) - 48;
+    if (digit < 0 || digit > 9) return undefined;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+/** MurmurHash3's 32-bit finalizer: every bit of `value` reaches the low bits a mask keeps. */
+function mix(value: number): number {
+  let h = value ^ (value >>> 16);
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+function nextPowerOfTwo(n: number): number {
+  let p = 1;
+  while (p < n) p *= 2;
+  return p;
 }
 
 /** 32-bit FNV-1a of the first `length` bytes. */

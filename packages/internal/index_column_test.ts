@@ -19,6 +19,39 @@ Deno.test("IndexColumn gives back each index by position and each position by in
   }
 });
 
+Deno.test("IndexColumn keeps integer indices as numbers and agrees with a plain list whatever comes", () => {
+  let seed = 7;
+  const random = () => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed / 2 ** 32;
+  };
+  // Texts pandas or a user may write as indices: canonical integers, and near misses that must
+  // stay text ("007" is not "7").
+  const nearMisses = ["007", "-1", "+1", "1e3", "1.0", " 1", "1 ", "1234567890", "", "0x1f", "٣"];
+  const cases: string[][] = [
+    Array.from({ length: 3000 }, (_, k) => String(k)), // ascending from 0
+    Array.from({ length: 3000 }, (_, k) => String(10 * k + 5)), // ascending with gaps
+    Array.from({ length: 3000 }, () => String(Math.floor(random() * 2000))), // duplicates, any order
+    Array.from({ length: 3000 }, (_, k) => String(k < 1500 ? k : 4000 - k)), // stops ascending
+    [...Array.from({ length: 1000 }, (_, k) => String(k)), "007", ...["5", "0", "x"]], // then text
+    ["999999999", "0", ...nearMisses, "42"],
+  ];
+  for (const texts of cases) {
+    const column = new IndexColumn();
+    texts.forEach((text, k) => {
+      column.push(text);
+      // Looked up while it grows, after each change of form too.
+      if (k % 97 === 0) assert.equal(column.positionOf(text), texts.indexOf(text), text);
+    });
+    assert.equal(column.size, texts.length);
+    texts.forEach((text, position) => assert.equal(column.at(position), text));
+    for (const text of new Set([...texts, ...nearMisses, "3001", "1000000000"])) {
+      const expected = texts.indexOf(text);
+      assert.equal(column.positionOf(text), expected < 0 ? undefined : expected, `"${text}"`);
+    }
+  }
+});
+
 Deno.test("grownArray() moves a typed array's values into a longer or shorter one of its kind", () => {
   const original = Float64Array.of(1.5, -2, 3);
   const grown = grownArray(original, 5);
