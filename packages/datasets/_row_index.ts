@@ -189,8 +189,8 @@ export async function buildRowIndex(
     ordinals: new Uint32Array(0),
   };
   const pendingReferences = new PendingReferences();
-  // One location for every row: it leaves the loop only in the error that ends it (a new one
-  // per row was the pass's third largest allocation, issue 19).
+  // One location for every row: it leaves the loop only in the error that ends it (no object
+  // per row, issue 19).
   const at: DatasetLocation = { file: path, line: 0, index: undefined };
   for await (const record of records) {
     at.line = record.line;

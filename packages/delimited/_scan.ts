@@ -21,8 +21,8 @@ export class RecordScanner {
   /**
    * The last record's fields as triples: start, end, and 1 when the field was quoted with
    * doubled quotes inside (to be undone), else 0. Only the first `spanLength` entries are the
-   * last record's: the array is reused from record to record, never shrunk (a new one per
-   * record was the open pass's second largest allocation, issue 19).
+   * last record's: the array is reused from record to record, never shrunk (emptying it
+   * reallocated its storage for every record: about 700 bytes a row, issue 19).
    */
   readonly spans: number[] = [];
   /** Entries of `spans` that belong to the last record found (3 per field). */

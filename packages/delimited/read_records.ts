@@ -33,8 +33,7 @@ const UTF8_BOM = [0xef, 0xbb, 0xbf];
  * keep the length they have. Memory is bounded by a 1 MiB chunk and twice the longest record,
  * so a benchmark of any size (base64 images included) is never held whole. One record object and
  * its `fields` array are yielded again for each record: use or copy what you need before asking
- * for the next one (a new object per record was promoted by V8 and held the fields' views with
- * it, issue 19).
+ * for the next one (an object and an array fewer per record, issue 19).
  *
  * @example
  * ```ts ignore
