@@ -18,7 +18,7 @@ import { isFinished, JournalWriter, readJournals, unreadableLinesWarning } from 
 import type { JournalOutcome, JournalRecord } from "./journal_records.ts";
 import type { Progress } from "./progress.ts";
 import { type FailurePolicy, FailureWatch } from "./failure_policy.ts";
-import { summariseUsage, type UsageSummary } from "./usage.ts";
+import { type UsageSummary, UsageTally } from "./usage.ts";
 
 /** The model cannot answer several questions in one generation (pack mode). */
 export class UnsupportedPackError extends Error {
@@ -135,15 +135,17 @@ export async function runShard(opts: ShardOptions): Promise<ShardSummary> {
     (outcome !== undefined && opts.since !== undefined && outcome.time >= opts.since);
   // The units still to run; of those finished before, the ones whose answers hold a failure
   // the user chose to keep (they count against the failure policy).
-  const pending: number[] = [];
-  let units = 0;
+  // Positions in a typed array: 4 bytes a unit, where a list of numbers grew by copies.
+  const units = Math.max(0, Math.ceil((task.unitCount - rank) / worldSize));
+  const todo = new Uint32Array(units);
+  let count = 0;
   let keptFailures = 0;
   for (const p of shardPositions(task.unitCount, rank, worldSize)) {
-    units++;
     const indices = task.unitIndices(p);
-    if (!indices.every((i) => finished(previous.outcome(i)))) pending.push(p);
+    if (!indices.every((i) => finished(previous.outcome(i)))) todo[count++] = p;
     else if (indices.some((i) => !previous.outcome(i)?.ok)) keptFailures++;
   }
+  const pending = todo.subarray(0, count);
   const summary: ShardSummary = {
     units,
     done: 0,
@@ -182,7 +184,7 @@ export async function runShard(opts: ShardOptions): Promise<ShardSummary> {
     journal,
     summary,
     watch: new FailureWatch(opts.failurePolicy ?? {}, units, keptFailures),
-    usages: [],
+    usages: new UsageTally(),
   };
   let next = 0;
   let yielded = performance.now();
@@ -214,11 +216,8 @@ export async function runShard(opts: ShardOptions): Promise<ShardSummary> {
     opts.progress?.stop();
   }
   summary.elapsedMs = performance.now() - started;
-  summary.usage = summariseUsage(shard.usages);
-  const limits = shard.usages.map((u) => u.concurrency).filter((c) => c !== undefined);
-  if (limits.length > 0) {
-    summary.concurrency = { lowest: Math.min(...limits), last: limits[limits.length - 1] };
-  }
+  summary.usage = shard.usages.summary();
+  if (shard.usages.concurrency) summary.concurrency = shard.usages.concurrency;
   return summary;
 }
 
@@ -243,8 +242,8 @@ interface ShardRun {
   summary: ShardSummary;
   /** Counts failures against the shard's failure policy. */
   watch: FailureWatch;
-  /** What each call of this run cost, in the order they finished. */
-  usages: CallUsage[];
+  /** What the calls of this run cost. */
+  usages: UsageTally;
 }
 
 /** Counts a finished unit against the failure policy; stops the shard when it says so. */
@@ -310,7 +309,7 @@ async function runUnitInFlight(
     await recordFailure(err, run, opts, model, shard);
     return;
   }
-  if (usage) shard.usages.push(usage);
+  shard.usages.add(usage);
   let failure: string | undefined;
   for (const [index, parsed] of results) {
     const ok = parsed.ok && !isFailure(parsed.prediction);

@@ -1,3 +1,4 @@
+import { grownArray } from "@vlmeval/internal";
 import type { CallUsage } from "@vlmeval/schema";
 
 /** What a served model's calls cost, summed (see {@linkcode summariseUsage}). */
@@ -32,24 +33,57 @@ export interface UsageSummary {
 export function summariseUsage(
   usages: Iterable<CallUsage | undefined>,
 ): UsageSummary | undefined {
-  const latencies: number[] = [];
-  const sum = { promptTokens: 0, completionTokens: 0, requests: 0, retries: 0 };
-  for (const usage of usages) {
-    if (!usage) continue;
+  const tally = new UsageTally();
+  for (const usage of usages) tally.add(usage);
+  return tally.summary();
+}
+
+/**
+ * {@linkcode summariseUsage} as the calls finish: sums, and each call's latency in a typed
+ * array (8 bytes a call, for the exact p95), where a run kept every call's usage object, about
+ * 100 bytes of heap a sample for the whole run (issue 19). Also the last and the lowest
+ * concurrency a model reported.
+ */
+export class UsageTally {
+  #latencies = new Float64Array(64);
+  #samples = 0;
+  #sum = { promptTokens: 0, completionTokens: 0, requests: 0, retries: 0 };
+  /** The lowest and the last concurrency reported, once one was. */
+  concurrency: { lowest: number; last: number } | undefined;
+
+  /** Counts one call's usage (none for a model that reports none). */
+  add(usage: CallUsage | undefined): void {
+    if (!usage) return;
+    const sum = this.#sum;
     sum.promptTokens += usage.promptTokens ?? 0;
     sum.completionTokens += usage.completionTokens ?? 0;
     sum.requests += usage.requests;
     sum.retries += usage.retries;
-    latencies.push(usage.latencyMs);
+    if (this.#samples === this.#latencies.length) {
+      this.#latencies = grownArray(this.#latencies, this.#samples * 2);
+    }
+    this.#latencies[this.#samples++] = usage.latencyMs;
+    const limit = usage.concurrency;
+    if (limit !== undefined) {
+      this.concurrency = {
+        lowest: Math.min(limit, this.concurrency?.lowest ?? limit),
+        last: limit,
+      };
+    }
   }
-  if (latencies.length === 0) return undefined;
-  latencies.sort((a, b) => a - b);
-  const mean = latencies.reduce((a, b) => a + b, 0) / latencies.length;
-  const p95 = latencies[Math.ceil(0.95 * latencies.length) - 1];
-  return {
-    samples: latencies.length,
-    ...sum,
-    meanLatencyMs: Math.round(mean),
-    p95LatencyMs: Math.round(p95),
-  };
+
+  /** The summary of the calls counted so far; undefined when none reported anything. */
+  summary(): UsageSummary | undefined {
+    const samples = this.#samples;
+    if (samples === 0) return undefined;
+    const latencies = this.#latencies.slice(0, samples).sort();
+    let total = 0;
+    for (let k = 0; k < samples; k++) total += latencies[k];
+    return {
+      samples,
+      ...this.#sum,
+      meanLatencyMs: Math.round(total / samples),
+      p95LatencyMs: Math.round(latencies[Math.ceil(0.95 * samples) - 1]),
+    };
+  }
 }

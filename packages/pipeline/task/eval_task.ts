@@ -93,7 +93,7 @@ export interface EvalTask {
    * in parallel up to the cores). Failures are not reported here: the unit's own prompt
    * building meets them again and records them.
    */
-  prefetch?(positions: readonly number[], options: PrefetchOptions): void;
+  prefetch?(positions: ArrayLike<number>, options: PrefetchOptions): void;
 }
 
 /** Settings of {@link EvalTask.prefetch}. */

@@ -102,7 +102,7 @@ const LOOKAHEAD_PER_WORKER = 4;
  * to meet again and record.
  */
 class FramePrefetch {
-  #order: readonly number[] = [];
+  #order: ArrayLike<number> = [];
   #rank = new Map<number, number>();
   #next = 0;
   #running = 0;
@@ -118,9 +118,9 @@ class FramePrefetch {
     readonly tools: FfmpegTools,
   ) {}
 
-  start(positions: readonly number[], options: PrefetchOptions): void {
+  start(positions: ArrayLike<number>, options: PrefetchOptions): void {
     this.#order = positions;
-    this.#rank = new Map(positions.map((p, k) => [p, k]));
+    this.#rank = new Map(Array.from(positions, (p, k) => [p, k]));
     this.#options = options;
     this.#pump();
   }
