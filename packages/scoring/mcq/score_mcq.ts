@@ -208,7 +208,10 @@ export interface McqTallyRow {
  */
 export class McqTally {
   #opts: CanInferOptions;
-  #extracted: string[] = [];
+  /** Per row, the extracted letter's character code; 0 for another text (in `#otherLetters`). */
+  #letters = new Uint8Array(1024);
+  #otherLetters = new Map<number, string>();
+  #size = 0;
   #method = new Uint8Array(1024);
   #hit = new Uint8Array(1024);
   #totals = new GroupTotals();
@@ -230,7 +233,7 @@ export class McqTally {
 
   /** Rows scored so far. */
   get size(): number {
-    return this.#extracted.length;
+    return this.#size;
   }
 
   /**
@@ -239,14 +242,15 @@ export class McqTally {
    * @throws {TypeError} when the row lacks `prediction` or `answer`, or its answer is empty.
    */
   add(row: Row): void {
-    const position = this.#extracted.length;
+    const position = this.#size++;
     const { answer, letter, method } = extractRowAnswer(row, position, this.#opts);
     const hit = method !== "failed" && letter === answer ? 1 : 0;
     if (position === this.#method.length) {
       this.#method = grownArray(this.#method, position * 2);
       this.#hit = grownArray(this.#hit, position * 2);
+      this.#letters = grownArray(this.#letters, position * 2);
     }
-    this.#extracted.push(letter);
+    this.#setLetter(position, letter);
     this.#set(position, method, hit);
     this.#byMethod[method]++;
     if (method === "unresolved" && this.#holdUnresolved) this.unresolved.set(position, row);
@@ -258,7 +262,7 @@ export class McqTally {
     this.#byMethod[METHOD_CODES[this.#method[position]]]--;
     this.#byMethod[verdict.method]++;
     this.#hits -= this.#hit[position];
-    this.#extracted[position] = verdict.extracted;
+    this.#setLetter(position, verdict.extracted);
     this.#set(position, verdict.method, verdict.hit);
     if (verdict.log !== undefined) this.#logs.set(position, verdict.log);
   }
@@ -287,13 +291,30 @@ export class McqTally {
   /** What the row at `position` scored. */
   row(position: number): McqTallyRow {
     const row: McqTallyRow = {
-      extracted: this.#extracted[position],
+      extracted: this.#letter(position),
       method: METHOD_CODES[this.#method[position]],
       hit: this.#hit[position] as 0 | 1,
     };
     const log = this.#logs.get(position);
     if (log !== undefined) row.log = log;
     return row;
+  }
+
+  #letter(position: number): string {
+    const code = this.#letters[position];
+    return code === 0 ? this.#otherLetters.get(position)! : String.fromCharCode(code);
+  }
+
+  /** A one-byte character is kept as its code; any other text (never a rule's letter) whole. */
+  #setLetter(position: number, letter: string): void {
+    const code = letter.length === 1 ? letter.charCodeAt(0) : 0;
+    if (code > 0 && code < 256) {
+      this.#letters[position] = code;
+      this.#otherLetters.delete(position);
+    } else {
+      this.#letters[position] = 0;
+      this.#otherLetters.set(position, letter);
+    }
   }
 
   #set(position: number, method: McqMethod, hit: 0 | 1): void {

@@ -182,3 +182,25 @@ Deno.test("McqTally without a judge reports unresolved rows as misses, as scoreM
     /answer is empty/,
   );
 });
+
+Deno.test("McqTally keeps each row's extracted text past its first 1024 rows, other texts whole", () => {
+  const rows = Array.from({ length: 3000 }, (_, k) => ({
+    ...base,
+    index: String(k),
+    answer: "ABCD"[k % 4],
+    prediction: "ABCD"[(k >> 1) % 4],
+  }));
+  const tally = new McqTally();
+  for (const row of rows) tally.add(row);
+  const whole = scoreMcq(rows);
+  rows.forEach((_, k) =>
+    assert.equal(tally.row(k).extracted, whole.perRow[k].extracted, `row ${k}`)
+  );
+  // A judge's verdict may be any text: kept as given, and a later one-letter verdict replaces it.
+  tally.judged(2500, { extracted: "", method: "judge-failed", hit: 0 });
+  tally.judged(2501, { extracted: "AB", method: "judge", hit: 0 });
+  tally.judged(2502, { extracted: "É", method: "judge", hit: 0 });
+  assert.deepEqual([2500, 2501, 2502].map((k) => tally.row(k).extracted), ["", "AB", "É"]);
+  tally.judged(2501, { extracted: "C", method: "judge", hit: 0 });
+  assert.equal(tally.row(2501).extracted, "C");
+});
