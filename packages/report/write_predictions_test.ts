@@ -369,3 +369,21 @@ Deno.test("readPredictions() undoes the old formula guard only in xlsx files our
     ]);
   });
 });
+
+Deno.test("writePredictions() reads back every row of an xlsx sheet deflated in many chunks", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "vlmeval_report_chunks_" });
+  try {
+    const path = `${dir}/M_D.xlsx`;
+    // About 1 MB of sheet: its chunks (64 KiB, from one reused buffer) go through one deflate
+    // stream, each compressed before the buffer is written again.
+    const rows = Array.from({ length: 4000 }, (_, i) => ({
+      index: String(i),
+      prediction: `row ${i}: ` + "abcdefghijklmnopqrstuvwxyz".repeat(1 + (i % 7)) + ` ${i * 7919}`,
+    }));
+    await writePredictions(path, ["index", "prediction"], rows);
+    const back = await readPredictions(path);
+    assert.deepEqual(back.rows, rows);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
