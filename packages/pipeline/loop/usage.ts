@@ -48,8 +48,12 @@ export class UsageTally {
   #latencies = new Float64Array(64);
   #samples = 0;
   #sum = { promptTokens: 0, completionTokens: 0, requests: 0, retries: 0 };
-  /** The lowest and the last concurrency reported, once one was. */
-  concurrency: { lowest: number; last: number } | undefined;
+  #concurrency: { lowest: number; last: number } | undefined;
+
+  /** The lowest and the last concurrency a model reported, once one did. */
+  get concurrency(): { lowest: number; last: number } | undefined {
+    return this.#concurrency;
+  }
 
   /** Counts one call's usage (none for a model that reports none). */
   add(usage: CallUsage | undefined): void {
@@ -65,8 +69,8 @@ export class UsageTally {
     this.#latencies[this.#samples++] = usage.latencyMs;
     const limit = usage.concurrency;
     if (limit !== undefined) {
-      this.concurrency = {
-        lowest: Math.min(limit, this.concurrency?.lowest ?? limit),
+      this.#concurrency = {
+        lowest: Math.min(limit, this.#concurrency?.lowest ?? limit),
         last: limit,
       };
     }

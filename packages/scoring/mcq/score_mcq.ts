@@ -242,9 +242,10 @@ export class McqTally {
    * @throws {TypeError} when the row lacks `prediction` or `answer`, or its answer is empty.
    */
   add(row: Row): void {
-    const position = this.#size++;
+    const position = this.#size;
     const { answer, letter, method } = extractRowAnswer(row, position, this.#opts);
     const hit = method !== "failed" && letter === answer ? 1 : 0;
+    this.#size++;
     if (position === this.#method.length) {
       this.#method = grownArray(this.#method, position * 2);
       this.#hit = grownArray(this.#hit, position * 2);

@@ -181,6 +181,9 @@ Deno.test("McqTally without a judge reports unresolved rows as misses, as scoreM
     () => tally.add({ ...base, index: "3", answer: "", prediction: "A" }),
     /answer is empty/,
   );
+  assert.equal(tally.size, 0, "a refused row is not counted");
+  tally.add(rows[0]);
+  assert.deepEqual(tally.row(0), { extracted: "A", method: "option", hit: 1 });
 });
 
 Deno.test("McqTally keeps each row's extracted text past its first 1024 rows, other texts whole", () => {
