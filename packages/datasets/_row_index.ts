@@ -23,13 +23,17 @@ export interface ColumnPlan {
  */
 export interface RowIndex {
   columns: ColumnPlan;
-  offsets: Float64Array;
+  /** Byte offset of each row: 4 bytes a row, 8 in a file past 4 GiB. */
+  offsets: Uint32Array | Float64Array;
   lengths: Uint32Array;
   lines: Uint32Array;
   /** Each kept row's `index` (as the cells are read), and the position of each. */
   indices: IndexColumn;
-  /** Images of the row (for a reference row, of its target); 0 for meta-only rows. */
-  imageCounts: Uint32Array;
+  /**
+   * Images of the row (for a reference row, of its target); 0 for meta-only rows. A byte a row,
+   * 4 where a row has more than 255.
+   */
+  imageCounts: Uint8Array | Uint32Array;
   /** Position of the row whose image a reference row shares; -1 for a row with its own. */
   referenceTargets: Int32Array;
   /** Rows dropped because their `image` cell is empty (VLMEvalKit's `skip_noimg`). */
@@ -50,18 +54,26 @@ export interface RowIndex {
 }
 
 /**
- * Per-row numbers, appended in the validating pass: typed arrays (4 or 8 bytes a row, outside
- * the JavaScript heap's objects) that double as they fill, cut to size at the end.
+ * Per-row numbers, appended in the validating pass: typed arrays (1 to 8 bytes a row, outside
+ * the JavaScript heap's objects) that double as they fill, cut to size at the end. Offsets and
+ * image counts start narrow and widen when a value needs it (a file past 4 GiB, a row of more
+ * than 255 images).
  */
-class RowColumns {
-  offsets = new Float64Array(1024);
+export class RowColumns {
+  offsets: Uint32Array | Float64Array = new Uint32Array(1024);
   lengths = new Uint32Array(1024);
   lines = new Uint32Array(1024);
-  imageCounts = new Uint32Array(1024);
+  imageCounts: Uint8Array | Uint32Array = new Uint8Array(1024);
   ordinals = new Uint32Array(1024);
   length = 0;
 
   push(offset: number, length: number, line: number, imageCount: number, ordinal: number): void {
+    if (offset > 0xffff_ffff && this.offsets instanceof Uint32Array) {
+      this.offsets = Float64Array.from(this.offsets);
+    }
+    if (imageCount > 0xff && this.imageCounts instanceof Uint8Array) {
+      this.imageCounts = Uint32Array.from(this.imageCounts);
+    }
     const at = this.length++;
     if (at === this.offsets.length) {
       this.offsets = grownArray(this.offsets, at * 2);
@@ -175,11 +187,11 @@ export async function buildRowIndex(
   const numbers = new RowColumns();
   const index: RowIndex = {
     columns,
-    offsets: new Float64Array(0),
+    offsets: new Uint32Array(0),
     lengths: new Uint32Array(0),
     lines: new Uint32Array(0),
     indices: new IndexColumn(),
-    imageCounts: new Uint32Array(0),
+    imageCounts: new Uint8Array(0),
     referenceTargets: new Int32Array(0),
     skippedRows: 0,
     skippedLines: [],

@@ -30,20 +30,30 @@ export interface ImageSource {
  * from many rows) whose file still has that size, time and inode needs one `stat`, no decoding,
  * reading or comparing. Kept in typed arrays keyed by an {@linkcode IndexColumn} of the paths: a
  * few dozen bytes an image, where strings and an object each cost about 200 (issue 19).
+ *
+ * Only the paths of the last one to two generations (of `generation` paths each) are kept, so a
+ * run's memory does not grow with its images: a row naming an image stored further back has
+ * its image decoded and compared again, as on a first sight (the answer is the same, the work
+ * a little more). References point back a few rows in the files seen (circular variants of one
+ * question), well inside a generation. Each row's first image format stays known (a byte a row).
  */
 export class StoredImages {
-  #paths = new IndexColumn();
-  /** Per path: row position, image number, size, modification time, inode (NaN: unknown). */
-  #numbers = new Float64Array(PATH_NUMBERS * 256);
+  #generation: number;
+  #current = new StoredPaths();
+  #previous: StoredPaths | undefined;
   /** Format of each row's first image, by position: 1 + its place in `#extensions`, 0 unknown. */
   #firstFormats: Uint8Array;
   /** Formats of rows' later images, by `<position>:<number>`. */
   #otherFormats = new Map<string, string>();
   #extensions: string[] = [];
 
-  /** An empty store for a dataset of `rows` rows. */
-  constructor(rows: number) {
+  /**
+   * An empty store for a dataset of `rows` rows, keeping the paths of at most two generations
+   * of `generation` images (default {@linkcode STORED_PATHS_GENERATION}).
+   */
+  constructor(rows: number, generation = STORED_PATHS_GENERATION) {
     this.#firstFormats = new Uint8Array(rows);
+    this.#generation = Math.max(1, generation);
   }
 
   /** The file extension of image `k` of the row at `position`, once known. */
@@ -55,13 +65,18 @@ export class StoredImages {
 
   /**
    * True when `path` was stored from image `k` of the row at `position` and the file still has
-   * the size, modification time and inode it had then.
+   * the size, modification time and inode it had then (false for a path forgotten since).
    */
   isCurrent(path: string, position: number, k: number): boolean {
-    const entry = this.#paths.positionOf(path);
+    let kept = this.#current;
+    let entry = kept.paths.positionOf(path);
+    if (entry === undefined && this.#previous !== undefined) {
+      kept = this.#previous;
+      entry = kept.paths.positionOf(path);
+    }
     if (entry === undefined) return false;
     const at = entry * PATH_NUMBERS;
-    const numbers = this.#numbers;
+    const numbers = kept.numbers;
     if (numbers[at] !== position || numbers[at + 1] !== k || Number.isNaN(numbers[at + 2])) {
       return false;
     }
@@ -73,16 +88,22 @@ export class StoredImages {
 
   /** Records that `path` now holds image `k` (format `ext`) of the row at `position`. */
   remember(path: string, position: number, k: number, ext: string): void {
-    let entry = this.#paths.positionOf(path);
+    let kept = this.#current;
+    let entry = kept.paths.positionOf(path);
     if (entry === undefined) {
-      entry = this.#paths.size;
-      this.#paths.push(path);
-      if ((entry + 1) * PATH_NUMBERS > this.#numbers.length) {
-        this.#numbers = grownArray(this.#numbers, this.#numbers.length * 2);
+      if (kept.paths.size >= this.#generation) {
+        // The older generation is forgotten; what the newer holds stays findable.
+        this.#previous = kept;
+        this.#current = kept = new StoredPaths();
+      }
+      entry = kept.paths.size;
+      kept.paths.push(path);
+      if ((entry + 1) * PATH_NUMBERS > kept.numbers.length) {
+        kept.numbers = grownArray(kept.numbers, kept.numbers.length * 2);
       }
     }
     const stamp = fileStamp(path);
-    this.#numbers.set(
+    kept.numbers.set(
       [position, k, stamp?.size ?? NaN, stamp?.mtime ?? NaN, stamp?.ino ?? NaN],
       entry * PATH_NUMBERS,
     );
@@ -94,6 +115,16 @@ export class StoredImages {
     if (code === 0) code = this.#extensions.push(ext);
     this.#firstFormats[position] = code;
   }
+}
+
+/** Images whose paths one generation of {@linkcode StoredImages} keeps. */
+export const STORED_PATHS_GENERATION = 4096;
+
+/** One generation of stored paths, each with its numbers. */
+class StoredPaths {
+  paths = new IndexColumn();
+  /** Per path: row position, image number, size, modification time, inode (NaN: unknown). */
+  numbers = new Float64Array(PATH_NUMBERS * 256);
 }
 
 /** Numbers kept per stored path (see `StoredImages.#numbers`). */

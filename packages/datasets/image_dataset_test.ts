@@ -337,3 +337,23 @@ Deno.test("ImageDataset.imagePaths() writes a stored image again once its file w
     assert.equal((await Deno.stat(file)).ino, before);
   });
 });
+
+Deno.test("ImageDataset.imagePaths() serves a row of more than 255 images, and its references", async () => {
+  await withTempDir(async (dir) => {
+    const path = join(dir, "Many.tsv");
+    const many = Array.from({ length: 300 }, (_, k) => `'${(k % 2 ? red : blue).toBase64()}'`);
+    await writeTsvFile(path, ["index", "image", "question"], [
+      ["1", red.toBase64(), "One"],
+      ["2", `[${many.join(", ")}]`, "Many"],
+      ["3", "2", "Shares the many"],
+    ]);
+    using dataset = await openImageDataset(path);
+    const root = join(dir, "images");
+    const paths = await dataset.imagePaths(await dataset.rowAt(2), root);
+    assert.equal(paths.length, 300);
+    assert.equal(paths[299], join(root, "2_299.png"));
+    assert.deepEqual(await Deno.readFile(paths[0]), blue);
+    assert.deepEqual(await dataset.imagePaths(await dataset.rowAt(1), root), paths);
+    assert.deepEqual(await dataset.imagePaths(await dataset.rowAt(0), root), [join(root, "1.png")]);
+  });
+});

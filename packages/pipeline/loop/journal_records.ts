@@ -44,7 +44,10 @@ export interface JournalOutcome {
   ok: boolean;
   /** The prediction is a `Failed to obtain answer` text (retried unless failures are kept). */
   failureText: boolean;
-  /** Unix time in ms of the record. */
+  /**
+   * Unix time in ms of a failure's record (what retrying it depends on); NaN for a success, whose
+   * time is not kept.
+   */
   time: number;
 }
 
@@ -64,7 +67,7 @@ export interface IndexKeys {
 /**
  * The best record of each index over a task's journals: a success beats a failure; among equals
  * the latest read wins. Of a record offered with its {@linkcode JournalLine} only what deciding
- * a resume takes is kept (25 bytes): `get` reads the record back from its line, so 100k
+ * a resume takes is kept (10 bytes; a failure's time 8 more): `get` reads the record back from its line, so 100k
  * answers cost the same however long they are (issue 19: chains of thought of 1 kB held 100 MB
  * to the merge). With the task's {@linkcode IndexKeys} they are kept by its positions, in arrays
  * of its size; other indices (and every index without keys) get slots after them, found through
@@ -79,13 +82,13 @@ export class JournalRecords {
   #count = 0;
   /** Bit 0: present; bit 1: ok; bit 2: a failure text; bit 3: a served model's usage. */
   #flags = new Uint8Array(0);
-  /** Unix time of each record. */
-  #times = new Float64Array(0);
-  /** Byte offset of each record's line (NaN for a record offered without its line). */
-  #offsets = new Float64Array(0);
+  /** Unix time of each failure's record; allocated with the first failure. */
+  #times: Float64Array | undefined;
+  /** Byte offset of each record's line: 4 bytes each, 8 once a journal passes 4 GiB. */
+  #offsets: Uint32Array | Float64Array = new Uint32Array(0);
   #lengths = new Uint32Array(0);
-  /** The journal file of each record, as its number in `#files`. */
-  #fileNumbers = new Uint32Array(0);
+  /** The journal file of each record, as its number in `#files` (a byte, 4 past 256 files). */
+  #fileNumbers: Uint8Array | Uint32Array = new Uint8Array(0);
   #files: string[] = [];
   #numberOfFile = new Map<string, number>();
   /** Records offered without their line, whole. */
@@ -126,10 +129,11 @@ export class JournalRecords {
     const slot = this.#slot(index);
     if (slot === undefined) return undefined;
     const flags = this.#flags[slot];
+    const ok = (flags & OK) !== 0;
     return {
-      ok: (flags & OK) !== 0,
+      ok,
       failureText: (flags & FAILURE_TEXT) !== 0,
-      time: this.#times[slot],
+      time: ok ? Number.NaN : this.#times![slot],
     };
   }
 
@@ -175,14 +179,23 @@ export class JournalRecords {
     else if (!record.ok && (flags & OK) !== 0) return;
     this.#flags[slot] = PRESENT | (record.ok ? OK : 0) |
       (isFailure(record.prediction) ? FAILURE_TEXT : 0) | (record.usage ? USAGE : 0);
-    this.#times[slot] = typeof record.time === "number" ? record.time : Number.NaN;
+    if (!record.ok) {
+      this.#times ??= new Float64Array(this.#flags.length);
+      this.#times[slot] = typeof record.time === "number" ? record.time : Number.NaN;
+    }
     if (line) {
+      if (line.offset > MAX_UINT32 && this.#offsets instanceof Uint32Array) {
+        this.#offsets = Float64Array.from(this.#offsets);
+      }
       this.#offsets[slot] = line.offset;
       this.#lengths[slot] = line.length;
-      this.#fileNumbers[slot] = this.#fileNumber(line.file);
+      const fileNumber = this.#fileNumber(line.file);
+      if (fileNumber > 0xff && this.#fileNumbers instanceof Uint8Array) {
+        this.#fileNumbers = Uint32Array.from(this.#fileNumbers);
+      }
+      this.#fileNumbers[slot] = fileNumber;
       this.#held.delete(slot);
     } else {
-      this.#offsets[slot] = Number.NaN;
       this.#held.set(slot, { ...record });
     }
   }
@@ -199,7 +212,7 @@ export class JournalRecords {
 
   #grow(slots: number): void {
     this.#flags = grownArray(this.#flags, slots);
-    this.#times = grownArray(this.#times, slots);
+    if (this.#times) this.#times = grownArray(this.#times, slots);
     this.#offsets = grownArray(this.#offsets, slots);
     this.#lengths = grownArray(this.#lengths, slots);
     this.#fileNumbers = grownArray(this.#fileNumbers, slots);
@@ -236,6 +249,7 @@ export class JournalRecords {
   }
 }
 
+const MAX_UINT32 = 0xffff_ffff;
 const PRESENT = 1;
 const OK = 2;
 const FAILURE_TEXT = 4;

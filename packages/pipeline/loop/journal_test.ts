@@ -118,8 +118,8 @@ Deno.test("readJournals() keeps no answer text: each is read back from its journ
     assert.deepEqual(records.outcome("7"), {
       ok: true,
       failureText: false,
-      time: records.get("7")!.time,
-    });
+      time: Number.NaN,
+    }, "a success's time is not kept");
     assert.equal(records.get("9")?.ms, 3);
     // A journal rewritten or cut behind the reader's back is an error that says so, not a wrong
     // answer (the last reads left windows over the files' first lines: these are outside).
@@ -175,11 +175,50 @@ Deno.test("JournalRecords keeps a task's records by its positions, others after 
     assert.deepEqual(records.usage("a"), { requests: 1, retries: 0, latencyMs: 5 });
     assert.equal(records.usage("b"), undefined);
     assert.equal(records.get("b")?.ms, undefined, "the whole best record, read back");
-    assert.deepEqual(records.outcome("stray"), {
-      ok: true,
-      failureText: false,
-      time: records.get("stray")!.time,
+    assert.deepEqual(records.outcome("stray"), { ok: true, failureText: false, time: Number.NaN });
+    assert.deepEqual(records.outcome("c"), undefined);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("JournalRecords keeps a failure's time, and lines past 4 GiB and in over 256 files", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const records = new JournalRecords();
+    const base = { rank: 0, worldSize: 1, time: 1_700_000_000_123 };
+    records.offer({ ...base, index: "f", prediction: "Failed to obtain answer: X y", ok: false });
+    assert.deepEqual(records.outcome("f"), { ok: false, failureText: true, time: base.time });
+    // 300 journal files: their numbers outgrow a byte.
+    const lineOf = (k: number) => JSON.stringify({ ...base, index: `${k}`, prediction: `p${k}` });
+    for (let k = 0; k < 300; k++) {
+      const file = `${dir}/j${k}.jsonl`;
+      const line = lineOf(k);
+      await Deno.writeTextFile(file, `${line}\n`);
+      records.offer({ ...base, index: `${k}`, prediction: `p${k}`, ok: true }, {
+        file,
+        offset: 0,
+        length: new TextEncoder().encode(line).length,
+      });
+    }
+    // A line 5 GiB into a sparse file: its offset outgrows 4 bytes.
+    const big = `${dir}/big.jsonl`;
+    const far = 5 * 2 ** 30;
+    {
+      using file = await Deno.open(big, { write: true, create: true });
+      await file.truncate(far);
+      await file.seek(far, Deno.SeekMode.Start);
+      await file.write(new TextEncoder().encode(`${lineOf(1000)}\n`));
+    }
+    records.offer({ ...base, index: "1000", prediction: "p1000", ok: true }, {
+      file: big,
+      offset: far,
+      length: lineOf(1000).length,
     });
+    for (const k of [0, 255, 256, 299, 1000]) {
+      assert.equal(records.get(`${k}`)?.prediction, `p${k}`, `index ${k}`);
+    }
+    assert.equal(records.get("f")?.ok, false, "a record offered without its line is kept whole");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
