@@ -35,7 +35,8 @@ export interface ImageSource {
  * run's memory does not grow with its images: a row naming an image stored further back has
  * its image decoded and compared again, as on a first sight (the answer is the same, the work
  * a little more). References point back a few rows in the files seen (circular variants of one
- * question), well inside a generation. Each row's first image format stays known (a byte a row).
+ * question), well inside a generation. Each row's first image format stays known (a byte a row);
+ * the formats of rows' later images are kept with the generation that stored them.
  */
 export class StoredImages {
   #generation: number;
@@ -43,8 +44,6 @@ export class StoredImages {
   #previous: StoredPaths | undefined;
   /** Format of each row's first image, by position: 1 + its place in `#extensions`, 0 unknown. */
   #firstFormats: Uint8Array;
-  /** Formats of rows' later images, by `<position>:<number>`. */
-  #otherFormats = new Map<string, string>();
   #extensions: string[] = [];
 
   /**
@@ -56,9 +55,15 @@ export class StoredImages {
     this.#generation = Math.max(1, generation);
   }
 
-  /** The file extension of image `k` of the row at `position`, once known. */
+  /**
+   * The file extension of image `k` of the row at `position`, once known: always for a first
+   * image, for a later one while the generation that stored it is kept.
+   */
   format(position: number, k: number): string | undefined {
-    if (k > 0) return this.#otherFormats.get(`${position}:${k}`);
+    if (k > 0) {
+      const key = `${position}:${k}`;
+      return this.#current.otherFormats.get(key) ?? this.#previous?.otherFormats.get(key);
+    }
     const code = this.#firstFormats[position];
     return code === 0 ? undefined : this.#extensions[code - 1];
   }
@@ -108,7 +113,7 @@ export class StoredImages {
       entry * PATH_NUMBERS,
     );
     if (k > 0) {
-      this.#otherFormats.set(`${position}:${k}`, ext);
+      kept.otherFormats.set(`${position}:${k}`, ext);
       return;
     }
     let code = this.#extensions.indexOf(ext) + 1;
@@ -125,6 +130,8 @@ class StoredPaths {
   paths = new IndexColumn();
   /** Per path: row position, image number, size, modification time, inode (NaN: unknown). */
   numbers = new Float64Array(PATH_NUMBERS * 256);
+  /** Formats of rows' later images stored in this generation, by `<position>:<number>`. */
+  otherFormats = new Map<string, string>();
 }
 
 /** Numbers kept per stored path (see `StoredImages.#numbers`). */

@@ -19,6 +19,15 @@ Deno.test("StoredImages forgets the paths of generations before the last two, ne
       true,
     ]);
     assert.deepStrictEqual(paths.map((_, k) => stored.format(k, 0)), Array(7).fill("png"));
+    // A row's later image: its format is kept with its generation.
+    const second = `${dir}/0_1.jpg`;
+    Deno.writeTextFileSync(second, "second image");
+    stored.remember(second, 0, 1, "jpg");
+    assert.deepStrictEqual(stored.format(0, 1), "jpg");
+    assert.deepStrictEqual(stored.isCurrent(second, 0, 1), true);
+    for (let k = 0; k < 4; k++) stored.remember(`${dir}/later${k}.png`, 0, 0, "png");
+    assert.deepStrictEqual(stored.format(0, 1), undefined);
+    assert.deepStrictEqual(stored.format(0, 0), "png");
     // A forgotten path is remembered again (its image was stored again), and found.
     stored.remember(paths[0], 0, 0, "png");
     assert.deepStrictEqual(stored.isCurrent(paths[0], 0, 0), true);
