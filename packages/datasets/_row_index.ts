@@ -26,6 +26,10 @@ export interface RowIndex {
   /** Byte offset of each row: 4 bytes a row, 8 in a file past 4 GiB. */
   offsets: Uint32Array | Float64Array;
   lengths: Uint32Array;
+  /**
+   * Each kept row's 1-based line; empty when every record is one line, each line being then its
+   * ordinal + 2 (see {@linkcode lineAt}).
+   */
   lines: Uint32Array;
   /** Each kept row's `index` (as the cells are read), and the position of each. */
   indices: IndexColumn;
@@ -168,6 +172,11 @@ export function ordinalAt(index: RowIndex, position: number): number {
   return index.ordinals.length === 0 ? position : index.ordinals[position];
 }
 
+/** The 1-based line of the file where the kept row at `position` starts. */
+export function lineAt(index: RowIndex, position: number): number {
+  return index.lines.length === 0 ? ordinalAt(index, position) + 2 : index.lines[position];
+}
+
 /**
  * Reads the whole file once, checking the header, every row's field count, unique indices,
  * `image` references (they must resolve to a row holding image data: no chains) and
@@ -292,7 +301,12 @@ export async function buildRowIndex(
   const size = numbers.length;
   index.offsets = grownArray(numbers.offsets, size);
   index.lengths = grownArray(numbers.lengths, size);
-  index.lines = grownArray(numbers.lines, size);
+  // A file of one-line records (most) has each line at its ordinal + 2: 4 bytes a row saved.
+  let oneLineRecords = true;
+  for (let p = 0; p < size && oneLineRecords; p++) {
+    oneLineRecords = numbers.lines[p] === (index.skippedRows === 0 ? p : numbers.ordinals[p]) + 2;
+  }
+  index.lines = grownArray(numbers.lines, oneLineRecords ? 0 : size);
   index.imageCounts = grownArray(numbers.imageCounts, size);
   // Without dropped rows every ordinal is its position: 4 bytes a row saved (issue 19).
   index.ordinals = grownArray(numbers.ordinals, index.skippedRows === 0 ? 0 : size);
@@ -324,9 +338,9 @@ function renderIndices(index: RowIndex, file: string): void {
     const earlier = rendered.positionOf(text);
     if (earlier !== undefined) {
       fail(
-        `the index reads as ${text}, as line ${index.lines[earlier]}'s does (pandas reads ` +
+        `the index reads as ${text}, as line ${lineAt(index, earlier)}'s does (pandas reads ` +
           `the index column as numbers; --literal-cells keeps the text)`,
-        { file, line: index.lines[p], index: raw, field: "index" },
+        { file, line: lineAt(index, p), index: raw, field: "index" },
       );
     }
     rendered.push(text);
@@ -388,7 +402,7 @@ function referenceLocation(
   position: number,
   field: string,
 ): DatasetLocation {
-  return { file, line: index.lines[position], index: index.indices.at(position), field };
+  return { file, line: lineAt(index, position), index: index.indices.at(position), field };
 }
 
 function resolveReferences(index: RowIndex, pending: PendingReferences, file: string): void {
@@ -409,7 +423,7 @@ function resolveReferences(index: RowIndex, pending: PendingReferences, file: st
     if (targets[targetPosition] !== -1) {
       fail(
         `it references index "${target}" (line ${
-          index.lines[targetPosition]
+          lineAt(index, targetPosition)
         }), which is itself a reference: chains are not allowed`,
         referenceLocation(index, file, position, "image"),
       );

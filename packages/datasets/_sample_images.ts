@@ -9,7 +9,7 @@ import {
   IndexColumn,
 } from "@vlmeval/internal";
 import { storeImageFile } from "./image_store.ts";
-import type { RowIndex } from "./_row_index.ts";
+import { lineAt, type RowIndex } from "./_row_index.ts";
 import { checkRootRelativePath, resolveInsideFolder } from "./_safe_path.ts";
 
 /** What image resolution needs from an open dataset. */
@@ -211,7 +211,7 @@ export async function sampleImagePaths(
   const { rows } = source;
   const at: DatasetLocation = {
     file: source.path,
-    line: rows.lines[position],
+    line: lineAt(rows, position),
     index: rows.indices.at(position),
     field: "image",
   };

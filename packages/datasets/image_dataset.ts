@@ -9,7 +9,7 @@ import {
   PROMPT_STYLES,
   type PromptStyle,
 } from "./prompt.ts";
-import { buildRowIndex, ordinalAt, type RowIndex } from "./_row_index.ts";
+import { buildRowIndex, lineAt, ordinalAt, type RowIndex } from "./_row_index.ts";
 import { sampleImagePaths, StoredImages } from "./_sample_images.ts";
 import { parseTsvRecord, readTsvRecords } from "./_tsv_records.ts";
 import { readingChangesWarning } from "./_pandas_rows.ts";
@@ -180,7 +180,12 @@ class TsvImageDataset implements ImageDataset {
     if (this.size === 0) return;
     const handle = await Deno.open(this.file, { read: true });
     try {
-      const records = readTsvRecords(handle, this.file, this.#rows.offsets[0], this.#rows.lines[0]);
+      const records = readTsvRecords(
+        handle,
+        this.file,
+        this.#rows.offsets[0],
+        lineAt(this.#rows, 0),
+      );
       let position = 0;
       for await (const record of records) {
         if (position >= this.size) break;
@@ -260,7 +265,7 @@ class TsvImageDataset implements ImageDataset {
       const fields = parseTsvRecord(
         this.#rowBytes(position),
         this.file,
-        this.#rows.lines[position],
+        lineAt(this.#rows, position),
         this.#rows.columns.header.length,
       );
       this.#recent = [{ position, fields }, this.#recent[0]].filter((r) => r !== undefined);

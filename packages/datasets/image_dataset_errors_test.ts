@@ -100,6 +100,24 @@ Deno.test("openImageDataset() rejects reference chains and self references", asy
   });
 });
 
+Deno.test("openImageDataset() names the right line after a record of several lines or a dropped row", async () => {
+  const chain = `2\t1\tq\tx\ty\tA\n3\t2\tq\tx\ty\tA\n`;
+  // The question of index 1 holds a newline: index 3 starts on line 5, not 4.
+  await expectFormatError(HEADER + `1\t${IMG}\t"two\nlines"\tx\ty\tA\n` + chain, {
+    line: 5,
+    index: "3",
+    field: "image",
+    message: /itself a reference/,
+  });
+  // Index 0 has no image and is dropped: index 3 is on line 5, the third row kept.
+  await expectFormatError(HEADER + `0\t\tq\tx\ty\tA\n1\t${IMG}\tq\tx\ty\tA\n` + chain, {
+    line: 5,
+    index: "3",
+    field: "image",
+    message: /itself a reference/,
+  });
+});
+
 Deno.test("openImageDataset() rejects a malformed list literal", async () => {
   await expectFormatError(HEADER + `1\t['${IMG}', ${IMG}]\tq\tx\ty\tA\n`, {
     line: 2,
