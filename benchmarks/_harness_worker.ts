@@ -8,6 +8,11 @@
  *   chars       length of the model's answer (default 1: "A"; longer ones are a chain of words
  *               after "A. ", as a model that explains itself writes)
  */
+import {
+  COLLECTION_PACE_ENV,
+  parseCollectionPace,
+  startPeriodicCollections,
+} from "@vlmeval/internal";
 import { ConstantAnswerModel } from "@vlmeval/models";
 import { NO_GPU, openTask, runJob, SILENT_PROGRESS } from "@vlmeval/pipeline";
 
@@ -66,6 +71,8 @@ const startRssMiB = Number(
   Deno.readTextFileSync("/proc/self/status").match(/VmRSS:\s+(\d+)/)?.[1] ?? 0,
 ) / 1024;
 
+// The full collections the CLI runs (with `--expose-gc` in its V8 flags; none without).
+startPeriodicCollections({ everyMs: parseCollectionPace(Deno.env.get(COLLECTION_PACE_ENV)) });
 const started = performance.now();
 const task = await openTask(tsv, { workDir });
 const opened = performance.now();

@@ -61,6 +61,11 @@ Deno.test("vlmeval eval exits with every documented code, each from the class th
         assert.match(model.stderr, /Cannot build model "NoSuchModel"/);
         const missing = await evalIn(dir, ["--model", "ConstantAnswer", "--data", "NoSuchBench"]);
         assert.equal(missing.code, EXIT_CODES.usage, missing.stderr);
+        const pace = await evalIn(dir, ["--model", "ConstantAnswer", ...MCQ(dir)], {
+          VLMEVAL_GC_EVERY_MS: "often",
+        });
+        assert.equal(pace.code, EXIT_CODES.usage, pace.stderr);
+        assert.match(pace.stderr, /VLMEVAL_GC_EVERY_MS must be a whole number .*"often"/);
       }),
   );
 

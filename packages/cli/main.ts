@@ -12,6 +12,11 @@
  *
  * @module
  */
+import {
+  COLLECTION_PACE_ENV,
+  parseCollectionPace,
+  startPeriodicCollections,
+} from "@vlmeval/internal";
 import { EXIT_CODES } from "@vlmeval/schema";
 import { EVAL_HELP } from "./args.ts";
 import { runEvalCommand } from "./run_eval.ts";
@@ -66,6 +71,21 @@ async function main(argv: string[]): Promise<number> {
   return await runEvalCommand(argv);
 }
 
+/**
+ * Starts the full collections that keep a long run's memory from growing with its rows
+ * (`startPeriodicCollections`, with `--expose-gc` in `CLI_V8_FLAGS`); false, having said why, when
+ * `VLMEVAL_GC_EVERY_MS` is not a whole number.
+ */
+function startCollections(): boolean {
+  try {
+    startPeriodicCollections({ everyMs: parseCollectionPace(Deno.env.get(COLLECTION_PACE_ENV)) });
+    return true;
+  } catch (error) {
+    console.error(`vlmeval: ${(error as Error).message}`);
+    return false;
+  }
+}
+
 if (import.meta.main) {
-  Deno.exit(await main(Deno.args));
+  Deno.exit(startCollections() ? await main(Deno.args) : EXIT_CODES.usage);
 }

@@ -25,6 +25,8 @@
  * - sizes as people read them: {@linkcode formatBytes};
  * - many short texts and where each is, off the JavaScript heap: {@linkcode IndexColumn} (a row
  *   index's `index` column, a journal's keys), and {@linkcode grownArray} for growing typed columns;
+ * - a batch job's memory: {@linkcode startPeriodicCollections} (full collections at a pace that
+ *   keeps their pauses within a share of the time), its pace from {@linkcode parseCollectionPace};
  * - waiting between attempts: {@linkcode parseRetryAfter} (`Retry-After`) and {@linkcode sleep}
  *   (cut short by an abort signal).
  *
@@ -54,6 +56,12 @@ export {
   withLock,
 } from "./lock_file.ts";
 export { closestNames } from "./closest_names.ts";
+export {
+  COLLECTION_PACE_ENV,
+  parseCollectionPace,
+  type PeriodicCollectionOptions,
+  startPeriodicCollections,
+} from "./periodic_collections.ts";
 export { grownArray, IndexColumn } from "./index_column.ts";
 export {
   JsonlLog,
