@@ -29,7 +29,8 @@
  * Each run gets its benchmark file from a process of its own, so the measured
  * process holds only the harness's work; its RSS once its modules are loaded is printed as
  * "start RSS" (what any run pays), the peak beside it. Each tree's worker runs with the V8
- * settings its CLI runs with (`CLI_V8_FLAGS`; none before issue 19 added them).
+ * settings its CLI runs with (`CLI_V8_FLAGS`; none before issue 19 added them), and this tree's
+ * with the CLI's periodic full collections (`VLMEVAL_GC_EVERY_MS=0` measures without them).
  *
  * Usage: deno run -A benchmarks/harness_overhead.ts [--baseline DIR] [--runs N] [--tmp DIR]
  *          [--answer-chars N] [--vlmevalkit DIR [--python PATH] [--vlmevalkit-sizes N,...]]
