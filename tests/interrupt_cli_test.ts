@@ -63,6 +63,9 @@ Deno.test("an interrupt inside generate drops the sample, records no failure, ex
         // Each answer takes 300 ms inside generate: the interrupt lands in one.
         const child = start(args, faults({ delayMs: 300 }));
         await waitFor("two answers", () => journalRecords(dir, "FaultInjection").length >= 2);
+        // The third sample starts after a turn of the event loop, which may run a periodic
+        // collection first (a pause of milliseconds): 100 ms on, it is well inside its 300.
+        await new Promise((resolve) => setTimeout(resolve, 100));
         child.kill(signal);
         const run = await finish(child);
         assert.equal(run.code, EXIT_CODES.interrupted, run.stderr);
