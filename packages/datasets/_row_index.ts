@@ -61,15 +61,29 @@ export interface RowIndex {
  * Per-row numbers, appended in the validating pass: typed arrays (1 to 8 bytes a row, outside
  * the JavaScript heap's objects) that double as they fill, cut to size at the end. Offsets and
  * image counts start narrow and widen when a value needs it (a file past 4 GiB, a row of more
- * than 255 images).
+ * than 255 images). Lines and ordinals are kept only from the first row that needs them (one
+ * after a record of several lines, or after a dropped row); before, each is found from the row's
+ * position ({@linkcode lineAt}, {@linkcode ordinalAt}).
  */
 export class RowColumns {
   offsets: Uint32Array | Float64Array = new Uint32Array(1024);
   lengths = new Uint32Array(1024);
-  lines = new Uint32Array(1024);
   imageCounts: Uint8Array | Uint32Array = new Uint8Array(1024);
-  ordinals = new Uint32Array(1024);
+  /** Each row's 1-based line; empty while every line is its ordinal + 2. */
+  lines = new Uint32Array(0);
+  /** Each row's ordinal among all data records; empty while every ordinal is its position. */
+  ordinals = new Uint32Array(0);
   length = 0;
+
+  /** The ordinal of the row at `position` (see {@linkcode ordinalAt}). */
+  ordinalAt(position: number): number {
+    return this.ordinals.length === 0 ? position : this.ordinals[position];
+  }
+
+  /** The line of the row at `position` (see {@linkcode lineAt}). */
+  lineAt(position: number): number {
+    return this.lines.length === 0 ? this.ordinalAt(position) + 2 : this.lines[position];
+  }
 
   push(offset: number, length: number, line: number, imageCount: number, ordinal: number): void {
     if (offset > 0xffff_ffff && this.offsets instanceof Uint32Array) {
@@ -82,15 +96,25 @@ export class RowColumns {
     if (at === this.offsets.length) {
       this.offsets = grownArray(this.offsets, at * 2);
       this.lengths = grownArray(this.lengths, at * 2);
-      this.lines = grownArray(this.lines, at * 2);
       this.imageCounts = grownArray(this.imageCounts, at * 2);
-      this.ordinals = grownArray(this.ordinals, at * 2);
+      if (this.ordinals.length > 0) this.ordinals = grownArray(this.ordinals, at * 2);
+      if (this.lines.length > 0) this.lines = grownArray(this.lines, at * 2);
     }
     this.offsets[at] = offset;
     this.lengths[at] = length;
-    this.lines[at] = line;
     this.imageCounts[at] = imageCount;
-    this.ordinals[at] = ordinal;
+    // The first row whose ordinal (or line) the position does not give: the earlier rows' are
+    // written out, and every later row's kept.
+    if (this.ordinals.length === 0 && ordinal !== at) {
+      this.ordinals = new Uint32Array(this.offsets.length);
+      for (let k = 0; k < at; k++) this.ordinals[k] = k;
+    }
+    if (this.ordinals.length > 0) this.ordinals[at] = ordinal;
+    if (this.lines.length === 0 && line !== ordinal + 2) {
+      this.lines = new Uint32Array(this.offsets.length);
+      for (let k = 0; k < at; k++) this.lines[k] = this.ordinalAt(k) + 2;
+    }
+    if (this.lines.length > 0) this.lines[at] = line;
   }
 }
 
@@ -261,7 +285,7 @@ export async function buildRowIndex(
     }
     const earlier = index.indices.positionOf(at.index);
     if (earlier !== undefined) {
-      fail(`the index is not unique: line ${numbers.lines[earlier]} has it too`, {
+      fail(`the index is not unique: line ${numbers.lineAt(earlier)} has it too`, {
         ...at,
         field: "index",
       });
@@ -301,15 +325,11 @@ export async function buildRowIndex(
   const size = numbers.length;
   index.offsets = grownArray(numbers.offsets, size);
   index.lengths = grownArray(numbers.lengths, size);
-  // A file of one-line records (most) has each line at its ordinal + 2: 4 bytes a row saved.
-  let oneLineRecords = true;
-  for (let p = 0; p < size && oneLineRecords; p++) {
-    oneLineRecords = numbers.lines[p] === (index.skippedRows === 0 ? p : numbers.ordinals[p]) + 2;
-  }
-  index.lines = grownArray(numbers.lines, oneLineRecords ? 0 : size);
+  // Lines and ordinals only where the positions do not give them: 8 bytes a row saved in most
+  // files (issue 19).
+  index.lines = grownArray(numbers.lines, numbers.lines.length === 0 ? 0 : size);
   index.imageCounts = grownArray(numbers.imageCounts, size);
-  // Without dropped rows every ordinal is its position: 4 bytes a row saved (issue 19).
-  index.ordinals = grownArray(numbers.ordinals, index.skippedRows === 0 ? 0 : size);
+  index.ordinals = grownArray(numbers.ordinals, numbers.ordinals.length === 0 ? 0 : size);
   index.referenceTargets = new Int32Array(size).fill(-1);
   index.cells.finish();
   renderIndices(index, path);
@@ -376,21 +396,29 @@ function checkPathCell(
  */
 class PendingReferences {
   positions = new Uint32Array(1024);
-  pathCounts = new Uint32Array(1024);
+  /** Files each reference row names in `image_path`: kept from the first that names any. */
+  #pathCounts = new Uint32Array(0);
   targets = new IndexColumn();
 
   get length(): number {
     return this.targets.size;
   }
 
+  /** Files the `k`th reference row names in `image_path` (0: none). */
+  pathCount(k: number): number {
+    return k < this.#pathCounts.length ? this.#pathCounts[k] : 0;
+  }
+
   push(position: number, target: string, pathCount: number): void {
     const at = this.targets.size;
-    if (at === this.positions.length) {
-      this.positions = grownArray(this.positions, at * 2);
-      this.pathCounts = grownArray(this.pathCounts, at * 2);
+    if (at === this.positions.length) this.positions = grownArray(this.positions, at * 2);
+    if (pathCount > 0 || this.#pathCounts.length > 0) {
+      if (at >= this.#pathCounts.length) {
+        this.#pathCounts = grownArray(this.#pathCounts, this.positions.length);
+      }
+      this.#pathCounts[at] = pathCount;
     }
     this.positions[at] = position;
-    this.pathCounts[at] = pathCount;
     this.targets.push(target);
   }
 }
@@ -412,7 +440,7 @@ function resolveReferences(index: RowIndex, pending: PendingReferences, file: st
   for (let k = 0; k < pending.length; k++) {
     const position = pending.positions[k];
     const target = pending.targets.at(k);
-    const pathCount = pending.pathCounts[k];
+    const pathCount = pending.pathCount(k);
     const targetPosition = index.indices.positionOf(target);
     if (targetPosition === undefined) {
       fail(

@@ -18,5 +18,30 @@ Deno.test("RowColumns widens offsets past 4 GiB and image counts past 255, keepi
     [0, 1, 2, 2500, 2999].map((k) => columns.imageCounts[k]),
     [0, 1, 2, 300, 2],
   );
-  assert.equal(columns.lines[2999], 3001);
+  assert.equal(columns.lineAt(2999), 3001);
+  assert.deepEqual([columns.lines.length, columns.ordinals.length], [0, 0], "none kept");
+});
+
+Deno.test("RowColumns keeps lines and ordinals only from the first row the position does not give", () => {
+  const columns = new RowColumns();
+  // Row 1500 is a record of two lines; a dropped record sits before row 2200.
+  const expected: { line: number; ordinal: number }[] = [];
+  let line = 2;
+  let ordinal = 0;
+  for (let k = 0; k < 3000; k++) {
+    if (k === 2200) {
+      ordinal++;
+      line++;
+    }
+    expected.push({ line, ordinal });
+    columns.push(k * 10, 9, line, 1, ordinal);
+    if (k === 1499) assert.equal(columns.lines.length, 0, "no line kept before row 1500");
+    line += k === 1500 ? 2 : 1;
+    ordinal++;
+  }
+  assert.deepEqual(
+    expected.map((_, k) => ({ line: columns.lineAt(k), ordinal: columns.ordinalAt(k) })),
+    expected,
+  );
+  assert.ok(columns.lines.length >= 3000 && columns.ordinals.length >= 3000);
 });

@@ -171,6 +171,12 @@ Deno.test("openImageDataset() rejects an image_path list whose length differs fr
     "index\timage\timage_path\tquestion\n" + `1\t['${IMG}', '${IMG}']\t['one.png']\tq\n`,
     { line: 2, index: "1", field: "image_path", message: /names 1 files for 2 images/ },
   );
+  // A reference row's files are counted against its target's images, after rows naming none.
+  await expectFormatError(
+    "index\timage\timage_path\tquestion\n" + `1\t['${IMG}', '${IMG}']\t\tq\n` +
+      "2\t1\t\tq\n3\t1\t['a.png', 'b.png']\tq\n4\t1\t['c.png']\tq\n",
+    { line: 5, index: "4", field: "image_path", message: /names 1 files for 2 images/ },
+  );
 });
 
 Deno.test("openImageDataset() rejects an index that would name a file outside the root", async () => {
