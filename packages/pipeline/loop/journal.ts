@@ -143,15 +143,14 @@ export function readJournals(dir: string, keys?: IndexKeys): JournalState {
     const world = name.match(/of(\d+)\./);
     if (world) state.worldSizes.add(Number(world[1]));
     const bad: number[] = [];
-    const where: JournalLine = { file: `${dir}/${name}`, offset: 0, length: 0 };
-    const skippedLines = readJsonlFile(where.file, (value, line, offset, length) => {
+    const where: JournalLine = { file: `${dir}/${name}`, offset: 0 };
+    const skippedLines = readJsonlFile(where.file, (value, line, offset) => {
       const record = value as JournalRecord;
       if (typeof record?.index !== "string" || typeof record.prediction !== "string") {
         bad.push(line);
         return;
       }
       where.offset = offset;
-      where.length = length;
       state.records.offer(record, where);
     });
     bad.push(...skippedLines);

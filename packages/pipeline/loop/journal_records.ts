@@ -32,10 +32,8 @@ export interface JournalRecord {
 export interface JournalLine {
   /** Path of the journal file. */
   file: string;
-  /** Byte offset of the line in the file. */
+  /** Byte offset of the line in the file (the line ends at its newline). */
   offset: number;
-  /** Bytes of the line, its newline left out. */
-  length: number;
 }
 
 /** What deciding whether a sample runs again takes from its best record: no answer text. */
@@ -67,7 +65,7 @@ export interface IndexKeys {
 /**
  * The best record of each index over a task's journals: a success beats a failure; among equals
  * the latest read wins. Of a record offered with its {@linkcode JournalLine} only what deciding
- * a resume takes is kept (10 bytes; a failure's time 8 more): `get` reads the record back from its line, so 100k
+ * a resume takes is kept (6 bytes; a failure's time 8 more): `get` reads the record back from its line, so 100k
  * answers cost the same however long they are (issue 19: chains of thought of 1 kB held 100 MB
  * to the merge). With the task's {@linkcode IndexKeys} they are kept by its positions, in arrays
  * of its size; other indices (and every index without keys) get slots after them, found through
@@ -86,7 +84,6 @@ export class JournalRecords {
   #times: Float64Array | undefined;
   /** Byte offset of each record's line: 4 bytes each, 8 once a journal passes 4 GiB. */
   #offsets: Uint32Array | Float64Array = new Uint32Array(0);
-  #lengths = new Uint32Array(0);
   /** The journal file of each record, as its number in `#files` (a byte, 4 past 256 files). */
   #fileNumbers: Uint8Array | Uint32Array = new Uint8Array(0);
   #files: string[] = [];
@@ -188,7 +185,6 @@ export class JournalRecords {
         this.#offsets = Float64Array.from(this.#offsets);
       }
       this.#offsets[slot] = line.offset;
-      this.#lengths[slot] = line.length;
       const fileNumber = this.#fileNumber(line.file);
       if (fileNumber > 0xff && this.#fileNumbers instanceof Uint8Array) {
         this.#fileNumbers = Uint32Array.from(this.#fileNumbers);
@@ -214,7 +210,6 @@ export class JournalRecords {
     this.#flags = grownArray(this.#flags, slots);
     if (this.#times) this.#times = grownArray(this.#times, slots);
     this.#offsets = grownArray(this.#offsets, slots);
-    this.#lengths = grownArray(this.#lengths, slots);
     this.#fileNumbers = grownArray(this.#fileNumbers, slots);
   }
 
@@ -232,7 +227,7 @@ export class JournalRecords {
     if (held !== undefined) return { ...held };
     const file = this.#files[this.#fileNumbers[slot]];
     const offset = this.#offsets[slot];
-    const bytes = this.#lines.read(file, offset, this.#lengths[slot]);
+    const bytes = this.#lines.read(file, offset);
     let value: JournalRecord | undefined;
     try {
       value = JSON.parse(utf8.decode(bytes));
@@ -262,38 +257,64 @@ const WINDOW_BYTES = 1 << 16;
 const WINDOWS_PER_FILE = 4;
 
 /**
- * Journal lines read back by byte range through a few 64 KiB windows per file: a merge asks for
- * the records in task order, which each rank's journal mostly follows, so one read serves
- * hundreds of lines.
+ * Journal lines read back by where they start, through a few 64 KiB windows per file: a merge
+ * asks for the records in task order, which each rank's journal mostly follows, so one read
+ * serves hundreds of lines. A line ends at its newline (or at the end of the file).
  */
 class LineReader {
-  #windows = new Map<string, { start: number; end: number; bytes: Uint8Array }[]>();
+  #windows = new Map<string, LineWindow[]>();
 
-  read(path: string, offset: number, length: number): Uint8Array {
+  /** The line that starts at byte `offset` of the file at `path`, its newline left out. */
+  read(path: string, offset: number): Uint8Array {
     let list = this.#windows.get(path);
     if (list === undefined) this.#windows.set(path, list = []);
     for (let k = 0; k < list.length; k++) {
-      const window = list[k];
-      if (offset >= window.start && offset + length <= window.end) {
+      const line = lineIn(list[k], offset);
+      if (line !== undefined) {
         if (k > 0) list.unshift(...list.splice(k, 1));
-        return window.bytes.subarray(offset - window.start, offset - window.start + length);
+        return line;
       }
     }
     const oldest = list.length >= WINDOWS_PER_FILE ? list.pop() : undefined;
-    const bytes = oldest !== undefined && oldest.bytes.length >= length
-      ? oldest.bytes
-      : new Uint8Array(Math.max(WINDOW_BYTES, length));
-    let filled = 0;
-    {
-      using file = Deno.openSync(path, { read: true });
-      file.seekSync(offset, Deno.SeekMode.Start);
-      while (filled < bytes.length) {
-        const n = file.readSync(bytes.subarray(filled));
-        if (n === null) break;
-        filled += n;
+    const window: LineWindow = {
+      start: offset,
+      end: offset,
+      bytes: oldest?.bytes ?? new Uint8Array(WINDOW_BYTES),
+      reachesEnd: false,
+    };
+    list.unshift(window);
+    using file = Deno.openSync(path, { read: true });
+    file.seekSync(offset, Deno.SeekMode.Start);
+    for (;;) {
+      if (window.end - window.start === window.bytes.length) {
+        // A line longer than the window: room for the rest of it.
+        const bigger = new Uint8Array(window.bytes.length * 2);
+        bigger.set(window.bytes);
+        window.bytes = bigger;
       }
+      const n = file.readSync(window.bytes.subarray(window.end - window.start));
+      if (n === null) window.reachesEnd = true;
+      else window.end += n;
+      const line = lineIn(window, offset);
+      if (line !== undefined) return line;
     }
-    list.unshift({ start: offset, end: offset + filled, bytes });
-    return bytes.subarray(0, Math.min(length, filled));
   }
+}
+
+/** Bytes of a journal from `start` to `end`; `reachesEnd` when `end` is the file's end. */
+interface LineWindow {
+  start: number;
+  end: number;
+  bytes: Uint8Array;
+  reachesEnd: boolean;
+}
+
+/** The line starting at `offset` when the window holds all of it (up to its newline). */
+function lineIn(window: LineWindow, offset: number): Uint8Array | undefined {
+  if (offset < window.start || offset > window.end) return undefined;
+  const filled = window.bytes.subarray(0, window.end - window.start);
+  const from = offset - window.start;
+  const newline = filled.indexOf(0x0a, from);
+  if (newline >= 0) return filled.subarray(from, newline);
+  return window.reachesEnd ? filled.subarray(from) : undefined;
 }

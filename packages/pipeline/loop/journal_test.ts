@@ -195,11 +195,7 @@ Deno.test("JournalRecords keeps a failure's time, and lines past 4 GiB and in ov
       const file = `${dir}/j${k}.jsonl`;
       const line = lineOf(k);
       await Deno.writeTextFile(file, `${line}\n`);
-      records.offer({ ...base, index: `${k}`, prediction: `p${k}`, ok: true }, {
-        file,
-        offset: 0,
-        length: new TextEncoder().encode(line).length,
-      });
+      records.offer({ ...base, index: `${k}`, prediction: `p${k}`, ok: true }, { file, offset: 0 });
     }
     // A line 5 GiB into a sparse file: its offset outgrows 4 bytes.
     const big = `${dir}/big.jsonl`;
@@ -213,12 +209,33 @@ Deno.test("JournalRecords keeps a failure's time, and lines past 4 GiB and in ov
     records.offer({ ...base, index: "1000", prediction: "p1000", ok: true }, {
       file: big,
       offset: far,
-      length: lineOf(1000).length,
     });
     for (const k of [0, 255, 256, 299, 1000]) {
       assert.equal(records.get(`${k}`)?.prediction, `p${k}`, `index ${k}`);
     }
     assert.equal(records.get("f")?.ok, false, "a record offered without its line is kept whole");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("JournalRecords reads back a last line that has no newline, and a line longer than a window", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const long = "x".repeat(200_000);
+    const lines = [
+      { index: "1", prediction: "A", ok: true, rank: 0, worldSize: 1, time: 1 },
+      { index: "2", prediction: long, ok: true, rank: 0, worldSize: 1, time: 2 },
+      { index: "3", prediction: "C", ok: true, rank: 0, worldSize: 1, time: 3 },
+    ].map((r) => JSON.stringify(r));
+    await Deno.writeTextFile(`${dir}/rank0of1.jsonl`, lines.join("\n"));
+    const { records } = readJournals(dir);
+    assert.deepEqual(["3", "2", "1", "3"].map((i) => records.get(i)?.prediction.length), [
+      1,
+      200_000,
+      1,
+      1,
+    ]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
