@@ -25,7 +25,15 @@ export interface RowIndex {
   columns: ColumnPlan;
   /** Byte offset of each row: 4 bytes a row, 8 in a file past 4 GiB. */
   offsets: Uint32Array | Float64Array;
+  /**
+   * Bytes of each row; empty when each row but the last ends `rowGap` bytes before the next
+   * starts (one line ending between them, nothing dropped), see {@linkcode lengthAt}.
+   */
   lengths: Uint32Array;
+  /** Bytes between a row's end and the next row's start, where `lengths` is empty. */
+  rowGap: number;
+  /** Bytes of the last row. */
+  lastLength: number;
   /**
    * Each kept row's 1-based line; empty when every record is one line, each line being then its
    * ordinal + 2 (see {@linkcode lineAt}).
@@ -67,7 +75,12 @@ export interface RowIndex {
  */
 export class RowColumns {
   offsets: Uint32Array | Float64Array = new Uint32Array(1024);
-  lengths = new Uint32Array(1024);
+  /** Each row's bytes; empty while every row ends `rowGap` bytes before the next starts. */
+  lengths = new Uint32Array(0);
+  /** Bytes between the first two rows (-1 before the second). */
+  rowGap = -1;
+  /** Bytes of the last row pushed. */
+  lastLength = 0;
   imageCounts: Uint8Array | Uint32Array = new Uint8Array(1024);
   /** Each row's 1-based line; empty while every line is its ordinal + 2. */
   lines = new Uint32Array(0);
@@ -85,6 +98,13 @@ export class RowColumns {
     return this.lines.length === 0 ? this.ordinalAt(position) + 2 : this.lines[position];
   }
 
+  /** The bytes of the row at `position` (see {@linkcode lengthAt}). */
+  lengthAt(position: number): number {
+    if (this.lengths.length > 0) return this.lengths[position];
+    if (position === this.length - 1) return this.lastLength;
+    return this.offsets[position + 1] - this.offsets[position] - this.rowGap;
+  }
+
   push(offset: number, length: number, line: number, imageCount: number, ordinal: number): void {
     if (offset > 0xffff_ffff && this.offsets instanceof Uint32Array) {
       this.offsets = Float64Array.from(this.offsets);
@@ -92,16 +112,32 @@ export class RowColumns {
     if (imageCount > 0xff && this.imageCounts instanceof Uint8Array) {
       this.imageCounts = Uint32Array.from(this.imageCounts);
     }
-    const at = this.length++;
+    const at = this.length;
     if (at === this.offsets.length) {
       this.offsets = grownArray(this.offsets, at * 2);
-      this.lengths = grownArray(this.lengths, at * 2);
+      if (this.lengths.length > 0) this.lengths = grownArray(this.lengths, at * 2);
       this.imageCounts = grownArray(this.imageCounts, at * 2);
       if (this.ordinals.length > 0) this.ordinals = grownArray(this.ordinals, at * 2);
       if (this.lines.length > 0) this.lines = grownArray(this.lines, at * 2);
     }
+    if (this.lengths.length === 0 && at > 0) {
+      const gap = offset - this.offsets[at - 1] - this.lastLength;
+      if (this.rowGap < 0) this.rowGap = gap;
+      if (gap !== this.rowGap) {
+        // The first row whose length the next row's offset does not give (a dropped row or a
+        // blank line before it): the lengths so far are written out, and every later one kept.
+        const lengths = new Uint32Array(this.offsets.length);
+        for (let k = 0; k < at - 1; k++) {
+          lengths[k] = this.offsets[k + 1] - this.offsets[k] - this.rowGap;
+        }
+        lengths[at - 1] = this.lastLength;
+        this.lengths = lengths;
+      }
+    }
+    this.length++;
     this.offsets[at] = offset;
-    this.lengths[at] = length;
+    if (this.lengths.length > 0) this.lengths[at] = length;
+    this.lastLength = length;
     this.imageCounts[at] = imageCount;
     // The first row whose ordinal (or line) the position does not give: the earlier rows' are
     // written out, and every later row's kept.
@@ -196,6 +232,13 @@ export function ordinalAt(index: RowIndex, position: number): number {
   return index.ordinals.length === 0 ? position : index.ordinals[position];
 }
 
+/** The bytes of the kept row at `position` in the file (its line ending left out). */
+export function lengthAt(index: RowIndex, position: number): number {
+  if (index.lengths.length > 0) return index.lengths[position];
+  if (position === index.offsets.length - 1) return index.lastLength;
+  return index.offsets[position + 1] - index.offsets[position] - index.rowGap;
+}
+
 /** The 1-based line of the file where the kept row at `position` starts. */
 export function lineAt(index: RowIndex, position: number): number {
   return index.lines.length === 0 ? ordinalAt(index, position) + 2 : index.lines[position];
@@ -222,6 +265,8 @@ export async function buildRowIndex(
     columns,
     offsets: new Uint32Array(0),
     lengths: new Uint32Array(0),
+    rowGap: 0,
+    lastLength: 0,
     lines: new Uint32Array(0),
     indices: new IndexColumn(),
     imageCounts: new Uint8Array(0),
@@ -324,7 +369,9 @@ export async function buildRowIndex(
   // The pass's numbers, cut to size (the arrays above are placeholders until here).
   const size = numbers.length;
   index.offsets = grownArray(numbers.offsets, size);
-  index.lengths = grownArray(numbers.lengths, size);
+  index.lengths = grownArray(numbers.lengths, numbers.lengths.length === 0 ? 0 : size);
+  index.rowGap = numbers.rowGap;
+  index.lastLength = numbers.lastLength;
   // Lines and ordinals only where the positions do not give them: 8 bytes a row saved in most
   // files (issue 19).
   index.lines = grownArray(numbers.lines, numbers.lines.length === 0 ? 0 : size);

@@ -45,3 +45,26 @@ Deno.test("RowColumns keeps lines and ordinals only from the first row the posit
   );
   assert.ok(columns.lines.length >= 3000 && columns.ordinals.length >= 3000);
 });
+
+Deno.test("RowColumns keeps lengths only from the first row whose next row's offset does not give it", () => {
+  for (const ending of [1, 2]) {
+    const columns = new RowColumns();
+    const expected: number[] = [];
+    let offset = 40;
+    for (let k = 0; k < 3000; k++) {
+      const length = 10 + (k % 7);
+      expected.push(length);
+      columns.push(offset, length, k + 2, 1, k);
+      // A blank line after row 2100: from there, lengths are kept.
+      offset += length + ending + (k === 2100 ? ending : 0);
+      if (k === 2100) assert.equal(columns.lengths.length, 0, "none kept up to row 2100");
+    }
+    assert.equal(columns.rowGap, ending);
+    assert.deepEqual(expected.map((_, k) => columns.lengthAt(k)), expected);
+    assert.ok(columns.lengths.length >= 3000);
+  }
+  const plain = new RowColumns();
+  for (let k = 0; k < 5; k++) plain.push(k * 11, 10, k + 2, 1, k);
+  assert.deepEqual([0, 1, 2, 3, 4].map((k) => plain.lengthAt(k)), [10, 10, 10, 10, 10]);
+  assert.equal(plain.lengths.length, 0);
+});

@@ -9,7 +9,7 @@ import {
   PROMPT_STYLES,
   type PromptStyle,
 } from "./prompt.ts";
-import { buildRowIndex, lineAt, ordinalAt, type RowIndex } from "./_row_index.ts";
+import { buildRowIndex, lengthAt, lineAt, ordinalAt, type RowIndex } from "./_row_index.ts";
 import { sampleImagePaths, StoredImages } from "./_sample_images.ts";
 import { parseTsvRecord, readTsvRecords } from "./_tsv_records.ts";
 import { readingChangesWarning } from "./_pandas_rows.ts";
@@ -287,7 +287,7 @@ class TsvImageDataset implements ImageDataset {
    */
   #rowBytes(position: number): Uint8Array {
     const offset = this.#rows.offsets[position];
-    const length = this.#rows.lengths[position];
+    const length = lengthAt(this.#rows, position);
     const block = this.#block;
     if (offset >= block.offset && offset + length <= block.offset + block.filled) {
       return block.bytes.slice(offset - block.offset, offset - block.offset + length);

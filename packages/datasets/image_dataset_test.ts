@@ -357,3 +357,24 @@ Deno.test("ImageDataset.imagePaths() serves a row of more than 255 images, and i
     assert.deepEqual(await dataset.imagePaths(await dataset.rowAt(0), root), [join(root, "1.png")]);
   });
 });
+
+Deno.test("ImageDataset.rowAt() reads each row whole with CRLF endings, a blank line and a dropped row", async () => {
+  await withTempDir(async (dir) => {
+    const path = join(dir, "Endings.tsv");
+    const img = red.toBase64();
+    const rows = Array.from({ length: 6 }, (_, k) => `${k}\t${k === 4 ? "" : img}\tquestion ${k}`);
+    // Rows 0-2 end in CRLF and follow each other; a blank line, then row 3; row 4 has no image.
+    await Deno.writeTextFile(
+      path,
+      `index\timage\tquestion\r\n${rows.slice(0, 3).join("\r\n")}\r\n\r\n${rows[3]}\r\n` +
+        `${rows[4]}\r\n${rows[5]}`,
+    );
+    using dataset = await openImageDataset(path);
+    assert.equal(dataset.size, 5);
+    const questions = [];
+    for (let p = dataset.size - 1; p >= 0; p--) {
+      questions.unshift((await dataset.rowAt(p)).question);
+    }
+    assert.deepEqual(questions, [0, 1, 2, 3, 5].map((k) => `question ${k}`));
+  });
+});
