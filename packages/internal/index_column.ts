@@ -6,13 +6,21 @@
  * 100k rows they were most of what the open dataset held, and what made the heap grow).
  *
  * While every entry is a decimal integer as Python writes one (`0`, `17`; no sign, no leading
- * zero, at most 9 digits), as most benchmarks' indices are, the entries are kept as numbers: 4
- * bytes each, found by binary search while they ascend, through a table of 8 bytes each once
- * they do not. The first other entry moves them all into the text form.
+ * zero, at most 9 digits), as most benchmarks' indices are, the entries are kept as numbers: none
+ * at all while they step up evenly (`0, 1, 2, ...`, `5, 10, 15, ...`: the first and the step
+ * give each), else 4 bytes each, found by binary search while they ascend, through a table of 8
+ * bytes each once they do not. The first other entry moves them all into the text form.
  */
 export class IndexColumn {
-  /** The entries as numbers, while every one is an integer (see the class). */
-  #ints: Uint32Array | undefined = new Uint32Array(256);
+  /**
+   * The entries as numbers, while every one is an integer (see the class); empty while they
+   * step up evenly from `#first` by `#step`.
+   */
+  #ints: Uint32Array | undefined = new Uint32Array(0);
+  /** While `#ints`: true as long as entry k is `#first + k * #step`, with a step of 1 or more. */
+  #evenly = true;
+  #first = 0;
+  #step = 0;
   /** While `#ints`: true as long as each entry is greater than the one before. */
   #ascending = true;
   /** While `#ints` and not `#ascending`: entry + 1 per slot, 0 for an empty one. */
@@ -35,7 +43,7 @@ export class IndexColumn {
 
   /** The index at `position` (0 <= position < size). */
   at(position: number): string {
-    if (this.#ints !== undefined) return String(this.#ints[position]);
+    if (this.#ints !== undefined) return String(this.#intAt(position));
     const start = position === 0 ? 0 : this.#ends[position - 1];
     const bytes = this.#bytes.subarray(start, this.#ends[position]);
     if (bytes.length <= SHORT_ASCII && isAscii(bytes)) {
@@ -49,6 +57,12 @@ export class IndexColumn {
     if (this.#ints !== undefined) {
       const value = pythonInteger(text);
       if (value === undefined) return undefined;
+      if (this.#evenly) {
+        const k = this.#size < 2
+          ? (value === this.#first ? 0 : -1)
+          : (value - this.#first) / this.#step;
+        return Number.isInteger(k) && k >= 0 && k < this.#size ? k : undefined;
+      }
       return this.#ascending ? this.#search(value) : this.#probe(value);
     }
     const length = this.#encode(text);
@@ -89,7 +103,28 @@ export class IndexColumn {
     else this.#place(entry, hash);
   }
 
+  /** Entry `k` while the entries are numbers. */
+  #intAt(k: number): number {
+    return this.#evenly ? this.#first + k * this.#step : this.#ints![k];
+  }
+
   #pushInt(value: number): void {
+    if (this.#evenly) {
+      const entry = this.#size;
+      if (entry === 0) this.#first = value;
+      else if (entry === 1 && value > this.#first) this.#step = value - this.#first;
+      else if (entry < 2 || value !== this.#first + entry * this.#step) {
+        // The first entry off the even steps: the ones before are written out.
+        const ints = new Uint32Array(Math.max(256, nextPowerOfTwo(entry + 1)));
+        for (let k = 0; k < entry; k++) ints[k] = this.#first + k * this.#step;
+        this.#ints = ints;
+        this.#evenly = false;
+      }
+      if (this.#evenly) {
+        this.#size++;
+        return;
+      }
+    }
     const entry = this.#size++;
     if (entry === this.#ints!.length) this.#ints = grownArray(this.#ints!, entry * 2);
     const ints = this.#ints!;
@@ -138,17 +173,18 @@ export class IndexColumn {
 
   #rehashInts(slots: number): void {
     this.#intSlots = new Int32Array(slots);
-    for (let entry = 0; entry < this.#size; entry++) this.#placeInt(entry, this.#ints![entry]);
+    for (let entry = 0; entry < this.#size; entry++) this.#placeInt(entry, this.#intAt(entry));
   }
 
   /** Moves the integer entries into the text form, for an entry that is not one. */
   #leaveIntegers(): void {
-    const ints = this.#ints!;
     const count = this.#size;
+    const values = Array.from({ length: count }, (_, k) => this.#intAt(k));
     this.#ints = undefined;
+    this.#evenly = false;
     this.#intSlots = new Int32Array(0);
     this.#size = 0;
-    for (let entry = 0; entry < count; entry++) this.push(String(ints[entry]));
+    for (let entry = 0; entry < count; entry++) this.push(String(values[entry]));
   }
 
   /** The UTF-8 bytes of `text` in the scratch buffer; their length. */

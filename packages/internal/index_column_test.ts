@@ -35,6 +35,11 @@ Deno.test("IndexColumn keeps integer indices as numbers and agrees with a plain 
     Array.from({ length: 3000 }, (_, k) => String(k < 1500 ? k : 4000 - k)), // stops ascending
     [...Array.from({ length: 1000 }, (_, k) => String(k)), "007", ...["5", "0", "x"]], // then text
     ["999999999", "0", ...nearMisses, "42"],
+    // Even steps, then off them but still ascending; a repeat first; one entry; steps of 1e8.
+    [...Array.from({ length: 500 }, (_, k) => String(2 * k)), "1001", "1003", "5000"],
+    ["5", "5", "10"],
+    ["17"],
+    Array.from({ length: 9 }, (_, k) => String(1e8 * k + 7)),
   ];
   for (const texts of cases) {
     const column = new IndexColumn();
@@ -45,7 +50,9 @@ Deno.test("IndexColumn keeps integer indices as numbers and agrees with a plain 
     });
     assert.equal(column.size, texts.length);
     texts.forEach((text, position) => assert.equal(column.at(position), text));
-    for (const text of new Set([...texts, ...nearMisses, "3001", "1000000000"])) {
+    // Between and beyond the steps of each case, and the neighbours of each entry.
+    const near = texts.flatMap((t) => /^\d+$/.test(t) ? [String(+t - 1), String(+t + 1)] : []);
+    for (const text of new Set([...texts, ...nearMisses, ...near, "3001", "1000000000"])) {
       const expected = texts.indexOf(text);
       assert.equal(column.positionOf(text), expected < 0 ? undefined : expected, `"${text}"`);
     }
