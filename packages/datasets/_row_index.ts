@@ -88,16 +88,6 @@ export class RowColumns {
   ordinals = new Uint32Array(0);
   length = 0;
 
-  /** The ordinal of the row at `position` (see {@linkcode ordinalAt}). */
-  ordinalAt(position: number): number {
-    return this.ordinals.length === 0 ? position : this.ordinals[position];
-  }
-
-  /** The line of the row at `position` (see {@linkcode lineAt}). */
-  lineAt(position: number): number {
-    return this.lines.length === 0 ? this.ordinalAt(position) + 2 : this.lines[position];
-  }
-
   /** The bytes of the row at `position` (see {@linkcode lengthAt}). */
   lengthAt(position: number): number {
     if (this.lengths.length > 0) return this.lengths[position];
@@ -127,10 +117,7 @@ export class RowColumns {
         // The first row whose length the next row's offset does not give (a dropped row or a
         // blank line before it): the lengths so far are written out, and every later one kept.
         const lengths = new Uint32Array(this.offsets.length);
-        for (let k = 0; k < at - 1; k++) {
-          lengths[k] = this.offsets[k + 1] - this.offsets[k] - this.rowGap;
-        }
-        lengths[at - 1] = this.lastLength;
+        for (let k = 0; k < at; k++) lengths[k] = this.lengthAt(k);
         this.lengths = lengths;
       }
     }
@@ -148,7 +135,7 @@ export class RowColumns {
     if (this.ordinals.length > 0) this.ordinals[at] = ordinal;
     if (this.lines.length === 0 && line !== ordinal + 2) {
       this.lines = new Uint32Array(this.offsets.length);
-      for (let k = 0; k < at; k++) this.lines[k] = this.ordinalAt(k) + 2;
+      for (let k = 0; k < at; k++) this.lines[k] = ordinalAt(this, k) + 2;
     }
     if (this.lines.length > 0) this.lines[at] = line;
   }
@@ -227,8 +214,11 @@ function planColumns(record: TsvRecord | undefined, file: string): ColumnPlan {
   };
 }
 
+/** Where each kept row's line and ordinal are: a {@linkcode RowIndex}, or its pass's columns. */
+type LinesAndOrdinals = Pick<RowIndex, "lines" | "ordinals">;
+
 /** The ordinal among all data records of the kept row at `position`. */
-export function ordinalAt(index: RowIndex, position: number): number {
+export function ordinalAt(index: LinesAndOrdinals, position: number): number {
   return index.ordinals.length === 0 ? position : index.ordinals[position];
 }
 
@@ -240,7 +230,7 @@ export function lengthAt(index: RowIndex, position: number): number {
 }
 
 /** The 1-based line of the file where the kept row at `position` starts. */
-export function lineAt(index: RowIndex, position: number): number {
+export function lineAt(index: LinesAndOrdinals, position: number): number {
   return index.lines.length === 0 ? ordinalAt(index, position) + 2 : index.lines[position];
 }
 
@@ -330,7 +320,7 @@ export async function buildRowIndex(
     }
     const earlier = index.indices.positionOf(at.index);
     if (earlier !== undefined) {
-      fail(`the index is not unique: line ${numbers.lineAt(earlier)} has it too`, {
+      fail(`the index is not unique: line ${lineAt(numbers, earlier)} has it too`, {
         ...at,
         field: "index",
       });

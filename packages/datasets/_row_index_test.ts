@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { RowColumns } from "./_row_index.ts";
+import { lineAt, ordinalAt, RowColumns } from "./_row_index.ts";
 
 Deno.test("RowColumns widens offsets past 4 GiB and image counts past 255, keeping what was there", () => {
   const columns = new RowColumns();
@@ -18,7 +18,7 @@ Deno.test("RowColumns widens offsets past 4 GiB and image counts past 255, keepi
     [0, 1, 2, 2500, 2999].map((k) => columns.imageCounts[k]),
     [0, 1, 2, 300, 2],
   );
-  assert.equal(columns.lineAt(2999), 3001);
+  assert.equal(lineAt(columns, 2999), 3001);
   assert.deepEqual([columns.lines.length, columns.ordinals.length], [0, 0], "none kept");
 });
 
@@ -40,7 +40,7 @@ Deno.test("RowColumns keeps lines and ordinals only from the first row the posit
     ordinal++;
   }
   assert.deepEqual(
-    expected.map((_, k) => ({ line: columns.lineAt(k), ordinal: columns.ordinalAt(k) })),
+    expected.map((_, k) => ({ line: lineAt(columns, k), ordinal: ordinalAt(columns, k) })),
     expected,
   );
   assert.ok(columns.lines.length >= 3000 && columns.ordinals.length >= 3000);

@@ -65,9 +65,9 @@ export interface IndexKeys {
 /**
  * The best record of each index over a task's journals: a success beats a failure; among equals
  * the latest read wins. Of a record offered with its {@linkcode JournalLine} only what deciding
- * a resume takes is kept (6 bytes; a failure's time 8 more): `get` reads the record back from its line, so 100k
- * answers cost the same however long they are (issue 19: chains of thought of 1 kB held 100 MB
- * to the merge). With the task's {@linkcode IndexKeys} they are kept by its positions, in arrays
+ * a resume takes is kept (6 bytes; a failure's time 8 more): `get` reads the record back from
+ * its line, so 100k answers cost the same however long they are (issue 19: chains of thought of
+ * 1 kB held 100 MB to the merge). With the task's {@linkcode IndexKeys} they are kept by its positions, in arrays
  * of its size; other indices (and every index without keys) get slots after them, found through
  * an {@linkcode IndexColumn}.
  */
