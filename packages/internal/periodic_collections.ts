@@ -26,6 +26,9 @@ export const COLLECTION_PACE_ENV = "VLMEVAL_GC_EVERY_MS";
 /** The default milliseconds between collections. */
 export const DEFAULT_COLLECTION_PACE_MS = 200;
 
+/** The longest delay a timer takes as given. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /**
  * The pace `VLMEVAL_GC_EVERY_MS` sets: whole milliseconds, 0 for no collections; the default
  * when unset or empty.
@@ -34,10 +37,11 @@ export const DEFAULT_COLLECTION_PACE_MS = 200;
  */
 export function parseCollectionPace(text: string | undefined): number {
   if (text === undefined || text.trim() === "") return DEFAULT_COLLECTION_PACE_MS;
-  if (!/^\s*\d+\s*$/.test(text)) {
+  // A timer's delay past 2^31 - 1 ms is taken as 1 ms: refused with the rest.
+  if (!/^\s*\d+\s*$/.test(text) || Number(text) > MAX_TIMER_MS) {
     throw new RangeError(
-      `${COLLECTION_PACE_ENV} must be a whole number of milliseconds (0: no periodic ` +
-        `collections), not "${text}"`,
+      `${COLLECTION_PACE_ENV} must be a whole number of milliseconds up to ${MAX_TIMER_MS} (0: ` +
+        `no periodic collections), not "${text}"`,
     );
   }
   return Number(text);

@@ -6,7 +6,8 @@ Deno.test("parseCollectionPace() reads whole milliseconds, 0 for none, and refus
   assert.equal(parseCollectionPace(""), 200);
   assert.equal(parseCollectionPace("0"), 0);
   assert.equal(parseCollectionPace(" 500 "), 500);
-  for (const bad of ["-1", "1.5", "fast", "1e3"]) {
+  assert.equal(parseCollectionPace("2147483647"), 2147483647);
+  for (const bad of ["-1", "1.5", "fast", "1e3", "2147483648"]) {
     assert.throws(
       () => parseCollectionPace(bad),
       new RegExp(`VLMEVAL_GC_EVERY_MS must be a whole number of milliseconds .*"${bad}"`),
